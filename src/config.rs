@@ -1,0 +1,282 @@
+//! Every value SPEC.md calls a *default*: one TOML file, read once at start. The built-in
+//! defaults equal `data/dutydesk.example.toml` (a test holds them together). Unknown keys and
+//! wrong types are refused with the line and the reason, so a typo never silently falls back.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+use crate::domain::team::Role;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub area: AreaConfig,
+    pub followup: FollowUpConfig,
+    pub control: ControlConfig,
+    pub team: TeamConfig,
+    pub alerts: AlertConfig,
+    pub quick_response: QuickResponseConfig,
+    pub rewards: RewardConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AreaConfig {
+    /// Shown in the header and on report titles.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FollowUpConfig {
+    pub stable_months: u32,
+    pub basically_stable_months: u32,
+    pub unstable_days: u32,
+    pub face_to_face_months: u32,
+    /// Basically-stable follow-ups in a row that ask for a psychiatrist's guidance.
+    pub guidance_after_basically_stable: u32,
+    /// Follow-ups in a row that did not reach the patient before they count as 失访.
+    pub missing_after_not_reached: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ControlConfig {
+    /// Longest visit interval for high-risk patients under 一级/二级/三级管控.
+    pub level1_days: u32,
+    pub level2_days: u32,
+    pub level3_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamConfig {
+    /// Roles required for patients below risk 3 who are not unstable (those need all five).
+    pub required_roles_low_risk: Vec<Role>,
+    /// High-risk patients one person may serve before the console warns.
+    pub workload_threshold: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertConfig {
+    /// Minutes after which an unacknowledged P1 escalates on screen.
+    pub p1_escalate_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuickResponseConfig {
+    pub steps: Vec<QuickResponseStepConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuickResponseStepConfig {
+    pub minutes: u32,
+    pub label_zh: String,
+    pub label_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RewardConfig {
+    pub monthly_yuan: u32,
+    /// Months without reward after a month with an incident.
+    pub suspension_months: u32,
+}
+
+impl Default for AreaConfig {
+    fn default() -> Self {
+        AreaConfig { name: "示范区综治中心".into() }
+    }
+}
+
+impl Default for FollowUpConfig {
+    fn default() -> Self {
+        FollowUpConfig {
+            stable_months: 3,
+            basically_stable_months: 1,
+            unstable_days: 14,
+            face_to_face_months: 6,
+            guidance_after_basically_stable: 3,
+            missing_after_not_reached: 3,
+        }
+    }
+}
+
+impl Default for ControlConfig {
+    fn default() -> Self {
+        ControlConfig { level1_days: 1, level2_days: 3, level3_days: 7 }
+    }
+}
+
+impl Default for TeamConfig {
+    fn default() -> Self {
+        TeamConfig {
+            required_roles_low_risk: vec![Role::Guardian, Role::Doctor],
+            workload_threshold: 15,
+        }
+    }
+}
+
+impl Default for AlertConfig {
+    fn default() -> Self {
+        AlertConfig { p1_escalate_minutes: 2 }
+    }
+}
+
+impl Default for QuickResponseConfig {
+    fn default() -> Self {
+        let step = |minutes, zh: &str, en: &str| QuickResponseStepConfig {
+            minutes,
+            label_zh: zh.into(),
+            label_en: en.into(),
+        };
+        QuickResponseConfig {
+            steps: vec![
+                step(1, "最小作战单元先期处置", "Nearest unit starts first handling"),
+                step(3, "周边力量增援到场", "Reinforcements arrive"),
+                step(5, "区域警力到场处置", "Area police force takes control"),
+            ],
+        }
+    }
+}
+
+impl Default for RewardConfig {
+    fn default() -> Self {
+        RewardConfig { monthly_yuan: 200, suspension_months: 12 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            area: AreaConfig::default(),
+            followup: FollowUpConfig::default(),
+            control: ControlConfig::default(),
+            team: TeamConfig::default(),
+            alerts: AlertConfig::default(),
+            quick_response: QuickResponseConfig::default(),
+            rewards: RewardConfig::default(),
+        }
+    }
+}
+
+/// A configuration file that cannot be used, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub reason: String,
+}
+
+impl Config {
+    pub fn from_toml(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = match e.span() {
+                Some(span) => line_col(text, span.start),
+                None => (None, None),
+            };
+            ConfigError { path: path.into(), line, column, reason: e.message().to_string() }
+        })?;
+        config.validate().map_err(|reason| ConfigError {
+            path: path.into(),
+            line: None,
+            column: None,
+            reason,
+        })?;
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.display().to_string(),
+            line: None,
+            column: None,
+            reason: e.to_string(),
+        })?;
+        Config::from_toml(&text, &path.display().to_string())
+    }
+
+    /// Rules serde cannot express: values that would make the schedule or the timer absurd.
+    fn validate(&self) -> Result<(), String> {
+        let f = &self.followup;
+        if f.stable_months == 0 || f.basically_stable_months == 0 || f.unstable_days == 0 {
+            return Err("followup intervals must be at least 1".into());
+        }
+        if f.face_to_face_months == 0 {
+            return Err("followup.face_to_face_months must be at least 1".into());
+        }
+        let c = &self.control;
+        if c.level1_days == 0 || c.level2_days == 0 || c.level3_days == 0 {
+            return Err("control level intervals must be at least 1 day".into());
+        }
+        if self.quick_response.steps.is_empty() {
+            return Err("quick_response.steps must name at least one step".into());
+        }
+        let mut last = 0;
+        for s in &self.quick_response.steps {
+            if s.minutes <= last {
+                return Err("quick_response.steps must have increasing minutes above 0".into());
+            }
+            last = s.minutes;
+        }
+        Ok(())
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (Option<usize>, Option<usize>) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count() + 1);
+    (Some(line), column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../data/dutydesk.example.toml");
+
+    #[test]
+    fn built_in_defaults_equal_the_example_file() {
+        let parsed = Config::from_toml(EXAMPLE, "example").unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn empty_file_means_all_defaults() {
+        assert_eq!(Config::from_toml("", "empty").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_is_refused_with_its_line() {
+        let err = Config::from_toml("[followup]\nstable_months = 3\nstabel_days = 4\n", "x")
+            .unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.reason.contains("stabel_days"), "{}", err.reason);
+    }
+
+    #[test]
+    fn wrong_type_is_refused_with_its_line() {
+        let err = Config::from_toml("[team]\n\nworkload_threshold = \"many\"\n", "x").unwrap_err();
+        assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn unknown_role_is_refused() {
+        let err = Config::from_toml("[team]\nrequired_roles_low_risk = [\"mayor\"]\n", "x")
+            .unwrap_err();
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn decreasing_quick_response_steps_are_refused() {
+        let text = "[[quick_response.steps]]\nminutes = 3\nlabel_zh = \"a\"\nlabel_en = \"a\"\n\
+                    [[quick_response.steps]]\nminutes = 1\nlabel_zh = \"b\"\nlabel_en = \"b\"\n";
+        let err = Config::from_toml(text, "x").unwrap_err();
+        assert!(err.reason.contains("increasing"));
+    }
+}

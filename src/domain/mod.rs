@@ -1,0 +1,14 @@
+//! The pure domain core: the rules of SPEC.md §2 as functions over values. No I/O; time is
+//! passed in as a `Clock` or an instant.
+
+pub mod alert;
+pub mod clock;
+pub mod followup;
+pub mod id_number;
+pub mod key_population;
+pub mod patient;
+pub mod risk;
+pub mod schedule;
+pub mod team;
+#[cfg(test)]
+pub(crate) mod testing;

@@ -1,0 +1,236 @@
+//! The five responsible persons (五位一体): which roles a patient needs, who may fill them, and
+//! when a person carries too many high-risk patients.
+
+use serde::{Deserialize, Serialize};
+
+use super::patient::{Condition, Guardianship, Jurisdiction, Patient, Vocabulary};
+use crate::config::TeamConfig;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    TownshipCadre,
+    StationOfficer,
+    VillageCadre,
+    Doctor,
+    Guardian,
+}
+
+impl Vocabulary for Role {
+    const ALL: &'static [Self] = &[
+        Role::TownshipCadre,
+        Role::StationOfficer,
+        Role::VillageCadre,
+        Role::Doctor,
+        Role::Guardian,
+    ];
+    fn zh(self) -> &'static str {
+        match self {
+            Role::TownshipCadre => "乡镇包村干部",
+            Role::StationOfficer => "派出所包村民警",
+            Role::VillageCadre => "村（社区）干部",
+            Role::Doctor => "基层精防医生",
+            Role::Guardian => "监护人",
+        }
+    }
+    fn code(self) -> &'static str {
+        match self {
+            Role::TownshipCadre => "township_cadre",
+            Role::StationOfficer => "station_officer",
+            Role::VillageCadre => "village_cadre",
+            Role::Doctor => "doctor",
+            Role::Guardian => "guardian",
+        }
+    }
+}
+
+/// A person who can serve on teams. The jurisdiction fields that matter depend on the role:
+/// an officer's station, a township cadre's township, a village cadre's village.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub unit: String,
+    pub jurisdiction: Jurisdiction,
+}
+
+/// Risk ≥3 or unstable: all five (五包一). Others: the configured roles.
+pub fn required_roles(patient: &Patient, config: &TeamConfig) -> Vec<Role> {
+    if patient.is_high_risk() || patient.condition == Condition::Unstable {
+        Role::ALL.to_vec()
+    } else {
+        let mut roles = config.required_roles_low_risk.clone();
+        // Weak or absent guardianship: the village or unit must designate a guardian.
+        if patient.guardianship != Guardianship::Normal && !roles.contains(&Role::Guardian) {
+            roles.push(Role::Guardian);
+        }
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+}
+
+/// Required roles that nobody fills, in role order.
+pub fn missing_roles(patient: &Patient, assigned: &[Role], config: &TeamConfig) -> Vec<Role> {
+    required_roles(patient, config)
+        .into_iter()
+        .filter(|r| !assigned.contains(r))
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssignmentRefusal {
+    /// An officer must belong to the patient's police station.
+    OfficerOutsideStation { person_station: String, patient_station: String },
+    /// A township cadre must belong to the patient's township.
+    CadreOutsideTownship { person_township: String, patient_township: String },
+    /// A village cadre must belong to the patient's village (in its township).
+    CadreOutsideVillage { person_village: String, patient_village: String },
+}
+
+/// The jurisdiction constraints of the team. Doctors and guardians may come from anywhere.
+pub fn check_assignment(
+    patient: &Patient,
+    role: Role,
+    person: &Person,
+) -> Result<(), AssignmentRefusal> {
+    let p = &patient.jurisdiction;
+    let q = &person.jurisdiction;
+    match role {
+        Role::StationOfficer if q.station != p.station => {
+            Err(AssignmentRefusal::OfficerOutsideStation {
+                person_station: q.station.clone(),
+                patient_station: p.station.clone(),
+            })
+        }
+        Role::TownshipCadre if q.township != p.township => {
+            Err(AssignmentRefusal::CadreOutsideTownship {
+                person_township: q.township.clone(),
+                patient_township: p.township.clone(),
+            })
+        }
+        Role::VillageCadre if q.village != p.village || q.township != p.township => {
+            Err(AssignmentRefusal::CadreOutsideVillage {
+                person_village: q.village.clone(),
+                patient_village: p.village.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A warning, not a refusal: taking on this patient would put the person over the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkloadWarning {
+    pub high_risk_after: u32,
+    pub threshold: u32,
+}
+
+pub fn workload_warning(
+    current_high_risk: u32,
+    patient: &Patient,
+    config: &TeamConfig,
+) -> Option<WorkloadWarning> {
+    let after = current_high_risk + u32::from(patient.is_high_risk());
+    (after > config.workload_threshold)
+        .then_some(WorkloadWarning { high_risk_after: after, threshold: config.workload_threshold })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::patient;
+    use crate::domain::risk::RiskLevel;
+
+    fn person(station: &str, township: &str, village: &str) -> Person {
+        Person {
+            id: 1,
+            name: "测试甲".into(),
+            phone: "13800000001".into(),
+            unit: String::new(),
+            jurisdiction: Jurisdiction {
+                township: township.into(),
+                village: village.into(),
+                station: station.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn high_risk_patient_requires_all_five_roles() {
+        let mut p = patient();
+        p.risk_level = RiskLevel::new(3).unwrap();
+        assert_eq!(required_roles(&p, &TeamConfig::default()), Role::ALL.to_vec());
+    }
+
+    #[test]
+    fn unstable_patient_requires_all_five_roles() {
+        let mut p = patient();
+        p.condition = Condition::Unstable;
+        assert_eq!(required_roles(&p, &TeamConfig::default()).len(), 5);
+    }
+
+    #[test]
+    fn low_risk_stable_patient_requires_guardian_and_doctor_by_default() {
+        let p = patient();
+        assert_eq!(required_roles(&p, &TeamConfig::default()), vec![Role::Doctor, Role::Guardian]);
+        assert_eq!(
+            missing_roles(&p, &[Role::Doctor], &TeamConfig::default()),
+            vec![Role::Guardian]
+        );
+    }
+
+    #[test]
+    fn weak_guardianship_requires_a_designated_guardian() {
+        let mut p = patient();
+        p.guardianship = Guardianship::Weak;
+        let config = TeamConfig { required_roles_low_risk: vec![Role::Doctor], ..Default::default() };
+        assert!(required_roles(&p, &config).contains(&Role::Guardian));
+    }
+
+    #[test]
+    fn officer_must_belong_to_patients_station() {
+        let p = patient();
+        let j = &p.jurisdiction;
+        let ok = person(&j.station, "", "");
+        let other = person("别处派出所", "", "");
+        assert!(check_assignment(&p, Role::StationOfficer, &ok).is_ok());
+        assert!(matches!(
+            check_assignment(&p, Role::StationOfficer, &other),
+            Err(AssignmentRefusal::OfficerOutsideStation { .. })
+        ));
+    }
+
+    #[test]
+    fn cadres_must_belong_to_patients_township_and_village() {
+        let p = patient();
+        let j = &p.jurisdiction;
+        assert!(check_assignment(&p, Role::TownshipCadre, &person("", &j.township, "")).is_ok());
+        assert!(check_assignment(&p, Role::TownshipCadre, &person("", "别的镇", "")).is_err());
+        assert!(
+            check_assignment(&p, Role::VillageCadre, &person("", &j.township, &j.village)).is_ok()
+        );
+        assert!(matches!(
+            check_assignment(&p, Role::VillageCadre, &person("", &j.township, "别的村")),
+            Err(AssignmentRefusal::CadreOutsideVillage { .. })
+        ));
+        // Doctors and guardians are not bound to the jurisdiction.
+        assert!(check_assignment(&p, Role::Doctor, &person("x", "y", "z")).is_ok());
+    }
+
+    #[test]
+    fn workload_above_threshold_warns() {
+        let mut p = patient();
+        p.risk_level = RiskLevel::new(4).unwrap();
+        let c = TeamConfig::default();
+        assert_eq!(workload_warning(14, &p, &c), None);
+        assert_eq!(
+            workload_warning(15, &p, &c),
+            Some(WorkloadWarning { high_risk_after: 16, threshold: 15 })
+        );
+        // A low-risk patient adds nothing to the high-risk count.
+        p.risk_level = RiskLevel::new(1).unwrap();
+        assert_eq!(workload_warning(15, &p, &c), None);
+    }
+}

@@ -1,0 +1,5 @@
+//! dutydesk: a terminal duty console for the management of patients with severe mental
+//! disorders. The library holds everything; `main.rs` only picks a command.
+
+pub mod config;
+pub mod domain;
