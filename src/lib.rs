@@ -3,3 +3,6 @@
 
 pub mod config;
 pub mod domain;
+pub mod store;
+pub mod i18n;
+pub mod import;

@@ -1,0 +1,223 @@
+//! The English catalogue.
+
+use super::Msg;
+use crate::domain::alert::{AlertKind, AlertStatus};
+use crate::domain::id_number::IdNumberError;
+use crate::domain::team::AssignmentRefusal;
+use crate::import::rows::Reason;
+
+pub fn text(m: &Msg) -> String {
+    match m {
+        Msg::ImportSummary { file, rows, added, updated, unchanged, persons_created, warnings } => {
+            format!(
+                "{file}: {rows} rows, {added} added, {updated} updated, {unchanged} unchanged, \
+                 {persons_created} responsible persons created, {warnings} warnings"
+            )
+        }
+        Msg::ImportDryRun => "Dry run (--dry-run): the database was not changed.".into(),
+        Msg::ImportRefused { errors, warnings } => format!(
+            "Import refused: {errors} errors (and {warnings} warnings). The database was not \
+             changed. Correct the file and import it again."
+        ),
+        Msg::ImportAlerts { opened, closed } => {
+            format!("Alerts updated: {opened} raised, {closed} closed by themselves.")
+        }
+        Msg::ProblemLine { row, column, value, reason, warning } => {
+            let tag = if *warning { "warning" } else { "error" };
+            if value.is_empty() {
+                format!("{tag} row {row} [{column}]: {reason}")
+            } else {
+                format!("{tag} row {row} [{column}] \"{value}\": {reason}")
+            }
+        }
+        Msg::Reason(r) => reason(r),
+        Msg::IdNumber(e) => id_number(e),
+        Msg::Assignment(a) => assignment(a),
+        Msg::ConfigError { path, line, column, reason } => match (line, column) {
+            (Some(l), Some(c)) => format!("configuration {path}, line {l}, column {c}: {reason}"),
+            (Some(l), None) => format!("configuration {path}, line {l}: {reason}"),
+            _ => format!("configuration {path}: {reason}"),
+        },
+        Msg::StoreBusy => {
+            "The database is busy with another program's write; try again (nothing was changed)."
+                .into()
+        }
+        Msg::StoreOpen { path, reason } => format!("Cannot open the database {path}: {reason}"),
+        Msg::StoreTooNew { found, known } => format!(
+            "The database schema ({found}) is newer than this program ({known}); upgrade dutydesk."
+        ),
+        Msg::StoreOther(s) => format!("Database error: {s}"),
+        Msg::NotFound(s) => format!("Not found: {s}"),
+        Msg::TableUnreadable { path, reason } => format!("Cannot read {path}: {reason}"),
+        Msg::TableEmpty { path } => format!("{path} has no header row or data."),
+        Msg::TableUnsupported { path } => {
+            format!("Unsupported file type: {path} (use .xlsx or .csv)")
+        }
+        Msg::DatabaseCreated { path } => format!("Database created: {path}"),
+        Msg::DatabaseExists { path } => format!("Database exists, left as it is: {path}"),
+        Msg::DemoBuilt { path, patients, alerts } => {
+            format!("Demo database built: {path} ({patients} fictional patients, {alerts} alerts)")
+        }
+        Msg::DemoExists { path } => format!("Using the existing demo database: {path}"),
+        Msg::ConsoleNotYet => "The duty console is still being built (issue 3); the database is \
+             ready. Use `dutydesk alerts` and `dutydesk patients` to look at it."
+            .into(),
+        Msg::CheckOk { version, patients, audit_rows } => format!(
+            "Integrity check: ok. Schema version {version}, {patients} patients, {audit_rows} \
+             audit rows."
+        ),
+        Msg::CheckProblems { version, problems } => format!(
+            "Integrity check found problems (schema version {version}):\n{}",
+            problems.join("\n")
+        ),
+        Msg::BackupDone { path } => format!("Backed up to {path}"),
+        Msg::BackupExists { path } => format!("Backup target exists, not overwritten: {path}"),
+        Msg::BadAsOf(s) => {
+            format!("Bad time \"{s}\": use RFC 3339, e.g. 2025-03-05T08:00:00+08:00")
+        }
+        Msg::NoAlerts => "No alerts.".into(),
+        Msg::NoPatients => "No patients match.".into(),
+        Msg::AlertHeader => {
+            "Sev Kind              Patient   Risk Village       Station       Status    Overdue"
+                .into()
+        }
+        Msg::PatientHeader => {
+            "Name      ID number           Risk Condition Status Village       Station".into()
+        }
+        Msg::DaysOverdue(d) => format!("{d}d"),
+    }
+}
+
+fn reason(r: &Reason) -> String {
+    match r {
+        Reason::MissingColumn => "required column missing".into(),
+        Reason::UnknownColumn => "unknown column, ignored".into(),
+        Reason::DuplicateColumn => "column appears twice".into(),
+        Reason::Required => "required value is empty".into(),
+        Reason::IdNumber(e) => id_number(e),
+        Reason::GenderMismatch { from_id } => {
+            format!("gender disagrees with the ID number (which says {})", vocabulary(
+                crate::domain::patient::Vocabulary::code(*from_id)
+            ))
+        }
+        Reason::UnknownGender => "gender must be 男 or 女".into(),
+        Reason::BadDate => "unreadable date (write 2025-03-05, 2025/3/5 or 2025年3月5日)".into(),
+        Reason::FutureDate => "date is after today".into(),
+        Reason::UnknownDiagnosis => "diagnosis is not one of the six severe mental disorders".into(),
+        Reason::UnknownLevel => "risk level must be 0 to 5".into(),
+        Reason::HighestBelowCurrent => "highest risk ever is below the current risk".into(),
+        Reason::UnknownCondition => "condition must be 稳定, 基本稳定 or 不稳定".into(),
+        Reason::UnknownStatus => {
+            "status must be 在管, 住院, 外出, 失访, 拒访, 迁出, 死亡 or 销案".into()
+        }
+        Reason::UnknownGuardianship => "guardianship must be 有, 弱 or 无".into(),
+        Reason::UnknownTreatment => "treatment must be 居家 or 住院".into(),
+        Reason::UnknownMedication => "medication must be 长效针剂, 口服 or 未服药".into(),
+        Reason::UnknownCompliance => "compliance must be 规律, 间断 or 不服药".into(),
+        Reason::BadFlag => "must be 是 or 否".into(),
+        Reason::DuplicateId { first_row } => format!("ID number repeats row {first_row}"),
+        Reason::RiskConditionMismatch { risk, condition } => format!(
+            "risk level {risk} disagrees with condition {} (3+ must be unstable, 1-2 cannot be \
+             stable); imported as written",
+            vocabulary(crate::domain::patient::Vocabulary::code(*condition))
+        ),
+        Reason::PhoneWithoutName => "phone without a name, ignored".into(),
+        Reason::OutsideJurisdiction(a) => assignment(a),
+    }
+}
+
+fn id_number(e: &IdNumberError) -> String {
+    match e {
+        IdNumberError::WrongLength(n) => format!("ID number must have 18 characters, not {n}"),
+        IdNumberError::BadCharacter { position, found } => {
+            format!("ID number character {position} '{found}' is not a digit (only the last may be X)")
+        }
+        IdNumberError::BadBirthDate(s) => format!("birth date {s} in the ID number does not exist"),
+        IdNumberError::BirthDateInFuture(d) => {
+            format!("birth date {d} in the ID number is after today")
+        }
+        IdNumberError::BadChecksum { expected, found } => {
+            format!("ID number check character is {found}, should be {expected}")
+        }
+    }
+}
+
+fn assignment(a: &AssignmentRefusal) -> String {
+    match a {
+        AssignmentRefusal::OfficerOutsideStation { person_station, patient_station } => format!(
+            "the officer belongs to {person_station} but the patient to {patient_station}; the \
+             officer must come from the patient's station"
+        ),
+        AssignmentRefusal::CadreOutsideTownship { person_township, patient_township } => format!(
+            "the cadre belongs to {person_township} but the patient to {patient_township}"
+        ),
+        AssignmentRefusal::CadreOutsideVillage { person_village, patient_village } => format!(
+            "the village cadre belongs to {person_village} but the patient to {patient_village}"
+        ),
+    }
+}
+
+/// English names of the vocabulary codes (diagnoses, statuses, roles…).
+pub fn vocabulary(code: &str) -> &'static str {
+    match code {
+        "male" => "male",
+        "female" => "female",
+        "schizophrenia" => "schizophrenia",
+        "schizoaffective" => "schizoaffective disorder",
+        "delusional_disorder" => "persistent delusional disorder",
+        "bipolar" => "bipolar disorder",
+        "epilepsy_psychosis" => "mental disorder due to epilepsy",
+        "intellectual_disability_psychosis" => "intellectual disability with mental disorder",
+        "stable" => "stable",
+        "basically_stable" => "basically stable",
+        "unstable" => "unstable",
+        "normal" => "normal",
+        "weak" => "weak",
+        "none" => "none",
+        "managed" => "managed",
+        "in_hospital" => "in hospital",
+        "away" => "away",
+        "missing" => "missing",
+        "refuses" => "refuses",
+        "moved_out" => "moved out",
+        "deceased" => "deceased",
+        "closed" => "closed",
+        "home" => "at home",
+        "hospital" => "in hospital",
+        "long_acting_injection" => "long-acting injection",
+        "oral" => "oral",
+        "regular" => "regular",
+        "intermittent" => "intermittent",
+        "not_taking" => "not taking",
+        "not_needed" => "not needed",
+        "township_cadre" => "township cadre",
+        "station_officer" => "station officer",
+        "village_cadre" => "village cadre",
+        "doctor" => "mental-health doctor",
+        "guardian" => "guardian",
+        _ => "?",
+    }
+}
+
+pub fn alert_kind(k: AlertKind) -> &'static str {
+    match k {
+        AlertKind::Missing => "missing",
+        AlertKind::LeftArea => "left area",
+        AlertKind::Unstable => "unstable",
+        AlertKind::FollowupOverdue => "follow-up overdue",
+        AlertKind::VisitOverdue => "visit overdue",
+        AlertKind::TeamIncomplete => "team incomplete",
+        AlertKind::Guardianship => "no guardian",
+        AlertKind::GuidanceNeeded => "needs guidance",
+        AlertKind::Reported => "reported",
+    }
+}
+
+pub fn alert_status(s: AlertStatus) -> &'static str {
+    match s {
+        AlertStatus::New => "new",
+        AlertStatus::Acknowledged => "acknowledged",
+        AlertStatus::InProgress => "in progress",
+        AlertStatus::Resolved => "resolved",
+    }
+}

@@ -1,0 +1,111 @@
+//! The text catalogues: every sentence an operator reads, in Simplified Chinese (default) and
+//! English. A message is a `Msg` value; each language renders every variant, so a missing
+//! translation is a compile error, not a blank on screen.
+
+mod en;
+mod zh;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::alert::{AlertKind, AlertStatus};
+use crate::domain::id_number::IdNumberError;
+use crate::domain::patient::Vocabulary;
+use crate::domain::team::AssignmentRefusal;
+use crate::import::rows::Reason;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `zh`, `zh-CN`, `zh_CN.UTF-8` → Chinese; `en…` → English.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    pub fn text(self, m: &Msg) -> String {
+        match self {
+            Lang::Zh => zh::text(m),
+            Lang::En => en::text(m),
+        }
+    }
+
+    /// The label of a vocabulary value (diagnosis, status, role…): the Chinese word itself, or
+    /// its English name.
+    pub fn label<T: Vocabulary>(self, v: T) -> &'static str {
+        match self {
+            Lang::Zh => v.zh(),
+            Lang::En => en::vocabulary(v.code()),
+        }
+    }
+
+    pub fn alert_kind(self, k: AlertKind) -> &'static str {
+        match self {
+            Lang::Zh => zh::alert_kind(k),
+            Lang::En => en::alert_kind(k),
+        }
+    }
+
+    pub fn alert_status(self, s: AlertStatus) -> &'static str {
+        match self {
+            Lang::Zh => zh::alert_status(s),
+            Lang::En => en::alert_status(s),
+        }
+    }
+}
+
+/// Everything the command line says. Views add their own variants as they come.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    ImportSummary {
+        file: String,
+        rows: usize,
+        added: usize,
+        updated: usize,
+        unchanged: usize,
+        persons_created: usize,
+        warnings: usize,
+    },
+    ImportDryRun,
+    ImportRefused { errors: usize, warnings: usize },
+    ImportAlerts { opened: usize, closed: usize },
+    ProblemLine { row: usize, column: String, value: String, reason: String, warning: bool },
+    Reason(Reason),
+    IdNumber(IdNumberError),
+    Assignment(AssignmentRefusal),
+    ConfigError { path: String, line: Option<usize>, column: Option<usize>, reason: String },
+    StoreBusy,
+    StoreOpen { path: String, reason: String },
+    StoreTooNew { found: usize, known: usize },
+    StoreOther(String),
+    NotFound(String),
+    TableUnreadable { path: String, reason: String },
+    TableEmpty { path: String },
+    TableUnsupported { path: String },
+    DatabaseCreated { path: String },
+    DatabaseExists { path: String },
+    DemoBuilt { path: String, patients: usize, alerts: usize },
+    DemoExists { path: String },
+    ConsoleNotYet,
+    CheckOk { version: usize, patients: i64, audit_rows: i64 },
+    CheckProblems { version: usize, problems: Vec<String> },
+    BackupDone { path: String },
+    BackupExists { path: String },
+    BadAsOf(String),
+    NoAlerts,
+    NoPatients,
+    AlertHeader,
+    PatientHeader,
+    DaysOverdue(i64),
+}

@@ -1,0 +1,165 @@
+//! 简体中文文本目录（默认语言）。
+
+use super::Msg;
+use crate::domain::alert::{AlertKind, AlertStatus};
+use crate::domain::id_number::IdNumberError;
+use crate::domain::patient::Vocabulary;
+use crate::domain::team::AssignmentRefusal;
+use crate::import::rows::Reason;
+
+pub fn text(m: &Msg) -> String {
+    match m {
+        Msg::ImportSummary { file, rows, added, updated, unchanged, persons_created, warnings } => {
+            format!(
+                "{file}：共 {rows} 行，新增 {added}，更新 {updated}，未变 {unchanged}，\
+                 新建责任人 {persons_created}，警告 {warnings}"
+            )
+        }
+        Msg::ImportDryRun => "试导入（--dry-run）：以上为检查结果，数据库未作任何改动。".into(),
+        Msg::ImportRefused { errors, warnings } => format!(
+            "导入被拒绝：发现 {errors} 个错误（另有 {warnings} 个警告），数据库未作任何改动。\
+             请修正后重新导入。"
+        ),
+        Msg::ImportAlerts { opened, closed } => {
+            format!("预警已更新：新增 {opened} 条，自动办结 {closed} 条。")
+        }
+        Msg::ProblemLine { row, column, value, reason, warning } => {
+            let tag = if *warning { "警告" } else { "错误" };
+            if value.is_empty() {
+                format!("{tag} 第{row}行 [{column}]：{reason}")
+            } else {
+                format!("{tag} 第{row}行 [{column}] “{value}”：{reason}")
+            }
+        }
+        Msg::Reason(r) => reason(r),
+        Msg::IdNumber(e) => id_number(e),
+        Msg::Assignment(a) => assignment(a),
+        Msg::ConfigError { path, line, column, reason } => match (line, column) {
+            (Some(l), Some(c)) => format!("配置文件 {path} 第{l}行第{c}列有误：{reason}"),
+            (Some(l), None) => format!("配置文件 {path} 第{l}行有误：{reason}"),
+            _ => format!("配置文件 {path} 有误：{reason}"),
+        },
+        Msg::StoreBusy => "数据库正被其他程序写入，请稍后重试（未作任何改动）。".into(),
+        Msg::StoreOpen { path, reason } => format!("无法打开数据库 {path}：{reason}"),
+        Msg::StoreTooNew { found, known } => format!(
+            "数据库版本（{found}）比本程序（{known}）新，请升级 dutydesk 后再打开。"
+        ),
+        Msg::StoreOther(s) => format!("数据库错误：{s}"),
+        Msg::NotFound(s) => format!("未找到：{s}"),
+        Msg::TableUnreadable { path, reason } => format!("无法读取 {path}：{reason}"),
+        Msg::TableEmpty { path } => format!("{path} 中没有表头或数据。"),
+        Msg::TableUnsupported { path } => {
+            format!("不支持的文件类型：{path}（请使用 .xlsx 或 .csv）")
+        }
+        Msg::DatabaseCreated { path } => format!("已创建数据库：{path}"),
+        Msg::DatabaseExists { path } => format!("数据库已存在，未改动：{path}"),
+        Msg::DemoBuilt { path, patients, alerts } => {
+            format!("已生成演示数据库：{path}（{patients} 名虚构患者，{alerts} 条预警）")
+        }
+        Msg::DemoExists { path } => format!("使用已有的演示数据库：{path}"),
+        Msg::ConsoleNotYet => "值班控制台尚在开发中（见 issue 3），本次仅准备了数据库。\
+             可用 `dutydesk alerts` 与 `dutydesk patients` 查看数据。"
+            .into(),
+        Msg::CheckOk { version, patients, audit_rows } => format!(
+            "完整性检查：正常。架构版本 {version}，患者 {patients} 名，审计记录 {audit_rows} 条。"
+        ),
+        Msg::CheckProblems { version, problems } => format!(
+            "完整性检查发现问题（架构版本 {version}）：\n{}",
+            problems.join("\n")
+        ),
+        Msg::BackupDone { path } => format!("已备份到：{path}"),
+        Msg::BackupExists { path } => format!("备份目标已存在，未覆盖：{path}"),
+        Msg::BadAsOf(s) => format!("时间格式不对：“{s}”，应为 RFC 3339，如 2025-03-05T08:00:00+08:00"),
+        Msg::NoAlerts => "当前没有预警。".into(),
+        Msg::NoPatients => "没有符合条件的患者。".into(),
+        Msg::AlertHeader => "级别  类型          患者      风险  村居          派出所        状态    逾期".into(),
+        Msg::PatientHeader => "姓名      身份证号            风险  病情      状态  村居          派出所".into(),
+        Msg::DaysOverdue(d) => format!("{d}天"),
+    }
+}
+
+fn reason(r: &Reason) -> String {
+    match r {
+        Reason::MissingColumn => "缺少必填列".into(),
+        Reason::UnknownColumn => "无法识别的列，已忽略".into(),
+        Reason::DuplicateColumn => "该列重复出现".into(),
+        Reason::Required => "必填项为空".into(),
+        Reason::IdNumber(e) => id_number(e),
+        Reason::GenderMismatch { from_id } => {
+            format!("性别与身份证号不符（身份证号显示为{}）", from_id.zh())
+        }
+        Reason::UnknownGender => "性别应为 男 或 女".into(),
+        Reason::BadDate => "无法识别的日期（可写 2025-03-05、2025/3/5 或 2025年3月5日）".into(),
+        Reason::FutureDate => "日期晚于今天".into(),
+        Reason::UnknownDiagnosis => "诊断不在六类严重精神障碍之内".into(),
+        Reason::UnknownLevel => "危险性等级应为 0～5 级".into(),
+        Reason::HighestBelowCurrent => "既往最高危险性低于目前危险性".into(),
+        Reason::UnknownCondition => "病情应为 稳定、基本稳定 或 不稳定".into(),
+        Reason::UnknownStatus => {
+            "管理状态应为 在管、住院、外出、失访、拒访、迁出、死亡 或 销案".into()
+        }
+        Reason::UnknownGuardianship => "监护情况应为 有、弱 或 无".into(),
+        Reason::UnknownTreatment => "治疗方式应为 居家 或 住院".into(),
+        Reason::UnknownMedication => "用药方式应为 长效针剂、口服 或 未服药".into(),
+        Reason::UnknownCompliance => "服药依从性应为 规律、间断 或 不服药".into(),
+        Reason::BadFlag => "应填 是 或 否".into(),
+        Reason::DuplicateId { first_row } => format!("身份证号与第{first_row}行重复"),
+        Reason::RiskConditionMismatch { risk, condition } => format!(
+            "危险性{risk}级与病情“{}”不符（3级以上应为不稳定，1～2级不应为稳定），已按原样导入",
+            condition.zh()
+        ),
+        Reason::PhoneWithoutName => "有电话但没有姓名，已忽略".into(),
+        Reason::OutsideJurisdiction(a) => assignment(a),
+    }
+}
+
+fn id_number(e: &IdNumberError) -> String {
+    match e {
+        IdNumberError::WrongLength(n) => format!("身份证号应为18位，此处为{n}位"),
+        IdNumberError::BadCharacter { position, found } => {
+            format!("身份证号第{position}位“{found}”不是数字（只有末位可以是X）")
+        }
+        IdNumberError::BadBirthDate(s) => format!("身份证号中的出生日期 {s} 不存在"),
+        IdNumberError::BirthDateInFuture(d) => format!("身份证号中的出生日期 {d} 晚于今天"),
+        IdNumberError::BadChecksum { expected, found } => {
+            format!("身份证号校验位错误：末位应为 {expected}，实为 {found}")
+        }
+    }
+}
+
+fn assignment(a: &AssignmentRefusal) -> String {
+    match a {
+        AssignmentRefusal::OfficerOutsideStation { person_station, patient_station } => format!(
+            "包村民警属于{person_station}，而患者属于{patient_station}，民警须来自患者所属派出所"
+        ),
+        AssignmentRefusal::CadreOutsideTownship { person_township, patient_township } => format!(
+            "包村干部属于{person_township}，而患者属于{patient_township}，须来自患者所在乡镇街道"
+        ),
+        AssignmentRefusal::CadreOutsideVillage { person_village, patient_village } => format!(
+            "村干部属于{person_village}，而患者属于{patient_village}，须来自患者所在村（社区）"
+        ),
+    }
+}
+
+pub fn alert_kind(k: AlertKind) -> &'static str {
+    match k {
+        AlertKind::Missing => "失联",
+        AlertKind::LeftArea => "离开属地",
+        AlertKind::Unstable => "病情不稳定",
+        AlertKind::FollowupOverdue => "随访逾期",
+        AlertKind::VisitOverdue => "面访逾期",
+        AlertKind::TeamIncomplete => "五位一体不全",
+        AlertKind::Guardianship => "监护缺失",
+        AlertKind::GuidanceNeeded => "需专科指导",
+        AlertKind::Reported => "异常报告",
+    }
+}
+
+pub fn alert_status(s: AlertStatus) -> &'static str {
+    match s {
+        AlertStatus::New => "新",
+        AlertStatus::Acknowledged => "已签收",
+        AlertStatus::InProgress => "处置中",
+        AlertStatus::Resolved => "已办结",
+    }
+}

@@ -1,0 +1,93 @@
+//! Roster import: a file (xlsx or csv) → checked rows → one transaction. Every problem is
+//! reported by row, column, value and reason; any error writes nothing at all.
+
+pub mod columns;
+pub mod rows;
+pub mod table;
+pub mod values;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::store::alerts::ReconcileSummary;
+use crate::store::roster::{self, RosterCounts};
+use crate::store::{Store, StoreError};
+use rows::{Level, Problem};
+use table::{Table, TableError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    #[serde(flatten)]
+    pub counts: RosterCounts,
+    pub errors: usize,
+    pub warnings: usize,
+    pub dry_run: bool,
+    pub committed: bool,
+    pub alerts: Option<ReconcileSummary>,
+    #[serde(skip)]
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Whatever happens, the store is either fully updated from the file or untouched.
+pub struct Import<'a> {
+    pub store: &'a mut Store,
+    pub config: &'a Config,
+    pub operator: &'a str,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub dry_run: bool,
+}
+
+impl Import<'_> {
+    pub fn file(&mut self, path: &Path) -> Result<ImportReport, ImportError> {
+        let table = table::read(path)?;
+        Ok(self.table(&table)?)
+    }
+
+    pub fn table(&mut self, table: &Table) -> Result<ImportReport, StoreError> {
+        let (rows, mut problems) = rows::check(table, self.today);
+        let mut report = ImportReport {
+            rows: table.rows.len(),
+            counts: RosterCounts::default(),
+            errors: 0,
+            warnings: 0,
+            dry_run: self.dry_run,
+            committed: false,
+            alerts: None,
+            problems: Vec::new(),
+        };
+        let has_errors = |p: &[Problem]| p.iter().any(|p| p.level == Level::Error);
+        if !has_errors(&problems) {
+            // Writing can still find problems (a team member who belongs elsewhere); the
+            // transaction is rolled back then, and on a dry run.
+            let (today, now, operator, dry_run) = (self.today, self.now, self.operator, self.dry_run);
+            let ((counts, more), committed) = self.store.write_or_roll_back(|tx| {
+                let (counts, more) = roster::apply(tx, &rows, today, now, operator)?;
+                let keep = !dry_run && !has_errors(&more);
+                Ok(((counts, more), keep))
+            })?;
+            report.counts = counts;
+            report.committed = committed;
+            problems.extend(more);
+        }
+        problems.sort_by_key(|p| (p.row, p.level == Level::Warning));
+        report.errors = problems.iter().filter(|p| p.level == Level::Error).count();
+        report.warnings = problems.len() - report.errors;
+        report.problems = problems;
+        if report.committed {
+            report.alerts = Some(self.store.refresh_alerts(self.now, self.config)?);
+        }
+        Ok(report)
+    }
+}

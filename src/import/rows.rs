@@ -1,0 +1,451 @@
+//! One roster row checked field by field: either a `RosterRow` ready to write, or the problems
+//! with it as row, column, value and reason. Nothing here touches the store.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashMap;
+
+use super::columns::{ColumnMap, Field};
+use super::table::{Cell, Table};
+use super::values;
+use crate::domain::id_number::{IdNumber, IdNumberError};
+use crate::domain::patient::*;
+use crate::domain::risk::RiskLevel;
+use crate::domain::team::{AssignmentRefusal, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// Why a cell or a column is wrong; each maps to a sentence in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    MissingColumn,
+    UnknownColumn,
+    DuplicateColumn,
+    Required,
+    IdNumber(IdNumberError),
+    GenderMismatch { from_id: Gender },
+    UnknownGender,
+    BadDate,
+    FutureDate,
+    UnknownDiagnosis,
+    UnknownLevel,
+    HighestBelowCurrent,
+    UnknownCondition,
+    UnknownStatus,
+    UnknownGuardianship,
+    UnknownTreatment,
+    UnknownMedication,
+    UnknownCompliance,
+    BadFlag,
+    DuplicateId { first_row: usize },
+    RiskConditionMismatch { risk: u8, condition: Condition },
+    PhoneWithoutName,
+    OutsideJurisdiction(AssignmentRefusal),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The row number in the file (the header is usually row 1); 0 for the whole file.
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub reason: Reason,
+    pub level: Level,
+}
+
+/// A person named in a team column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCell {
+    pub role: Role,
+    pub name: String,
+    pub phone: String,
+}
+
+/// A checked row. `None` means the file did not say (column absent or cell blank): a new
+/// patient takes the default, an existing one keeps what it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterRow {
+    pub line: usize,
+    pub id_number: IdNumber,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub jurisdiction: Jurisdiction,
+    pub diagnosis: Diagnosis,
+    pub risk_level: RiskLevel,
+    pub risk_highest: Option<RiskLevel>,
+    pub condition: Condition,
+    pub status: Option<Status>,
+    pub away_destination: Option<String>,
+    pub guardianship: Option<Guardianship>,
+    pub treatment_place: Option<TreatmentPlace>,
+    pub medication: Option<Medication>,
+    pub compliance: Option<Compliance>,
+    pub police_listed: Option<bool>,
+    pub incident_history: Option<bool>,
+    pub floating: Option<bool>,
+    pub vagrant: Option<bool>,
+    pub special_team: Option<bool>,
+    pub ever_missing: Option<bool>,
+    pub last_followup: Option<NaiveDate>,
+    pub last_visit: Option<NaiveDate>,
+    pub members: Vec<MemberCell>,
+}
+
+impl RosterRow {
+    /// The patient this row describes: `existing` updated with what the row says, or a new
+    /// patient registered on `today` with defaults where the row is silent.
+    pub fn merge_into(&self, existing: Option<&Patient>, today: NaiveDate) -> Patient {
+        let mut p = existing.cloned().unwrap_or_else(|| Patient {
+            id: 0,
+            id_number: self.id_number.clone(),
+            name: String::new(),
+            gender: self.id_number.gender(),
+            phone: String::new(),
+            address: String::new(),
+            jurisdiction: Jurisdiction::default(),
+            diagnosis: self.diagnosis,
+            risk_level: self.risk_level,
+            risk_highest: self.risk_level,
+            condition: self.condition,
+            guardianship: Guardianship::Normal,
+            status: Status::Managed,
+            away_destination: String::new(),
+            treatment_place: None,
+            medication: None,
+            compliance: None,
+            flags: PatientFlags::default(),
+            last_followup: None,
+            last_visit: None,
+            registered_on: today,
+            basic_stable_streak: 0,
+            not_reached_streak: 0,
+            relapses: 0,
+        });
+        p.name = self.name.clone();
+        p.gender = self.id_number.gender();
+        p.jurisdiction = self.jurisdiction.clone();
+        p.diagnosis = self.diagnosis;
+        p.risk_level = self.risk_level;
+        p.risk_highest = self.risk_highest.unwrap_or(p.risk_highest).max(self.risk_level);
+        p.condition = self.condition;
+        fn set<T: Clone>(slot: &mut T, v: &Option<T>) {
+            if let Some(v) = v {
+                *slot = v.clone();
+            }
+        }
+        set(&mut p.phone, &self.phone);
+        set(&mut p.address, &self.address);
+        set(&mut p.status, &self.status);
+        set(&mut p.away_destination, &self.away_destination);
+        set(&mut p.guardianship, &self.guardianship);
+        if self.treatment_place.is_some() {
+            p.treatment_place = self.treatment_place;
+        }
+        if self.medication.is_some() {
+            p.medication = self.medication;
+        }
+        if self.compliance.is_some() {
+            p.compliance = self.compliance;
+        }
+        set(&mut p.flags.police_listed, &self.police_listed);
+        set(&mut p.flags.incident_history, &self.incident_history);
+        set(&mut p.flags.floating, &self.floating);
+        set(&mut p.flags.vagrant, &self.vagrant);
+        set(&mut p.flags.special_team, &self.special_team);
+        set(&mut p.flags.ever_missing, &self.ever_missing);
+        if p.status == Status::Missing {
+            p.flags.ever_missing = true;
+        }
+        if self.last_followup.is_some() {
+            p.last_followup = self.last_followup;
+        }
+        if self.last_visit.is_some() {
+            p.last_visit = self.last_visit;
+        }
+        p
+    }
+}
+
+/// Checks every row of `table`. Returns the rows that passed and every problem found; a
+/// caller writes nothing if any problem is an error.
+pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Vec<Problem>) {
+    let map = ColumnMap::new(&table.headers);
+    let mut problems = Vec::new();
+    let header_row = table.rows.first().map(|(n, _)| n.saturating_sub(1)).unwrap_or(1).max(1);
+    for f in map.missing_required() {
+        problems.push(Problem {
+            row: header_row,
+            column: f.header().into(),
+            value: String::new(),
+            reason: Reason::MissingColumn,
+            level: Level::Error,
+        });
+    }
+    for (_, h) in &map.unknown {
+        problems.push(Problem {
+            row: header_row,
+            column: h.clone(),
+            value: String::new(),
+            reason: Reason::UnknownColumn,
+            level: Level::Warning,
+        });
+    }
+    for (_, h) in &map.duplicated {
+        problems.push(Problem {
+            row: header_row,
+            column: h.clone(),
+            value: String::new(),
+            reason: Reason::DuplicateColumn,
+            level: Level::Error,
+        });
+    }
+    if problems.iter().any(|p| p.level == Level::Error) {
+        return (Vec::new(), problems);
+    }
+    let mut rows = Vec::with_capacity(table.rows.len());
+    let mut seen: HashMap<IdNumber, usize> = HashMap::new();
+    for (line, cells) in &table.rows {
+        let mut c = RowChecker { map: &map, cells, line: *line, problems: &mut problems, today };
+        if let Some(row) = c.row() {
+            if let Some(first) = seen.get(&row.id_number) {
+                let value = row.id_number.to_string();
+                c.error(Field::IdNumber, value, Reason::DuplicateId { first_row: *first });
+                continue;
+            }
+            seen.insert(row.id_number.clone(), *line);
+            rows.push(row);
+        }
+    }
+    (rows, problems)
+}
+
+struct RowChecker<'a> {
+    map: &'a ColumnMap,
+    cells: &'a [Cell],
+    line: usize,
+    problems: &'a mut Vec<Problem>,
+    today: NaiveDate,
+}
+
+impl RowChecker<'_> {
+    fn cell(&self, f: Field) -> Option<&Cell> {
+        self.map.position(f).and_then(|i| self.cells.get(i)).filter(|c| !c.is_blank())
+    }
+
+    fn raw(&self, f: Field) -> String {
+        self.cell(f).map(values::text).unwrap_or_default()
+    }
+
+    fn push(&mut self, f: Field, value: String, reason: Reason, level: Level) {
+        let column = self
+            .map
+            .position(f)
+            .map(|_| f.header().to_string())
+            .unwrap_or_else(|| f.header().to_string());
+        self.problems.push(Problem { row: self.line, column, value, reason, level });
+    }
+
+    fn error(&mut self, f: Field, value: String, reason: Reason) {
+        self.push(f, value, reason, Level::Error);
+    }
+
+    fn required_text(&mut self, f: Field) -> Option<String> {
+        let v = self.raw(f);
+        if v.is_empty() {
+            self.error(f, v, Reason::Required);
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    fn optional_text(&self, f: Field) -> Option<String> {
+        self.cell(f).map(values::text)
+    }
+
+    fn vocab<T: Vocabulary>(&mut self, f: Field, reason: Reason) -> Option<Option<T>> {
+        let Some(cell) = self.cell(f) else { return Some(None) };
+        let v = values::text(cell);
+        match T::parse_zh(&v) {
+            Some(t) => Some(Some(t)),
+            None => {
+                self.error(f, v, reason);
+                None
+            }
+        }
+    }
+
+    fn required_vocab<T: Vocabulary>(&mut self, f: Field, reason: Reason) -> Option<T> {
+        match self.vocab(f, reason) {
+            Some(Some(t)) => Some(t),
+            Some(None) => {
+                self.error(f, String::new(), Reason::Required);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn level(&mut self, f: Field) -> Option<Option<RiskLevel>> {
+        let Some(cell) = self.cell(f) else { return Some(None) };
+        let v = values::text(cell);
+        match RiskLevel::parse(&v) {
+            Some(l) => Some(Some(l)),
+            None => {
+                self.error(f, v, Reason::UnknownLevel);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, f: Field) -> Option<Option<NaiveDate>> {
+        let Some(cell) = self.cell(f) else { return Some(None) };
+        match values::date(cell) {
+            Some(d) if d > self.today => {
+                self.error(f, cell.text(), Reason::FutureDate);
+                None
+            }
+            Some(d) => Some(Some(d)),
+            None => {
+                let v = cell.text();
+                self.error(f, v, Reason::BadDate);
+                None
+            }
+        }
+    }
+
+    fn flag(&mut self, f: Field) -> Option<Option<bool>> {
+        let Some(cell) = self.cell(f) else { return Some(None) };
+        match values::flag(cell) {
+            Some(b) => Some(Some(b)),
+            None => {
+                let v = values::text(cell);
+                self.error(f, v, Reason::BadFlag);
+                None
+            }
+        }
+    }
+
+    /// Checks every field even after an error, so one pass reports all of a row's problems.
+    fn row(&mut self) -> Option<RosterRow> {
+        let before = self.problems.len();
+        let name = self.required_text(Field::Name);
+        let id_number = match self.required_text(Field::IdNumber) {
+            Some(raw) => match IdNumber::parse_as_of(&raw, self.today) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    self.error(Field::IdNumber, raw, Reason::IdNumber(e));
+                    None
+                }
+            },
+            None => None,
+        };
+        let gender = self.vocab::<Gender>(Field::Gender, Reason::UnknownGender);
+        if let (Some(id), Some(Some(g))) = (&id_number, gender) {
+            if id.gender() != g {
+                let v = self.raw(Field::Gender);
+                self.error(Field::Gender, v, Reason::GenderMismatch { from_id: id.gender() });
+            }
+        }
+        let diagnosis = self.required_vocab::<Diagnosis>(Field::Diagnosis, Reason::UnknownDiagnosis);
+        let risk_level = match self.level(Field::RiskLevel) {
+            Some(Some(l)) => Some(l),
+            Some(None) => {
+                self.error(Field::RiskLevel, String::new(), Reason::Required);
+                None
+            }
+            None => None,
+        };
+        let risk_highest = self.level(Field::RiskHighest);
+        if let (Some(now), Some(Some(ever))) = (risk_level, risk_highest) {
+            if ever < now {
+                let v = self.raw(Field::RiskHighest);
+                self.error(Field::RiskHighest, v, Reason::HighestBelowCurrent);
+            }
+        }
+        let condition = self.required_vocab::<Condition>(Field::Condition, Reason::UnknownCondition);
+        let status = self.vocab::<Status>(Field::Status, Reason::UnknownStatus);
+        let guardianship =
+            self.vocab::<Guardianship>(Field::Guardianship, Reason::UnknownGuardianship);
+        let township = self.required_text(Field::Township);
+        let village = self.required_text(Field::Village);
+        let station = self.required_text(Field::Station);
+        let last_followup = self.date(Field::LastFollowUp);
+        let last_visit = self.date(Field::LastVisit);
+        let treatment_place =
+            self.vocab::<TreatmentPlace>(Field::TreatmentPlace, Reason::UnknownTreatment);
+        let medication = self.vocab::<Medication>(Field::Medication, Reason::UnknownMedication);
+        let compliance = self.vocab::<Compliance>(Field::Compliance, Reason::UnknownCompliance);
+        let police_listed = self.flag(Field::PoliceListed);
+        let incident_history = self.flag(Field::IncidentHistory);
+        let floating = self.flag(Field::Floating);
+        let vagrant = self.flag(Field::Vagrant);
+        let special_team = self.flag(Field::SpecialTeam);
+        let ever_missing = self.flag(Field::EverMissing);
+        let mut members = Vec::new();
+        for role in <Role as Vocabulary>::ALL {
+            let name = self.optional_text(Field::MemberName(*role)).unwrap_or_default();
+            let phone = self.optional_text(Field::MemberPhone(*role)).unwrap_or_default();
+            if name.is_empty() {
+                if !phone.is_empty() {
+                    self.push(Field::MemberPhone(*role), phone, Reason::PhoneWithoutName, Level::Warning);
+                }
+                continue;
+            }
+            members.push(MemberCell { role: *role, name, phone });
+        }
+        if let (Some(r), Some(c)) = (risk_level, condition) {
+            let contradicts = (r.is_high() && c != Condition::Unstable)
+                || (r.value() > 0 && c == Condition::Stable);
+            if contradicts {
+                let v = format!("{} / {}", r.value(), c.zh());
+                self.push(
+                    Field::Condition,
+                    v,
+                    Reason::RiskConditionMismatch { risk: r.value(), condition: c },
+                    Level::Warning,
+                );
+            }
+        }
+        let has_error =
+            self.problems[before..].iter().any(|p| p.level == Level::Error);
+        if has_error {
+            return None;
+        }
+        Some(RosterRow {
+            line: self.line,
+            id_number: id_number?,
+            name: name?,
+            gender: gender?,
+            phone: self.optional_text(Field::Phone),
+            address: self.optional_text(Field::Address),
+            jurisdiction: Jurisdiction { township: township?, village: village?, station: station? },
+            diagnosis: diagnosis?,
+            risk_level: risk_level?,
+            risk_highest: risk_highest?,
+            condition: condition?,
+            status: status?,
+            away_destination: self.optional_text(Field::AwayDestination),
+            guardianship: guardianship?,
+            treatment_place: treatment_place?,
+            medication: medication?,
+            compliance: compliance?,
+            police_listed: police_listed?,
+            incident_history: incident_history?,
+            floating: floating?,
+            vagrant: vagrant?,
+            special_team: special_team?,
+            ever_missing: ever_missing?,
+            last_followup: last_followup?,
+            last_visit: last_visit?,
+            members,
+        })
+    }
+}

@@ -1,0 +1,245 @@
+//! The SQLite store: the only module that writes SQL. One file per database, WAL so that many
+//! consoles read while one writes, `synchronous=FULL` so that a commit survives power loss,
+//! every write one `BEGIN IMMEDIATE` transaction with its audit row.
+
+pub mod alerts;
+pub mod audit;
+pub mod followups;
+pub mod operators;
+pub mod patients;
+pub mod persons;
+pub mod roster;
+mod rows;
+pub mod schema;
+pub mod settings;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use audit::AuditEntry;
+
+/// How long a write waits for another process's write to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database is busy: another program is writing to it")]
+    Busy,
+    #[error("the database file cannot be opened: {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("the database schema is newer ({found}) than this program knows ({known})")]
+    TooNew { found: usize, known: usize },
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which patients a caller may see. The check lives here so that no view or command can forget
+/// it: every query that lists patients, alerts or incidents takes a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    Station(String),
+}
+
+impl Scope {
+    pub fn admits_station(&self, station: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Station(s) => s == station,
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating with mode 0600 where absent) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        let open_err = |e: &dyn std::fmt::Display| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
+        }
+        create_private(path).map_err(|e| open_err(&e))?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_err(&e))?;
+        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        store.configure(true)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A private database in memory, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: None };
+        store.configure(false)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&mut self, on_disk: bool) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        if on_disk {
+            // WAL persists in the file; the others are per connection and set at every open.
+            let mode: String =
+                self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Refused(format!("journal mode {mode}, expected wal")));
+            }
+        }
+        self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let found = found as usize;
+        if found > schema::CURRENT_VERSION {
+            return Err(StoreError::TooNew { found, known: schema::CURRENT_VERSION });
+        }
+        if found < schema::CURRENT_VERSION {
+            // Two programs may open a fresh file at once: take the write lock first so only one
+            // of them runs the migration and the other sees it done.
+            self.conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")?;
+            schema::migrations()
+                .to_latest(&mut self.conn)
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` as one write transaction, taken at once (`BEGIN IMMEDIATE`) so it waits for
+    /// another writer instead of failing half-way. Rolls back on error.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Like `write`, but `f` decides whether its work stays: `(value, true)` commits,
+    /// `(value, false)` rolls back (a dry run, or problems found half-way).
+    pub fn write_or_roll_back<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> Result<(T, bool)>,
+    ) -> Result<(T, bool)> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (out, keep) = f(&tx)?;
+        if keep {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok((out, keep))
+    }
+
+    /// Read access for queries.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A number that changes whenever another connection (any process) commits. Cheap enough
+    /// to poll several times a second.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    pub fn schema_version(&self) -> Result<usize> {
+        let v: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok(v as usize)
+    }
+
+    /// `PRAGMA integrity_check` and foreign keys; an empty list means sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in stmt.query_map([], |r| {
+            Ok(format!("foreign key: {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    /// An online copy to `dest`, consistent even while others write. The copy is mode 0600.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Refused(format!("{} already exists", dest.display())));
+        }
+        create_private(dest)?;
+        let mut target = Connection::open(dest)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(())
+    }
+}
+
+/// Creates an empty file readable only by its owner, unless it exists already. SQLite gives
+/// the -wal and -shm files the same mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::fs::OpenOptions;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Unix milliseconds, the form instants take in the store.
+pub(crate) fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub(crate) fn from_millis(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,163 @@
+//! Patient rows: saving one (inside a caller's transaction) and the scoped queries.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::rows::{self, PATIENT_COLUMNS, date_text};
+use super::{Result, Scope, Store, StoreError, millis};
+use crate::domain::patient::{Patient, Vocabulary};
+
+/// Which patients a listing wants, inside the caller's scope.
+#[derive(Debug, Clone, Default)]
+pub struct PatientQuery {
+    pub scope: Scope,
+    pub station: Option<String>,
+    pub risk_min: Option<u8>,
+}
+
+/// Inserts `p` (when `p.id == 0`) or overwrites the row with its id; returns the row id.
+/// `high_risk_on` is recorded as the first high-risk day if the patient is high risk now and
+/// was never recorded so before.
+pub fn save(
+    tx: &Transaction,
+    p: &Patient,
+    now: DateTime<Utc>,
+    high_risk_on: NaiveDate,
+) -> Result<i64> {
+    let f = &p.flags;
+    let j = &p.jurisdiction;
+    let high_risk_since = p.is_high_risk().then(|| high_risk_on.to_string());
+    let values: &[&dyn rusqlite::ToSql] = params![
+        p.id_number.as_str(),
+        p.name,
+        p.gender.code(),
+        p.phone,
+        p.address,
+        j.township,
+        j.village,
+        j.station,
+        p.diagnosis.code(),
+        p.risk_level.value(),
+        p.risk_highest.value(),
+        p.condition.code(),
+        p.guardianship.code(),
+        p.status.code(),
+        p.away_destination,
+        p.treatment_place.map(|v| v.code()),
+        p.medication.map(|v| v.code()),
+        p.compliance.map(|v| v.code()),
+        f.police_listed,
+        f.incident_history,
+        f.floating,
+        f.vagrant,
+        f.special_team,
+        f.ever_missing,
+        date_text(p.last_followup),
+        date_text(p.last_visit),
+        p.registered_on.to_string(),
+        p.basic_stable_streak,
+        p.not_reached_streak,
+        p.relapses,
+        high_risk_since,
+        millis(now),
+    ];
+    if p.id == 0 {
+        tx.prepare_cached(
+            "INSERT INTO patients (id_number, name, gender, phone, address, township, village,
+                station, diagnosis, risk_level, risk_highest, condition, guardianship, status,
+                away_destination, treatment_place, medication, compliance, police_listed,
+                incident_history, floating, vagrant, special_team, ever_missing, last_followup,
+                last_visit, registered_on, basic_stable_streak, not_reached_streak, relapses,
+                high_risk_since, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+        )?
+        .execute(values)?;
+        Ok(tx.last_insert_rowid())
+    } else {
+        let mut with_id = values.to_vec();
+        with_id.push(&p.id);
+        let changed = tx
+            .prepare_cached(
+                "UPDATE patients SET id_number=?1, name=?2, gender=?3, phone=?4, address=?5,
+                    township=?6, village=?7, station=?8, diagnosis=?9, risk_level=?10,
+                    risk_highest=?11, condition=?12, guardianship=?13, status=?14,
+                    away_destination=?15, treatment_place=?16, medication=?17, compliance=?18,
+                    police_listed=?19, incident_history=?20, floating=?21, vagrant=?22,
+                    special_team=?23, ever_missing=?24, last_followup=?25, last_visit=?26,
+                    registered_on=?27, basic_stable_streak=?28, not_reached_streak=?29,
+                    relapses=?30, high_risk_since=COALESCE(high_risk_since, ?31),
+                    updated_at=?32
+                 WHERE id=?33",
+            )?
+            .execute(with_id.as_slice())?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("patient {}", p.id)));
+        }
+        Ok(p.id)
+    }
+}
+
+/// Reads one patient inside a transaction (for read-modify-write).
+pub fn load(tx: &Transaction, id: i64) -> Result<Patient> {
+    tx.query_row(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id=?1"), [id], rows::patient)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("patient {id}")))
+}
+
+impl Store {
+    pub fn patient(&self, id: i64, scope: &Scope) -> Result<Option<Patient>> {
+        let p = self
+            .conn()
+            .query_row(
+                &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id=?1"),
+                [id],
+                rows::patient,
+            )
+            .optional()?;
+        Ok(p.filter(|p| scope.admits_station(&p.jurisdiction.station)))
+    }
+
+    pub fn patient_by_id_number(&self, id_number: &str, scope: &Scope) -> Result<Option<Patient>> {
+        let p = self
+            .conn()
+            .query_row(
+                &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id_number=?1"),
+                [id_number],
+                rows::patient,
+            )
+            .optional()?;
+        Ok(p.filter(|p| scope.admits_station(&p.jurisdiction.station)))
+    }
+
+    /// Patients in scope matching the query, by station, village and name.
+    pub fn patients(&self, q: &PatientQuery) -> Result<Vec<Patient>> {
+        let scope_station = match &q.scope {
+            Scope::All => None,
+            Scope::Station(s) => Some(s.as_str()),
+        };
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {PATIENT_COLUMNS} FROM patients
+             WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR station = ?2)
+               AND risk_level >= ?3
+             ORDER BY station, township, village, name, id"
+        ))?;
+        let rows = stmt.query_map(
+            params![scope_station, q.station, q.risk_min.unwrap_or(0)],
+            rows::patient,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn patient_count(&self, scope: &Scope) -> Result<i64> {
+        let station = match scope {
+            Scope::All => None,
+            Scope::Station(s) => Some(s.as_str()),
+        };
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM patients WHERE ?1 IS NULL OR station = ?1",
+            [station],
+            |r| r.get(0),
+        )?)
+    }
+}

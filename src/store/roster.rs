@@ -1,0 +1,126 @@
+//! Writing checked roster rows: insert or update by ID number, team members matched by name
+//! and phone (created when new), one audit row per patient changed. The caller owns the
+//! transaction, so a problem found here still rolls the whole file back.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Transaction};
+use serde::Serialize;
+use std::collections::HashMap;
+
+use super::rows::{self, PATIENT_COLUMNS};
+use super::{Result, audit, patients, persons};
+use crate::domain::patient::{Jurisdiction, Patient};
+use crate::domain::team::{Person, Role, check_assignment};
+use crate::import::columns::Field;
+use crate::import::rows::{Level, Problem, Reason, RosterRow};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RosterCounts {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub persons_created: usize,
+}
+
+/// Where a newly named team member belongs: the part of the patient's jurisdiction their
+/// role is bound to (an officer to the station, cadres to the township or village).
+fn member_jurisdiction(role: Role, j: &Jurisdiction) -> (Jurisdiction, String) {
+    match role {
+        Role::StationOfficer => (
+            Jurisdiction { station: j.station.clone(), ..Default::default() },
+            j.station.clone(),
+        ),
+        Role::TownshipCadre => (
+            Jurisdiction { township: j.township.clone(), ..Default::default() },
+            j.township.clone(),
+        ),
+        Role::VillageCadre => (
+            Jurisdiction {
+                township: j.township.clone(),
+                village: j.village.clone(),
+                ..Default::default()
+            },
+            j.village.clone(),
+        ),
+        Role::Doctor | Role::Guardian => (Jurisdiction::default(), String::new()),
+    }
+}
+
+pub fn apply(
+    tx: &Transaction,
+    rows: &[RosterRow],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    operator: &str,
+) -> Result<(RosterCounts, Vec<Problem>)> {
+    let mut counts = RosterCounts::default();
+    let mut problems = Vec::new();
+    let mut people: HashMap<(String, String), Person> = HashMap::new();
+    for row in rows {
+        let existing: Option<Patient> = tx
+            .prepare_cached(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id_number=?1"))?
+            .query_row([row.id_number.as_str()], rows::patient)
+            .optional()?;
+        let patient = row.merge_into(existing.as_ref(), today);
+        let mut team: Vec<(Role, i64)> = Vec::new();
+        for m in &row.members {
+            let key = (m.name.clone(), m.phone.clone());
+            let person = match people.get(&key) {
+                Some(p) => p.clone(),
+                None => {
+                    let (j, unit) = member_jurisdiction(m.role, &patient.jurisdiction);
+                    let (p, created) =
+                        persons::find_or_create(tx, &m.name, &m.phone, &unit, &j, now, operator)?;
+                    counts.persons_created += usize::from(created);
+                    people.insert(key, p.clone());
+                    p
+                }
+            };
+            match check_assignment(&patient, m.role, &person) {
+                Ok(()) => team.push((m.role, person.id)),
+                Err(refusal) => problems.push(Problem {
+                    row: row.line,
+                    column: Field::MemberName(m.role).header().into(),
+                    value: m.name.clone(),
+                    reason: Reason::OutsideJurisdiction(refusal),
+                    level: Level::Error,
+                }),
+            }
+        }
+        let before_team = match &existing {
+            Some(p) => persons::assignments_in(tx, p.id)?,
+            None => Vec::new(),
+        };
+        // Roles the roster leaves blank keep whoever holds them.
+        let mut after_team = before_team.clone();
+        for (role, id) in &team {
+            match after_team.iter_mut().find(|(r, _)| r == role) {
+                Some(slot) => slot.1 = *id,
+                None => after_team.push((*role, *id)),
+            }
+        }
+        after_team.sort();
+        if existing.as_ref() == Some(&patient) && before_team == after_team {
+            counts.unchanged += 1;
+            continue;
+        }
+        let id = patients::save(tx, &patient, now, patient.registered_on)?;
+        for (role, person_id) in &team {
+            if !before_team.contains(&(*role, *person_id)) {
+                persons::put_assignment(tx, id, *role, *person_id, now, operator)?;
+            }
+        }
+        let before = existing.as_ref().map(|p| serde_json::json!({"patient": p, "team": before_team}));
+        let mut stored = patient.clone();
+        stored.id = id;
+        let after = serde_json::json!({"patient": stored, "team": after_team});
+        let action = if existing.is_some() { "patient.import_update" } else { "patient.import_add" };
+        audit::record(tx, now, operator, action, "patient", Some(&id.to_string()), before.as_ref(), Some(&after))?;
+        if existing.is_some() {
+            counts.updated += 1;
+        } else {
+            counts.added += 1;
+        }
+    }
+    Ok((counts, problems))
+}

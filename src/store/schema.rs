@@ -1,0 +1,198 @@
+//! The schema, as versioned migrations (`PRAGMA user_version`). A migration is never edited
+//! once released; changes come as new entries at the end.
+
+use rusqlite_migration::{M, Migrations};
+
+const V1: &str = r#"
+CREATE TABLE patients (
+    id                  INTEGER PRIMARY KEY,
+    id_number           TEXT NOT NULL UNIQUE,
+    name                TEXT NOT NULL,
+    gender              TEXT NOT NULL,
+    phone               TEXT NOT NULL DEFAULT '',
+    address             TEXT NOT NULL DEFAULT '',
+    township            TEXT NOT NULL,
+    village             TEXT NOT NULL,
+    station             TEXT NOT NULL,
+    diagnosis           TEXT NOT NULL,
+    risk_level          INTEGER NOT NULL CHECK (risk_level BETWEEN 0 AND 5),
+    risk_highest        INTEGER NOT NULL CHECK (risk_highest BETWEEN 0 AND 5),
+    condition           TEXT NOT NULL,
+    guardianship        TEXT NOT NULL,
+    status              TEXT NOT NULL,
+    away_destination    TEXT NOT NULL DEFAULT '',
+    treatment_place     TEXT,
+    medication          TEXT,
+    compliance          TEXT,
+    police_listed       INTEGER NOT NULL DEFAULT 0,
+    incident_history    INTEGER NOT NULL DEFAULT 0,
+    floating            INTEGER NOT NULL DEFAULT 0,
+    vagrant             INTEGER NOT NULL DEFAULT 0,
+    special_team        INTEGER NOT NULL DEFAULT 0,
+    ever_missing        INTEGER NOT NULL DEFAULT 0,
+    last_followup       TEXT,
+    last_visit          TEXT,
+    registered_on       TEXT NOT NULL,
+    basic_stable_streak INTEGER NOT NULL DEFAULT 0,
+    not_reached_streak  INTEGER NOT NULL DEFAULT 0,
+    relapses            INTEGER NOT NULL DEFAULT 0,
+    -- The first day the patient was recorded at risk level 3 or above (for "newly high risk").
+    high_risk_since     TEXT,
+    updated_at          INTEGER NOT NULL
+);
+CREATE INDEX patients_station ON patients(station);
+
+CREATE TABLE persons (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    phone      TEXT NOT NULL DEFAULT '',
+    unit       TEXT NOT NULL DEFAULT '',
+    township   TEXT NOT NULL DEFAULT '',
+    village    TEXT NOT NULL DEFAULT '',
+    station    TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    UNIQUE (name, phone)
+);
+
+CREATE TABLE team_assignments (
+    patient_id  INTEGER NOT NULL REFERENCES patients(id),
+    role        TEXT NOT NULL,
+    person_id   INTEGER NOT NULL REFERENCES persons(id),
+    assigned_at INTEGER NOT NULL,
+    assigned_by TEXT NOT NULL,
+    PRIMARY KEY (patient_id, role)
+) WITHOUT ROWID;
+CREATE INDEX team_assignments_person ON team_assignments(person_id);
+
+CREATE TABLE followups (
+    id          INTEGER PRIMARY KEY,
+    patient_id  INTEGER NOT NULL REFERENCES patients(id),
+    date        TEXT NOT NULL,
+    form        TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    class       TEXT,
+    risk_level  INTEGER,
+    record      TEXT NOT NULL,
+    next_date   TEXT,
+    by_whom     TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL
+);
+CREATE INDEX followups_patient ON followups(patient_id, date);
+
+CREATE TABLE alerts (
+    id              INTEGER PRIMARY KEY,
+    patient_id      INTEGER NOT NULL REFERENCES patients(id),
+    kind            TEXT NOT NULL,
+    severity        TEXT NOT NULL CHECK (severity IN ('P1','P2','P3')),
+    status          TEXT NOT NULL CHECK (status IN ('new','acknowledged','in_progress','resolved')),
+    since           TEXT,
+    note            TEXT NOT NULL DEFAULT '',
+    raised_at       INTEGER NOT NULL,
+    raised_by       TEXT NOT NULL,
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT,
+    in_progress_at  INTEGER,
+    in_progress_by  TEXT,
+    incident_id     INTEGER,
+    resolved_at     INTEGER,
+    resolved_by     TEXT,
+    resolution      TEXT,
+    auto_closed     INTEGER NOT NULL DEFAULT 0
+);
+-- At most one open alert of each derived kind per patient.
+CREATE UNIQUE INDEX alerts_open_derived ON alerts(patient_id, kind)
+    WHERE status <> 'resolved' AND kind <> 'reported';
+CREATE INDEX alerts_status ON alerts(status);
+
+CREATE TABLE incidents (
+    id               INTEGER PRIMARY KEY,
+    opened_at        INTEGER NOT NULL,
+    opened_by        TEXT NOT NULL,
+    patient_id       INTEGER REFERENCES patients(id),
+    alert_id         INTEGER REFERENCES alerts(id),
+    location         TEXT NOT NULL,
+    description      TEXT NOT NULL DEFAULT '',
+    closed_at        INTEGER,
+    closed_by        TEXT,
+    outcome          TEXT,
+    sync_checklist   TEXT,
+    persons_involved INTEGER,
+    injured          INTEGER,
+    dead             INTEGER,
+    reported_upward  INTEGER
+);
+
+CREATE TABLE incident_steps (
+    incident_id     INTEGER NOT NULL REFERENCES incidents(id),
+    step            INTEGER NOT NULL,
+    label           TEXT NOT NULL,
+    deadline_at     INTEGER NOT NULL,
+    done_at         INTEGER,
+    actor           TEXT,
+    actor_person_id INTEGER REFERENCES persons(id),
+    recorded_by     TEXT,
+    PRIMARY KEY (incident_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE incident_notes (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    at          INTEGER NOT NULL,
+    by          TEXT NOT NULL,
+    text        TEXT NOT NULL
+);
+
+CREATE TABLE operators (
+    login        TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('center','station','auditor')),
+    station      TEXT,
+    disabled     INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    CHECK (role <> 'station' OR station IS NOT NULL)
+);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    operator  TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id TEXT,
+    before    TEXT,
+    after     TEXT
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+
+-- The audit log is append-only: SQLite itself refuses to change or remove a row.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+"#;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: usize = 1;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+        assert_eq!(super::CURRENT_VERSION, 1);
+    }
+}
