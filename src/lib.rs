@@ -6,3 +6,8 @@ pub mod domain;
 pub mod store;
 pub mod i18n;
 pub mod import;
+pub mod demo;
+pub mod export;
+pub mod cli;
+pub mod commands;
+pub mod logging;

@@ -184,10 +184,9 @@ pub fn derive(
     };
 
     if p.status == Status::Missing {
-        // Being missing puts anyone in the "ever missing" category, so that category alone does
-        // not make it P1; every other key-population category does.
-        let key = categories(p).into_iter().any(|c| c != KeyCategory::EverMissing)
-            || p.flags.ever_missing;
+        // Being missing puts anyone in the "ever missing" category (and sets its flag), so that
+        // category alone does not make it P1; every other key-population category does.
+        let key = categories(p).into_iter().any(|c| c != KeyCategory::EverMissing);
         let sev = if high || unstable || key { Severity::P1 } else { Severity::P2 };
         push(AlertKind::Missing, sev, None, None);
     }

@@ -1,0 +1,118 @@
+//! The command line (clap). Help is bilingual; messages follow `--lang`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dutydesk",
+    version,
+    about = "严重精神障碍患者管理值班台 · duty console for severe mental disorder management",
+    long_about = "严重精神障碍患者管理值班台：预警、五位一体、1-3-5分钟快反。\n\
+                  A terminal duty console: alerts, five responsible persons, 1-3-5 minute quick \
+                  response. Without a command it opens the console."
+)]
+pub struct Cli {
+    /// 数据库文件 · database file [default: per-user data directory]
+    #[arg(long, env = "DUTYDESK_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// 界面语言 zh | en · language of messages
+    #[arg(long, env = "DUTYDESK_LANG", global = true, value_name = "LANG",
+          value_parser = parse_lang)]
+    pub lang: Option<crate::i18n::Lang>,
+
+    /// 配置文件 · configuration file (TOML) [default: per-user config directory, if present]
+    #[arg(long, env = "DUTYDESK_CONFIG", global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
+    crate::i18n::Lang::parse(s).ok_or_else(|| format!("unknown language '{s}' (zh | en)"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 打开值班控制台（默认）· open the console (default)
+    Console,
+    /// 打开演示库（不存在则生成）· open the demo database, building it if absent
+    Demo {
+        /// 重新生成演示库 · rebuild the demo database from data/
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// 创建数据库 · create the database
+    Init {
+        /// 同时写入演示数据 · fill it with the demo roster and operators
+        #[arg(long)]
+        demo: bool,
+    },
+    /// 导入 · import
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// 列出预警 · list alerts, most urgent first
+    Alerts(AlertsArgs),
+    /// 列出患者 · list patients
+    Patients(PatientsArgs),
+    /// 完整性检查与架构版本 · integrity check and schema version
+    Check,
+    /// 在线备份（其他终端可继续写入）· online backup, safe while others write
+    Backup {
+        /// 备份文件（不得已存在）· backup file (must not exist)
+        file: PathBuf,
+    },
+    /// 生成虚构花名册（开发与基准测试用）· write a synthetic roster
+    #[command(hide = true)]
+    SynthRoster {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        #[arg(long, default_value_t = crate::demo::DEMO_SEED)]
+        seed: u64,
+        /// dates are written relative to this day
+        #[arg(long, default_value = crate::demo::DEMO_ANCHOR)]
+        anchor: chrono::NaiveDate,
+        /// .csv or .xlsx
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// 导入患者花名册（xlsx 或 csv）· import a patient roster (xlsx or csv)
+    Roster {
+        file: PathBuf,
+        /// 只检查，不写入 · check only, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// 以 JSON 输出结果 · report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// 以该时刻计算（RFC 3339），不写入 · derive at this instant (RFC 3339), writing nothing
+    #[arg(long, value_name = "RFC3339")]
+    pub as_of: Option<String>,
+    /// JSON 输出 · JSON output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PatientsArgs {
+    /// JSON 输出 · JSON output
+    #[arg(long)]
+    pub json: bool,
+    /// 只列该派出所 · only this police station
+    #[arg(long, value_name = "NAME")]
+    pub station: Option<String>,
+    /// 最低危险性等级 · minimum risk level
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub risk_min: Option<u8>,
+}

@@ -1,0 +1,161 @@
+//! Carrying out a parsed command line: where the database and configuration are, which
+//! language speaks, and turning every failure into a message and an exit code
+//! (0 ok, 1 bad input, 2 usage).
+
+mod data;
+mod lists;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, ImportCommand};
+use crate::config::{Config, ConfigError};
+use crate::domain::clock::{Clock, SystemClock};
+use crate::i18n::{Lang, Msg};
+use crate::store::{Store, StoreError};
+
+/// What every command needs to know.
+pub struct Context {
+    pub lang: Lang,
+    pub db: PathBuf,
+    pub config: Config,
+    pub clock: Box<dyn Clock>,
+    /// Who the audit log names for what this command writes.
+    pub operator: String,
+}
+
+/// A command that did not succeed: the message is already in the operator's language.
+#[derive(Debug)]
+pub enum Failure {
+    BadInput(String),
+    Usage(String),
+}
+
+impl Context {
+    pub fn say(&self, m: &Msg) {
+        emit(&self.lang.text(m));
+    }
+
+    pub fn fail(&self, m: &Msg) -> Failure {
+        Failure::BadInput(self.lang.text(m))
+    }
+
+    pub fn store_failure(&self, e: StoreError) -> Failure {
+        tracing::warn!(error = %e, "store error");
+        let m = match e {
+            StoreError::Busy => Msg::StoreBusy,
+            StoreError::Open { path, reason } => {
+                Msg::StoreOpen { path: path.display().to_string(), reason }
+            }
+            StoreError::TooNew { found, known } => Msg::StoreTooNew { found, known },
+            StoreError::NotFound(s) => Msg::NotFound(s),
+            other => Msg::StoreOther(other.to_string()),
+        };
+        self.fail(&m)
+    }
+
+    pub fn open_store(&self) -> Result<Store, Failure> {
+        Store::open(&self.db).map_err(|e| self.store_failure(e))
+    }
+}
+
+/// Writes a line to standard output. A reader that went away (`dutydesk alerts | head`) ends
+/// the output quietly: whatever the command wrote to the database is already committed.
+pub fn emit(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        tracing::warn!(error = %e, "cannot write to standard output");
+    }
+}
+
+/// Writes a message to standard error; a closed stderr is not worth a panic.
+fn complain(m: &str) {
+    use std::io::Write;
+    if !m.is_empty() {
+        let _ = writeln!(std::io::stderr().lock(), "{m}");
+    }
+}
+
+/// The per-user directories; falls back to the working directory where there is no home.
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("cn", "dutydesk", "dutydesk")
+}
+
+pub fn default_data_dir() -> PathBuf {
+    project_dirs().map(|d| d.data_dir().to_path_buf()).unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("dutydesk.toml"))
+}
+
+fn load_config(explicit: Option<&Path>, lang: Lang) -> Result<Config, Failure> {
+    let render = |e: ConfigError| {
+        Failure::BadInput(lang.text(&Msg::ConfigError {
+            path: e.path,
+            line: e.line,
+            column: e.column,
+            reason: e.reason,
+        }))
+    };
+    match explicit {
+        Some(p) => Config::load(p).map_err(render),
+        None => match default_config_path().filter(|p| p.exists()) {
+            Some(p) => Config::load(&p).map_err(render),
+            None => Ok(Config::default()),
+        },
+    }
+}
+
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "local".to_string())
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let lang = cli.lang.unwrap_or_default();
+    let outcome = load_config(cli.config.as_deref(), lang).and_then(|config| {
+        let command = cli.command.unwrap_or(Command::Console);
+        let demo_db = matches!(command, Command::Demo { .. });
+        let db = cli.db.clone().unwrap_or_else(|| {
+            default_data_dir().join(if demo_db { "demo.db" } else { "dutydesk.db" })
+        });
+        let ctx = Context { lang, db, config, clock: Box::new(SystemClock), operator: os_user() };
+        tracing::info!(command = ?command, db = %ctx.db.display(), "command");
+        dispatch(&ctx, command)
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(m)) => {
+            complain(&m);
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(m)) => {
+            complain(&m);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Console => data::console(ctx),
+        Command::Demo { fresh } => data::demo(ctx, fresh),
+        Command::Init { demo } => data::init(ctx, demo),
+        Command::Import(ImportCommand::Roster { file, dry_run, json }) => {
+            data::import_roster(ctx, &file, dry_run, json)
+        }
+        Command::Alerts(args) => lists::alerts(ctx, &args),
+        Command::Patients(args) => lists::patients(ctx, &args),
+        Command::Check => data::check(ctx),
+        Command::Backup { file } => data::backup(ctx, &file),
+        Command::SynthRoster { count, seed, anchor, out } => {
+            data::synth_roster(ctx, count, seed, anchor, &out)
+        }
+    }
+}
