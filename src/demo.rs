@@ -360,16 +360,19 @@ pub fn build(
         return Err(StoreError::Refused(format!("demo roster has {} errors", report.errors)));
     }
     let everyone = store.patients(&PatientQuery::default())?;
-    // Three basically-stable follow-ups in a row, so the guidance alert shows.
+    // Three basically-stable follow-ups in a row since the roster's last one, so the guidance
+    // alert shows.
     let candidates = everyone.iter().filter(|p| {
         p.status == Status::Managed
             && p.condition == Condition::BasicallyStable
             && p.risk_level.value() == 1
-            && p.last_followup.is_some_and(|d| d <= today - Days::new(65))
+            && p.last_followup.is_some_and(|d| (today - d).num_days() >= 9)
     });
     for p in candidates.take(3) {
-        for days_ago in [60, 30, 3] {
-            let f = basically_stable_followup(today - Days::new(days_ago));
+        let last = p.last_followup.unwrap_or(today);
+        let gap = (today - last).num_days() as u64;
+        for date in [last + Days::new(gap / 3), last + Days::new(2 * gap / 3), today - Days::new(1)] {
+            let f = basically_stable_followup(date);
             store
                 .record_followup(p.id, &f, "center", &Scope::All, config, today, now)
                 .map_err(|e| StoreError::Refused(e.to_string()))?;

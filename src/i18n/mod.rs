@@ -109,3 +109,36 @@ pub enum Msg {
     PatientHeader,
     DaysOverdue(i64),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::patient::*;
+    use crate::domain::team::Role;
+
+    fn all_english<T: Vocabulary>() {
+        for v in T::ALL {
+            assert_ne!(Lang::En.label(*v), "?", "no English label for {}", v.code());
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_value_has_an_english_label() {
+        all_english::<Gender>();
+        all_english::<Diagnosis>();
+        all_english::<Condition>();
+        all_english::<Guardianship>();
+        all_english::<Status>();
+        all_english::<TreatmentPlace>();
+        all_english::<Medication>();
+        all_english::<Compliance>();
+        all_english::<Role>();
+    }
+
+    #[test]
+    fn language_names_are_read_loosely() {
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+}

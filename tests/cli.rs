@@ -1,0 +1,215 @@
+//! The binary as scripts and cron jobs meet it: commands, JSON, languages, exit codes.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    db: TempDb,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli { db: TempDb::new() }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
+        c.env("HOME", self.db.dir.path())
+            .env("XDG_DATA_HOME", self.db.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.db.dir.path().join("config"))
+            .env("DUTYDESK_DB", &self.db.path)
+            .env_remove("DUTYDESK_LANG")
+            .env_remove("DUTYDESK_CONFIG");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.db.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn init_demo_then_alerts_json_shows_every_alert_kind() {
+    let cli = Cli::new();
+    let o = cli.run(&["init", "--demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("演示数据库"));
+    let o = cli.run(&["alerts", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let alerts: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let kinds: BTreeSet<&str> = alerts.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    let every = [
+        "missing", "left_area", "unstable", "followup_overdue", "visit_overdue",
+        "team_incomplete", "guardianship", "guidance_needed", "reported",
+    ];
+    assert_eq!(kinds, every.into_iter().collect());
+    let severities: Vec<&str> = alerts.iter().map(|a| a["severity"].as_str().unwrap()).collect();
+    let mut sorted = severities.clone();
+    sorted.sort();
+    assert_eq!(severities, sorted, "sorted by severity");
+    for a in &alerts {
+        for key in ["status", "patient_name", "risk_level", "condition", "raised_at"] {
+            assert!(!a[key].is_null(), "{key} missing in {a}");
+        }
+        assert!(a["id_number"].as_str().unwrap().contains("********"), "masked");
+        let overdue = matches!(a["kind"].as_str(), Some("followup_overdue" | "visit_overdue"));
+        assert_eq!(a["days_overdue"].is_i64(), overdue, "{a}");
+    }
+    let statuses: BTreeSet<&str> = alerts.iter().map(|a| a["status"].as_str().unwrap()).collect();
+    assert!(statuses.contains("new") && statuses.contains("acknowledged"));
+}
+
+#[test]
+fn alerts_as_of_derives_at_that_instant_without_writing() {
+    let cli = Cli::new();
+    let text = csv(&[row("测试甲", &id("19800101", 123))]);
+    let f = cli.file("r.csv", &text);
+    // Import happens now (2026+), so the 2025-03-01 follow-up is long overdue today...
+    assert!(cli.run(&["import", "roster", &f]).status.success());
+    let before = dump(&cli.db.path);
+    // ...but on 2025-06-11 it is exactly 10 days overdue, and on 2025-05-01 not at all.
+    let o = cli.run(&["alerts", "--json", "--as-of", "2025-06-11T09:00:00+08:00"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let f = v.iter().find(|a| a["kind"] == "followup_overdue").unwrap();
+    assert_eq!(f["days_overdue"], 10);
+    let o = cli.run(&["alerts", "--json", "--as-of", "2025-05-01T09:00:00+08:00"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.iter().all(|a| a["kind"] != "followup_overdue"));
+    assert_eq!(dump(&cli.db.path), before, "--as-of writes nothing");
+    let bad = cli.run(&["alerts", "--as-of", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("RFC 3339"));
+}
+
+#[test]
+fn broken_roster_exits_1_with_row_messages_in_chinese_and_english() {
+    let cli = Cli::new();
+    let mut r = row("测试甲", &id("19800101", 123));
+    r[1].pop();
+    r[1].push('Y');
+    let f = cli.file("bad.csv", &csv(&[r]));
+    let o = cli.run(&["import", "roster", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("错误 第2行 [身份证号]"), "{out}");
+    assert!(out.contains("导入被拒绝"), "{out}");
+    let o = cli.run(&["--lang", "en", "import", "roster", &f]);
+    assert!(stdout(&o).contains("error row 2 [身份证号]"), "{}", stdout(&o));
+    let o = cli.cmd().env("DUTYDESK_LANG", "en").args(["import", "roster", &f]).output().unwrap();
+    assert!(stdout(&o).contains("Import refused"));
+    let o = cli.run(&["import", "roster", &f, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["problems"][0]["row"], 2);
+    assert_eq!(v["problems"][0]["column"], "身份证号");
+    assert_eq!(v["committed"], false);
+}
+
+#[test]
+fn import_dry_run_then_real_import_then_patients_filtered() {
+    let cli = Cli::new();
+    let mut high = row("测试乙", &id("19800101", 125));
+    high[5] = "4".into();
+    high[6] = "不稳定".into();
+    let f = cli.file("ok.csv", &csv(&[row("测试甲", &id("19800101", 123)), high]));
+    let o = cli.run(&["import", "roster", &f, "--dry-run", "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["added"].as_i64(), v["committed"].as_bool()), (Some(2), Some(false)));
+    let o = cli.run(&["patients", "--json"]);
+    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 0);
+    assert!(cli.run(&["import", "roster", &f]).status.success());
+    let o = cli.run(&["patients", "--json", "--risk-min", "3"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["name"], "测试乙");
+    assert!(v[0]["key_population"].as_array().unwrap().contains(&"high_risk".into()));
+    let o = cli.run(&["patients", "--json", "--station", "新港派出所"]);
+    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 0);
+}
+
+#[test]
+fn usage_errors_exit_2_and_bad_input_exits_1() {
+    let cli = Cli::new();
+    assert_eq!(cli.run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(cli.run(&["patients", "--risk-min", "9"]).status.code(), Some(2));
+    assert_eq!(cli.run(&["--lang", "fr", "check"]).status.code(), Some(2));
+    let o = cli.run(&["import", "roster", "/nonexistent/roster.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("无法读取"), "{}", stderr(&o));
+    assert!(!cli.db.path.exists(), "a bad file path creates no database");
+    let o = cli.run(&["import", "roster", &cli.file("x.pdf", "")]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn bad_configuration_is_refused_with_its_line() {
+    let cli = Cli::new();
+    let conf = cli.file("c.toml", "[followup]\nstable_months = 3\nstable_dayz = 5\n");
+    let o = cli.run(&["--config", &conf, "check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("第3行"), "{}", stderr(&o));
+    let o = cli.run(&["--lang", "en", "--config", &conf, "check"]);
+    assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_and_backup() {
+    let cli = Cli::new();
+    assert!(cli.run(&["init", "--demo"]).status.success());
+    let o = cli.run(&["check"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("正常") && stdout(&o).contains("架构版本 1"), "{}", stdout(&o));
+    let dest = cli.db.dir.path().join("backup.db");
+    let o = cli.run(&["backup", dest.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let copy = dutydesk::store::Store::open(&dest).unwrap();
+    assert_eq!(copy.patient_count(&Default::default()).unwrap(), 360);
+    assert_eq!(cli.run(&["backup", dest.to_str().unwrap()]).status.code(), Some(1));
+    // A second init --demo refuses to mix demo patients into a filled register.
+    assert_eq!(cli.run(&["init", "--demo"]).status.code(), Some(1));
+}
+
+#[test]
+fn demo_builds_once_and_reuses_its_database() {
+    let cli = Cli::new();
+    let o = cli.run(&["demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已生成演示数据库"));
+    let o = cli.run(&["demo"]);
+    assert!(stdout(&o).contains("使用已有的演示数据库"));
+}
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let cli = Cli::new();
+    assert!(cli.run(&["init", "--demo"]).status.success());
+    let mut child = cli
+        .cmd()
+        .args(["alerts"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once, like `| head -0`
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
