@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::domain::team::Role;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub area: AreaConfig,
@@ -88,7 +88,9 @@ pub struct RewardConfig {
 
 impl Default for AreaConfig {
     fn default() -> Self {
-        AreaConfig { name: "示范区综治中心".into() }
+        AreaConfig {
+            name: "示范区综治中心".into(),
+        }
     }
 }
 
@@ -107,7 +109,11 @@ impl Default for FollowUpConfig {
 
 impl Default for ControlConfig {
     fn default() -> Self {
-        ControlConfig { level1_days: 1, level2_days: 3, level3_days: 7 }
+        ControlConfig {
+            level1_days: 1,
+            level2_days: 3,
+            level3_days: 7,
+        }
     }
 }
 
@@ -122,7 +128,9 @@ impl Default for TeamConfig {
 
 impl Default for AlertConfig {
     fn default() -> Self {
-        AlertConfig { p1_escalate_minutes: 2 }
+        AlertConfig {
+            p1_escalate_minutes: 2,
+        }
     }
 }
 
@@ -135,7 +143,11 @@ impl Default for QuickResponseConfig {
         };
         QuickResponseConfig {
             steps: vec![
-                step(1, "最小作战单元先期处置", "Nearest unit starts first handling"),
+                step(
+                    1,
+                    "最小作战单元先期处置",
+                    "Nearest unit starts first handling",
+                ),
                 step(3, "周边力量增援到场", "Reinforcements arrive"),
                 step(5, "区域警力到场处置", "Area police force takes control"),
             ],
@@ -145,20 +157,9 @@ impl Default for QuickResponseConfig {
 
 impl Default for RewardConfig {
     fn default() -> Self {
-        RewardConfig { monthly_yuan: 200, suspension_months: 12 }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            area: AreaConfig::default(),
-            followup: FollowUpConfig::default(),
-            control: ControlConfig::default(),
-            team: TeamConfig::default(),
-            alerts: AlertConfig::default(),
-            quick_response: QuickResponseConfig::default(),
-            rewards: RewardConfig::default(),
+        RewardConfig {
+            monthly_yuan: 200,
+            suspension_months: 12,
         }
     }
 }
@@ -179,7 +180,12 @@ impl Config {
                 Some(span) => line_col(text, span.start),
                 None => (None, None),
             };
-            ConfigError { path: path.into(), line, column, reason: e.message().to_string() }
+            ConfigError {
+                path: path.into(),
+                line,
+                column,
+                reason: e.message().to_string(),
+            }
         })?;
         config.validate().map_err(|reason| ConfigError {
             path: path.into(),
@@ -253,8 +259,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_refused_with_its_line() {
-        let err = Config::from_toml("[followup]\nstable_months = 3\nstabel_days = 4\n", "x")
-            .unwrap_err();
+        let err =
+            Config::from_toml("[followup]\nstable_months = 3\nstabel_days = 4\n", "x").unwrap_err();
         assert_eq!(err.line, Some(3));
         assert!(err.reason.contains("stabel_days"), "{}", err.reason);
     }
@@ -267,8 +273,8 @@ mod tests {
 
     #[test]
     fn unknown_role_is_refused() {
-        let err = Config::from_toml("[team]\nrequired_roles_low_risk = [\"mayor\"]\n", "x")
-            .unwrap_err();
+        let err =
+            Config::from_toml("[team]\nrequired_roles_low_risk = [\"mayor\"]\n", "x").unwrap_err();
         assert_eq!(err.line, Some(2));
     }
 

@@ -35,12 +35,42 @@ pub struct Place {
 
 /// 2 townships, 6 villages, 3 police stations.
 pub const PLACES: [Place; 6] = [
-    Place { township: "望江街道", village: "桃源社区", station: "望江派出所", region: "990101" },
-    Place { township: "望江街道", village: "杏林社区", station: "望江派出所", region: "990102" },
-    Place { township: "望江街道", village: "柳岸社区", station: "新港派出所", region: "990103" },
-    Place { township: "青石镇", village: "石桥村", station: "新港派出所", region: "990201" },
-    Place { township: "青石镇", village: "云岭村", station: "青石派出所", region: "990202" },
-    Place { township: "青石镇", village: "梅溪村", station: "青石派出所", region: "990203" },
+    Place {
+        township: "望江街道",
+        village: "桃源社区",
+        station: "望江派出所",
+        region: "990101",
+    },
+    Place {
+        township: "望江街道",
+        village: "杏林社区",
+        station: "望江派出所",
+        region: "990102",
+    },
+    Place {
+        township: "望江街道",
+        village: "柳岸社区",
+        station: "新港派出所",
+        region: "990103",
+    },
+    Place {
+        township: "青石镇",
+        village: "石桥村",
+        station: "新港派出所",
+        region: "990201",
+    },
+    Place {
+        township: "青石镇",
+        village: "云岭村",
+        station: "青石派出所",
+        region: "990202",
+    },
+    Place {
+        township: "青石镇",
+        village: "梅溪村",
+        station: "青石派出所",
+        region: "990203",
+    },
 ];
 
 const SURNAMES: &[&str] = &[
@@ -59,7 +89,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -67,7 +97,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
     pub fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -80,12 +110,19 @@ impl Rng {
 fn name(rng: &mut Rng, i: usize) -> String {
     // A few names carry a middle dot, as transliterated minority names do.
     if i % 97 == 13 {
-        return format!("{}{}·{}{}", rng.pick(GIVEN), rng.pick(GIVEN), rng.pick(GIVEN), rng.pick(GIVEN));
+        return format!(
+            "{}{}·{}{}",
+            rng.pick(GIVEN),
+            rng.pick(GIVEN),
+            rng.pick(GIVEN),
+            rng.pick(GIVEN)
+        );
     }
     let given_len = 1 + rng.below(2) as usize;
     let mut s = rng.pick(SURNAMES).to_string();
     for _ in 0..given_len {
-        s.push_str(*rng.pick(GIVEN));
+        let given = rng.pick::<&str>(GIVEN);
+        s.push_str(given);
     }
     s
 }
@@ -96,7 +133,7 @@ fn phone(n: u64) -> String {
 }
 
 fn id_number(rng: &mut Rng, region: &str, seq: usize, female: bool, anchor: NaiveDate) -> String {
-    let age_days = (18 * 365 + rng.below(60 * 365)) as u64;
+    let age_days = 18 * 365 + rng.below(60 * 365);
     let birth = anchor - Days::new(age_days);
     let mut order = (seq % 500) as u32 * 2 + 1;
     if female {
@@ -106,7 +143,7 @@ fn id_number(rng: &mut Rng, region: &str, seq: usize, female: bool, anchor: Naiv
     // Keep the sequence digit's parity meaning the gender after the modulo.
     let mut chars: Vec<char> = first17.chars().collect();
     let d = chars[16].to_digit(10).unwrap_or(0);
-    let parity_ok = (d % 2 == 0) == female;
+    let parity_ok = d.is_multiple_of(2) == female;
     if !parity_ok {
         chars[16] = char::from_digit((d + 1) % 10, 10).unwrap_or('0');
     }
@@ -115,16 +152,53 @@ fn id_number(rng: &mut Rng, region: &str, seq: usize, female: bool, anchor: Naiv
 }
 
 pub const HEADERS: &[&str] = &[
-    "姓名", "身份证号", "性别", "联系电话", "诊断", "危险性评估", "既往最高危险性", "病情",
-    "管理状态", "外出去向", "监护情况", "住址", "乡镇街道", "村居", "派出所", "末次随访日期",
-    "末次面访日期", "治疗方式", "用药方式", "服药依从性", "公安列管", "肇事肇祸史", "流动人口",
-    "流浪乞讨", "重症专班", "曾失访", "监护人", "监护人电话", "精防医生", "精防医生电话",
-    "包村干部", "包村干部电话", "包村民警", "包村民警电话", "村干部", "村干部电话",
+    "姓名",
+    "身份证号",
+    "性别",
+    "联系电话",
+    "诊断",
+    "危险性评估",
+    "既往最高危险性",
+    "病情",
+    "管理状态",
+    "外出去向",
+    "监护情况",
+    "住址",
+    "乡镇街道",
+    "村居",
+    "派出所",
+    "末次随访日期",
+    "末次面访日期",
+    "治疗方式",
+    "用药方式",
+    "服药依从性",
+    "公安列管",
+    "肇事肇祸史",
+    "流动人口",
+    "流浪乞讨",
+    "重症专班",
+    "曾失访",
+    "监护人",
+    "监护人电话",
+    "精防医生",
+    "精防医生电话",
+    "包村干部",
+    "包村干部电话",
+    "包村民警",
+    "包村民警电话",
+    "村干部",
+    "村干部电话",
 ];
 
 const DIAGNOSES: &[&str] = &[
-    "精神分裂症", "精神分裂症", "精神分裂症", "双相（情感）障碍", "分裂情感性障碍",
-    "持久的妄想性障碍（偏执性精神病）", "癫痫所致精神障碍", "精神发育迟滞伴发精神障碍",
+    "精神分裂症",
+    "精神分裂症",
+    "精神分裂症",
+    "双相（情感）障碍",
+    "分裂情感性障碍",
+    "持久的妄想性障碍（偏执性精神病）",
+    "癫痫所致精神障碍",
+    "精神发育迟滞伴发精神障碍",
 ];
 
 /// The roster's people who serve many patients, by place: cadres, officers, doctors.
@@ -137,14 +211,52 @@ struct Staff {
 
 fn staff_for(place_index: usize) -> Staff {
     let p = &PLACES[place_index];
-    let t = if p.township == PLACES[0].township { 0 } else { 1 };
-    let s = PLACES.iter().position(|q| q.station == p.station).unwrap_or(0);
-    let who = |tag: &str, k: usize, base: u64| (format!("{tag}{}", ["甲", "乙", "丙"][k]), phone(base + k as u64));
+    let t = if p.township == PLACES[0].township {
+        0
+    } else {
+        1
+    };
+    let s = PLACES
+        .iter()
+        .position(|q| q.station == p.station)
+        .unwrap_or(0);
+    let who = |tag: &str, k: usize, base: u64| {
+        (
+            format!("{tag}{}", ["甲", "乙", "丙"][k]),
+            phone(base + k as u64),
+        )
+    };
     Staff {
-        township_cadres: (0..2).map(|k| who(&format!("{}干部", &p.township[..6]), k, 1000 + t as u64 * 10)).collect(),
-        officers: (0..3).map(|k| who(&format!("{}民警", &p.station[..6]), k, 2000 + s as u64 * 10)).collect(),
-        village_cadres: (0..2).map(|k| who(&format!("{}村干", &p.village[..6]), k, 3000 + place_index as u64 * 10)).collect(),
-        doctors: (0..3).map(|k| who(&format!("{}医生", &p.township[..6]), k, 4000 + t as u64 * 10)).collect(),
+        township_cadres: (0..2)
+            .map(|k| {
+                who(
+                    &format!("{}干部", &p.township[..6]),
+                    k,
+                    1000 + t as u64 * 10,
+                )
+            })
+            .collect(),
+        officers: (0..3)
+            .map(|k| who(&format!("{}民警", &p.station[..6]), k, 2000 + s as u64 * 10))
+            .collect(),
+        village_cadres: (0..2)
+            .map(|k| {
+                who(
+                    &format!("{}村干", &p.village[..6]),
+                    k,
+                    3000 + place_index as u64 * 10,
+                )
+            })
+            .collect(),
+        doctors: (0..3)
+            .map(|k| {
+                who(
+                    &format!("{}医生", &p.township[..6]),
+                    k,
+                    4000 + t as u64 * 10,
+                )
+            })
+            .collect(),
     }
 }
 
@@ -153,11 +265,16 @@ pub fn roster(count: usize, seed: u64, anchor: NaiveDate) -> Sheet {
     let mut rng = Rng::new(seed);
     let staff: Vec<Staff> = (0..PLACES.len()).map(staff_for).collect();
     let mut rows = Vec::with_capacity(count);
+    let mut issued = std::collections::HashSet::with_capacity(count);
     for i in 0..count {
         let place_index = i % PLACES.len();
         let place = &PLACES[place_index];
         let female = rng.chance(45);
-        let id = id_number(&mut rng, place.region, i / PLACES.len(), female, anchor);
+        let mut id = id_number(&mut rng, place.region, i / PLACES.len(), female, anchor);
+        // Large rosters can draw the same birth date and sequence twice; draw again.
+        while !issued.insert(id.clone()) {
+            id = id_number(&mut rng, place.region, i / PLACES.len() + 1, female, anchor);
+        }
         let risk: u8 = match rng.below(100) {
             0..=44 => 0,
             45..=64 => 1,
@@ -166,7 +283,13 @@ pub fn roster(count: usize, seed: u64, anchor: NaiveDate) -> Sheet {
             90..=96 => 4,
             _ => 5,
         };
-        let highest = (risk + if rng.chance(15) { 1 + rng.below(2) as u8 } else { 0 }).min(5);
+        let highest = (risk
+            + if rng.chance(15) {
+                1 + rng.below(2) as u8
+            } else {
+                0
+            })
+        .min(5);
         let condition = match risk {
             3..=5 => "不稳定",
             1 | 2 => "基本稳定",
@@ -183,7 +306,11 @@ pub fn roster(count: usize, seed: u64, anchor: NaiveDate) -> Sheet {
             96..=97 => "死亡",
             _ => "销案",
         };
-        let destination = if status == "外出" { *rng.pick(&["广州", "深圳", "上海", "杭州"]) } else { "" };
+        let destination = if status == "外出" {
+            *rng.pick(&["广州", "深圳", "上海", "杭州"])
+        } else {
+            ""
+        };
         let guardianship = match rng.below(100) {
             0..=84 => "有",
             85..=94 => "弱",
@@ -202,7 +329,11 @@ pub fn roster(count: usize, seed: u64, anchor: NaiveDate) -> Sheet {
         } else {
             last_followup - Days::new(rng.below(60))
         };
-        let treatment = if status == "住院" { "住院" } else { "居家" };
+        let treatment = if status == "住院" {
+            "住院"
+        } else {
+            "居家"
+        };
         let medication = match rng.below(10) {
             0 | 1 => "长效针剂",
             2 => "未服药",
@@ -222,8 +353,15 @@ pub fn roster(count: usize, seed: u64, anchor: NaiveDate) -> Sheet {
         let ever_missing = status == "失访" || rng.chance(4);
         let st = &staff[place_index];
         let patient_name = name(&mut rng, i);
-        let surname: String = patient_name.chars().next().map(String::from).unwrap_or_default();
-        let guardian = (format!("{surname}{}", rng.pick(GIVEN)), phone(5000 + i as u64));
+        let surname: String = patient_name
+            .chars()
+            .next()
+            .map(String::from)
+            .unwrap_or_default();
+        let guardian = (
+            format!("{surname}{}", rng.pick(GIVEN)),
+            phone(5000 + i as u64),
+        );
         let mut team: [(String, String); 5] = [
             guardian,
             rng.pick(&st.doctors).clone(),
@@ -251,7 +389,12 @@ pub fn roster(count: usize, seed: u64, anchor: NaiveDate) -> Sheet {
             status.to_string(),
             destination.to_string(),
             guardianship.to_string(),
-            format!("{}{}{}号", place.village, ["一组", "二组", "三组"][i % 3], 1 + i % 80),
+            format!(
+                "{}{}{}号",
+                place.village,
+                ["一组", "二组", "三组"][i % 3],
+                1 + i % 80
+            ),
             place.township.to_string(),
             place.village.to_string(),
             place.station.to_string(),
@@ -273,7 +416,11 @@ pub fn roster(count: usize, seed: u64, anchor: NaiveDate) -> Sheet {
         }
         rows.push(row);
     }
-    Sheet { name: "患者花名册".into(), headers: HEADERS.iter().map(|s| s.to_string()).collect(), rows }
+    Sheet {
+        name: "患者花名册".into(),
+        headers: HEADERS.iter().map(|s| s.to_string()).collect(),
+        rows,
+    }
 }
 
 /// Shifts every date column of a demo roster by `days`, so a roster written against
@@ -288,7 +435,7 @@ pub fn shift_dates(table: &mut Table, days: i64) {
         .collect();
     for (_, row) in &mut table.rows {
         for &c in &cols {
-            let shifted = row.get(c).and_then(|cell| crate::import::values::date(cell));
+            let shifted = row.get(c).and_then(crate::import::values::date);
             if let Some(d) = shifted {
                 row[c] = Cell::Date(d + chrono::Duration::days(days));
             }
@@ -311,7 +458,10 @@ mod tests {
         for row in &sheet.rows {
             let id = IdNumber::parse_as_of(&row[1], anchor).expect("valid ID");
             let gender = if row[2] == "女" { "female" } else { "male" };
-            assert_eq!(crate::domain::patient::Vocabulary::code(id.gender()), gender);
+            assert_eq!(
+                crate::domain::patient::Vocabulary::code(id.gender()),
+                gender
+            );
         }
     }
 
@@ -357,7 +507,10 @@ pub fn build(
     }
     .table(&table)?;
     if !report.committed {
-        return Err(StoreError::Refused(format!("demo roster has {} errors", report.errors)));
+        return Err(StoreError::Refused(format!(
+            "demo roster has {} errors",
+            report.errors
+        )));
     }
     let everyone = store.patients(&PatientQuery::default())?;
     // Three basically-stable follow-ups in a row since the roster's last one, so the guidance
@@ -371,7 +524,11 @@ pub fn build(
     for p in candidates.take(3) {
         let last = p.last_followup.unwrap_or(today);
         let gap = (today - last).num_days() as u64;
-        for date in [last + Days::new(gap / 3), last + Days::new(2 * gap / 3), today - Days::new(1)] {
+        for date in [
+            last + Days::new(gap / 3),
+            last + Days::new(2 * gap / 3),
+            today - Days::new(1),
+        ] {
             let f = basically_stable_followup(date);
             store
                 .record_followup(p.id, &f, "center", &Scope::All, config, today, now)
@@ -384,7 +541,9 @@ pub fn build(
         (Severity::P1, "群众来电：患者在村口持棍吵闹，情绪激动"),
         (Severity::P2, "网格员报告：患者近一周拒绝服药，家属求助"),
     ];
-    let mut highs = everyone.iter().filter(|p| p.status == Status::Managed && p.is_high_risk());
+    let mut highs = everyone
+        .iter()
+        .filter(|p| p.status == Status::Managed && p.is_high_risk());
     for (severity, note) in reports {
         if let Some(p) = highs.next() {
             store.raise_reported_alert(p.id, severity, note, "center", &Scope::All, now)?;
@@ -392,13 +551,22 @@ pub fn build(
     }
     // Some alerts already taken in hand by the desks, as in the middle of a shift.
     let open = store.alerts(&Scope::All, true)?;
-    for (n, a) in open.iter().filter(|a| a.severity != Severity::P1).take(12).enumerate() {
+    for (n, a) in open
+        .iter()
+        .filter(|a| a.severity != Severity::P1)
+        .take(12)
+        .enumerate()
+    {
         let desk = match a.station.as_str() {
             "望江派出所" => "wangjiang",
             "新港派出所" => "xingang",
             _ => "qingshi",
         };
-        let next = if n % 3 == 0 { AlertStatus::InProgress } else { AlertStatus::Acknowledged };
+        let next = if n % 3 == 0 {
+            AlertStatus::InProgress
+        } else {
+            AlertStatus::Acknowledged
+        };
         store.set_alert_status(a.id, next, None, desk, &Scope::All, now)?;
     }
     Ok(DemoSummary {
@@ -453,5 +621,19 @@ fn basically_stable_followup(date: NaiveDate) -> FollowUp {
         })),
         next_date: Some(date + Days::new(30)),
         by_whom: "演示医生".into(),
+    }
+}
+
+/// A synthetic roster as an import table, for benchmarks and tests at any size.
+pub fn roster_table(count: usize, seed: u64, anchor: NaiveDate) -> Table {
+    let sheet = roster(count, seed, anchor);
+    Table {
+        headers: sheet.headers,
+        rows: sheet
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i + 2, r.into_iter().map(Cell::Text).collect()))
+            .collect(),
     }
 }

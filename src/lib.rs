@@ -1,13 +1,13 @@
 //! dutydesk: a terminal duty console for the management of patients with severe mental
 //! disorders. The library holds everything; `main.rs` only picks a command.
 
-pub mod config;
-pub mod domain;
-pub mod store;
-pub mod i18n;
-pub mod import;
-pub mod demo;
-pub mod export;
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod export;
+pub mod i18n;
+pub mod import;
 pub mod logging;
+pub mod store;

@@ -56,23 +56,48 @@ fn init_demo_then_alerts_json_shows_every_alert_kind() {
     let alerts: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     let kinds: BTreeSet<&str> = alerts.iter().map(|a| a["kind"].as_str().unwrap()).collect();
     let every = [
-        "missing", "left_area", "unstable", "followup_overdue", "visit_overdue",
-        "team_incomplete", "guardianship", "guidance_needed", "reported",
+        "missing",
+        "left_area",
+        "unstable",
+        "followup_overdue",
+        "visit_overdue",
+        "team_incomplete",
+        "guardianship",
+        "guidance_needed",
+        "reported",
     ];
     assert_eq!(kinds, every.into_iter().collect());
-    let severities: Vec<&str> = alerts.iter().map(|a| a["severity"].as_str().unwrap()).collect();
+    let severities: Vec<&str> = alerts
+        .iter()
+        .map(|a| a["severity"].as_str().unwrap())
+        .collect();
     let mut sorted = severities.clone();
     sorted.sort();
     assert_eq!(severities, sorted, "sorted by severity");
     for a in &alerts {
-        for key in ["status", "patient_name", "risk_level", "condition", "raised_at"] {
+        for key in [
+            "status",
+            "patient_name",
+            "risk_level",
+            "condition",
+            "raised_at",
+        ] {
             assert!(!a[key].is_null(), "{key} missing in {a}");
         }
-        assert!(a["id_number"].as_str().unwrap().contains("********"), "masked");
-        let overdue = matches!(a["kind"].as_str(), Some("followup_overdue" | "visit_overdue"));
+        assert!(
+            a["id_number"].as_str().unwrap().contains("********"),
+            "masked"
+        );
+        let overdue = matches!(
+            a["kind"].as_str(),
+            Some("followup_overdue" | "visit_overdue")
+        );
         assert_eq!(a["days_overdue"].is_i64(), overdue, "{a}");
     }
-    let statuses: BTreeSet<&str> = alerts.iter().map(|a| a["status"].as_str().unwrap()).collect();
+    let statuses: BTreeSet<&str> = alerts
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
     assert!(statuses.contains("new") && statuses.contains("acknowledged"));
 }
 
@@ -111,8 +136,17 @@ fn broken_roster_exits_1_with_row_messages_in_chinese_and_english() {
     assert!(out.contains("错误 第2行 [身份证号]"), "{out}");
     assert!(out.contains("导入被拒绝"), "{out}");
     let o = cli.run(&["--lang", "en", "import", "roster", &f]);
-    assert!(stdout(&o).contains("error row 2 [身份证号]"), "{}", stdout(&o));
-    let o = cli.cmd().env("DUTYDESK_LANG", "en").args(["import", "roster", &f]).output().unwrap();
+    assert!(
+        stdout(&o).contains("error row 2 [身份证号]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = cli
+        .cmd()
+        .env("DUTYDESK_LANG", "en")
+        .args(["import", "roster", &f])
+        .output()
+        .unwrap();
     assert!(stdout(&o).contains("Import refused"));
     let o = cli.run(&["import", "roster", &f, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -132,24 +166,45 @@ fn import_dry_run_then_real_import_then_patients_filtered() {
     let o = cli.run(&["import", "roster", &f, "--dry-run", "--json"]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((v["added"].as_i64(), v["committed"].as_bool()), (Some(2), Some(false)));
+    assert_eq!(
+        (v["added"].as_i64(), v["committed"].as_bool()),
+        (Some(2), Some(false))
+    );
     let o = cli.run(&["patients", "--json"]);
-    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 0);
+    assert_eq!(
+        serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout)
+            .unwrap()
+            .len(),
+        0
+    );
     assert!(cli.run(&["import", "roster", &f]).status.success());
     let o = cli.run(&["patients", "--json", "--risk-min", "3"]);
     let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.len(), 1);
     assert_eq!(v[0]["name"], "测试乙");
-    assert!(v[0]["key_population"].as_array().unwrap().contains(&"high_risk".into()));
+    assert!(
+        v[0]["key_population"]
+            .as_array()
+            .unwrap()
+            .contains(&"high_risk".into())
+    );
     let o = cli.run(&["patients", "--json", "--station", "新港派出所"]);
-    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 0);
+    assert_eq!(
+        serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout)
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 #[test]
 fn usage_errors_exit_2_and_bad_input_exits_1() {
     let cli = Cli::new();
     assert_eq!(cli.run(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(cli.run(&["patients", "--risk-min", "9"]).status.code(), Some(2));
+    assert_eq!(
+        cli.run(&["patients", "--risk-min", "9"]).status.code(),
+        Some(2)
+    );
     assert_eq!(cli.run(&["--lang", "fr", "check"]).status.code(), Some(2));
     let o = cli.run(&["import", "roster", "/nonexistent/roster.csv"]);
     assert_eq!(o.status.code(), Some(1));
@@ -176,13 +231,20 @@ fn check_and_backup() {
     assert!(cli.run(&["init", "--demo"]).status.success());
     let o = cli.run(&["check"]);
     assert!(o.status.success());
-    assert!(stdout(&o).contains("正常") && stdout(&o).contains("架构版本 1"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("正常") && stdout(&o).contains("架构版本 1"),
+        "{}",
+        stdout(&o)
+    );
     let dest = cli.db.dir.path().join("backup.db");
     let o = cli.run(&["backup", dest.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let copy = dutydesk::store::Store::open(&dest).unwrap();
     assert_eq!(copy.patient_count(&Default::default()).unwrap(), 360);
-    assert_eq!(cli.run(&["backup", dest.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        cli.run(&["backup", dest.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
     // A second init --demo refuses to mix demo patients into a filled register.
     assert_eq!(cli.run(&["init", "--demo"]).status.code(), Some(1));
 }

@@ -18,15 +18,30 @@ const BATCH: usize = 20;
 /// (one multi-row transaction), printing a line after each commit returns.
 #[test]
 fn crash_child_writer() {
-    let Ok(path) = std::env::var(CHILD_ENV) else { return };
+    let Ok(path) = std::env::var(CHILD_ENV) else {
+        return;
+    };
     let mut store = Store::open(std::path::Path::new(&path)).unwrap();
-    let anchor = store.patient_by_id_number(&id("19700101", 1), &Scope::All).unwrap().unwrap();
-    let start: usize = std::env::var("DUTYDESK_CRASH_START").unwrap().parse().unwrap();
+    let anchor = store
+        .patient_by_id_number(&id("19700101", 1), &Scope::All)
+        .unwrap()
+        .unwrap();
+    let start: usize = std::env::var("DUTYDESK_CRASH_START")
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut out = std::io::stdout().lock();
     for n in start.. {
         if n % 2 == 0 {
             let id = store
-                .raise_reported_alert(anchor.id, Severity::P3, &format!("n{n}"), "crash", &Scope::All, now())
+                .raise_reported_alert(
+                    anchor.id,
+                    Severity::P3,
+                    &format!("n{n}"),
+                    "crash",
+                    &Scope::All,
+                    now(),
+                )
                 .unwrap();
             writeln!(out, "alert {id}").unwrap();
         } else {
@@ -46,8 +61,16 @@ fn crash_child_writer() {
 fn batch_ids(n: usize) -> Vec<String> {
     (0..BATCH)
         .map(|k| {
-            let first17 = format!("9901011980{:02}{:02}{:03}", 1 + (n / 28) % 12, 1 + n % 28, k);
-            format!("{first17}{}", dutydesk::domain::id_number::check_char(&first17))
+            let first17 = format!(
+                "9901011980{:02}{:02}{:03}",
+                1 + (n / 28) % 12,
+                1 + n % 28,
+                k
+            );
+            format!(
+                "{first17}{}",
+                dutydesk::domain::id_number::check_char(&first17)
+            )
         })
         .collect()
 }
@@ -69,7 +92,12 @@ fn killed_writer_loses_no_committed_write() {
     let rounds = 30;
     for round in 0..rounds {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child_writer", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &db.path)
             .env("DUTYDESK_CRASH_START", next.to_string())
             .stdout(Stdio::piped())
@@ -102,12 +130,18 @@ fn killed_writer_loses_no_committed_write() {
         let problems = store.integrity_problems().unwrap();
         assert!(problems.is_empty(), "round {round}: {problems:?}");
         for id in &committed_alerts {
-            assert!(store.alert(*id, &Scope::All).unwrap().is_some(), "alert {id} lost");
+            assert!(
+                store.alert(*id, &Scope::All).unwrap().is_some(),
+                "alert {id} lost"
+            );
         }
         for n in &committed_batches {
             for idn in batch_ids(*n) {
                 assert!(
-                    store.patient_by_id_number(&idn, &Scope::All).unwrap().is_some(),
+                    store
+                        .patient_by_id_number(&idn, &Scope::All)
+                        .unwrap()
+                        .is_some(),
                     "round {round}: batch {n} patient {idn} lost"
                 );
             }
@@ -118,9 +152,20 @@ fn killed_writer_loses_no_committed_write() {
     for n in (1..next).step_by(2) {
         let present = batch_ids(n)
             .iter()
-            .filter(|idn| store.patient_by_id_number(idn, &Scope::All).unwrap().is_some())
+            .filter(|idn| {
+                store
+                    .patient_by_id_number(idn, &Scope::All)
+                    .unwrap()
+                    .is_some()
+            })
             .count();
-        assert!(present == 0 || present == BATCH, "batch {n} half written: {present}");
+        assert!(
+            present == 0 || present == BATCH,
+            "batch {n} half written: {present}"
+        );
     }
-    assert!(committed_alerts.len() + committed_batches.len() > rounds, "the child wrote too little to prove anything");
+    assert!(
+        committed_alerts.len() + committed_batches.len() > rounds,
+        "the child wrote too little to prove anything"
+    );
 }

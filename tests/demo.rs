@@ -51,11 +51,22 @@ fn demo_roster_represents_every_level_condition_status_guardianship_and_category
             incomplete += 1;
         }
     }
-    assert!(complete > 100 && incomplete > 20, "{complete} complete, {incomplete} incomplete");
+    assert!(
+        complete > 100 && incomplete > 20,
+        "{complete} complete, {incomplete} incomplete"
+    );
     // Operators of both roles.
     let ops = store.operators().unwrap();
-    assert!(ops.iter().any(|o| o.role == dutydesk::store::operators::OperatorRole::Center));
-    assert!(ops.iter().filter(|o| o.role == dutydesk::store::operators::OperatorRole::Station).count() >= 3);
+    assert!(
+        ops.iter()
+            .any(|o| o.role == dutydesk::store::operators::OperatorRole::Center)
+    );
+    assert!(
+        ops.iter()
+            .filter(|o| o.role == dutydesk::store::operators::OperatorRole::Station)
+            .count()
+            >= 3
+    );
 }
 
 #[test]
@@ -67,9 +78,15 @@ fn demo_is_alive_on_whatever_day_it_is_built() {
         dutydesk::demo::build(&mut store, &Config::default(), built).unwrap();
         let alerts = store.alerts(&Scope::All, true).unwrap();
         let today = dutydesk::store::alerts::today_at(built);
-        let overdue: Vec<_> = alerts.iter().filter_map(|a| a.days_overdue(today)).collect();
+        let overdue: Vec<_> = alerts
+            .iter()
+            .filter_map(|a| a.days_overdue(today))
+            .collect();
         assert!(overdue.len() > 10, "{day}: some patients are overdue");
-        assert!(overdue.iter().all(|d| *d < 200), "{day}: overdue by days or weeks, not years");
+        assert!(
+            overdue.iter().all(|d| *d < 200),
+            "{day}: overdue by days or weeks, not years"
+        );
     }
 }
 
@@ -92,7 +109,11 @@ fn demo_roster_csv_and_xlsx_hold_the_same_patients_and_import_cleanly() {
         .unwrap();
         assert!(report.problems.is_empty(), "{file}: {:?}", report.problems);
         let ps = store.patients(&PatientQuery::default()).unwrap();
-        counts.push(ps.iter().map(|p| (p.id_number.to_string(), p.name.clone(), p.last_followup)).collect::<Vec<_>>());
+        counts.push(
+            ps.iter()
+                .map(|p| (p.id_number.to_string(), p.name.clone(), p.last_followup))
+                .collect::<Vec<_>>(),
+        );
     }
     assert_eq!(counts[0], counts[1]);
 }

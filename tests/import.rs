@@ -27,7 +27,9 @@ fn csv_with_every_accepted_variant_imports() {
          2025年3月1日,是,否,弱,4级\n\
          无,{},测试乙,精神分裂症,１,基本稳定,桃源社区,望江街道,望江派出所,2025-03-05,45716,否,是,有,\n",
         id("19800101", 123),
-        id("19900202", 124).replace('9', "９").replacen("９", "9", 1),
+        id("19900202", 124)
+            .replace('9', "９")
+            .replacen("９", "9", 1),
     );
     let r = import_csv(&mut store, &text, false);
     assert!(r.committed, "{:?}", r.problems);
@@ -47,8 +49,16 @@ fn csv_with_every_accepted_variant_imports() {
     assert_eq!(a.status, Status::Managed, "管理状态 defaults to 在管");
     let b = ps.iter().find(|p| p.name == "测试乙").unwrap();
     assert_eq!(b.risk_level.value(), 1);
-    assert_eq!(b.risk_highest.value(), 1, "highest defaults to the current level");
-    assert_eq!(b.last_visit, Some("2025-02-28".parse().unwrap()), "Excel serial 45716");
+    assert_eq!(
+        b.risk_highest.value(),
+        1,
+        "highest defaults to the current level"
+    );
+    assert_eq!(
+        b.last_visit,
+        Some("2025-02-28".parse().unwrap()),
+        "Excel serial 45716"
+    );
     assert!(b.flags.incident_history);
 }
 
@@ -71,7 +81,12 @@ fn gbk_encoded_csv_imports() {
     .file(&path)
     .unwrap();
     assert!(report.committed);
-    assert_eq!(store.patients(&PatientQuery::default()).unwrap()[0].jurisdiction.village, "桃源社区");
+    assert_eq!(
+        store.patients(&PatientQuery::default()).unwrap()[0]
+            .jurisdiction
+            .village,
+        "桃源社区"
+    );
 }
 
 #[test]
@@ -81,8 +96,20 @@ fn xlsx_with_date_cells_and_numbers_imports() {
     let path = db.dir.path().join("roster.xlsx");
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
-    let headers = ["姓名", "身份证号", "诊断", "危险性评估", "病情", "乡镇", "村", "派出所",
-        "末次随访日期", "联系电话", "监护人", "监护人电话"];
+    let headers = [
+        "姓名",
+        "身份证号",
+        "诊断",
+        "危险性评估",
+        "病情",
+        "乡镇",
+        "村",
+        "派出所",
+        "末次随访日期",
+        "联系电话",
+        "监护人",
+        "监护人电话",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -97,7 +124,8 @@ fn xlsx_with_date_cells_and_numbers_imports() {
     ws.write_string(1, 6, "石桥村").unwrap();
     ws.write_string(1, 7, "新港派出所").unwrap();
     let d = ExcelDateTime::from_ymd(2025, 2, 20).unwrap();
-    ws.write_datetime_with_format(1, 8, &d, &date_format).unwrap();
+    ws.write_datetime_with_format(1, 8, &d, &date_format)
+        .unwrap();
     ws.write_number(1, 9, 13800007777.0).unwrap();
     ws.write_string(1, 10, "监护丙").unwrap();
     ws.write_number(1, 11, 13800005003.0).unwrap();
@@ -131,7 +159,11 @@ fn every_problem_is_reported_by_row_column_value_and_reason() {
     let good = id("19800101", 123);
     let mut bad_checksum = row("测试乙", &id("19800101", 125));
     bad_checksum[1].pop();
-    bad_checksum[1].push(if id("19800101", 125).ends_with('0') { '1' } else { '0' });
+    bad_checksum[1].push(if id("19800101", 125).ends_with('0') {
+        '1'
+    } else {
+        '0'
+    });
     let mut bad_date = row("测试丙", &id("19800101", 127));
     bad_date[13] = "2025-13-01".into();
     let mut bad_diagnosis = row("测试丁", &id("19800101", 129));
@@ -158,7 +190,11 @@ fn every_problem_is_reported_by_row_column_value_and_reason() {
     ];
     let report = import_csv(&mut store, &csv(&rows), false);
     assert!(!report.committed);
-    let errors: Vec<_> = report.problems.iter().filter(|p| p.level == Level::Error).collect();
+    let errors: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.level == Level::Error)
+        .collect();
     let expect = |row: usize, column: &str| {
         errors
             .iter()
@@ -172,17 +208,30 @@ fn every_problem_is_reported_by_row_column_value_and_reason() {
     assert_eq!(expect(6, "危险性评估").reason, Reason::UnknownLevel);
     assert_eq!(expect(7, "病情").reason, Reason::UnknownCondition);
     assert_eq!(expect(8, "管理状态").reason, Reason::UnknownStatus);
-    assert_eq!(expect(9, "身份证号").reason, Reason::DuplicateId { first_row: 2 });
-    assert!(matches!(expect(10, "性别").reason, Reason::GenderMismatch { .. }));
+    assert_eq!(
+        expect(9, "身份证号").reason,
+        Reason::DuplicateId { first_row: 2 }
+    );
+    assert!(matches!(
+        expect(10, "性别").reason,
+        Reason::GenderMismatch { .. }
+    ));
     assert_eq!(errors.len(), 8);
-    assert_eq!(store.patient_count(&Scope::All).unwrap(), 0, "all rows or none");
+    assert_eq!(
+        store.patient_count(&Scope::All).unwrap(),
+        0,
+        "all rows or none"
+    );
 }
 
 #[test]
 fn missing_required_column_is_reported_and_nothing_written() {
     let db = TempDb::new();
     let mut store = db.open();
-    let text = format!("姓名,身份证号,诊断,危险性评估,病情,乡镇街道,村居\n测试甲,{},精神分裂症,0,稳定,望江街道,桃源社区\n", id("19800101", 123));
+    let text = format!(
+        "姓名,身份证号,诊断,危险性评估,病情,乡镇街道,村居\n测试甲,{},精神分裂症,0,稳定,望江街道,桃源社区\n",
+        id("19800101", 123)
+    );
     let report = import_csv(&mut store, &text, false);
     assert!(!report.committed);
     assert_eq!(report.problems[0].column, "派出所");
@@ -194,7 +243,11 @@ fn missing_required_column_is_reported_and_nothing_written() {
 fn broken_roster_leaves_the_database_content_unchanged() {
     let db = TempDb::new();
     let mut store = db.open();
-    import_csv(&mut store, &csv(&[row("测试甲", &id("19800101", 123))]), false);
+    import_csv(
+        &mut store,
+        &csv(&[row("测试甲", &id("19800101", 123))]),
+        false,
+    );
     let before = dump(&db.path);
     let mut changed = row("测试甲", &id("19800101", 123));
     changed[5] = "4".into();
@@ -219,8 +272,15 @@ fn team_member_from_another_station_rolls_back_the_whole_file() {
     let fine = row("测试丙", &id("19800101", 127));
     let report = import_csv(&mut store, &csv(&[fine, other]), false);
     assert!(!report.committed);
-    let p = report.problems.iter().find(|p| p.level == Level::Error).unwrap();
-    assert_eq!((p.row, p.column.as_str(), p.value.as_str()), (3, "包村民警", "民警甲"));
+    let p = report
+        .problems
+        .iter()
+        .find(|p| p.level == Level::Error)
+        .unwrap();
+    assert_eq!(
+        (p.row, p.column.as_str(), p.value.as_str()),
+        (3, "包村民警", "民警甲")
+    );
     assert!(matches!(p.reason, Reason::OutsideJurisdiction(_)));
     assert_eq!(dump(&db.path), before);
 }
@@ -230,7 +290,11 @@ fn dry_run_reports_counts_and_writes_nothing() {
     let db = TempDb::new();
     let mut store = db.open();
     let before = dump(&db.path);
-    let report = import_csv(&mut store, &csv(&[row("测试甲", &id("19800101", 123))]), true);
+    let report = import_csv(
+        &mut store,
+        &csv(&[row("测试甲", &id("19800101", 123))]),
+        true,
+    );
     assert!(!report.committed);
     assert_eq!(report.counts.added, 1);
     assert_eq!(dump(&db.path), before);
@@ -249,8 +313,18 @@ fn reimport_updates_by_id_number_and_counts_unchanged_rows() {
     a2[6] = "基本稳定".into();
     a2[7] = "".into(); // blank status keeps what is stored
     let second = import_csv(&mut store, &csv(&[a2, b]), false);
-    assert_eq!((second.counts.added, second.counts.updated, second.counts.unchanged), (0, 1, 1));
-    let p = store.patient_by_id_number(&id("19800101", 123), &Scope::All).unwrap().unwrap();
+    assert_eq!(
+        (
+            second.counts.added,
+            second.counts.updated,
+            second.counts.unchanged
+        ),
+        (0, 1, 1)
+    );
+    let p = store
+        .patient_by_id_number(&id("19800101", 123), &Scope::All)
+        .unwrap()
+        .unwrap();
     assert_eq!(p.risk_level.value(), 2);
     assert_eq!(p.condition, Condition::BasicallyStable);
     assert_eq!(store.patient_count(&Scope::All).unwrap(), 2);
@@ -280,7 +354,10 @@ fn risk_condition_contradiction_is_a_warning_not_an_error() {
     let report = import_csv(&mut store, &csv(&[r]), false);
     assert!(report.committed);
     assert_eq!(report.warnings, 1);
-    assert!(matches!(report.problems[0].reason, Reason::RiskConditionMismatch { risk: 4, .. }));
+    assert!(matches!(
+        report.problems[0].reason,
+        Reason::RiskConditionMismatch { risk: 4, .. }
+    ));
 }
 
 /// Five patients whose alerts at 2025-03-10 follow from SPEC's table, worked out by hand:
@@ -315,7 +392,14 @@ fn small_roster_raises_the_alerts_worked_out_by_hand() {
         .alerts(&Scope::All, true)
         .unwrap()
         .into_iter()
-        .map(|a| (a.patient_name.clone(), a.kind, a.severity, a.days_overdue(today())))
+        .map(|a| {
+            (
+                a.patient_name.clone(),
+                a.kind,
+                a.severity,
+                a.days_overdue(today()),
+            )
+        })
         .collect();
     got.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let n = |s: &str| s.to_string();
@@ -323,7 +407,12 @@ fn small_roster_raises_the_alerts_worked_out_by_hand() {
         (n("测试乙"), AlertKind::Missing, Severity::P2, None),
         (n("测试丙"), AlertKind::LeftArea, Severity::P1, None),
         (n("测试丙"), AlertKind::Unstable, Severity::P1, None),
-        (n("测试丁"), AlertKind::FollowupOverdue, Severity::P2, Some(18)),
+        (
+            n("测试丁"),
+            AlertKind::FollowupOverdue,
+            Severity::P2,
+            Some(18),
+        ),
         (n("测试丁"), AlertKind::VisitOverdue, Severity::P3, Some(37)),
         (n("测试戊"), AlertKind::Unstable, Severity::P1, None),
         (n("测试戊"), AlertKind::TeamIncomplete, Severity::P2, None),

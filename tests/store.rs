@@ -14,7 +14,11 @@ use dutydesk::store::patients::PatientQuery;
 fn one_patient_db() -> (TempDb, i64) {
     let db = TempDb::new();
     let mut store = db.open();
-    let r = import_csv(&mut store, &csv(&[row("测试甲", &id("19800101", 123))]), false);
+    let r = import_csv(
+        &mut store,
+        &csv(&[row("测试甲", &id("19800101", 123))]),
+        false,
+    );
     assert!(r.committed, "{:?}", r.problems);
     let p = store.patients(&PatientQuery::default()).unwrap();
     (db, p[0].id)
@@ -34,9 +38,13 @@ fn database_uses_wal_and_foreign_keys() {
     let db = TempDb::new();
     let _store = db.open();
     let conn = rusqlite::Connection::open(&db.path).unwrap();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 1);
 }
 
@@ -44,13 +52,17 @@ fn database_uses_wal_and_foreign_keys() {
 fn audit_log_refuses_update_and_delete() {
     let (db, _) = one_patient_db();
     let conn = rusqlite::Connection::open(&db.path).unwrap();
-    let n: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
     assert!(n > 0);
     let upd = conn.execute("UPDATE audit_log SET operator='x'", []);
     assert!(upd.unwrap_err().to_string().contains("append-only"));
     let del = conn.execute("DELETE FROM audit_log", []);
     assert!(del.unwrap_err().to_string().contains("append-only"));
-    let after: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    let after: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(after, n);
 }
 
@@ -60,8 +72,14 @@ fn data_version_changes_when_another_connection_commits() {
     let watcher = db.open();
     let mut writer = db.open();
     let v0 = watcher.data_version().unwrap();
-    assert_eq!(watcher.data_version().unwrap(), v0, "no change, same version");
-    writer.raise_reported_alert(pid, Severity::P2, "来电", "tester", &Scope::All, now()).unwrap();
+    assert_eq!(
+        watcher.data_version().unwrap(),
+        v0,
+        "no change, same version"
+    );
+    writer
+        .raise_reported_alert(pid, Severity::P2, "来电", "tester", &Scope::All, now())
+        .unwrap();
     assert_ne!(watcher.data_version().unwrap(), v0);
 }
 
@@ -70,8 +88,19 @@ fn every_write_leaves_an_audit_row_with_before_and_after() {
     let (db, pid) = one_patient_db();
     let mut store = db.open();
     let before = store.audit_count().unwrap();
-    let id = store.raise_reported_alert(pid, Severity::P1, "持械", "desk1", &Scope::All, now()).unwrap();
-    store.set_alert_status(id, AlertStatus::Acknowledged, None, "desk1", &Scope::All, now()).unwrap();
+    let id = store
+        .raise_reported_alert(pid, Severity::P1, "持械", "desk1", &Scope::All, now())
+        .unwrap();
+    store
+        .set_alert_status(
+            id,
+            AlertStatus::Acknowledged,
+            None,
+            "desk1",
+            &Scope::All,
+            now(),
+        )
+        .unwrap();
     assert_eq!(store.audit_count().unwrap(), before + 2);
     let last = &store.audit_entries(1).unwrap()[0];
     assert_eq!(last.operator, "desk1");
@@ -91,12 +120,24 @@ fn reconcile_opens_new_alerts_closes_cleared_ones_and_keeps_acknowledgements() {
     assert_eq!(s.opened, 1);
     let alerts = store.alerts(&Scope::All, true).unwrap();
     assert_eq!(alerts[0].kind, AlertKind::FollowupOverdue);
-    assert_eq!(alerts[0].days_overdue(dutydesk::store::alerts::today_at(late)), Some(10));
+    assert_eq!(
+        alerts[0].days_overdue(dutydesk::store::alerts::today_at(late)),
+        Some(10)
+    );
     store
-        .set_alert_status(alerts[0].id, AlertStatus::Acknowledged, None, "desk1", &Scope::All, late)
+        .set_alert_status(
+            alerts[0].id,
+            AlertStatus::Acknowledged,
+            None,
+            "desk1",
+            &Scope::All,
+            late,
+        )
         .unwrap();
     // A second reconcile at a later instant changes nothing and keeps who took it.
-    let s2 = store.refresh_alerts(late + chrono::Duration::days(1), &config).unwrap();
+    let s2 = store
+        .refresh_alerts(late + chrono::Duration::days(1), &config)
+        .unwrap();
     assert!(s2.is_empty(), "{s2:?}");
     let kept = store.alerts(&Scope::All, true).unwrap();
     assert_eq!(kept[0].status, AlertStatus::Acknowledged);
@@ -115,8 +156,19 @@ fn reconcile_opens_new_alerts_closes_cleared_ones_and_keeps_acknowledgements() {
 fn alert_lifecycle_cannot_go_backwards() {
     let (db, pid) = one_patient_db();
     let mut store = db.open();
-    let id = store.raise_reported_alert(pid, Severity::P2, "x", "d", &Scope::All, now()).unwrap();
-    store.set_alert_status(id, AlertStatus::Resolved, Some("已处置"), "d", &Scope::All, now()).unwrap();
+    let id = store
+        .raise_reported_alert(pid, Severity::P2, "x", "d", &Scope::All, now())
+        .unwrap();
+    store
+        .set_alert_status(
+            id,
+            AlertStatus::Resolved,
+            Some("已处置"),
+            "d",
+            &Scope::All,
+            now(),
+        )
+        .unwrap();
     let err = store.set_alert_status(id, AlertStatus::Acknowledged, None, "d", &Scope::All, now());
     assert!(err.is_err());
 }
@@ -136,12 +188,23 @@ fn station_scope_hides_other_stations_patients_and_alerts() {
     other[6] = "不稳定".into();
     import_csv(&mut store, &csv(&[unstable, other]), false);
     let scope = Scope::Station("望江派出所".into());
-    let q = PatientQuery { scope: scope.clone(), ..Default::default() };
+    let q = PatientQuery {
+        scope: scope.clone(),
+        ..Default::default()
+    };
     let seen = store.patients(&q).unwrap();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].name, "测试甲");
-    assert!(store.alerts(&scope, true).unwrap().iter().all(|a| a.station == "望江派出所"));
-    let hidden = store.patient_by_id_number(&id("19800101", 125), &scope).unwrap();
+    assert!(
+        store
+            .alerts(&scope, true)
+            .unwrap()
+            .iter()
+            .all(|a| a.station == "望江派出所")
+    );
+    let hidden = store
+        .patient_by_id_number(&id("19800101", 125), &scope)
+        .unwrap();
     assert!(hidden.is_none());
     assert_eq!(store.patient_count(&scope).unwrap(), 1);
 }
@@ -162,7 +225,10 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
         sleep: Grade::Poor,
         diet: Grade::Fair,
         social_function: Grade::Poor,
-        dangerous: DangerousBehaviour { trouble: 1, ..Default::default() },
+        dangerous: DangerousBehaviour {
+            trouble: 1,
+            ..Default::default()
+        },
         locked_up: false,
         hospitalised: false,
         compliance: dutydesk::domain::patient::Compliance::Intermittent,
@@ -183,14 +249,26 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
     // Risk 3 recorded as stable is refused, and nothing is written.
     let audit_before = store.audit_count().unwrap();
     let err = store.record_followup(pid, &f, "desk", &Scope::All, &config, today(), now());
-    assert!(matches!(err, Err(dutydesk::store::followups::FollowUpError::Refused(_))));
+    assert!(matches!(
+        err,
+        Err(dutydesk::store::followups::FollowUpError::Refused(_))
+    ));
     assert_eq!(store.audit_count().unwrap(), audit_before);
-    f.outcome = FollowUpOutcome::Reached(Box::new(Assessment { class: Condition::Unstable, ..a }));
-    let saved = store.record_followup(pid, &f, "desk", &Scope::All, &config, today(), now()).unwrap();
+    f.outcome = FollowUpOutcome::Reached(Box::new(Assessment {
+        class: Condition::Unstable,
+        ..a
+    }));
+    let saved = store
+        .record_followup(pid, &f, "desk", &Scope::All, &config, today(), now())
+        .unwrap();
     assert_eq!(saved.patient.condition, Condition::Unstable);
     assert!(saved.patient.flags.incident_history);
     let alerts = store.alerts(&Scope::All, true).unwrap();
-    assert!(alerts.iter().any(|a| a.kind == AlertKind::Unstable && a.severity == Severity::P1));
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.kind == AlertKind::Unstable && a.severity == Severity::P1)
+    );
     assert_eq!(store.followups(pid).unwrap().len(), 1);
     let p = store.patient(pid, &Scope::All).unwrap().unwrap();
     assert_eq!(p.status, Status::Managed);
@@ -206,11 +284,24 @@ fn team_assignment_is_audited_and_replaces_the_holder() {
     store
         .write(|tx| {
             let (p, created) = persons::find_or_create(
-                tx, "医生乙", "13800004002", "", &Jurisdiction::default(), now(), "desk",
+                tx,
+                "医生乙",
+                "13800004002",
+                "",
+                &Jurisdiction::default(),
+                now(),
+                "desk",
             )?;
             assert!(created);
             assert!(persons::assign(tx, pid, Role::Doctor, p.id, now(), "desk")?);
-            assert!(!persons::assign(tx, pid, Role::Doctor, p.id, now(), "desk")?);
+            assert!(!persons::assign(
+                tx,
+                pid,
+                Role::Doctor,
+                p.id,
+                now(),
+                "desk"
+            )?);
             Ok(())
         })
         .unwrap();

@@ -27,14 +27,21 @@ pub fn demo(ctx: &Context, fresh: bool) -> Result<(), Failure> {
     }
     let existed = ctx.db.exists();
     let mut store = ctx.open_store()?;
-    let empty = store.patient_count(&Default::default()).map_err(|e| ctx.store_failure(e))? == 0;
+    let empty = store
+        .patient_count(&Default::default())
+        .map_err(|e| ctx.store_failure(e))?
+        == 0;
     let path = ctx.db.display().to_string();
     if existed && !empty {
         ctx.say(&Msg::DemoExists { path });
     } else {
         let s = demo::build(&mut store, &ctx.config, ctx.clock.now())
             .map_err(|e| ctx.store_failure(e))?;
-        ctx.say(&Msg::DemoBuilt { path, patients: s.patients, alerts: s.alerts });
+        ctx.say(&Msg::DemoBuilt {
+            path,
+            patients: s.patients,
+            alerts: s.alerts,
+        });
     }
     ctx.say(&Msg::ConsoleNotYet);
     Ok(())
@@ -45,17 +52,27 @@ pub fn init(ctx: &Context, with_demo: bool) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
     let path = ctx.db.display().to_string();
     if !with_demo {
-        ctx.say(&if existed { Msg::DatabaseExists { path } } else { Msg::DatabaseCreated { path } });
+        ctx.say(&if existed {
+            Msg::DatabaseExists { path }
+        } else {
+            Msg::DatabaseCreated { path }
+        });
         return Ok(());
     }
-    let count = store.patient_count(&Default::default()).map_err(|e| ctx.store_failure(e))?;
+    let count = store
+        .patient_count(&Default::default())
+        .map_err(|e| ctx.store_failure(e))?;
     if count > 0 {
         // Never mix fictional patients into a register that already holds people.
         return Err(ctx.fail(&Msg::DatabaseExists { path }));
     }
     let s =
         demo::build(&mut store, &ctx.config, ctx.clock.now()).map_err(|e| ctx.store_failure(e))?;
-    ctx.say(&Msg::DemoBuilt { path, patients: s.patients, alerts: s.alerts });
+    ctx.say(&Msg::DemoBuilt {
+        path,
+        patients: s.patients,
+        alerts: s.alerts,
+    });
     Ok(())
 }
 
@@ -96,12 +113,18 @@ fn print_report(ctx: &Context, file: &Path, r: &ImportReport, json: bool) {
         warnings: r.warnings,
     });
     if r.errors > 0 {
-        ctx.say(&Msg::ImportRefused { errors: r.errors, warnings: r.warnings });
+        ctx.say(&Msg::ImportRefused {
+            errors: r.errors,
+            warnings: r.warnings,
+        });
     } else if r.dry_run {
         ctx.say(&Msg::ImportDryRun);
     }
     if let Some(a) = r.alerts {
-        ctx.say(&Msg::ImportAlerts { opened: a.opened, closed: a.closed });
+        ctx.say(&Msg::ImportAlerts {
+            opened: a.opened,
+            closed: a.closed,
+        });
     }
 }
 
@@ -132,7 +155,11 @@ pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> R
         ImportError::Table(e) => table_failure(ctx, e),
     })?;
     print_report(ctx, file, &report, json);
-    if report.errors > 0 { Err(Failure::BadInput(String::new())) } else { Ok(()) }
+    if report.errors > 0 {
+        Err(Failure::BadInput(String::new()))
+    } else {
+        Ok(())
+    }
 }
 
 pub fn check(ctx: &Context) -> Result<(), Failure> {
@@ -143,7 +170,11 @@ pub fn check(ctx: &Context) -> Result<(), Failure> {
     if problems.is_empty() {
         let patients = store.patient_count(&Default::default()).map_err(f)?;
         let audit_rows = store.audit_count().map_err(f)?;
-        ctx.say(&Msg::CheckOk { version, patients, audit_rows });
+        ctx.say(&Msg::CheckOk {
+            version,
+            patients,
+            audit_rows,
+        });
         Ok(())
     } else {
         Err(ctx.fail(&Msg::CheckProblems { version, problems }))
@@ -169,13 +200,18 @@ pub fn synth_roster(
     out: &Path,
 ) -> Result<(), Failure> {
     let sheet = demo::roster(count, seed, anchor);
-    let is_xlsx = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let is_xlsx = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let written = if is_xlsx {
         crate::export::write_xlsx_file(&sheet, out).map_err(|e| e.to_string())
     } else {
         crate::export::write_csv_file(&sheet, out).map_err(|e| e.to_string())
     };
     written.map_err(|reason| {
-        ctx.fail(&Msg::TableUnreadable { path: out.display().to_string(), reason })
+        ctx.fail(&Msg::TableUnreadable {
+            path: out.display().to_string(),
+            reason,
+        })
     })
 }

@@ -31,7 +31,9 @@ pub fn fit(s: &str, width: usize) -> String {
 }
 
 fn masked(id: &str) -> String {
-    IdNumber::parse(id).map(|i| i.masked()).unwrap_or_else(|_| "******************".into())
+    IdNumber::parse(id)
+        .map(|i| i.masked())
+        .unwrap_or_else(|_| "******************".into())
 }
 
 fn alert_json(ctx: &Context, a: &AlertRow, today: chrono::NaiveDate) -> serde_json::Value {
@@ -69,7 +71,12 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
             let at = DateTime::parse_from_rfc3339(s)
                 .map_err(|_| Failure::Usage(ctx.lang.text(&Msg::BadAsOf(s.clone()))))?
                 .to_utc();
-            (at, store.alerts_as_of(at, &ctx.config, &Scope::All).map_err(f)?)
+            (
+                at,
+                store
+                    .alerts_as_of(at, &ctx.config, &Scope::All)
+                    .map_err(f)?,
+            )
         }
         None => {
             let now = ctx.clock.now();
@@ -89,7 +96,9 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
     }
     ctx.say(&Msg::AlertHeader);
     for a in &rows {
-        let overdue = a.days_overdue(today).map(|d| ctx.lang.text(&Msg::DaysOverdue(d)));
+        let overdue = a
+            .days_overdue(today)
+            .map(|d| ctx.lang.text(&Msg::DaysOverdue(d)));
         super::emit(&format!(
             "{}{}{}{}{}{}{}{}",
             fit(a.severity.code(), 4),
@@ -108,8 +117,11 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
 pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
     let store = ctx.open_store()?;
     let f = |e| ctx.store_failure(e);
-    let query =
-        PatientQuery { scope: Scope::All, station: args.station.clone(), risk_min: args.risk_min };
+    let query = PatientQuery {
+        scope: Scope::All,
+        station: args.station.clone(),
+        risk_min: args.risk_min,
+    };
     let list = store.patients(&query).map_err(f)?;
     let control = store.control_window().map_err(f)?;
     let now = ctx.clock.now();
@@ -118,7 +130,13 @@ pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
         let out: Vec<_> = list
             .iter()
             .map(|p| {
-                let due = followup_due(p, now, control.as_ref(), &ctx.config.followup, &ctx.config.control);
+                let due = followup_due(
+                    p,
+                    now,
+                    control.as_ref(),
+                    &ctx.config.followup,
+                    &ctx.config.control,
+                );
                 serde_json::json!({
                     "id": p.id,
                     "name": p.name,

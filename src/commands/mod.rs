@@ -44,9 +44,10 @@ impl Context {
         tracing::warn!(error = %e, "store error");
         let m = match e {
             StoreError::Busy => Msg::StoreBusy,
-            StoreError::Open { path, reason } => {
-                Msg::StoreOpen { path: path.display().to_string(), reason }
-            }
+            StoreError::Open { path, reason } => Msg::StoreOpen {
+                path: path.display().to_string(),
+                reason,
+            },
             StoreError::TooNew { found, known } => Msg::StoreTooNew { found, known },
             StoreError::NotFound(s) => Msg::NotFound(s),
             other => Msg::StoreOther(other.to_string()),
@@ -86,7 +87,9 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 }
 
 pub fn default_data_dir() -> PathBuf {
-    project_dirs().map(|d| d.data_dir().to_path_buf()).unwrap_or_else(|| PathBuf::from("."))
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn default_config_path() -> Option<PathBuf> {
@@ -125,7 +128,13 @@ pub fn run(cli: Cli) -> ExitCode {
         let db = cli.db.clone().unwrap_or_else(|| {
             default_data_dir().join(if demo_db { "demo.db" } else { "dutydesk.db" })
         });
-        let ctx = Context { lang, db, config, clock: Box::new(SystemClock), operator: os_user() };
+        let ctx = Context {
+            lang,
+            db,
+            config,
+            clock: Box::new(SystemClock),
+            operator: os_user(),
+        };
         tracing::info!(command = ?command, db = %ctx.db.display(), "command");
         dispatch(&ctx, command)
     });
@@ -147,15 +156,20 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Console => data::console(ctx),
         Command::Demo { fresh } => data::demo(ctx, fresh),
         Command::Init { demo } => data::init(ctx, demo),
-        Command::Import(ImportCommand::Roster { file, dry_run, json }) => {
-            data::import_roster(ctx, &file, dry_run, json)
-        }
+        Command::Import(ImportCommand::Roster {
+            file,
+            dry_run,
+            json,
+        }) => data::import_roster(ctx, &file, dry_run, json),
         Command::Alerts(args) => lists::alerts(ctx, &args),
         Command::Patients(args) => lists::patients(ctx, &args),
         Command::Check => data::check(ctx),
         Command::Backup { file } => data::backup(ctx, &file),
-        Command::SynthRoster { count, seed, anchor, out } => {
-            data::synth_roster(ctx, count, seed, anchor, &out)
-        }
+        Command::SynthRoster {
+            count,
+            seed,
+            anchor,
+            out,
+        } => data::synth_roster(ctx, count, seed, anchor, &out),
     }
 }

@@ -109,9 +109,14 @@ impl AlertStatus {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [AlertStatus::New, AlertStatus::Acknowledged, AlertStatus::InProgress, AlertStatus::Resolved]
-            .into_iter()
-            .find(|k| k.code() == s)
+        [
+            AlertStatus::New,
+            AlertStatus::Acknowledged,
+            AlertStatus::InProgress,
+            AlertStatus::Resolved,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s)
     }
 
     /// The lifecycle only moves forward: new → acknowledged → in progress → resolved.
@@ -119,8 +124,12 @@ impl AlertStatus {
         use AlertStatus::*;
         matches!(
             (self, next),
-            (New, Acknowledged) | (New, InProgress) | (Acknowledged, InProgress)
-                | (New, Resolved) | (Acknowledged, Resolved) | (InProgress, Resolved)
+            (New, Acknowledged)
+                | (New, InProgress)
+                | (Acknowledged, InProgress)
+                | (New, Resolved)
+                | (Acknowledged, Resolved)
+                | (InProgress, Resolved)
         )
     }
 }
@@ -138,7 +147,11 @@ impl RoleSet {
     }
     pub fn to_vec(self) -> Vec<Role> {
         use super::patient::Vocabulary;
-        Role::ALL.iter().copied().filter(|r| self.contains(*r)).collect()
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| self.contains(*r))
+            .collect()
     }
 }
 
@@ -180,22 +193,43 @@ pub fn derive(
     let high = p.is_high_risk();
     let unstable = p.condition == Condition::Unstable;
     let mut push = |kind, severity, days_overdue, since| {
-        out.push(DerivedAlert { patient_id: p.id, kind, severity, days_overdue, since })
+        out.push(DerivedAlert {
+            patient_id: p.id,
+            kind,
+            severity,
+            days_overdue,
+            since,
+        })
     };
 
     if p.status == Status::Missing {
         // Being missing puts anyone in the "ever missing" category (and sets its flag), so that
         // category alone does not make it P1; every other key-population category does.
-        let key = categories(p).into_iter().any(|c| c != KeyCategory::EverMissing);
-        let sev = if high || unstable || key { Severity::P1 } else { Severity::P2 };
+        let key = categories(p)
+            .into_iter()
+            .any(|c| c != KeyCategory::EverMissing);
+        let sev = if high || unstable || key {
+            Severity::P1
+        } else {
+            Severity::P2
+        };
         push(AlertKind::Missing, sev, None, None);
     }
     if p.status == Status::Away {
-        let sev = if high || unstable { Severity::P1 } else { Severity::P3 };
+        let sev = if high || unstable {
+            Severity::P1
+        } else {
+            Severity::P3
+        };
         push(AlertKind::LeftArea, sev, None, None);
     }
     if unstable {
-        push(AlertKind::Unstable, if high { Severity::P1 } else { Severity::P2 }, None, None);
+        push(
+            AlertKind::Unstable,
+            if high { Severity::P1 } else { Severity::P2 },
+            None,
+            None,
+        );
     }
     // A patient in hospital is followed by the hospital, and a missing one cannot be visited:
     // their own alerts say what to do, so the schedule raises nothing for them.
@@ -204,16 +238,31 @@ pub fn derive(
         let due = followup_due(p, at, control, &config.followup, &config.control);
         let late = days_overdue(due, today);
         if late > 0 {
-            push(AlertKind::FollowupOverdue, Severity::P2, Some(late), Some(due));
+            push(
+                AlertKind::FollowupOverdue,
+                Severity::P2,
+                Some(late),
+                Some(due),
+            );
         }
         let vdue = visit_due(p, &config.followup);
         let vlate = days_overdue(vdue, today);
         if vlate > 0 {
-            push(AlertKind::VisitOverdue, Severity::P3, Some(vlate), Some(vdue));
+            push(
+                AlertKind::VisitOverdue,
+                Severity::P3,
+                Some(vlate),
+                Some(vdue),
+            );
         }
     }
     if !missing_roles(p, &team.to_vec(), &config.team).is_empty() {
-        push(AlertKind::TeamIncomplete, if high { Severity::P2 } else { Severity::P3 }, None, None);
+        push(
+            AlertKind::TeamIncomplete,
+            if high { Severity::P2 } else { Severity::P3 },
+            None,
+            None,
+        );
     }
     if p.guardianship != Guardianship::Normal && !team.contains(Role::Guardian) {
         push(AlertKind::Guardianship, Severity::P2, None, None);
@@ -268,21 +317,30 @@ mod tests {
         let mut p = patient();
         p.status = Status::Missing;
         p.flags.incident_history = true;
-        assert_eq!(kinds(&p, full_team(), SOON), vec![(AlertKind::Missing, Severity::P1)]);
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::Missing, Severity::P1)]
+        );
     }
 
     #[test]
     fn missing_low_risk_stable_patient_is_p2() {
         let mut p = patient();
         p.status = Status::Missing;
-        assert_eq!(kinds(&p, full_team(), SOON), vec![(AlertKind::Missing, Severity::P2)]);
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::Missing, Severity::P2)]
+        );
     }
 
     #[test]
     fn away_high_risk_patient_is_left_area_p1_others_p3() {
         let mut p = patient();
         p.status = Status::Away;
-        assert_eq!(kinds(&p, full_team(), SOON), vec![(AlertKind::LeftArea, Severity::P3)]);
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::LeftArea, Severity::P3)]
+        );
         p.risk_level = RiskLevel::new(4).unwrap();
         assert!(kinds(&p, full_team(), SOON).contains(&(AlertKind::LeftArea, Severity::P1)));
     }
@@ -299,9 +357,15 @@ mod tests {
     fn unstable_patient_is_p1_when_high_risk_else_p2() {
         let mut p = patient();
         p.condition = Condition::Unstable;
-        assert_eq!(kinds(&p, full_team(), SOON), vec![(AlertKind::Unstable, Severity::P2)]);
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::Unstable, Severity::P2)]
+        );
         p.risk_level = RiskLevel::new(3).unwrap();
-        assert_eq!(kinds(&p, full_team(), SOON), vec![(AlertKind::Unstable, Severity::P1)]);
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::Unstable, Severity::P1)]
+        );
     }
 
     #[test]
@@ -330,12 +394,23 @@ mod tests {
     fn incomplete_team_is_p2_for_high_risk_else_p3() {
         let mut p = patient();
         let no_doctor: RoleSet = [Role::Guardian].into_iter().collect();
-        assert_eq!(kinds(&p, no_doctor, SOON), vec![(AlertKind::TeamIncomplete, Severity::P3)]);
+        assert_eq!(
+            kinds(&p, no_doctor, SOON),
+            vec![(AlertKind::TeamIncomplete, Severity::P3)]
+        );
         p.risk_level = RiskLevel::new(3).unwrap();
-        let four: RoleSet = [Role::Guardian, Role::Doctor, Role::VillageCadre, Role::TownshipCadre]
-            .into_iter()
-            .collect();
-        assert_eq!(kinds(&p, four, SOON), vec![(AlertKind::TeamIncomplete, Severity::P2)]);
+        let four: RoleSet = [
+            Role::Guardian,
+            Role::Doctor,
+            Role::VillageCadre,
+            Role::TownshipCadre,
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            kinds(&p, four, SOON),
+            vec![(AlertKind::TeamIncomplete, Severity::P2)]
+        );
     }
 
     #[test]
@@ -354,7 +429,10 @@ mod tests {
         p.condition = Condition::BasicallyStable;
         p.risk_level = RiskLevel::new(1).unwrap();
         p.basic_stable_streak = 3;
-        assert_eq!(kinds(&p, full_team(), SOON), vec![(AlertKind::GuidanceNeeded, Severity::P3)]);
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::GuidanceNeeded, Severity::P3)]
+        );
     }
 
     #[test]
@@ -365,7 +443,10 @@ mod tests {
             p.condition = Condition::Unstable;
             p.risk_level = RiskLevel::new(5).unwrap();
             p.last_followup = None;
-            assert!(kinds(&p, RoleSet::default(), "2030-01-01").is_empty(), "{status:?}");
+            assert!(
+                kinds(&p, RoleSet::default(), "2030-01-01").is_empty(),
+                "{status:?}"
+            );
         }
     }
 

@@ -59,8 +59,17 @@ mod tests {
     fn beijing_date_rolls_over_at_sixteen_utc() {
         let before = Utc.with_ymd_and_hms(2025, 3, 4, 15, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2025, 3, 4, 16, 0, 0).unwrap();
-        assert_eq!(beijing_date(before), NaiveDate::from_ymd_opt(2025, 3, 4).unwrap());
-        assert_eq!(beijing_date(after), NaiveDate::from_ymd_opt(2025, 3, 5).unwrap());
-        assert_eq!(beijing_midnight(NaiveDate::from_ymd_opt(2025, 3, 5).unwrap()), after);
+        assert_eq!(
+            beijing_date(before),
+            NaiveDate::from_ymd_opt(2025, 3, 4).unwrap()
+        );
+        assert_eq!(
+            beijing_date(after),
+            NaiveDate::from_ymd_opt(2025, 3, 5).unwrap()
+        );
+        assert_eq!(
+            beijing_midnight(NaiveDate::from_ymd_opt(2025, 3, 5).unwrap()),
+            after
+        );
     }
 }

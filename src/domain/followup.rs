@@ -114,8 +114,14 @@ pub struct Assessment {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum FollowUpOutcome {
     Reached(Box<Assessment>),
-    NotReached { reason: NotReachedReason, destination: String },
-    Died { date: NaiveDate, cause: String },
+    NotReached {
+        reason: NotReachedReason,
+        destination: String,
+    },
+    Died {
+        date: NaiveDate,
+        cause: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,7 +182,11 @@ pub fn propose_class(a: &Assessment) -> (Condition, Vec<ClassReason>) {
     if a.social_function == Grade::Poor {
         basic.push(ClassReason::SocialFunctionPoor);
     }
-    if basic.is_empty() { (Condition::Stable, basic) } else { (Condition::BasicallyStable, basic) }
+    if basic.is_empty() {
+        (Condition::Stable, basic)
+    } else {
+        (Condition::BasicallyStable, basic)
+    }
 }
 
 /// A recorded class that the answers contradict (risk 4 recorded as stable).
@@ -192,7 +202,11 @@ pub fn check_class(a: &Assessment) -> Result<(), ClassContradiction> {
     if required == a.class {
         Ok(())
     } else {
-        Err(ClassContradiction { recorded: a.class, required, reasons })
+        Err(ClassContradiction {
+            recorded: a.class,
+            required,
+            reasons,
+        })
     }
 }
 
@@ -261,7 +275,10 @@ pub fn apply(p: &Patient, f: &FollowUp, config: &FollowUpConfig) -> Patient {
                 next.status = Status::InHospital;
             }
         }
-        FollowUpOutcome::NotReached { reason, destination } => {
+        FollowUpOutcome::NotReached {
+            reason,
+            destination,
+        } => {
             next.not_reached_streak = p.not_reached_streak + 1;
             let no_destination = destination.trim().is_empty();
             let missing = next.not_reached_streak >= config.missing_after_not_reached
@@ -271,8 +288,10 @@ pub fn apply(p: &Patient, f: &FollowUp, config: &FollowUpConfig) -> Patient {
             if missing {
                 next.status = Status::Missing;
                 next.flags.ever_missing = true;
-            } else if matches!(reason, NotReachedReason::WorkingAway | NotReachedReason::MovedAway)
-            {
+            } else if matches!(
+                reason,
+                NotReachedReason::WorkingAway | NotReachedReason::MovedAway
+            ) {
                 next.status = Status::Away;
                 next.away_destination = destination.trim().to_string();
             }
@@ -334,7 +353,10 @@ pub(crate) mod tests {
     #[test]
     fn risk_three_to_five_is_unstable() {
         for level in 3..=5 {
-            let a = Assessment { risk_level: RiskLevel::new(level).unwrap(), ..stable_answers() };
+            let a = Assessment {
+                risk_level: RiskLevel::new(level).unwrap(),
+                ..stable_answers()
+            };
             let (class, reasons) = propose_class(&a);
             assert_eq!(class, Condition::Unstable);
             assert_eq!(reasons, vec![ClassReason::RiskThreeToFive]);
@@ -344,10 +366,22 @@ pub(crate) mod tests {
     #[test]
     fn marked_symptoms_no_insight_severe_reaction_or_illness_are_unstable() {
         let variants = [
-            Assessment { symptom_state: SymptomState::Marked, ..stable_answers() },
-            Assessment { insight: Insight::Lacking, ..stable_answers() },
-            Assessment { drug_reaction: DrugReaction::Severe, ..stable_answers() },
-            Assessment { serious_physical_illness: true, ..stable_answers() },
+            Assessment {
+                symptom_state: SymptomState::Marked,
+                ..stable_answers()
+            },
+            Assessment {
+                insight: Insight::Lacking,
+                ..stable_answers()
+            },
+            Assessment {
+                drug_reaction: DrugReaction::Severe,
+                ..stable_answers()
+            },
+            Assessment {
+                serious_physical_illness: true,
+                ..stable_answers()
+            },
         ];
         for a in variants {
             assert_eq!(propose_class(&a).0, Condition::Unstable, "{a:?}");
@@ -357,11 +391,26 @@ pub(crate) mod tests {
     #[test]
     fn risk_one_to_two_or_one_poor_area_is_basically_stable() {
         let variants = [
-            Assessment { risk_level: RiskLevel::new(1).unwrap(), ..stable_answers() },
-            Assessment { risk_level: RiskLevel::new(2).unwrap(), ..stable_answers() },
-            Assessment { symptom_state: SymptomState::Present, ..stable_answers() },
-            Assessment { insight: Insight::Partial, ..stable_answers() },
-            Assessment { social_function: Grade::Poor, ..stable_answers() },
+            Assessment {
+                risk_level: RiskLevel::new(1).unwrap(),
+                ..stable_answers()
+            },
+            Assessment {
+                risk_level: RiskLevel::new(2).unwrap(),
+                ..stable_answers()
+            },
+            Assessment {
+                symptom_state: SymptomState::Present,
+                ..stable_answers()
+            },
+            Assessment {
+                insight: Insight::Partial,
+                ..stable_answers()
+            },
+            Assessment {
+                social_function: Grade::Poor,
+                ..stable_answers()
+            },
         ];
         for a in variants {
             assert_eq!(propose_class(&a).0, Condition::BasicallyStable, "{a:?}");
@@ -391,9 +440,15 @@ pub(crate) mod tests {
         let mut p = patient();
         p.last_followup = Some(d("2025-02-01"));
         let f = reached(stable_answers(), "2025-03-05");
-        assert_eq!(validate(&p, &f, d("2025-03-04")), Err(FollowUpRefusal::DateInFuture));
+        assert_eq!(
+            validate(&p, &f, d("2025-03-04")),
+            Err(FollowUpRefusal::DateInFuture)
+        );
         let f = reached(stable_answers(), "2025-01-05");
-        assert_eq!(validate(&p, &f, d("2025-03-04")), Err(FollowUpRefusal::DateBeforeLastFollowUp));
+        assert_eq!(
+            validate(&p, &f, d("2025-03-04")),
+            Err(FollowUpRefusal::DateBeforeLastFollowUp)
+        );
     }
 
     #[test]
@@ -444,7 +499,10 @@ pub(crate) mod tests {
         FollowUp {
             date: d("2025-03-01"),
             form: FollowUpForm::Phone,
-            outcome: FollowUpOutcome::NotReached { reason, destination: destination.into() },
+            outcome: FollowUpOutcome::NotReached {
+                reason,
+                destination: destination.into(),
+            },
             next_date: None,
             by_whom: "测试医生".into(),
         }
@@ -465,11 +523,23 @@ pub(crate) mod tests {
     #[test]
     fn wandered_or_moved_without_destination_is_missing_at_once() {
         let cfg = FollowUpConfig::default();
-        let p = apply(&patient(), &not_reached(NotReachedReason::Wandered, ""), &cfg);
+        let p = apply(
+            &patient(),
+            &not_reached(NotReachedReason::Wandered, ""),
+            &cfg,
+        );
         assert_eq!(p.status, Status::Missing);
-        let p = apply(&patient(), &not_reached(NotReachedReason::MovedAway, " "), &cfg);
+        let p = apply(
+            &patient(),
+            &not_reached(NotReachedReason::MovedAway, " "),
+            &cfg,
+        );
         assert_eq!(p.status, Status::Missing);
-        let p = apply(&patient(), &not_reached(NotReachedReason::MovedAway, "广州"), &cfg);
+        let p = apply(
+            &patient(),
+            &not_reached(NotReachedReason::MovedAway, "广州"),
+            &cfg,
+        );
         assert_eq!(p.status, Status::Away);
         assert_eq!(p.away_destination, "广州");
     }
@@ -479,7 +549,10 @@ pub(crate) mod tests {
         let f = FollowUp {
             date: d("2025-03-01"),
             form: FollowUpForm::Phone,
-            outcome: FollowUpOutcome::Died { date: d("2025-02-20"), cause: "病故".into() },
+            outcome: FollowUpOutcome::Died {
+                date: d("2025-02-20"),
+                cause: "病故".into(),
+            },
             next_date: None,
             by_whom: "x".into(),
         };

@@ -44,7 +44,10 @@ impl IdNumber {
         for (i, &c) in chars.iter().enumerate() {
             let ok = c.is_ascii_digit() || (i == 17 && c == 'X');
             if !ok {
-                return Err(IdNumberError::BadCharacter { position: i + 1, found: c });
+                return Err(IdNumberError::BadCharacter {
+                    position: i + 1,
+                    found: c,
+                });
             }
         }
         let birth = &s[6..14];
@@ -55,7 +58,10 @@ impl IdNumber {
         }
         let expected = check_char(&s[..17]);
         if chars[17] != expected {
-            return Err(IdNumberError::BadChecksum { expected, found: chars[17] });
+            return Err(IdNumberError::BadChecksum {
+                expected,
+                found: chars[17],
+            });
         }
         Ok(IdNumber(s))
     }
@@ -81,7 +87,11 @@ impl IdNumber {
     /// The 17th character: odd for men, even for women.
     pub fn gender(&self) -> Gender {
         let d = self.0.as_bytes()[16] - b'0';
-        if d % 2 == 1 { Gender::Male } else { Gender::Female }
+        if d % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
 
     /// `420102********1234`: region kept, birth date and sequence hidden, last four kept.
@@ -160,15 +170,27 @@ mod tests {
     #[test]
     fn wrong_checksum_is_refused_with_expected_character() {
         let err = IdNumber::parse("110105194912310021").unwrap_err();
-        assert_eq!(err, IdNumberError::BadChecksum { expected: 'X', found: '1' });
+        assert_eq!(
+            err,
+            IdNumberError::BadChecksum {
+                expected: 'X',
+                found: '1'
+            }
+        );
     }
 
     #[test]
     fn wrong_length_and_bad_characters_are_refused() {
-        assert_eq!(IdNumber::parse("1234").unwrap_err(), IdNumberError::WrongLength(4));
+        assert_eq!(
+            IdNumber::parse("1234").unwrap_err(),
+            IdNumberError::WrongLength(4)
+        );
         assert!(matches!(
             IdNumber::parse("11010519491231A02X").unwrap_err(),
-            IdNumberError::BadCharacter { position: 15, found: 'A' }
+            IdNumberError::BadCharacter {
+                position: 15,
+                found: 'A'
+            }
         ));
     }
 
@@ -197,7 +219,10 @@ mod tests {
         let woman = IdNumber::parse(&with_check("42010219800101124")).unwrap();
         assert_eq!(man.gender(), Gender::Male);
         assert_eq!(woman.gender(), Gender::Female);
-        assert_eq!(man.birth_date(), NaiveDate::from_ymd_opt(1980, 1, 1).unwrap());
+        assert_eq!(
+            man.birth_date(),
+            NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()
+        );
     }
 
     #[test]
@@ -209,7 +234,10 @@ mod tests {
     #[test]
     fn id_numbers_and_phones_are_masked_in_lists() {
         let id = IdNumber::parse(&with_check("42010219800101123")).unwrap();
-        assert_eq!(id.masked(), format!("420102********123{}", &id.as_str()[17..]));
+        assert_eq!(
+            id.masked(),
+            format!("420102********123{}", &id.as_str()[17..])
+        );
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_phone("027-8888"), "******88");
     }

@@ -35,8 +35,10 @@ impl KeyCategory {
             KeyCategory::WeakGuardianship => p.guardianship != Guardianship::Normal,
             // Repeated relapse: fell back to unstable at least twice.
             KeyCategory::PoorCompliance => {
-                matches!(p.compliance, Some(Compliance::Intermittent | Compliance::NotTaking))
-                    || p.relapses >= 2
+                matches!(
+                    p.compliance,
+                    Some(Compliance::Intermittent | Compliance::NotTaking)
+                ) || p.relapses >= 2
             }
             KeyCategory::RefusesFollowUp => p.status == Status::Refuses,
             KeyCategory::EverMissing => p.flags.ever_missing || p.status == Status::Missing,
@@ -46,7 +48,10 @@ impl KeyCategory {
 }
 
 pub fn categories(p: &Patient) -> Vec<KeyCategory> {
-    KeyCategory::ALL.into_iter().filter(|c| c.applies(p)).collect()
+    KeyCategory::ALL
+        .into_iter()
+        .filter(|c| c.applies(p))
+        .collect()
 }
 
 pub fn is_key_population(p: &Patient) -> bool {
@@ -66,14 +71,36 @@ mod tests {
 
     #[test]
     fn each_of_the_seven_categories_is_recognised() {
-        let cases: Vec<(KeyCategory, Box<dyn Fn(&mut Patient)>)> = vec![
-            (KeyCategory::IncidentHistory, Box::new(|p| p.flags.incident_history = true)),
-            (KeyCategory::HighRisk, Box::new(|p| p.risk_level = RiskLevel::new(3).unwrap())),
-            (KeyCategory::WeakGuardianship, Box::new(|p| p.guardianship = Guardianship::Absent)),
-            (KeyCategory::PoorCompliance, Box::new(|p| p.compliance = Some(Compliance::NotTaking))),
-            (KeyCategory::RefusesFollowUp, Box::new(|p| p.status = Status::Refuses)),
-            (KeyCategory::EverMissing, Box::new(|p| p.flags.ever_missing = true)),
-            (KeyCategory::Unstable, Box::new(|p| p.condition = Condition::Unstable)),
+        type Change = Box<dyn Fn(&mut Patient)>;
+        let cases: Vec<(KeyCategory, Change)> = vec![
+            (
+                KeyCategory::IncidentHistory,
+                Box::new(|p| p.flags.incident_history = true),
+            ),
+            (
+                KeyCategory::HighRisk,
+                Box::new(|p| p.risk_level = RiskLevel::new(3).unwrap()),
+            ),
+            (
+                KeyCategory::WeakGuardianship,
+                Box::new(|p| p.guardianship = Guardianship::Absent),
+            ),
+            (
+                KeyCategory::PoorCompliance,
+                Box::new(|p| p.compliance = Some(Compliance::NotTaking)),
+            ),
+            (
+                KeyCategory::RefusesFollowUp,
+                Box::new(|p| p.status = Status::Refuses),
+            ),
+            (
+                KeyCategory::EverMissing,
+                Box::new(|p| p.flags.ever_missing = true),
+            ),
+            (
+                KeyCategory::Unstable,
+                Box::new(|p| p.condition = Condition::Unstable),
+            ),
         ];
         for (category, change) in cases {
             let mut p = patient();

@@ -182,12 +182,18 @@ mod tests {
 
     #[test]
     fn vocabulary_accepts_canonical_words_aliases_and_codes() {
-        assert_eq!(Diagnosis::parse_zh("双相情感障碍"), Some(Diagnosis::Bipolar));
+        assert_eq!(
+            Diagnosis::parse_zh("双相情感障碍"),
+            Some(Diagnosis::Bipolar)
+        );
         assert_eq!(
             Diagnosis::parse_zh("持久的妄想性障碍(偏执性精神病)"),
             Some(Diagnosis::DelusionalDisorder)
         );
-        assert_eq!(Condition::parse_zh(" 基本稳定 "), Some(Condition::BasicallyStable));
+        assert_eq!(
+            Condition::parse_zh(" 基本稳定 "),
+            Some(Condition::BasicallyStable)
+        );
         assert_eq!(Status::parse_zh("去向不明"), Some(Status::Missing));
         assert_eq!(Status::parse_zh("missing"), Some(Status::Missing));
         assert_eq!(Status::parse_zh("出国"), None);
@@ -201,6 +207,9 @@ mod tests {
     #[test]
     fn deceased_moved_out_and_closed_are_not_active() {
         let inactive: Vec<_> = Status::ALL.iter().filter(|s| !s.is_active()).collect();
-        assert_eq!(inactive, vec![&Status::MovedOut, &Status::Deceased, &Status::Closed]);
+        assert_eq!(
+            inactive,
+            vec![&Status::MovedOut, &Status::Deceased, &Status::Closed]
+        );
     }
 }

@@ -70,7 +70,8 @@ fn interval_after(base: NaiveDate, condition: Condition, config: &FollowUpConfig
 
 fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
     // Adding months to 31 January gives the end of February, as the calendar expects.
-    date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// The date the next follow-up is due at the instant `at`.
@@ -130,7 +131,13 @@ mod tests {
     }
 
     fn due(p: &Patient, at: &str, w: Option<&ControlWindow>) -> NaiveDate {
-        followup_due(p, noon(at), w, &FollowUpConfig::default(), &ControlConfig::default())
+        followup_due(
+            p,
+            noon(at),
+            w,
+            &FollowUpConfig::default(),
+            &ControlConfig::default(),
+        )
     }
 
     #[test]

@@ -82,11 +82,20 @@ pub fn missing_roles(patient: &Patient, assigned: &[Role], config: &TeamConfig) 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AssignmentRefusal {
     /// An officer must belong to the patient's police station.
-    OfficerOutsideStation { person_station: String, patient_station: String },
+    OfficerOutsideStation {
+        person_station: String,
+        patient_station: String,
+    },
     /// A township cadre must belong to the patient's township.
-    CadreOutsideTownship { person_township: String, patient_township: String },
+    CadreOutsideTownship {
+        person_township: String,
+        patient_township: String,
+    },
     /// A village cadre must belong to the patient's village (in its township).
-    CadreOutsideVillage { person_village: String, patient_village: String },
+    CadreOutsideVillage {
+        person_village: String,
+        patient_village: String,
+    },
 }
 
 /// The jurisdiction constraints of the team. Doctors and guardians may come from anywhere.
@@ -133,15 +142,17 @@ pub fn workload_warning(
     config: &TeamConfig,
 ) -> Option<WorkloadWarning> {
     let after = current_high_risk + u32::from(patient.is_high_risk());
-    (after > config.workload_threshold)
-        .then_some(WorkloadWarning { high_risk_after: after, threshold: config.workload_threshold })
+    (after > config.workload_threshold).then_some(WorkloadWarning {
+        high_risk_after: after,
+        threshold: config.workload_threshold,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::patient;
     use crate::domain::risk::RiskLevel;
+    use crate::domain::testing::patient;
 
     fn person(station: &str, township: &str, village: &str) -> Person {
         Person {
@@ -161,7 +172,10 @@ mod tests {
     fn high_risk_patient_requires_all_five_roles() {
         let mut p = patient();
         p.risk_level = RiskLevel::new(3).unwrap();
-        assert_eq!(required_roles(&p, &TeamConfig::default()), Role::ALL.to_vec());
+        assert_eq!(
+            required_roles(&p, &TeamConfig::default()),
+            Role::ALL.to_vec()
+        );
     }
 
     #[test]
@@ -174,7 +188,10 @@ mod tests {
     #[test]
     fn low_risk_stable_patient_requires_guardian_and_doctor_by_default() {
         let p = patient();
-        assert_eq!(required_roles(&p, &TeamConfig::default()), vec![Role::Doctor, Role::Guardian]);
+        assert_eq!(
+            required_roles(&p, &TeamConfig::default()),
+            vec![Role::Doctor, Role::Guardian]
+        );
         assert_eq!(
             missing_roles(&p, &[Role::Doctor], &TeamConfig::default()),
             vec![Role::Guardian]
@@ -185,7 +202,10 @@ mod tests {
     fn weak_guardianship_requires_a_designated_guardian() {
         let mut p = patient();
         p.guardianship = Guardianship::Weak;
-        let config = TeamConfig { required_roles_low_risk: vec![Role::Doctor], ..Default::default() };
+        let config = TeamConfig {
+            required_roles_low_risk: vec![Role::Doctor],
+            ..Default::default()
+        };
         assert!(required_roles(&p, &config).contains(&Role::Guardian));
     }
 
@@ -227,7 +247,10 @@ mod tests {
         assert_eq!(workload_warning(14, &p, &c), None);
         assert_eq!(
             workload_warning(15, &p, &c),
-            Some(WorkloadWarning { high_risk_after: 16, threshold: 15 })
+            Some(WorkloadWarning {
+                high_risk_after: 16,
+                threshold: 15
+            })
         );
         // A low-risk patient adds nothing to the high-risk count.
         p.risk_level = RiskLevel::new(1).unwrap();

@@ -8,7 +8,15 @@ use crate::import::rows::Reason;
 
 pub fn text(m: &Msg) -> String {
     match m {
-        Msg::ImportSummary { file, rows, added, updated, unchanged, persons_created, warnings } => {
+        Msg::ImportSummary {
+            file,
+            rows,
+            added,
+            updated,
+            unchanged,
+            persons_created,
+            warnings,
+        } => {
             format!(
                 "{file}: {rows} rows, {added} added, {updated} updated, {unchanged} unchanged, \
                  {persons_created} responsible persons created, {warnings} warnings"
@@ -22,7 +30,13 @@ pub fn text(m: &Msg) -> String {
         Msg::ImportAlerts { opened, closed } => {
             format!("Alerts updated: {opened} raised, {closed} closed by themselves.")
         }
-        Msg::ProblemLine { row, column, value, reason, warning } => {
+        Msg::ProblemLine {
+            row,
+            column,
+            value,
+            reason,
+            warning,
+        } => {
             let tag = if *warning { "warning" } else { "error" };
             if value.is_empty() {
                 format!("{tag} row {row} [{column}]: {reason}")
@@ -33,7 +47,12 @@ pub fn text(m: &Msg) -> String {
         Msg::Reason(r) => reason(r),
         Msg::IdNumber(e) => id_number(e),
         Msg::Assignment(a) => assignment(a),
-        Msg::ConfigError { path, line, column, reason } => match (line, column) {
+        Msg::ConfigError {
+            path,
+            line,
+            column,
+            reason,
+        } => match (line, column) {
             (Some(l), Some(c)) => format!("configuration {path}, line {l}, column {c}: {reason}"),
             (Some(l), None) => format!("configuration {path}, line {l}: {reason}"),
             _ => format!("configuration {path}: {reason}"),
@@ -55,14 +74,22 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::DatabaseCreated { path } => format!("Database created: {path}"),
         Msg::DatabaseExists { path } => format!("Database exists, left as it is: {path}"),
-        Msg::DemoBuilt { path, patients, alerts } => {
+        Msg::DemoBuilt {
+            path,
+            patients,
+            alerts,
+        } => {
             format!("Demo database built: {path} ({patients} fictional patients, {alerts} alerts)")
         }
         Msg::DemoExists { path } => format!("Using the existing demo database: {path}"),
         Msg::ConsoleNotYet => "The duty console is still being built (issue 3); the database is \
              ready. Use `dutydesk alerts` and `dutydesk patients` to look at it."
             .into(),
-        Msg::CheckOk { version, patients, audit_rows } => format!(
+        Msg::CheckOk {
+            version,
+            patients,
+            audit_rows,
+        } => format!(
             "Integrity check: ok. Schema version {version}, {patients} patients, {audit_rows} \
              audit rows."
         ),
@@ -96,14 +123,17 @@ fn reason(r: &Reason) -> String {
         Reason::Required => "required value is empty".into(),
         Reason::IdNumber(e) => id_number(e),
         Reason::GenderMismatch { from_id } => {
-            format!("gender disagrees with the ID number (which says {})", vocabulary(
-                crate::domain::patient::Vocabulary::code(*from_id)
-            ))
+            format!(
+                "gender disagrees with the ID number (which says {})",
+                vocabulary(crate::domain::patient::Vocabulary::code(*from_id))
+            )
         }
         Reason::UnknownGender => "gender must be 男 or 女".into(),
         Reason::BadDate => "unreadable date (write 2025-03-05, 2025/3/5 or 2025年3月5日)".into(),
         Reason::FutureDate => "date is after today".into(),
-        Reason::UnknownDiagnosis => "diagnosis is not one of the six severe mental disorders".into(),
+        Reason::UnknownDiagnosis => {
+            "diagnosis is not one of the six severe mental disorders".into()
+        }
         Reason::UnknownLevel => "risk level must be 0 to 5".into(),
         Reason::HighestBelowCurrent => "highest risk ever is below the current risk".into(),
         Reason::UnknownCondition => "condition must be 稳定, 基本稳定 or 不稳定".into(),
@@ -130,7 +160,9 @@ fn id_number(e: &IdNumberError) -> String {
     match e {
         IdNumberError::WrongLength(n) => format!("ID number must have 18 characters, not {n}"),
         IdNumberError::BadCharacter { position, found } => {
-            format!("ID number character {position} '{found}' is not a digit (only the last may be X)")
+            format!(
+                "ID number character {position} '{found}' is not a digit (only the last may be X)"
+            )
         }
         IdNumberError::BadBirthDate(s) => format!("birth date {s} in the ID number does not exist"),
         IdNumberError::BirthDateInFuture(d) => {
@@ -144,14 +176,23 @@ fn id_number(e: &IdNumberError) -> String {
 
 fn assignment(a: &AssignmentRefusal) -> String {
     match a {
-        AssignmentRefusal::OfficerOutsideStation { person_station, patient_station } => format!(
+        AssignmentRefusal::OfficerOutsideStation {
+            person_station,
+            patient_station,
+        } => format!(
             "the officer belongs to {person_station} but the patient to {patient_station}; the \
              officer must come from the patient's station"
         ),
-        AssignmentRefusal::CadreOutsideTownship { person_township, patient_township } => format!(
-            "the cadre belongs to {person_township} but the patient to {patient_township}"
-        ),
-        AssignmentRefusal::CadreOutsideVillage { person_village, patient_village } => format!(
+        AssignmentRefusal::CadreOutsideTownship {
+            person_township,
+            patient_township,
+        } => {
+            format!("the cadre belongs to {person_township} but the patient to {patient_township}")
+        }
+        AssignmentRefusal::CadreOutsideVillage {
+            person_village,
+            patient_village,
+        } => format!(
             "the village cadre belongs to {person_village} but the patient to {patient_village}"
         ),
     }

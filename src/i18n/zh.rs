@@ -9,7 +9,15 @@ use crate::import::rows::Reason;
 
 pub fn text(m: &Msg) -> String {
     match m {
-        Msg::ImportSummary { file, rows, added, updated, unchanged, persons_created, warnings } => {
+        Msg::ImportSummary {
+            file,
+            rows,
+            added,
+            updated,
+            unchanged,
+            persons_created,
+            warnings,
+        } => {
             format!(
                 "{file}：共 {rows} 行，新增 {added}，更新 {updated}，未变 {unchanged}，\
                  新建责任人 {persons_created}，警告 {warnings}"
@@ -23,7 +31,13 @@ pub fn text(m: &Msg) -> String {
         Msg::ImportAlerts { opened, closed } => {
             format!("预警已更新：新增 {opened} 条，自动办结 {closed} 条。")
         }
-        Msg::ProblemLine { row, column, value, reason, warning } => {
+        Msg::ProblemLine {
+            row,
+            column,
+            value,
+            reason,
+            warning,
+        } => {
             let tag = if *warning { "警告" } else { "错误" };
             if value.is_empty() {
                 format!("{tag} 第{row}行 [{column}]：{reason}")
@@ -34,16 +48,21 @@ pub fn text(m: &Msg) -> String {
         Msg::Reason(r) => reason(r),
         Msg::IdNumber(e) => id_number(e),
         Msg::Assignment(a) => assignment(a),
-        Msg::ConfigError { path, line, column, reason } => match (line, column) {
+        Msg::ConfigError {
+            path,
+            line,
+            column,
+            reason,
+        } => match (line, column) {
             (Some(l), Some(c)) => format!("配置文件 {path} 第{l}行第{c}列有误：{reason}"),
             (Some(l), None) => format!("配置文件 {path} 第{l}行有误：{reason}"),
             _ => format!("配置文件 {path} 有误：{reason}"),
         },
         Msg::StoreBusy => "数据库正被其他程序写入，请稍后重试（未作任何改动）。".into(),
         Msg::StoreOpen { path, reason } => format!("无法打开数据库 {path}：{reason}"),
-        Msg::StoreTooNew { found, known } => format!(
-            "数据库版本（{found}）比本程序（{known}）新，请升级 dutydesk 后再打开。"
-        ),
+        Msg::StoreTooNew { found, known } => {
+            format!("数据库版本（{found}）比本程序（{known}）新，请升级 dutydesk 后再打开。")
+        }
         Msg::StoreOther(s) => format!("数据库错误：{s}"),
         Msg::NotFound(s) => format!("未找到：{s}"),
         Msg::TableUnreadable { path, reason } => format!("无法读取 {path}：{reason}"),
@@ -53,14 +72,22 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::DatabaseCreated { path } => format!("已创建数据库：{path}"),
         Msg::DatabaseExists { path } => format!("数据库已存在，未改动：{path}"),
-        Msg::DemoBuilt { path, patients, alerts } => {
+        Msg::DemoBuilt {
+            path,
+            patients,
+            alerts,
+        } => {
             format!("已生成演示数据库：{path}（{patients} 名虚构患者，{alerts} 条预警）")
         }
         Msg::DemoExists { path } => format!("使用已有的演示数据库：{path}"),
         Msg::ConsoleNotYet => "值班控制台尚在开发中（见 issue 3），本次仅准备了数据库。\
              可用 `dutydesk alerts` 与 `dutydesk patients` 查看数据。"
             .into(),
-        Msg::CheckOk { version, patients, audit_rows } => format!(
+        Msg::CheckOk {
+            version,
+            patients,
+            audit_rows,
+        } => format!(
             "完整性检查：正常。架构版本 {version}，患者 {patients} 名，审计记录 {audit_rows} 条。"
         ),
         Msg::CheckProblems { version, problems } => format!(
@@ -69,11 +96,17 @@ pub fn text(m: &Msg) -> String {
         ),
         Msg::BackupDone { path } => format!("已备份到：{path}"),
         Msg::BackupExists { path } => format!("备份目标已存在，未覆盖：{path}"),
-        Msg::BadAsOf(s) => format!("时间格式不对：“{s}”，应为 RFC 3339，如 2025-03-05T08:00:00+08:00"),
+        Msg::BadAsOf(s) => {
+            format!("时间格式不对：“{s}”，应为 RFC 3339，如 2025-03-05T08:00:00+08:00")
+        }
         Msg::NoAlerts => "当前没有预警。".into(),
         Msg::NoPatients => "没有符合条件的患者。".into(),
-        Msg::AlertHeader => "级别  类型          患者      风险  村居          派出所        状态    逾期".into(),
-        Msg::PatientHeader => "姓名      身份证号            风险  病情      状态  村居          派出所".into(),
+        Msg::AlertHeader => {
+            "级别  类型          患者      风险  村居          派出所        状态    逾期".into()
+        }
+        Msg::PatientHeader => {
+            "姓名      身份证号            风险  病情      状态  村居          派出所".into()
+        }
         Msg::DaysOverdue(d) => format!("{d}天"),
     }
 }
@@ -129,13 +162,22 @@ fn id_number(e: &IdNumberError) -> String {
 
 fn assignment(a: &AssignmentRefusal) -> String {
     match a {
-        AssignmentRefusal::OfficerOutsideStation { person_station, patient_station } => format!(
+        AssignmentRefusal::OfficerOutsideStation {
+            person_station,
+            patient_station,
+        } => format!(
             "包村民警属于{person_station}，而患者属于{patient_station}，民警须来自患者所属派出所"
         ),
-        AssignmentRefusal::CadreOutsideTownship { person_township, patient_township } => format!(
+        AssignmentRefusal::CadreOutsideTownship {
+            person_township,
+            patient_township,
+        } => format!(
             "包村干部属于{person_township}，而患者属于{patient_township}，须来自患者所在乡镇街道"
         ),
-        AssignmentRefusal::CadreOutsideVillage { person_village, patient_village } => format!(
+        AssignmentRefusal::CadreOutsideVillage {
+            person_village,
+            patient_village,
+        } => format!(
             "村干部属于{person_village}，而患者属于{patient_village}，须来自患者所在村（社区）"
         ),
     }

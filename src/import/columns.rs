@@ -87,17 +87,27 @@ pub const REQUIRED: &[Field] = &[
 
 impl Field {
     pub fn header(self) -> &'static str {
-        HEADERS.iter().find(|(f, _)| *f == self).map(|(_, h)| h[0]).expect("every field has a header")
+        HEADERS
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map(|(_, h)| h[0])
+            .expect("every field has a header")
     }
 
     /// The field a header names, ignoring spaces, a `*` marking required columns, and
     /// full-width parentheses around a note such as `（必填）`.
     pub fn from_header(raw: &str) -> Option<Field> {
-        let mut s: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '*').collect();
+        let mut s: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '*')
+            .collect();
         for note in ["（必填）", "(必填)", "（选填）", "(选填)"] {
             s = s.replace(note, "");
         }
-        HEADERS.iter().find(|(_, names)| names.contains(&s.as_str())).map(|(f, _)| *f)
+        HEADERS
+            .iter()
+            .find(|(_, names)| names.contains(&s.as_str()))
+            .map(|(f, _)| *f)
     }
 }
 
@@ -126,11 +136,18 @@ impl ColumnMap {
     }
 
     pub fn position(&self, f: Field) -> Option<usize> {
-        self.positions.iter().find(|(g, _)| *g == f).map(|(_, i)| *i)
+        self.positions
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|(_, i)| *i)
     }
 
     pub fn missing_required(&self) -> Vec<Field> {
-        REQUIRED.iter().copied().filter(|f| self.position(*f).is_none()).collect()
+        REQUIRED
+            .iter()
+            .copied()
+            .filter(|f| self.position(*f).is_none())
+            .collect()
     }
 }
 
@@ -145,13 +162,19 @@ mod tests {
         assert_eq!(Field::from_header("*姓名"), Some(Field::Name));
         assert_eq!(Field::from_header("本次随访分类"), Some(Field::Condition));
         assert_eq!(Field::from_header("社区"), Some(Field::Village));
-        assert_eq!(Field::from_header("包村民警电话"), Some(Field::MemberPhone(Role::StationOfficer)));
+        assert_eq!(
+            Field::from_header("包村民警电话"),
+            Some(Field::MemberPhone(Role::StationOfficer))
+        );
         assert_eq!(Field::from_header("备注"), None);
     }
 
     #[test]
     fn header_order_is_free_and_unknown_columns_are_listed() {
-        let h: Vec<String> = ["备注", "派出所", "姓名"].iter().map(|s| s.to_string()).collect();
+        let h: Vec<String> = ["备注", "派出所", "姓名"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let m = ColumnMap::new(&h);
         assert_eq!(m.position(Field::Station), Some(1));
         assert_eq!(m.position(Field::Name), Some(2));

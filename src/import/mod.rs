@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::store::alerts::ReconcileSummary;
+use crate::store::alerts::{self, ReconcileSummary};
 use crate::store::roster::{self, RosterCounts};
 use crate::store::{Store, StoreError};
 use rows::{Level, Problem};
@@ -56,7 +56,9 @@ impl Import<'_> {
     }
 
     pub fn table(&mut self, table: &Table) -> Result<ImportReport, StoreError> {
+        let started = std::time::Instant::now();
         let (rows, mut problems) = rows::check(table, self.today);
+        let checked = started.elapsed();
         let mut report = ImportReport {
             rows: table.rows.len(),
             counts: RosterCounts::default(),
@@ -71,23 +73,37 @@ impl Import<'_> {
         if !has_errors(&problems) {
             // Writing can still find problems (a team member who belongs elsewhere); the
             // transaction is rolled back then, and on a dry run.
-            let (today, now, operator, dry_run) = (self.today, self.now, self.operator, self.dry_run);
-            let ((counts, more), committed) = self.store.write_or_roll_back(|tx| {
+            let (today, now, operator, dry_run) =
+                (self.today, self.now, self.operator, self.dry_run);
+            let config = self.config;
+            let ((counts, more, alerts), committed) = self.store.write_or_roll_back(|tx| {
                 let (counts, more) = roster::apply(tx, &rows, today, now, operator)?;
                 let keep = !dry_run && !has_errors(&more);
-                Ok(((counts, more), keep))
+                // The alerts move with the patients, in the same commit.
+                let alerts = if keep {
+                    Some(alerts::refresh_in(tx, now, config)?)
+                } else {
+                    None
+                };
+                Ok(((counts, more, alerts), keep))
             })?;
             report.counts = counts;
             report.committed = committed;
+            report.alerts = alerts;
             problems.extend(more);
         }
         problems.sort_by_key(|p| (p.row, p.level == Level::Warning));
         report.errors = problems.iter().filter(|p| p.level == Level::Error).count();
         report.warnings = problems.len() - report.errors;
         report.problems = problems;
-        if report.committed {
-            report.alerts = Some(self.store.refresh_alerts(self.now, self.config)?);
-        }
+        tracing::info!(
+            rows = report.rows,
+            errors = report.errors,
+            committed = report.committed,
+            check_ms = checked.as_millis() as u64,
+            write_ms = (started.elapsed() - checked).as_millis() as u64,
+            "roster import"
+        );
         Ok(report)
     }
 }

@@ -133,7 +133,10 @@ impl RosterRow {
         p.jurisdiction = self.jurisdiction.clone();
         p.diagnosis = self.diagnosis;
         p.risk_level = self.risk_level;
-        p.risk_highest = self.risk_highest.unwrap_or(p.risk_highest).max(self.risk_level);
+        p.risk_highest = self
+            .risk_highest
+            .unwrap_or(p.risk_highest)
+            .max(self.risk_level);
         p.condition = self.condition;
         fn set<T: Clone>(slot: &mut T, v: &Option<T>) {
             if let Some(v) = v {
@@ -178,7 +181,12 @@ impl RosterRow {
 pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Vec<Problem>) {
     let map = ColumnMap::new(&table.headers);
     let mut problems = Vec::new();
-    let header_row = table.rows.first().map(|(n, _)| n.saturating_sub(1)).unwrap_or(1).max(1);
+    let header_row = table
+        .rows
+        .first()
+        .map(|(n, _)| n.saturating_sub(1))
+        .unwrap_or(1)
+        .max(1);
     for f in map.missing_required() {
         problems.push(Problem {
             row: header_row,
@@ -209,17 +217,59 @@ pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Vec<Problem>) 
     if problems.iter().any(|p| p.level == Level::Error) {
         return (Vec::new(), problems);
     }
+    // Rows are checked independently, so the work is spread over the cores; duplicates
+    // across the whole file are found afterwards, in file order.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let chunk = table.rows.len().div_ceil(threads).max(1000);
+    let checked: Vec<(Vec<RosterRow>, Vec<Problem>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = table
+            .rows
+            .chunks(chunk)
+            .map(|part| {
+                let map = &map;
+                scope.spawn(move || {
+                    let mut ok = Vec::with_capacity(part.len());
+                    let mut found = Vec::new();
+                    for (line, cells) in part {
+                        let mut c = RowChecker {
+                            map,
+                            cells,
+                            line: *line,
+                            problems: &mut found,
+                            today,
+                        };
+                        if let Some(row) = c.row() {
+                            ok.push(row);
+                        }
+                    }
+                    (ok, found)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("row checking does not panic"))
+            .collect()
+    });
     let mut rows = Vec::with_capacity(table.rows.len());
-    let mut seen: HashMap<IdNumber, usize> = HashMap::new();
-    for (line, cells) in &table.rows {
-        let mut c = RowChecker { map: &map, cells, line: *line, problems: &mut problems, today };
-        if let Some(row) = c.row() {
+    let mut seen: HashMap<IdNumber, usize> = HashMap::with_capacity(table.rows.len());
+    for (ok, found) in checked {
+        problems.extend(found);
+        for row in ok {
             if let Some(first) = seen.get(&row.id_number) {
-                let value = row.id_number.to_string();
-                c.error(Field::IdNumber, value, Reason::DuplicateId { first_row: *first });
+                problems.push(Problem {
+                    row: row.line,
+                    column: Field::IdNumber.header().into(),
+                    value: row.id_number.to_string(),
+                    reason: Reason::DuplicateId { first_row: *first },
+                    level: Level::Error,
+                });
                 continue;
             }
-            seen.insert(row.id_number.clone(), *line);
+            seen.insert(row.id_number.clone(), row.line);
             rows.push(row);
         }
     }
@@ -236,7 +286,10 @@ struct RowChecker<'a> {
 
 impl RowChecker<'_> {
     fn cell(&self, f: Field) -> Option<&Cell> {
-        self.map.position(f).and_then(|i| self.cells.get(i)).filter(|c| !c.is_blank())
+        self.map
+            .position(f)
+            .and_then(|i| self.cells.get(i))
+            .filter(|c| !c.is_blank())
     }
 
     fn raw(&self, f: Field) -> String {
@@ -249,7 +302,13 @@ impl RowChecker<'_> {
             .position(f)
             .map(|_| f.header().to_string())
             .unwrap_or_else(|| f.header().to_string());
-        self.problems.push(Problem { row: self.line, column, value, reason, level });
+        self.problems.push(Problem {
+            row: self.line,
+            column,
+            value,
+            reason,
+            level,
+        });
     }
 
     fn error(&mut self, f: Field, value: String, reason: Reason) {
@@ -271,7 +330,9 @@ impl RowChecker<'_> {
     }
 
     fn vocab<T: Vocabulary>(&mut self, f: Field, reason: Reason) -> Option<Option<T>> {
-        let Some(cell) = self.cell(f) else { return Some(None) };
+        let Some(cell) = self.cell(f) else {
+            return Some(None);
+        };
         let v = values::text(cell);
         match T::parse_zh(&v) {
             Some(t) => Some(Some(t)),
@@ -294,7 +355,9 @@ impl RowChecker<'_> {
     }
 
     fn level(&mut self, f: Field) -> Option<Option<RiskLevel>> {
-        let Some(cell) = self.cell(f) else { return Some(None) };
+        let Some(cell) = self.cell(f) else {
+            return Some(None);
+        };
         let v = values::text(cell);
         match RiskLevel::parse(&v) {
             Some(l) => Some(Some(l)),
@@ -306,7 +369,9 @@ impl RowChecker<'_> {
     }
 
     fn date(&mut self, f: Field) -> Option<Option<NaiveDate>> {
-        let Some(cell) = self.cell(f) else { return Some(None) };
+        let Some(cell) = self.cell(f) else {
+            return Some(None);
+        };
         match values::date(cell) {
             Some(d) if d > self.today => {
                 self.error(f, cell.text(), Reason::FutureDate);
@@ -322,7 +387,9 @@ impl RowChecker<'_> {
     }
 
     fn flag(&mut self, f: Field) -> Option<Option<bool>> {
-        let Some(cell) = self.cell(f) else { return Some(None) };
+        let Some(cell) = self.cell(f) else {
+            return Some(None);
+        };
         match values::flag(cell) {
             Some(b) => Some(Some(b)),
             None => {
@@ -348,13 +415,20 @@ impl RowChecker<'_> {
             None => None,
         };
         let gender = self.vocab::<Gender>(Field::Gender, Reason::UnknownGender);
-        if let (Some(id), Some(Some(g))) = (&id_number, gender) {
-            if id.gender() != g {
-                let v = self.raw(Field::Gender);
-                self.error(Field::Gender, v, Reason::GenderMismatch { from_id: id.gender() });
-            }
+        if let (Some(id), Some(Some(g))) = (&id_number, gender)
+            && id.gender() != g
+        {
+            let v = self.raw(Field::Gender);
+            self.error(
+                Field::Gender,
+                v,
+                Reason::GenderMismatch {
+                    from_id: id.gender(),
+                },
+            );
         }
-        let diagnosis = self.required_vocab::<Diagnosis>(Field::Diagnosis, Reason::UnknownDiagnosis);
+        let diagnosis =
+            self.required_vocab::<Diagnosis>(Field::Diagnosis, Reason::UnknownDiagnosis);
         let risk_level = match self.level(Field::RiskLevel) {
             Some(Some(l)) => Some(l),
             Some(None) => {
@@ -364,13 +438,14 @@ impl RowChecker<'_> {
             None => None,
         };
         let risk_highest = self.level(Field::RiskHighest);
-        if let (Some(now), Some(Some(ever))) = (risk_level, risk_highest) {
-            if ever < now {
-                let v = self.raw(Field::RiskHighest);
-                self.error(Field::RiskHighest, v, Reason::HighestBelowCurrent);
-            }
+        if let (Some(now), Some(Some(ever))) = (risk_level, risk_highest)
+            && ever < now
+        {
+            let v = self.raw(Field::RiskHighest);
+            self.error(Field::RiskHighest, v, Reason::HighestBelowCurrent);
         }
-        let condition = self.required_vocab::<Condition>(Field::Condition, Reason::UnknownCondition);
+        let condition =
+            self.required_vocab::<Condition>(Field::Condition, Reason::UnknownCondition);
         let status = self.vocab::<Status>(Field::Status, Reason::UnknownStatus);
         let guardianship =
             self.vocab::<Guardianship>(Field::Guardianship, Reason::UnknownGuardianship);
@@ -391,15 +466,28 @@ impl RowChecker<'_> {
         let ever_missing = self.flag(Field::EverMissing);
         let mut members = Vec::new();
         for role in <Role as Vocabulary>::ALL {
-            let name = self.optional_text(Field::MemberName(*role)).unwrap_or_default();
-            let phone = self.optional_text(Field::MemberPhone(*role)).unwrap_or_default();
+            let name = self
+                .optional_text(Field::MemberName(*role))
+                .unwrap_or_default();
+            let phone = self
+                .optional_text(Field::MemberPhone(*role))
+                .unwrap_or_default();
             if name.is_empty() {
                 if !phone.is_empty() {
-                    self.push(Field::MemberPhone(*role), phone, Reason::PhoneWithoutName, Level::Warning);
+                    self.push(
+                        Field::MemberPhone(*role),
+                        phone,
+                        Reason::PhoneWithoutName,
+                        Level::Warning,
+                    );
                 }
                 continue;
             }
-            members.push(MemberCell { role: *role, name, phone });
+            members.push(MemberCell {
+                role: *role,
+                name,
+                phone,
+            });
         }
         if let (Some(r), Some(c)) = (risk_level, condition) {
             let contradicts = (r.is_high() && c != Condition::Unstable)
@@ -409,13 +497,17 @@ impl RowChecker<'_> {
                 self.push(
                     Field::Condition,
                     v,
-                    Reason::RiskConditionMismatch { risk: r.value(), condition: c },
+                    Reason::RiskConditionMismatch {
+                        risk: r.value(),
+                        condition: c,
+                    },
                     Level::Warning,
                 );
             }
         }
-        let has_error =
-            self.problems[before..].iter().any(|p| p.level == Level::Error);
+        let has_error = self.problems[before..]
+            .iter()
+            .any(|p| p.level == Level::Error);
         if has_error {
             return None;
         }
@@ -426,7 +518,11 @@ impl RowChecker<'_> {
             gender: gender?,
             phone: self.optional_text(Field::Phone),
             address: self.optional_text(Field::Address),
-            jurisdiction: Jurisdiction { township: township?, village: village?, station: station? },
+            jurisdiction: Jurisdiction {
+                township: township?,
+                village: village?,
+                station: station?,
+            },
             diagnosis: diagnosis?,
             risk_level: risk_level?,
             risk_highest: risk_highest?,

@@ -54,7 +54,11 @@ pub enum TableError {
 }
 
 pub fn read(path: &Path) -> Result<Table, TableError> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" => read_workbook(path),
         "csv" | "txt" => {
@@ -64,7 +68,9 @@ pub fn read(path: &Path) -> Result<Table, TableError> {
             })?;
             read_csv(&bytes, &path.display().to_string())
         }
-        _ => Err(TableError::UnsupportedType { path: path.display().to_string() }),
+        _ => Err(TableError::UnsupportedType {
+            path: path.display().to_string(),
+        }),
     }
 }
 
@@ -92,7 +98,10 @@ fn read_workbook(path: &Path) -> Result<Table, TableError> {
             None => return Err(TableError::Empty { path: p }),
         }
     };
-    let mut table = Table { headers, rows: Vec::new() };
+    let mut table = Table {
+        headers,
+        rows: Vec::new(),
+    };
     for (i, r) in rows {
         let cells: Vec<Cell> = r.iter().map(cell_from).collect();
         if cells.iter().all(Cell::is_blank) {
@@ -135,15 +144,23 @@ pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
     let mut table = Table::default();
     let mut found_header = false;
-    while let Some(rec) = records.next() {
-        let rec = rec.map_err(|e| TableError::Unreadable { path: path.into(), reason: e.to_string() })?;
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| TableError::Unreadable {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
         let cells: Vec<Cell> = rec
             .iter()
-            .map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) })
+            .map(|s| {
+                if s.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(s.to_string())
+                }
+            })
             .collect();
         if !found_header {
             if cells.iter().filter(|c| !c.is_blank()).count() <= 1 {
@@ -185,7 +202,11 @@ mod tests {
 
     #[test]
     fn blank_lines_and_a_title_line_above_the_header_are_skipped() {
-        let t = read_csv("花名册\n\n姓名,诊断\n,\n王五,癫痫所致精神障碍\n".as_bytes(), "x").unwrap();
+        let t = read_csv(
+            "花名册\n\n姓名,诊断\n,\n王五,癫痫所致精神障碍\n".as_bytes(),
+            "x",
+        )
+        .unwrap();
         assert_eq!(t.headers, vec!["姓名", "诊断"]);
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].0, 5);

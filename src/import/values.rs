@@ -45,8 +45,16 @@ fn date_text(raw: &str) -> Option<NaiveDate> {
     // A time part after the date ("2025-03-05 00:00:00", "2025-03-05T08:00") is dropped.
     let s = s.split([' ', 'T']).next().unwrap_or("");
     let s = s.trim_end_matches('日');
-    let unified: String =
-        s.chars().map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c }).collect();
+    let unified: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, '年' | '月' | '/' | '.') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
     let parts: Vec<&str> = unified.split('-').collect();
     match parts.as_slice() {
         [y, m, d] if y.len() == 4 => {
@@ -56,7 +64,9 @@ fn date_text(raw: &str) -> Option<NaiveDate> {
         [one] if !one.is_empty() && one.chars().all(|c| c.is_ascii_digit()) => {
             // An Excel serial number that arrived as text (CSV exported from a date column).
             let n: u64 = one.parse().ok()?;
-            (20_000..80_000).contains(&n).then(|| excel_epoch() + chrono::Days::new(n))
+            (20_000..80_000)
+                .contains(&n)
+                .then(|| excel_epoch() + chrono::Days::new(n))
         }
         _ => None,
     }

@@ -2,7 +2,7 @@
 //! and the lifecycle new → acknowledged → in progress → resolved with who and when.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -57,7 +57,9 @@ impl AlertRow {
 
     /// Who took the alert in hand, if anyone.
     pub fn taken_by(&self) -> Option<&str> {
-        self.in_progress_by.as_deref().or(self.acknowledged_by.as_deref())
+        self.in_progress_by
+            .as_deref()
+            .or(self.acknowledged_by.as_deref())
     }
 }
 
@@ -121,7 +123,7 @@ fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
 }
 
 fn sort_alerts(v: &mut [AlertRow]) {
-    v.sort_by(|a, b| (a.severity, a.raised_at, a.id).cmp(&(b.severity, b.raised_at, b.id)));
+    v.sort_by_key(|a| (a.severity, a.raised_at, a.id));
 }
 
 /// Brings the open derived alerts in line with `derived`: inserts what is new, closes what no
@@ -180,7 +182,14 @@ pub fn reconcile(
                     "INSERT INTO alerts (patient_id, kind, severity, status, since, raised_at,
                         raised_by) VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6)",
                 )?
-                .execute(params![d.patient_id, d.kind.code(), d.severity.code(), since, ts, SYSTEM])?;
+                .execute(params![
+                    d.patient_id,
+                    d.kind.code(),
+                    d.severity.code(),
+                    since,
+                    ts,
+                    SYSTEM
+                ])?;
                 summary.opened += 1;
             }
         }
@@ -195,38 +204,64 @@ pub fn reconcile(
     }
     if !summary.is_empty() {
         let after = serde_json::to_value(summary).ok();
-        audit::record(tx, now, SYSTEM, "alerts.reconcile", "alerts", None, None, after.as_ref())?;
+        audit::record(
+            tx,
+            now,
+            SYSTEM,
+            "alerts.reconcile",
+            "alerts",
+            None,
+            None,
+            after.as_ref(),
+        )?;
     }
     Ok(summary)
 }
 
+fn patients_with_teams_in(conn: &Connection) -> Result<Vec<(Patient, RoleSet)>> {
+    let teams = super::persons::team_role_sets_in(conn)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients
+         WHERE status NOT IN ('moved_out', 'deceased', 'closed')"
+    ))?;
+    let rows = stmt.query_map([], rows::patient)?;
+    let mut out = Vec::new();
+    for p in rows {
+        let p = p?;
+        let team = teams.get(&p.id).copied().unwrap_or_default();
+        out.push((p, team));
+    }
+    Ok(out)
+}
+
+/// Derives every alert at `now` from the data as this transaction sees it and reconciles the
+/// stored alerts with the result, so derivation and reconciliation see the same snapshot.
+pub fn refresh_in(
+    tx: &Transaction,
+    now: DateTime<Utc>,
+    config: &Config,
+) -> Result<ReconcileSummary> {
+    let control = super::settings::control_window_in(tx)?;
+    let derived: Vec<DerivedAlert> = patients_with_teams_in(tx)?
+        .iter()
+        .flat_map(|(p, team)| derive(p, *team, now, control.as_ref(), config))
+        .collect();
+    reconcile(tx, &derived, None, now)
+}
+
 impl Store {
-    /// Every patient with the roles their team fills; the input of alert derivation.
+    /// Every active patient with the roles their team fills; the input of alert derivation.
     pub fn patients_with_teams(&self) -> Result<Vec<(Patient, RoleSet)>> {
-        let teams = self.team_role_sets()?;
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {PATIENT_COLUMNS} FROM patients
-             WHERE status NOT IN ('moved_out', 'deceased', 'closed')"
-        ))?;
-        let rows = stmt.query_map([], rows::patient)?;
-        let mut out = Vec::new();
-        for p in rows {
-            let p = p?;
-            let team = teams.get(&p.id).copied().unwrap_or_default();
-            out.push((p, team));
-        }
-        Ok(out)
+        patients_with_teams_in(self.conn())
     }
 
     /// Derives every alert at `now` and persists the result in one transaction.
-    pub fn refresh_alerts(&mut self, now: DateTime<Utc>, config: &Config) -> Result<ReconcileSummary> {
-        let control = self.control_window()?;
-        let derived: Vec<DerivedAlert> = self
-            .patients_with_teams()?
-            .iter()
-            .flat_map(|(p, team)| derive(p, *team, now, control.as_ref(), config))
-            .collect();
-        self.write(|tx| reconcile(tx, &derived, None, now))
+    pub fn refresh_alerts(
+        &mut self,
+        now: DateTime<Utc>,
+        config: &Config,
+    ) -> Result<ReconcileSummary> {
+        self.write(|tx| refresh_in(tx, now, config))
     }
 
     /// Re-derives the alerts of one patient after a change to it, inside the caller's
@@ -419,8 +454,18 @@ impl Store {
                 params![patient_id, severity.code(), note, millis(now), operator],
             )?;
             let id = tx.last_insert_rowid();
-            let after = serde_json::json!({"patient_id": patient_id, "severity": severity, "note": note});
-            audit::record(tx, now, operator, "alert.report", "alert", Some(&id.to_string()), None, Some(&after))?;
+            let after =
+                serde_json::json!({"patient_id": patient_id, "severity": severity, "note": note});
+            audit::record(
+                tx,
+                now,
+                operator,
+                "alert.report",
+                "alert",
+                Some(&id.to_string()),
+                None,
+                Some(&after),
+            )?;
             Ok(id)
         })
     }

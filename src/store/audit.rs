@@ -19,6 +19,35 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
+/// Appends one audit row whose before/after are already JSON text (the fast path for bulk
+/// writes that serialize their own structs).
+#[allow(clippy::too_many_arguments)]
+pub fn record_text(
+    tx: &Transaction,
+    at: DateTime<Utc>,
+    operator: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_log (at, operator, action, entity, entity_id, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        millis(at),
+        operator,
+        action,
+        entity,
+        entity_id,
+        before,
+        after
+    ])?;
+    Ok(())
+}
+
 /// Appends one audit row in `tx`.
 #[allow(clippy::too_many_arguments)]
 pub fn record(
@@ -31,20 +60,18 @@ pub fn record(
     before: Option<&serde_json::Value>,
     after: Option<&serde_json::Value>,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit_log (at, operator, action, entity, entity_id, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-            millis(at),
-            operator,
-            action,
-            entity,
-            entity_id,
-            before.map(|v| v.to_string()),
-            after.map(|v| v.to_string()),
-        ])?;
-    Ok(())
+    let before = before.map(|v| v.to_string());
+    let after = after.map(|v| v.to_string());
+    record_text(
+        tx,
+        at,
+        operator,
+        action,
+        entity,
+        entity_id,
+        before.as_deref(),
+        after.as_deref(),
+    )
 }
 
 impl Store {
@@ -71,6 +98,8 @@ impl Store {
     }
 
     pub fn audit_count(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
     }
 }

@@ -81,9 +81,22 @@ impl Store {
             let b = serde_json::to_value(&before).ok();
             let a = serde_json::json!({"followup_id": followup_id, "patient": after});
             let pid = patient_id.to_string();
-            audit::record(tx, now, operator, "followup.record", "patient", Some(&pid), b.as_ref(), Some(&a))?;
+            audit::record(
+                tx,
+                now,
+                operator,
+                "followup.record",
+                "patient",
+                Some(&pid),
+                b.as_ref(),
+                Some(&a),
+            )?;
             let alerts = Store::refresh_patient_alerts(tx, patient_id, now, config)?;
-            Ok(FollowUpSaved { followup_id, patient: after, alerts })
+            Ok(FollowUpSaved {
+                followup_id,
+                patient: after,
+                alerts,
+            })
         });
         match (saved, refusal) {
             (_, Some(r)) => Err(FollowUpError::Refused(r)),

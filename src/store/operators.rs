@@ -74,11 +74,17 @@ impl Store {
     /// Adds an operator; a station operator must name a station.
     pub fn add_operator(&mut self, op: &Operator, by: &str, now: DateTime<Utc>) -> Result<()> {
         if op.role == OperatorRole::Station && op.station.as_deref().unwrap_or("").is_empty() {
-            return Err(StoreError::Refused("a station operator needs a station".into()));
+            return Err(StoreError::Refused(
+                "a station operator needs a station".into(),
+            ));
         }
         self.write(|tx| {
             let exists: Option<String> = tx
-                .query_row("SELECT login FROM operators WHERE login=?1", [&op.login], |r| r.get(0))
+                .query_row(
+                    "SELECT login FROM operators WHERE login=?1",
+                    [&op.login],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if exists.is_some() {
                 return Err(StoreError::Refused(format!("operator {} exists", op.login)));
@@ -86,10 +92,26 @@ impl Store {
             tx.execute(
                 "INSERT INTO operators (login, display_name, role, station, disabled, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![op.login, op.display_name, op.role.code(), op.station, op.disabled, millis(now)],
+                params![
+                    op.login,
+                    op.display_name,
+                    op.role.code(),
+                    op.station,
+                    op.disabled,
+                    millis(now)
+                ],
             )?;
             let after = serde_json::to_value(op).ok();
-            audit::record(tx, now, by, "operator.add", "operator", Some(&op.login), None, after.as_ref())
+            audit::record(
+                tx,
+                now,
+                by,
+                "operator.add",
+                "operator",
+                Some(&op.login),
+                None,
+                after.as_ref(),
+            )
         })
     }
 

@@ -100,9 +100,13 @@ pub fn save(
 
 /// Reads one patient inside a transaction (for read-modify-write).
 pub fn load(tx: &Transaction, id: i64) -> Result<Patient> {
-    tx.query_row(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id=?1"), [id], rows::patient)
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("patient {id}")))
+    tx.query_row(
+        &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id=?1"),
+        [id],
+        rows::patient,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("patient {id}")))
 }
 
 impl Store {

@@ -1,7 +1,7 @@
 //! Responsible persons and who serves on which patient's team (五位一体).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -22,16 +22,24 @@ fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
         name: r.get(1)?,
         phone: r.get(2)?,
         unit: r.get(3)?,
-        jurisdiction: Jurisdiction { township: r.get(4)?, village: r.get(5)?, station: r.get(6)? },
+        jurisdiction: Jurisdiction {
+            township: r.get(4)?,
+            village: r.get(5)?,
+            station: r.get(6)?,
+        },
     })
 }
 
 const PERSON_COLUMNS: &str = "id, name, phone, unit, township, village, station";
 
 pub fn load(tx: &Transaction, id: i64) -> Result<Person> {
-    tx.query_row(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id=?1"), [id], person_row)
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("person {id}")))
+    tx.query_row(
+        &format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id=?1"),
+        [id],
+        person_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("person {id}")))
 }
 
 /// The person with this name and phone, created (and audited) when there is none.
@@ -46,36 +54,80 @@ pub fn find_or_create(
     operator: &str,
 ) -> Result<(Person, bool)> {
     let found = tx
-        .prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE name=?1 AND phone=?2"))?
+        .prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE name=?1 AND phone=?2"
+        ))?
         .query_row(params![name, phone], person_row)
         .optional()?;
     if let Some(p) = found {
         return Ok((p, false));
     }
-    tx.execute(
+    let person = insert(tx, name, phone, unit, jurisdiction, now)?;
+    let after = serde_json::to_value(&person).ok();
+    let id = person.id.to_string();
+    audit::record(
+        tx,
+        now,
+        operator,
+        "person.create",
+        "person",
+        Some(&id),
+        None,
+        after.as_ref(),
+    )?;
+    Ok((person, true))
+}
+
+/// Every patient's filled roles, for alert derivation over the whole register.
+pub(crate) fn team_role_sets_in(conn: &Connection) -> Result<HashMap<i64, RoleSet>> {
+    let mut stmt = conn.prepare_cached("SELECT patient_id, role FROM team_assignments")?;
+    let mut out: HashMap<i64, RoleSet> = HashMap::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let code: String = r.get(1)?;
+        if let Some(role) = Role::from_code(&code) {
+            out.entry(r.get(0)?).or_default().insert(role);
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts a person row only; the caller audits the change it is part of.
+pub(crate) fn insert(
+    tx: &Transaction,
+    name: &str,
+    phone: &str,
+    unit: &str,
+    jurisdiction: &Jurisdiction,
+    now: DateTime<Utc>,
+) -> Result<Person> {
+    tx.prepare_cached(
         "INSERT INTO persons (name, phone, unit, township, village, station, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            name,
-            phone,
-            unit,
-            jurisdiction.township,
-            jurisdiction.village,
-            jurisdiction.station,
-            millis(now)
-        ],
-    )?;
-    let person = Person {
+    )?
+    .execute(params![
+        name,
+        phone,
+        unit,
+        jurisdiction.township,
+        jurisdiction.village,
+        jurisdiction.station,
+        millis(now)
+    ])?;
+    Ok(Person {
         id: tx.last_insert_rowid(),
         name: name.into(),
         phone: phone.into(),
         unit: unit.into(),
         jurisdiction: jurisdiction.clone(),
-    };
-    let after = serde_json::to_value(&person).ok();
-    let id = person.id.to_string();
-    audit::record(tx, now, operator, "person.create", "person", Some(&id), None, after.as_ref())?;
-    Ok((person, true))
+    })
+}
+
+/// Every person, inside a transaction.
+pub(crate) fn all_in(tx: &Transaction) -> Result<Vec<Person>> {
+    let mut stmt = tx.prepare(&format!("SELECT {PERSON_COLUMNS} FROM persons"))?;
+    let rows = stmt.query_map([], person_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Puts `person_id` in `role` for the patient, replacing whoever held it; audited with both.
@@ -102,7 +154,16 @@ pub fn assign(
     let b = before.map(|id| serde_json::json!({"role": role, "person_id": id}));
     let a = serde_json::json!({"role": role, "person_id": person_id});
     let pid = patient_id.to_string();
-    audit::record(tx, now, operator, "team.assign", "patient", Some(&pid), b.as_ref(), Some(&a))?;
+    audit::record(
+        tx,
+        now,
+        operator,
+        "team.assign",
+        "patient",
+        Some(&pid),
+        b.as_ref(),
+        Some(&a),
+    )?;
     Ok(true)
 }
 
@@ -121,7 +182,13 @@ pub(crate) fn put_assignment(
          ON CONFLICT (patient_id, role) DO UPDATE SET person_id=excluded.person_id,
              assigned_at=excluded.assigned_at, assigned_by=excluded.assigned_by",
     )?
-    .execute(params![patient_id, role.code(), person_id, millis(now), operator])?;
+    .execute(params![
+        patient_id,
+        role.code(),
+        person_id,
+        millis(now),
+        operator
+    ])?;
     Ok(())
 }
 
@@ -129,7 +196,9 @@ pub(crate) fn put_assignment(
 pub(crate) fn assignments_in(tx: &Transaction, patient_id: i64) -> Result<Vec<(Role, i64)>> {
     let mut stmt =
         tx.prepare_cached("SELECT role, person_id FROM team_assignments WHERE patient_id=?1")?;
-    let rows = stmt.query_map([patient_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let rows = stmt.query_map([patient_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (code, id) = row?;
@@ -156,14 +225,25 @@ pub fn unassign(
             |r| r.get(0),
         )
         .optional()?;
-    let Some(before) = before else { return Ok(false) };
+    let Some(before) = before else {
+        return Ok(false);
+    };
     tx.execute(
         "DELETE FROM team_assignments WHERE patient_id=?1 AND role=?2",
         params![patient_id, role.code()],
     )?;
     let b = serde_json::json!({"role": role, "person_id": before});
     let pid = patient_id.to_string();
-    audit::record(tx, now, operator, "team.unassign", "patient", Some(&pid), Some(&b), None)?;
+    audit::record(
+        tx,
+        now,
+        operator,
+        "team.unassign",
+        "patient",
+        Some(&pid),
+        Some(&b),
+        None,
+    )?;
     Ok(true)
 }
 
@@ -199,20 +279,6 @@ impl Store {
         }
         team.sort_by_key(|m| m.role);
         Ok(team)
-    }
-
-    /// Every patient's filled roles, for alert derivation over the whole register.
-    pub fn team_role_sets(&self) -> Result<HashMap<i64, RoleSet>> {
-        let mut stmt = self.conn().prepare_cached("SELECT patient_id, role FROM team_assignments")?;
-        let mut out: HashMap<i64, RoleSet> = HashMap::new();
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let code: String = r.get(1)?;
-            if let Some(role) = Role::from_code(&code) {
-                out.entry(r.get(0)?).or_default().insert(role);
-            }
-        }
-        Ok(out)
     }
 
     /// Persons serving at least one patient in scope, or belonging to the scope's station.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::rows::{self, PATIENT_COLUMNS};
 use super::{Result, audit, patients, persons};
@@ -27,11 +27,17 @@ pub struct RosterCounts {
 fn member_jurisdiction(role: Role, j: &Jurisdiction) -> (Jurisdiction, String) {
     match role {
         Role::StationOfficer => (
-            Jurisdiction { station: j.station.clone(), ..Default::default() },
+            Jurisdiction {
+                station: j.station.clone(),
+                ..Default::default()
+            },
             j.station.clone(),
         ),
         Role::TownshipCadre => (
-            Jurisdiction { township: j.township.clone(), ..Default::default() },
+            Jurisdiction {
+                township: j.township.clone(),
+                ..Default::default()
+            },
             j.township.clone(),
         ),
         Role::VillageCadre => (
@@ -46,6 +52,15 @@ fn member_jurisdiction(role: Role, j: &Jurisdiction) -> (Jurisdiction, String) {
     }
 }
 
+/// What an audit row of the import says about one patient.
+#[derive(Serialize)]
+struct RowAudit<'a> {
+    patient: &'a Patient,
+    team: &'a [(Role, i64)],
+    #[serde(skip_serializing_if = "<[Person]>::is_empty")]
+    persons_created: &'a [Person],
+}
+
 pub fn apply(
     tx: &Transaction,
     rows: &[RosterRow],
@@ -55,23 +70,38 @@ pub fn apply(
 ) -> Result<(RosterCounts, Vec<Problem>)> {
     let mut counts = RosterCounts::default();
     let mut problems = Vec::new();
-    let mut people: HashMap<(String, String), Person> = HashMap::new();
+    // Two reads up front instead of two per row: which ID numbers are registered, and every
+    // person by name and phone (the matching rule for team members).
+    let registered: HashSet<String> = tx
+        .prepare("SELECT id_number FROM patients")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut people: HashMap<(String, String), Person> = persons::all_in(tx)?
+        .into_iter()
+        .map(|p| ((p.name.clone(), p.phone.clone()), p))
+        .collect();
     for row in rows {
-        let existing: Option<Patient> = tx
-            .prepare_cached(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id_number=?1"))?
+        let existing: Option<Patient> = if registered.contains(row.id_number.as_str()) {
+            tx.prepare_cached(&format!(
+                "SELECT {PATIENT_COLUMNS} FROM patients WHERE id_number=?1"
+            ))?
             .query_row([row.id_number.as_str()], rows::patient)
-            .optional()?;
+            .optional()?
+        } else {
+            None
+        };
         let patient = row.merge_into(existing.as_ref(), today);
         let mut team: Vec<(Role, i64)> = Vec::new();
+        let mut created_persons: Vec<Person> = Vec::new();
         for m in &row.members {
             let key = (m.name.clone(), m.phone.clone());
             let person = match people.get(&key) {
                 Some(p) => p.clone(),
                 None => {
                     let (j, unit) = member_jurisdiction(m.role, &patient.jurisdiction);
-                    let (p, created) =
-                        persons::find_or_create(tx, &m.name, &m.phone, &unit, &j, now, operator)?;
-                    counts.persons_created += usize::from(created);
+                    let p = persons::insert(tx, &m.name, &m.phone, &unit, &j, now)?;
+                    counts.persons_created += 1;
+                    created_persons.push(p.clone());
                     people.insert(key, p.clone());
                     p
                 }
@@ -110,12 +140,39 @@ pub fn apply(
                 persons::put_assignment(tx, id, *role, *person_id, now, operator)?;
             }
         }
-        let before = existing.as_ref().map(|p| serde_json::json!({"patient": p, "team": before_team}));
+        let before = existing.as_ref().map(|p| {
+            serde_json::to_string(&RowAudit {
+                patient: p,
+                team: &before_team,
+                persons_created: &[],
+            })
+            .expect("serialisable")
+        });
         let mut stored = patient.clone();
         stored.id = id;
-        let after = serde_json::json!({"patient": stored, "team": after_team});
-        let action = if existing.is_some() { "patient.import_update" } else { "patient.import_add" };
-        audit::record(tx, now, operator, action, "patient", Some(&id.to_string()), before.as_ref(), Some(&after))?;
+        // Persons first named by this row are recorded in the row's own audit entry.
+        let after = serde_json::to_string(&RowAudit {
+            patient: &stored,
+            team: &after_team,
+            persons_created: &created_persons,
+        })
+        .expect("serialisable");
+        let action = if existing.is_some() {
+            "patient.import_update"
+        } else {
+            "patient.import_add"
+        };
+        let pid = id.to_string();
+        audit::record_text(
+            tx,
+            now,
+            operator,
+            action,
+            "patient",
+            Some(&pid),
+            before.as_deref(),
+            Some(&after),
+        )?;
         if existing.is_some() {
             counts.updated += 1;
         } else {

@@ -57,7 +57,11 @@ pub fn patient(r: &Row) -> rusqlite::Result<Patient> {
         gender: vocab(r, 3, "gender")?,
         phone: r.get(4)?,
         address: r.get(5)?,
-        jurisdiction: Jurisdiction { township: r.get(6)?, village: r.get(7)?, station: r.get(8)? },
+        jurisdiction: Jurisdiction {
+            township: r.get(6)?,
+            village: r.get(7)?,
+            station: r.get(8)?,
+        },
         diagnosis: vocab(r, 9, "diagnosis")?,
         risk_level: risk(r, 10)?,
         risk_highest: risk(r, 11)?,

@@ -10,7 +10,11 @@ const CONTROL_KEY: &str = "control_window";
 
 pub(crate) fn control_window_in(conn: &rusqlite::Connection) -> Result<Option<ControlWindow>> {
     let v: Option<String> = conn
-        .query_row("SELECT value FROM settings WHERE key=?1", [CONTROL_KEY], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM settings WHERE key=?1",
+            [CONTROL_KEY],
+            |r| r.get(0),
+        )
         .optional()?;
     Ok(v.and_then(|s| serde_json::from_str(&s).ok()))
 }
@@ -44,8 +48,16 @@ impl Store {
                 }
             }
             let after = window.and_then(|w| serde_json::to_value(w).ok());
-            audit::record(tx, now, operator, "control.set", "settings", Some(CONTROL_KEY),
-                before.as_ref(), after.as_ref())
+            audit::record(
+                tx,
+                now,
+                operator,
+                "control.set",
+                "settings",
+                Some(CONTROL_KEY),
+                before.as_ref(),
+                after.as_ref(),
+            )
         })
     }
 }

@@ -56,9 +56,30 @@ pub const HEADER: &str = "姓名,身份证号,性别,联系电话,诊断,危险�
 /// position where a test needs something else.
 pub fn row(name: &str, id_number: &str) -> Vec<String> {
     [
-        name, id_number, "", "13800009999", "精神分裂症", "0", "稳定", "在管", "", "有",
-        "望江街道", "桃源社区", "望江派出所", "2025-03-01", "2025-03-01", "监护甲", "13800005001",
-        "医生甲", "13800004001", "干部甲", "13800001001", "民警甲", "13800002001", "村干甲",
+        name,
+        id_number,
+        "",
+        "13800009999",
+        "精神分裂症",
+        "0",
+        "稳定",
+        "在管",
+        "",
+        "有",
+        "望江街道",
+        "桃源社区",
+        "望江派出所",
+        "2025-03-01",
+        "2025-03-01",
+        "监护甲",
+        "13800005001",
+        "医生甲",
+        "13800004001",
+        "干部甲",
+        "13800001001",
+        "民警甲",
+        "13800002001",
+        "村干甲",
         "13800003001",
     ]
     .iter()
@@ -104,7 +125,9 @@ pub fn dump(path: &std::path::Path) -> Vec<String> {
     tables.sort();
     let mut out = Vec::new();
     for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1")).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1"))
+            .unwrap();
         let n = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
