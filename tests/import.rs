@@ -362,8 +362,8 @@ fn risk_condition_contradiction_is_a_warning_not_an_error() {
 
 /// Five patients whose alerts at 2025-03-10 follow from SPEC's table, worked out by hand:
 /// - 甲: risk 0, stable, followed 2025-03-01, full team → nothing.
-/// - 乙: 失访, risk 1, basically stable, guarded, no key category → missing P2; the schedule
-///   raises nothing for a missing patient.
+/// - 乙: 失访, risk 1, basically stable, guarded, no key category other than being missing →
+///   missing P2; followed 2025-03-01, due 2025-04-01: not yet overdue.
 /// - 丙: 外出 to 广州, risk 3, unstable → left_area P1, unstable P1; all five roles present.
 /// - 丁: risk 0, stable, followed 2024-11-20 (due 2025-02-20: 18 days late), seen face to face
 ///   2024-08-01 (due 2025-02-01: 37 days late) → followup_overdue P2 (18), visit_overdue P3 (37).
@@ -423,4 +423,27 @@ fn small_roster_raises_the_alerts_worked_out_by_hand() {
     // Listed most urgent first.
     let listed = store.alerts(&Scope::All, true).unwrap();
     assert!(listed.windows(2).all(|w| w[0].severity <= w[1].severity));
+}
+
+#[test]
+fn reimport_that_fixes_a_patient_closes_its_alert_and_leaves_others_alone() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let mut a = row("测试甲", &id("19800101", 123));
+    a[13] = "2024-10-01".into(); // overdue
+    let mut b = row("测试乙", &id("19800101", 125));
+    b[13] = "2024-10-01".into(); // overdue too
+    import_csv(&mut store, &csv(&[a.clone(), b]), false);
+    let open = store.alerts(&Scope::All, true).unwrap();
+    assert_eq!(open.len(), 2);
+    let other = open.iter().find(|x| x.patient_name == "测试乙").unwrap().id;
+    a[13] = "2025-03-08".into(); // followed up since
+    let r = import_csv(&mut store, &csv(&[a]), false);
+    assert_eq!(r.alerts.unwrap().closed, 1);
+    let open = store.alerts(&Scope::All, true).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        open[0].id, other,
+        "the other patient's alert is the same row, untouched"
+    );
 }

@@ -231,9 +231,9 @@ pub fn derive(
             None,
         );
     }
-    // A patient in hospital is followed by the hospital, and a missing one cannot be visited:
-    // their own alerts say what to do, so the schedule raises nothing for them.
-    let on_schedule = matches!(p.status, Status::Managed | Status::Away | Status::Refuses);
+    // A patient in hospital is followed by the hospital while admitted, so the community
+    // schedule raises nothing for them; everyone else active stays on it, missing ones too.
+    let on_schedule = p.status != Status::InHospital;
     if on_schedule {
         let due = followup_due(p, at, control, &config.followup, &config.control);
         let late = days_overdue(due, today);
@@ -321,6 +321,14 @@ mod tests {
             kinds(&p, full_team(), SOON),
             vec![(AlertKind::Missing, Severity::P1)]
         );
+    }
+
+    #[test]
+    fn missing_patient_stays_on_the_follow_up_schedule() {
+        let mut p = patient();
+        p.status = Status::Missing;
+        let k = kinds(&p, full_team(), "2025-06-11");
+        assert!(k.contains(&(AlertKind::FollowupOverdue, Severity::P2)));
     }
 
     #[test]

@@ -77,15 +77,21 @@ impl Import<'_> {
                 (self.today, self.now, self.operator, self.dry_run);
             let config = self.config;
             let ((counts, more, alerts), committed) = self.store.write_or_roll_back(|tx| {
-                let (counts, more) = roster::apply(tx, &rows, today, now, operator)?;
-                let keep = !dry_run && !has_errors(&more);
-                // The alerts move with the patients, in the same commit.
+                let applied = roster::apply(tx, &rows, today, now, operator)?;
+                let keep = !dry_run && !has_errors(&applied.problems);
+                // The alerts of the patients the file changed move with them, in the same
+                // commit; everyone else's are as they were.
                 let alerts = if keep {
-                    Some(alerts::refresh_in(tx, now, config)?)
+                    Some(alerts::refresh_patients_in(
+                        tx,
+                        &applied.touched,
+                        now,
+                        config,
+                    )?)
                 } else {
                     None
                 };
-                Ok(((counts, more, alerts), keep))
+                Ok(((applied.counts, applied.problems, alerts), keep))
             })?;
             report.counts = counts;
             report.committed = committed;

@@ -157,13 +157,19 @@ pub fn reconcile(
             Ok(())
         };
         match patients {
-            None => load(None)?,
-            Some(ids) => {
+            // A few patients: a query each. Many: one pass over the open alerts, then keep
+            // only theirs.
+            Some(ids) if ids.len() <= 64 => {
                 for id in ids {
                     load(Some(*id))?;
                 }
             }
+            _ => load(None)?,
         }
+    }
+    if let Some(ids) = patients.filter(|ids| ids.len() > 64) {
+        let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
+        open.retain(|(pid, _), _| wanted.contains(pid));
     }
     let mut summary = ReconcileSummary::default();
     let ts = millis(now);
@@ -247,6 +253,23 @@ pub fn refresh_in(
         .flat_map(|(p, team)| derive(p, *team, now, control.as_ref(), config))
         .collect();
     reconcile(tx, &derived, None, now)
+}
+
+/// Derives the alerts of `patients` (as given, with their teams) and reconciles only their
+/// stored alerts: for a write that knows exactly whom it changed.
+pub fn refresh_patients_in(
+    tx: &Transaction,
+    patients: &[(Patient, RoleSet)],
+    now: DateTime<Utc>,
+    config: &Config,
+) -> Result<ReconcileSummary> {
+    let control = super::settings::control_window_in(tx)?;
+    let derived: Vec<DerivedAlert> = patients
+        .iter()
+        .flat_map(|(p, team)| derive(p, *team, now, control.as_ref(), config))
+        .collect();
+    let ids: Vec<i64> = patients.iter().map(|(p, _)| p.id).collect();
+    reconcile(tx, &derived, Some(&ids), now)
 }
 
 impl Store {

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::rows::{self, PATIENT_COLUMNS};
 use super::{Result, audit, patients, persons};
+use crate::domain::alert::RoleSet;
 use crate::domain::patient::{Jurisdiction, Patient};
 use crate::domain::team::{Person, Role, check_assignment};
 use crate::import::columns::Field;
@@ -61,13 +62,22 @@ struct RowAudit<'a> {
     persons_created: &'a [Person],
 }
 
+/// What writing a roster did: the counts, problems found on the way, and every patient it
+/// added or changed (as stored, with the roles its team now fills) for alert derivation.
+pub struct Applied {
+    pub counts: RosterCounts,
+    pub problems: Vec<Problem>,
+    pub touched: Vec<(Patient, RoleSet)>,
+}
+
 pub fn apply(
     tx: &Transaction,
     rows: &[RosterRow],
     today: NaiveDate,
     now: DateTime<Utc>,
     operator: &str,
-) -> Result<(RosterCounts, Vec<Problem>)> {
+) -> Result<Applied> {
+    let mut touched = Vec::new();
     let mut counts = RosterCounts::default();
     let mut problems = Vec::new();
     // Two reads up front instead of two per row: which ID numbers are registered, and every
@@ -148,7 +158,7 @@ pub fn apply(
             })
             .expect("serialisable")
         });
-        let mut stored = patient.clone();
+        let mut stored = patient;
         stored.id = id;
         // Persons first named by this row are recorded in the row's own audit entry.
         let after = serde_json::to_string(&RowAudit {
@@ -178,6 +188,11 @@ pub fn apply(
         } else {
             counts.added += 1;
         }
+        touched.push((stored, after_team.iter().map(|(r, _)| *r).collect()));
     }
-    Ok((counts, problems))
+    Ok(Applied {
+        counts,
+        problems,
+        touched,
+    })
 }
