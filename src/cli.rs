@@ -26,6 +26,14 @@ pub struct Cli {
     #[arg(long, env = "DUTYDESK_CONFIG", global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// 以该操作员身份打开控制台（默认：系统用户名；演示库默认 center）· operator login for the console
+    #[arg(long, env = "DUTYDESK_OPERATOR", global = true, value_name = "LOGIN")]
+    pub operator: Option<String>,
+
+    /// 不使用颜色（也可设置 NO_COLOR）· no colours (also NO_COLOR)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -17,6 +17,8 @@ pub struct Config {
     pub alerts: AlertConfig,
     pub quick_response: QuickResponseConfig,
     pub rewards: RewardConfig,
+    /// Extra or replacement keys for console actions, by kebab-case action name.
+    pub keys: std::collections::BTreeMap<crate::app::Action, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -275,6 +277,17 @@ mod tests {
     fn unknown_role_is_refused() {
         let err =
             Config::from_toml("[team]\nrequired_roles_low_risk = [\"mayor\"]\n", "x").unwrap_err();
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn key_bindings_name_actions_in_kebab_case() {
+        let c = Config::from_toml("[keys]\nacknowledge = [\"A\", \"ctrl-k\"]\n", "x").unwrap();
+        assert_eq!(
+            c.keys[&crate::app::Action::Acknowledge],
+            vec!["A", "ctrl-k"]
+        );
+        let err = Config::from_toml("[keys]\nacknowlege = [\"A\"]\n", "x").unwrap_err();
         assert_eq!(err.line, Some(2));
     }
 

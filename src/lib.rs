@@ -1,9 +1,11 @@
 //! dutydesk: a terminal duty console for the management of patients with severe mental
 //! disorders. The library holds everything; `main.rs` only picks a command.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod export;
@@ -11,3 +13,5 @@ pub mod i18n;
 pub mod import;
 pub mod logging;
 pub mod store;
+pub mod term;
+pub mod ui;

@@ -12,9 +12,41 @@ use crate::import::table::TableError;
 use crate::import::{Import, ImportError, ImportReport};
 
 pub fn console(ctx: &Context) -> Result<(), Failure> {
-    let _store = ctx.open_store()?;
-    ctx.say(&Msg::ConsoleNotYet);
-    Ok(())
+    let login = ctx
+        .console_login
+        .clone()
+        .unwrap_or_else(|| ctx.operator.clone());
+    open_console(ctx, &login)
+}
+
+/// Opens the console as `login`, which must be a registered, enabled operator.
+fn open_console(ctx: &Context, login: &str) -> Result<(), Failure> {
+    let store = ctx.open_store()?;
+    let operator = store.operator(login).map_err(|e| ctx.store_failure(e))?;
+    drop(store);
+    let operator = match operator {
+        Some(op) if op.disabled => {
+            return Err(ctx.fail(&Msg::OperatorDisabled {
+                login: login.into(),
+            }));
+        }
+        Some(op) => op,
+        None => {
+            return Err(ctx.fail(&Msg::UnknownOperator {
+                login: login.into(),
+            }));
+        }
+    };
+    tracing::info!(operator = %operator.login, "console opened");
+    crate::console::run(crate::console::ConsoleSetup {
+        db: ctx.db.clone(),
+        lang: ctx.lang,
+        config: ctx.config.clone(),
+        operator,
+        clock: std::sync::Arc::new(crate::domain::clock::SystemClock),
+        color: ctx.color,
+    })
+    .map_err(Failure::BadInput)
 }
 
 pub fn demo(ctx: &Context, fresh: bool) -> Result<(), Failure> {

@@ -22,6 +22,9 @@ pub struct Context {
     pub clock: Box<dyn Clock>,
     /// Who the audit log names for what this command writes.
     pub operator: String,
+    /// The console's operator login, when given.
+    pub console_login: Option<String>,
+    pub color: bool,
 }
 
 /// A command that did not succeed: the message is already in the operator's language.
@@ -128,12 +131,15 @@ pub fn run(cli: Cli) -> ExitCode {
         let db = cli.db.clone().unwrap_or_else(|| {
             default_data_dir().join(if demo_db { "demo.db" } else { "dutydesk.db" })
         });
+        let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let ctx = Context {
             lang,
             db,
             config,
             clock: Box::new(SystemClock),
             operator: os_user(),
+            console_login: cli.operator.clone(),
+            color,
         };
         tracing::info!(command = ?command, db = %ctx.db.display(), "command");
         dispatch(&ctx, command)

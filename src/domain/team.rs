@@ -55,6 +55,48 @@ pub struct Person {
     pub jurisdiction: Jurisdiction,
 }
 
+/// Where a person newly named for `role` belongs: the part of the patient's jurisdiction that
+/// role is bound to (an officer to the station, cadres to the township or village), and the
+/// unit that goes with it. Doctors and guardians are not bound.
+pub fn home_jurisdiction(role: Role, j: &Jurisdiction) -> (Jurisdiction, String) {
+    match role {
+        Role::StationOfficer => (
+            Jurisdiction {
+                station: j.station.clone(),
+                ..Default::default()
+            },
+            j.station.clone(),
+        ),
+        Role::TownshipCadre => (
+            Jurisdiction {
+                township: j.township.clone(),
+                ..Default::default()
+            },
+            j.township.clone(),
+        ),
+        Role::VillageCadre => (
+            Jurisdiction {
+                township: j.township.clone(),
+                village: j.village.clone(),
+                ..Default::default()
+            },
+            j.village.clone(),
+        ),
+        Role::Doctor | Role::Guardian => (Jurisdiction::default(), String::new()),
+    }
+}
+
+/// Whether a person could fill `role` for a patient in `j`, for narrowing a picker.
+pub fn fits_role(role: Role, person: &Person, j: &Jurisdiction) -> bool {
+    let q = &person.jurisdiction;
+    match role {
+        Role::StationOfficer => q.station == j.station,
+        Role::TownshipCadre => q.township == j.township,
+        Role::VillageCadre => q.township == j.township && q.village == j.village,
+        Role::Doctor | Role::Guardian => true,
+    }
+}
+
 /// Risk ≥3 or unstable: all five (五包一). Others: the configured roles.
 pub fn required_roles(patient: &Patient, config: &TeamConfig) -> Vec<Role> {
     if patient.is_high_risk() || patient.condition == Condition::Unstable {

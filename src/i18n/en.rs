@@ -2,6 +2,7 @@
 
 use super::Msg;
 use crate::domain::alert::{AlertKind, AlertStatus};
+use crate::domain::followup::{ClassReason, FollowUpRefusal};
 use crate::domain::id_number::IdNumberError;
 use crate::domain::team::AssignmentRefusal;
 use crate::import::rows::Reason;
@@ -111,7 +112,54 @@ pub fn text(m: &Msg) -> String {
         Msg::PatientHeader => {
             "Name      ID number           Risk Condition Status Village       Station".into()
         }
+        Msg::FollowUpRefused(r) => followup_refusal(r),
+        Msg::ClassReason(r) => class_reason(*r).into(),
+        Msg::UnknownOperator { login } => format!(
+            "Operator \"{login}\" is not registered, so the console will not open. Ask the center \
+             to register it, or pass --operator with a registered login."
+        ),
+        Msg::OperatorDisabled { login } => format!("Operator \"{login}\" is disabled."),
+        Msg::ConsoleNeedsTerminal => "The console needs a terminal (standard input/output is not \
+             one). Scripts can use alerts, patients and the other commands."
+            .into(),
+        Msg::BadKey { action, key } => {
+            format!("configuration [keys]: key \"{key}\" for {action} is not understood")
+        }
         Msg::DaysOverdue(d) => format!("{d}d"),
+    }
+}
+
+fn followup_refusal(r: &FollowUpRefusal) -> String {
+    match r {
+        FollowUpRefusal::Contradiction(c) => {
+            let reasons: Vec<&str> = c.reasons.iter().map(|r| class_reason(*r)).collect();
+            format!(
+                "class contradicts the answers: recorded {}, the answers give {} ({})",
+                vocabulary(crate::domain::patient::Vocabulary::code(c.recorded)),
+                vocabulary(crate::domain::patient::Vocabulary::code(c.required)),
+                reasons.join(", ")
+            )
+        }
+        FollowUpRefusal::DateInFuture => "the follow-up date is after today".into(),
+        FollowUpRefusal::DateBeforeLastFollowUp => "the date is before the last follow-up".into(),
+        FollowUpRefusal::NextDateNotAfterVisit => "the next date must be after this one".into(),
+        FollowUpRefusal::PatientInactive => {
+            "the patient moved out, died or was closed; no follow-up".into()
+        }
+    }
+}
+
+fn class_reason(r: ClassReason) -> &'static str {
+    match r {
+        ClassReason::RiskThreeToFive => "risk level 3-5",
+        ClassReason::MarkedSymptoms => "marked symptoms",
+        ClassReason::NoInsight => "no insight",
+        ClassReason::SevereDrugReaction => "severe drug reaction",
+        ClassReason::SeriousPhysicalIllness => "serious physical illness",
+        ClassReason::RiskOneToTwo => "risk level 1-2",
+        ClassReason::SymptomsPresent => "symptoms present",
+        ClassReason::InsightPartial => "partial insight",
+        ClassReason::SocialFunctionPoor => "poor social function",
     }
 }
 

@@ -3,11 +3,17 @@
 //! translation is a compile error, not a blank on screen.
 
 mod en;
+mod en_ui;
+pub mod ui;
 mod zh;
+mod zh_ui;
+
+pub use ui::T;
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::alert::{AlertKind, AlertStatus};
+use crate::domain::followup::{ClassReason, FollowUpRefusal};
 use crate::domain::id_number::IdNumberError;
 use crate::domain::patient::Vocabulary;
 use crate::domain::team::AssignmentRefusal;
@@ -47,6 +53,14 @@ impl Lang {
         match self {
             Lang::Zh => v.zh(),
             Lang::En => en::vocabulary(v.code()),
+        }
+    }
+
+    /// A console label.
+    pub fn t(self, t: T) -> &'static str {
+        match self {
+            Lang::Zh => zh_ui::ui(t),
+            Lang::En => en_ui::ui(t),
         }
     }
 
@@ -159,6 +173,19 @@ pub enum Msg {
     AlertHeader,
     PatientHeader,
     DaysOverdue(i64),
+    FollowUpRefused(FollowUpRefusal),
+    ClassReason(ClassReason),
+    UnknownOperator {
+        login: String,
+    },
+    OperatorDisabled {
+        login: String,
+    },
+    ConsoleNeedsTerminal,
+    BadKey {
+        action: String,
+        key: String,
+    },
 }
 
 #[cfg(test)]

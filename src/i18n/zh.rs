@@ -2,6 +2,7 @@
 
 use super::Msg;
 use crate::domain::alert::{AlertKind, AlertStatus};
+use crate::domain::followup::{ClassReason, FollowUpRefusal};
 use crate::domain::id_number::IdNumberError;
 use crate::domain::patient::Vocabulary;
 use crate::domain::team::AssignmentRefusal;
@@ -107,7 +108,50 @@ pub fn text(m: &Msg) -> String {
         Msg::PatientHeader => {
             "姓名      身份证号            风险  病情      状态  村居          派出所".into()
         }
+        Msg::FollowUpRefused(r) => followup_refusal(r),
+        Msg::ClassReason(r) => class_reason(*r).into(),
+        Msg::UnknownOperator { login } => format!(
+            "操作员“{login}”未登记，不能打开控制台。请由中心管理员登记，或用 --operator 指定已登记的账号。"
+        ),
+        Msg::OperatorDisabled { login } => format!("操作员“{login}”已停用。"),
+        Msg::ConsoleNeedsTerminal => {
+            "控制台需要在终端中运行（标准输入输出不是终端）。脚本请使用 alerts、patients 等命令。"
+                .into()
+        }
+        Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
         Msg::DaysOverdue(d) => format!("{d}天"),
+    }
+}
+
+fn followup_refusal(r: &FollowUpRefusal) -> String {
+    match r {
+        FollowUpRefusal::Contradiction(c) => {
+            let reasons: Vec<&str> = c.reasons.iter().map(|r| class_reason(*r)).collect();
+            format!(
+                "随访分类矛盾：记为“{}”，但按回答应为“{}”（{}）",
+                c.recorded.zh(),
+                c.required.zh(),
+                reasons.join("、")
+            )
+        }
+        FollowUpRefusal::DateInFuture => "随访日期晚于今天".into(),
+        FollowUpRefusal::DateBeforeLastFollowUp => "随访日期早于末次随访".into(),
+        FollowUpRefusal::NextDateNotAfterVisit => "下次随访日期应晚于本次".into(),
+        FollowUpRefusal::PatientInactive => "患者已迁出、死亡或销案，不再随访".into(),
+    }
+}
+
+fn class_reason(r: ClassReason) -> &'static str {
+    match r {
+        ClassReason::RiskThreeToFive => "危险性3～5级",
+        ClassReason::MarkedSymptoms => "精神症状明显",
+        ClassReason::NoInsight => "自知力缺失",
+        ClassReason::SevereDrugReaction => "严重药物不良反应",
+        ClassReason::SeriousPhysicalIllness => "严重躯体疾病",
+        ClassReason::RiskOneToTwo => "危险性1～2级",
+        ClassReason::SymptomsPresent => "仍有精神症状",
+        ClassReason::InsightPartial => "自知力不全",
+        ClassReason::SocialFunctionPoor => "社会功能较差",
     }
 }
 

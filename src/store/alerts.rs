@@ -394,6 +394,15 @@ impl Store {
         Ok(out)
     }
 
+    /// All alerts of one patient, open and resolved, most urgent and newest first.
+    pub fn patient_alerts(&self, patient_id: i64) -> Result<Vec<AlertRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{ALERT_SELECT} WHERE a.patient_id = ?1 ORDER BY a.status = 'resolved', a.raised_at DESC"
+        ))?;
+        let rows = stmt.query_map([patient_id], alert_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     pub fn alert(&self, id: i64, scope: &Scope) -> Result<Option<AlertRow>> {
         let a = self
             .conn()

@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod followups;
+pub mod incidents;
 pub mod operators;
 pub mod patients;
 pub mod persons;

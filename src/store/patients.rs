@@ -153,6 +153,32 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Records that the operator looked at a patient's full ID number and phone.
+    pub fn record_reveal(
+        &mut self,
+        patient_id: i64,
+        operator: &str,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if self.patient(patient_id, scope)?.is_none() {
+            return Err(StoreError::NotFound(format!("patient {patient_id}")));
+        }
+        let pid = patient_id.to_string();
+        self.write(|tx| {
+            super::audit::record(
+                tx,
+                now,
+                operator,
+                "patient.reveal",
+                "patient",
+                Some(&pid),
+                None,
+                None,
+            )
+        })
+    }
+
     pub fn patient_count(&self, scope: &Scope) -> Result<i64> {
         let station = match scope {
             Scope::All => None,

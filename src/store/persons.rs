@@ -309,3 +309,72 @@ impl Store {
         )?)
     }
 }
+
+/// One team seat: who serves whom in which role, with the patient's name and risk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seat {
+    pub person_id: i64,
+    pub role: Role,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub high_risk: bool,
+}
+
+impl Store {
+    /// Every seat on the teams of patients in scope.
+    pub fn seats(&self, scope: &Scope) -> Result<Vec<Seat>> {
+        let station = match scope {
+            Scope::All => None,
+            Scope::Station(s) => Some(s.as_str()),
+        };
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT t.person_id, t.role, t.patient_id, q.name, q.risk_level
+             FROM team_assignments t JOIN patients q ON q.id = t.patient_id
+             WHERE ?1 IS NULL OR q.station = ?1",
+        )?;
+        let rows = stmt.query_map([station], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, u8>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (person_id, code, patient_id, patient_name, risk) = row?;
+            if let Some(role) = Role::from_code(&code) {
+                out.push(Seat {
+                    person_id,
+                    role,
+                    patient_id,
+                    patient_name,
+                    high_risk: risk >= 3,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Creates a person (name + phone unique) and seats them in `role` for the patient, in one
+    /// write with its audit rows.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_and_assign(
+        &mut self,
+        patient_id: i64,
+        role: Role,
+        name: &str,
+        phone: &str,
+        unit: &str,
+        jurisdiction: &Jurisdiction,
+        operator: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Person> {
+        self.write(|tx| {
+            let (person, _) = find_or_create(tx, name, phone, unit, jurisdiction, now, operator)?;
+            assign(tx, patient_id, role, person.id, now, operator)?;
+            Ok(person)
+        })
+    }
+}

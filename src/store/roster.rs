@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use super::rows::{self, PATIENT_COLUMNS};
 use super::{Result, audit, patients, persons};
 use crate::domain::alert::RoleSet;
-use crate::domain::patient::{Jurisdiction, Patient};
-use crate::domain::team::{Person, Role, check_assignment};
+use crate::domain::patient::Patient;
+use crate::domain::team::{Person, Role, check_assignment, home_jurisdiction};
 use crate::import::columns::Field;
 use crate::import::rows::{Level, Problem, Reason, RosterRow};
 
@@ -21,36 +21,6 @@ pub struct RosterCounts {
     pub updated: usize,
     pub unchanged: usize,
     pub persons_created: usize,
-}
-
-/// Where a newly named team member belongs: the part of the patient's jurisdiction their
-/// role is bound to (an officer to the station, cadres to the township or village).
-fn member_jurisdiction(role: Role, j: &Jurisdiction) -> (Jurisdiction, String) {
-    match role {
-        Role::StationOfficer => (
-            Jurisdiction {
-                station: j.station.clone(),
-                ..Default::default()
-            },
-            j.station.clone(),
-        ),
-        Role::TownshipCadre => (
-            Jurisdiction {
-                township: j.township.clone(),
-                ..Default::default()
-            },
-            j.township.clone(),
-        ),
-        Role::VillageCadre => (
-            Jurisdiction {
-                township: j.township.clone(),
-                village: j.village.clone(),
-                ..Default::default()
-            },
-            j.village.clone(),
-        ),
-        Role::Doctor | Role::Guardian => (Jurisdiction::default(), String::new()),
-    }
 }
 
 /// What an audit row of the import says about one patient.
@@ -108,7 +78,7 @@ pub fn apply(
             let person = match people.get(&key) {
                 Some(p) => p.clone(),
                 None => {
-                    let (j, unit) = member_jurisdiction(m.role, &patient.jurisdiction);
+                    let (j, unit) = home_jurisdiction(m.role, &patient.jurisdiction);
                     let p = persons::insert(tx, &m.name, &m.phone, &unit, &j, now)?;
                     counts.persons_created += 1;
                     created_persons.push(p.clone());

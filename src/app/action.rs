@@ -1,0 +1,211 @@
+//! Everything an operator can ask for with a key, as a closed list with kebab-case names that
+//! the configuration file binds keys to; and the other events `update` takes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tui_input::InputRequest;
+
+use super::data::{PatientDetail, Snapshot};
+use crate::domain::alert::Severity;
+use crate::domain::followup::FollowUp;
+use crate::domain::patient::Jurisdiction;
+use crate::domain::team::Role;
+use crate::i18n::T;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Quit,
+    Help,
+    NextView,
+    PrevView,
+    ShowAlerts,
+    ShowPatients,
+    ShowIncidents,
+    ShowPersons,
+    ShowReports,
+    ShowAudit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Filter,
+    Open,
+    Back,
+    Acknowledge,
+    InProgress,
+    Resolve,
+    Report,
+    Reveal,
+    Assign,
+    Unassign,
+    FollowUp,
+    QuickFilter,
+    Sort,
+    Suspend,
+}
+
+impl Action {
+    pub const ALL: [Action; 30] = [
+        Action::Quit,
+        Action::Help,
+        Action::NextView,
+        Action::PrevView,
+        Action::ShowAlerts,
+        Action::ShowPatients,
+        Action::ShowIncidents,
+        Action::ShowPersons,
+        Action::ShowReports,
+        Action::ShowAudit,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Home,
+        Action::End,
+        Action::Filter,
+        Action::Open,
+        Action::Back,
+        Action::Acknowledge,
+        Action::InProgress,
+        Action::Resolve,
+        Action::Report,
+        Action::Reveal,
+        Action::Assign,
+        Action::Unassign,
+        Action::FollowUp,
+        Action::QuickFilter,
+        Action::Sort,
+        Action::Suspend,
+    ];
+
+    /// What the footer and help call it.
+    pub fn label(self) -> T {
+        match self {
+            Action::Quit => T::KeyQuit,
+            Action::Help => T::KeyHelp,
+            Action::NextView | Action::PrevView => T::KeySwitch,
+            Action::ShowAlerts => T::TabAlerts,
+            Action::ShowPatients => T::TabPatients,
+            Action::ShowIncidents => T::TabIncidents,
+            Action::ShowPersons => T::TabPersons,
+            Action::ShowReports => T::TabReports,
+            Action::ShowAudit => T::TabAudit,
+            Action::Up | Action::Down | Action::Home | Action::End => T::KeyMove,
+            Action::PageUp | Action::PageDown => T::KeyScroll,
+            Action::Filter => T::KeyFilter,
+            Action::Open => T::KeyOpen,
+            Action::Back => T::KeyBack,
+            Action::Acknowledge => T::KeyAck,
+            Action::InProgress => T::KeyProgress,
+            Action::Resolve => T::KeyResolve,
+            Action::Report => T::KeyReport,
+            Action::Reveal => T::KeyReveal,
+            Action::Assign => T::KeyAssign,
+            Action::Unassign => T::KeyUnassign,
+            Action::FollowUp => T::KeyFollowUp,
+            Action::QuickFilter => T::KeyQuick,
+            Action::Sort => T::KeySort,
+            Action::Suspend => T::KeyQuit,
+        }
+    }
+}
+
+/// What the console asks the store thread to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Reload,
+    OpenDetail(i64),
+    CloseDetail,
+    Reveal(i64),
+    Acknowledge(i64),
+    InProgress(i64),
+    Resolve(i64, String),
+    Report {
+        patient_id: i64,
+        severity: Severity,
+        note: String,
+    },
+    Assign {
+        patient_id: i64,
+        role: Role,
+        person_id: i64,
+    },
+    CreateAndAssign {
+        patient_id: i64,
+        role: Role,
+        name: String,
+        phone: String,
+        unit: String,
+        jurisdiction: Jurisdiction,
+    },
+    Unassign {
+        patient_id: i64,
+        role: Role,
+    },
+    FollowUp {
+        patient_id: i64,
+        followup: Box<FollowUp>,
+    },
+}
+
+/// What the store thread answers.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Snapshot(Box<Snapshot>),
+    Detail(Box<PatientDetail>),
+    /// A write succeeded; the label says what was done.
+    Done(T),
+    /// A write was refused or failed; the sentence is in the operator's language.
+    Failed(String),
+}
+
+/// Everything `update` takes.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Action(Action),
+    /// Editing the focused text field.
+    Text(InputRequest),
+    /// A plain character where a dialog chooses (a digit, y/n).
+    Char(char),
+    Submit,
+    Cancel,
+    FieldUp,
+    FieldDown,
+    ValueLeft,
+    ValueRight,
+    Tick(DateTime<Utc>),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Store(Reply),
+}
+
+/// What `update` asks the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Request(Request),
+    Bell,
+    Quit,
+    Suspend,
+}
+
+/// How the runtime should read keys right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputMode {
+    /// Keys are actions from the key map.
+    Normal,
+    /// Keys edit a text field; Enter submits, Esc cancels, ↑↓ move between fields.
+    Text,
+    /// Keys choose: digits or y/n; Esc cancels.
+    Choice,
+    /// A form: ↑↓ fields, ←→ change a choice field, typing edits a text field.
+    Form { on_choice: bool },
+}

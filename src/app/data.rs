@@ -1,0 +1,241 @@
+//! What the console shows, as loaded from the store for one operator's scope: a snapshot of
+//! the lists and the open patient's detail. Loading happens on the store thread; the console
+//! only ever reads these values.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::domain::alert::{AlertStatus, Severity};
+use crate::domain::clock::beijing_date;
+use crate::domain::followup::FollowUp;
+use crate::domain::key_population::{KeyCategory, categories};
+use crate::domain::patient::Patient;
+use crate::domain::schedule::{ControlWindow, days_overdue, followup_due, visit_due};
+use crate::domain::team::{Person, Role, missing_roles};
+use crate::store::alerts::AlertRow;
+use crate::store::incidents::IncidentRow;
+use crate::store::operators::Operator;
+use crate::store::patients::PatientQuery;
+use crate::store::persons::TeamMember;
+use crate::store::{AuditEntry, Result, Store};
+
+/// A patient with what the lists show and search precomputed.
+#[derive(Debug, Clone)]
+pub struct PatientRow {
+    pub patient: Patient,
+    pub masked_id: String,
+    pub key: Vec<KeyCategory>,
+    pub due: NaiveDate,
+    /// Days past the follow-up due date; zero or less when not overdue.
+    pub days_overdue: i64,
+    pub visit_due: NaiveDate,
+    /// Lower-case name, masked ID, township, village and station, for the filter.
+    pub haystack: String,
+}
+
+impl PatientRow {
+    pub fn new(
+        p: Patient,
+        now: DateTime<Utc>,
+        control: Option<&ControlWindow>,
+        config: &Config,
+    ) -> Self {
+        let due = followup_due(&p, now, control, &config.followup, &config.control);
+        let masked_id = p.id_number.masked();
+        let haystack = format!(
+            "{} {} {} {} {}",
+            p.name,
+            masked_id,
+            p.jurisdiction.township,
+            p.jurisdiction.village,
+            p.jurisdiction.station
+        )
+        .to_lowercase();
+        PatientRow {
+            key: categories(&p),
+            days_overdue: days_overdue(due, beijing_date(now)),
+            visit_due: visit_due(&p, &config.followup),
+            masked_id,
+            due,
+            haystack,
+            patient: p,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub person: Person,
+    pub roles: Vec<Role>,
+    pub patients: usize,
+    pub high_risk: u32,
+    /// (patient id, name, role) of everyone this person serves in scope.
+    pub serves: Vec<(i64, String, Role)>,
+    pub haystack: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub patients: usize,
+    pub p1: usize,
+    pub new_alerts: usize,
+    pub open_incidents: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub taken_at: DateTime<Utc>,
+    pub alerts: Vec<AlertRow>,
+    pub patients: Vec<PatientRow>,
+    pub persons: Vec<PersonRow>,
+    pub incidents: Vec<IncidentRow>,
+    pub audit: Vec<AuditEntry>,
+    pub control: Option<ControlWindow>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone)]
+pub struct PatientDetail {
+    pub row: PatientRow,
+    pub team: Vec<TeamMember>,
+    pub missing: Vec<Role>,
+    pub followups: Vec<FollowUp>,
+    pub alerts: Vec<AlertRow>,
+    pub incidents: Vec<IncidentRow>,
+    /// The full ID number and phone, present only after an audited reveal.
+    pub revealed: Option<(String, String)>,
+}
+
+/// How many audit rows the log view keeps.
+const AUDIT_ROWS: usize = 500;
+
+pub fn load_snapshot(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Snapshot> {
+    let scope = operator.scope();
+    let control = store.control_window()?;
+    let patients: Vec<PatientRow> = store
+        .patients(&PatientQuery {
+            scope: scope.clone(),
+            ..Default::default()
+        })?
+        .into_iter()
+        .map(|p| PatientRow::new(p, now, control.as_ref(), config))
+        .collect();
+    let alerts = store.alerts(&scope, true)?;
+    let logins = vec![operator.login.clone()];
+    let incidents = store.incidents(&scope, &logins)?;
+    let mut persons: HashMap<i64, PersonRow> = store
+        .persons(&scope)?
+        .into_iter()
+        .map(|p| {
+            let haystack = format!("{} {} {}", p.name, p.unit, p.phone).to_lowercase();
+            (
+                p.id,
+                PersonRow {
+                    person: p,
+                    roles: vec![],
+                    patients: 0,
+                    high_risk: 0,
+                    serves: vec![],
+                    haystack,
+                },
+            )
+        })
+        .collect();
+    for seat in store.seats(&scope)? {
+        if let Some(row) = persons.get_mut(&seat.person_id) {
+            if !row.roles.contains(&seat.role) {
+                row.roles.push(seat.role);
+            }
+            row.serves
+                .push((seat.patient_id, seat.patient_name, seat.role));
+            row.patients += 1;
+            row.high_risk += u32::from(seat.high_risk);
+        }
+    }
+    let mut persons: Vec<PersonRow> = persons.into_values().collect();
+    // Those carrying the most come first: the staff, then guardians.
+    persons.sort_by(|a, b| {
+        (b.patients, &a.person.name, a.person.id).cmp(&(a.patients, &b.person.name, b.person.id))
+    });
+    let audit = scoped_audit(store.audit_entries(AUDIT_ROWS * 4)?, operator, &patients);
+    let counts = Counts {
+        patients: patients.len(),
+        p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
+        new_alerts: alerts
+            .iter()
+            .filter(|a| a.status == AlertStatus::New)
+            .count(),
+        open_incidents: incidents.iter().filter(|i| i.closed_at.is_none()).count(),
+    };
+    Ok(Snapshot {
+        taken_at: now,
+        alerts,
+        patients,
+        persons,
+        incidents,
+        audit,
+        control,
+        counts,
+    })
+}
+
+/// A station desk reads the log of its own patients and its own actions, nothing else.
+fn scoped_audit(
+    all: Vec<AuditEntry>,
+    operator: &Operator,
+    patients: &[PatientRow],
+) -> Vec<AuditEntry> {
+    if operator.scope() == crate::store::Scope::All {
+        return all.into_iter().take(AUDIT_ROWS).collect();
+    }
+    let ids: std::collections::HashSet<String> =
+        patients.iter().map(|p| p.patient.id.to_string()).collect();
+    all.into_iter()
+        .filter(|e| {
+            e.operator == operator.login
+                || (e.entity == "patient"
+                    && e.entity_id.as_ref().is_some_and(|id| ids.contains(id)))
+        })
+        .take(AUDIT_ROWS)
+        .collect()
+}
+
+pub fn load_detail(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    patient_id: i64,
+    revealed: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<PatientDetail>> {
+    let scope = operator.scope();
+    let Some(p) = store.patient(patient_id, &scope)? else {
+        return Ok(None);
+    };
+    let control = store.control_window()?;
+    let team = store.team(patient_id)?;
+    let roles: Vec<Role> = team.iter().map(|m| m.role).collect();
+    let missing = missing_roles(&p, &roles, &config.team);
+    let logins = vec![operator.login.clone()];
+    let incidents = store
+        .incidents(&scope, &logins)?
+        .into_iter()
+        .filter(|i| i.patient_id == Some(patient_id))
+        .collect();
+    let revealed = revealed.then(|| (p.id_number.to_string(), p.phone.clone()));
+    Ok(Some(PatientDetail {
+        row: PatientRow::new(p, now, control.as_ref(), config),
+        team,
+        missing,
+        followups: store.followups(patient_id)?,
+        alerts: store.patient_alerts(patient_id)?,
+        incidents,
+        revealed,
+    }))
+}

@@ -1,0 +1,144 @@
+//! The running console: one loop that selects over terminal input, the store thread's
+//! answers and a clock tick, updates the state and redraws when something changed. The store
+//! never runs on this loop, so a busy database cannot freeze the screen.
+
+pub mod keys;
+pub mod worker;
+
+use chrono::Timelike;
+use crossterm::event::EventStream;
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::app::{AppState, Effect, Event, update};
+use crate::config::Config;
+use crate::domain::clock::Clock;
+use crate::i18n::{Lang, Msg};
+use crate::store::operators::Operator;
+use keys::KeyMap;
+
+pub struct ConsoleSetup {
+    pub db: PathBuf,
+    pub lang: Lang,
+    pub config: Config,
+    pub operator: Operator,
+    pub clock: Arc<dyn Clock>,
+    /// Monochrome: NO_COLOR set, or asked for.
+    pub color: bool,
+}
+
+/// Why the console could not run, in the operator's language.
+pub fn run(setup: ConsoleSetup) -> Result<(), String> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(setup.lang.text(&Msg::ConsoleNeedsTerminal));
+    }
+    let keymap = KeyMap::new(&setup.config.keys).map_err(|(action, key)| {
+        let action = serde_json::to_value(action)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from));
+        setup.lang.text(&Msg::BadKey {
+            action: action.unwrap_or_default(),
+            key,
+        })
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| e.to_string())?;
+    crate::term::install_panic_hook();
+    crate::term::enter().map_err(|e| e.to_string())?;
+    let result = runtime.block_on(event_loop(setup, keymap));
+    crate::term::leave();
+    result
+}
+
+async fn event_loop(setup: ConsoleSetup, keymap: KeyMap) -> Result<(), String> {
+    let backend = CrosstermBackend::new(std::io::BufWriter::with_capacity(
+        64 * 1024,
+        std::io::stdout(),
+    ));
+    let mut terminal = Terminal::new(backend).map_err(|e| e.to_string())?;
+    let size = terminal.size().map_err(|e| e.to_string())?;
+    let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let requests = worker::spawn(
+        setup.db.clone(),
+        setup.operator.clone(),
+        setup.config.clone(),
+        setup.lang,
+        setup.clock.clone(),
+        reply_tx,
+    );
+    let mut state = AppState::new(
+        setup.lang,
+        setup.config.clone(),
+        setup.operator.clone(),
+        setup.clock.now(),
+    );
+    state.width = size.width;
+    state.height = size.height;
+    let ui = crate::ui::Ui {
+        keys: &keymap,
+        color: setup.color,
+    };
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut second = setup.clock.now().second();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal
+                .draw(|f| ui.draw(f, &state))
+                .map_err(|e| e.to_string())?;
+            dirty = false;
+        }
+        let events: Vec<Event> = tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => keymap.translate(&ev, state.input_mode()),
+                Some(Err(e)) => return Err(e.to_string()),
+                None => return Ok(()),
+            },
+            Some(reply) = replies.recv() => vec![Event::Store(reply)],
+            _ = tick.tick() => {
+                let now = setup.clock.now();
+                // Only the second shown on screen matters; the tick is faster so the
+                // displayed clock never lags by most of a second.
+                if now.second() == second { continue; }
+                second = now.second();
+                vec![Event::Tick(now)]
+            }
+        };
+        for ev in events {
+            if let Event::Resize { .. } = ev {
+                // A resize invalidates what ratatui thinks is on screen: clear to avoid residue.
+                let _ = terminal.autoresize();
+                let _ = terminal.clear();
+            }
+            for effect in update(&mut state, ev) {
+                match effect {
+                    Effect::Request(r) => {
+                        if requests.send(r).is_err() {
+                            return Err("store thread stopped".into());
+                        }
+                    }
+                    Effect::Bell => {
+                        let out = terminal.backend_mut();
+                        let _ = out.write_all(b"\x07");
+                        let _ = out.flush();
+                    }
+                    Effect::Quit => return Ok(()),
+                    Effect::Suspend => {
+                        let _ = crate::term::suspend();
+                        let _ = terminal.clear();
+                    }
+                }
+            }
+            dirty = true;
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The store thread: owns the console's database connection so that no query ever runs on
+//! the input path. It answers requests, watches `PRAGMA data_version` for other processes'
+//! commits, re-derives time-based alerts once a minute, and sends fresh snapshots.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::action::{Reply, Request};
+use crate::app::data::{load_detail, load_snapshot};
+use crate::config::Config;
+use crate::domain::alert::AlertStatus;
+use crate::domain::clock::{Clock, beijing_date};
+use crate::domain::team::check_assignment;
+use crate::i18n::{Lang, Msg, T};
+use crate::store::followups::FollowUpError;
+use crate::store::operators::Operator;
+use crate::store::{Store, StoreError, persons};
+
+/// How often the thread looks for other processes' commits.
+const WATCH_EVERY: Duration = Duration::from_millis(200);
+/// How often time-based alerts (overdue, escalation) are re-derived and stored.
+const REFRESH_EVERY: Duration = Duration::from_secs(60);
+
+pub struct Worker {
+    store: Store,
+    operator: Operator,
+    config: Config,
+    lang: Lang,
+    clock: Arc<dyn Clock>,
+    replies: UnboundedSender<Reply>,
+    detail: Option<(i64, bool)>,
+}
+
+/// Starts the thread; requests go in through the returned sender.
+pub fn spawn(
+    db: PathBuf,
+    operator: Operator,
+    config: Config,
+    lang: Lang,
+    clock: Arc<dyn Clock>,
+    replies: UnboundedSender<Reply>,
+) -> Sender<Request> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("store".into())
+        .spawn(move || match Store::open(&db) {
+            Ok(store) => Worker {
+                store,
+                operator,
+                config,
+                lang,
+                clock,
+                replies,
+                detail: None,
+            }
+            .run(rx),
+            Err(e) => {
+                let _ = replies.send(Reply::Failed(e.to_string()));
+            }
+        })
+        .expect("a thread can be started");
+    tx
+}
+
+impl Worker {
+    fn run(mut self, rx: Receiver<Request>) {
+        self.refresh_alerts();
+        self.send_snapshot();
+        let mut seen = self.store.data_version().unwrap_or(0);
+        let mut last_refresh = Instant::now();
+        loop {
+            match rx.recv_timeout(WATCH_EVERY) {
+                Ok(req) => {
+                    let wrote = self.handle(req);
+                    // Drain what queued meanwhile before reloading once.
+                    let mut more = false;
+                    while let Ok(req) = rx.try_recv() {
+                        more |= self.handle(req);
+                    }
+                    if wrote || more {
+                        self.send_snapshot();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            if last_refresh.elapsed() >= REFRESH_EVERY {
+                last_refresh = Instant::now();
+                if self.refresh_alerts() {
+                    self.send_snapshot();
+                }
+            }
+            match self.store.data_version() {
+                Ok(v) if v != seen => {
+                    seen = v;
+                    self.send_snapshot();
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "data_version"),
+            }
+        }
+    }
+
+    /// Re-derives every alert; an auditor's console only reads.
+    fn refresh_alerts(&mut self) -> bool {
+        if !self.operator.can_write() {
+            return false;
+        }
+        match self.store.refresh_alerts(self.clock.now(), &self.config) {
+            Ok(s) => !s.is_empty(),
+            Err(e) => {
+                tracing::warn!(error = %e, "alert refresh");
+                false
+            }
+        }
+    }
+
+    fn send_snapshot(&mut self) {
+        let now = self.clock.now();
+        let started = Instant::now();
+        match load_snapshot(&self.store, &self.operator, &self.config, now) {
+            Ok(s) => {
+                tracing::debug!(ms = started.elapsed().as_millis() as u64, "snapshot");
+                let _ = self.replies.send(Reply::Snapshot(Box::new(s)));
+            }
+            Err(e) => {
+                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+            }
+        }
+        self.send_detail();
+    }
+
+    fn send_detail(&mut self) {
+        let Some((id, revealed)) = self.detail else {
+            return;
+        };
+        let now = self.clock.now();
+        match load_detail(&self.store, &self.operator, &self.config, id, revealed, now) {
+            Ok(Some(d)) => {
+                let _ = self.replies.send(Reply::Detail(Box::new(d)));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+            }
+        }
+    }
+
+    fn describe(&self, e: StoreError) -> String {
+        match e {
+            StoreError::Busy => self.lang.t(T::StoreBusy).to_string(),
+            other => self.lang.text(&Msg::StoreOther(other.to_string())),
+        }
+    }
+
+    /// Carries out one request; true when it wrote (so the snapshot must be reloaded).
+    fn handle(&mut self, req: Request) -> bool {
+        let now = self.clock.now();
+        let scope = self.operator.scope();
+        let login = self.operator.login.clone();
+        let writes = !matches!(
+            req,
+            Request::Reload | Request::OpenDetail(_) | Request::CloseDetail
+        );
+        if writes && !self.operator.can_write() && !matches!(req, Request::Reveal(_)) {
+            let _ = self
+                .replies
+                .send(Reply::Failed(self.lang.t(T::ReadOnly).into()));
+            return false;
+        }
+        let result: Result<Option<T>, String> = match req {
+            Request::Reload => {
+                self.send_snapshot();
+                Ok(None)
+            }
+            Request::OpenDetail(id) => {
+                self.detail = Some((id, false));
+                self.send_detail();
+                Ok(None)
+            }
+            Request::CloseDetail => {
+                self.detail = None;
+                Ok(None)
+            }
+            Request::Reveal(id) => self
+                .store
+                .record_reveal(id, &login, &scope, now)
+                .map(|_| {
+                    self.detail = Some((id, true));
+                    None
+                })
+                .map_err(|e| self.describe(e)),
+            Request::Acknowledge(id) => {
+                self.status(id, AlertStatus::Acknowledged, None, T::AcknowledgedMsg)
+            }
+            Request::InProgress(id) => {
+                self.status(id, AlertStatus::InProgress, None, T::InProgressMsg)
+            }
+            Request::Resolve(id, note) => {
+                self.status(id, AlertStatus::Resolved, Some(note), T::ResolvedMsg)
+            }
+            Request::Report {
+                patient_id,
+                severity,
+                note,
+            } => self
+                .store
+                .raise_reported_alert(patient_id, severity, &note, &login, &scope, now)
+                .map(|_| Some(T::ReportedMsg))
+                .map_err(|e| self.describe(e)),
+            Request::Assign {
+                patient_id,
+                role,
+                person_id,
+            } => {
+                let config = self.config.clone();
+                let mut refusal = None;
+                let r = self.store.write(|tx| {
+                    let p = crate::store::patients::load(tx, patient_id)?;
+                    if !scope.admits_station(&p.jurisdiction.station) {
+                        return Err(StoreError::NotFound(format!("patient {patient_id}")));
+                    }
+                    let person = persons::load(tx, person_id)?;
+                    if let Err(e) = check_assignment(&p, role, &person) {
+                        refusal = Some(e);
+                        return Err(StoreError::Refused("assignment".into()));
+                    }
+                    persons::assign(tx, patient_id, role, person_id, now, &login)?;
+                    Store::refresh_patient_alerts(tx, patient_id, now, &config)?;
+                    Ok(())
+                });
+                match (r, refusal) {
+                    (_, Some(e)) => Err(self.lang.text(&Msg::Assignment(e))),
+                    (Ok(()), None) => Ok(Some(T::AssignedMsg)),
+                    (Err(e), None) => Err(self.describe(e)),
+                }
+            }
+            Request::CreateAndAssign {
+                patient_id,
+                role,
+                name,
+                phone,
+                unit,
+                jurisdiction,
+            } => {
+                let config = self.config.clone();
+                let r = self
+                    .store
+                    .create_and_assign(
+                        patient_id,
+                        role,
+                        &name,
+                        &phone,
+                        &unit,
+                        &jurisdiction,
+                        &login,
+                        now,
+                    )
+                    .and_then(|_| {
+                        self.store
+                            .write(|tx| Store::refresh_patient_alerts(tx, patient_id, now, &config))
+                    });
+                r.map(|_| Some(T::AssignedMsg))
+                    .map_err(|e| self.describe(e))
+            }
+            Request::Unassign { patient_id, role } => {
+                let config = self.config.clone();
+                self.store
+                    .write(|tx| {
+                        let p = crate::store::patients::load(tx, patient_id)?;
+                        if !scope.admits_station(&p.jurisdiction.station) {
+                            return Err(StoreError::NotFound(format!("patient {patient_id}")));
+                        }
+                        persons::unassign(tx, patient_id, role, now, &login)?;
+                        Store::refresh_patient_alerts(tx, patient_id, now, &config)
+                    })
+                    .map(|_| Some(T::UnassignedMsg))
+                    .map_err(|e| self.describe(e))
+            }
+            Request::FollowUp {
+                patient_id,
+                followup,
+            } => {
+                let today = beijing_date(now);
+                let config = self.config.clone();
+                match self
+                    .store
+                    .record_followup(patient_id, &followup, &login, &scope, &config, today, now)
+                {
+                    Ok(_) => Ok(Some(T::Saved)),
+                    Err(FollowUpError::Refused(r)) => Err(self.lang.text(&Msg::FollowUpRefused(r))),
+                    Err(FollowUpError::Store(e)) => Err(self.describe(e)),
+                }
+            }
+        };
+        match result {
+            Ok(Some(t)) => {
+                let _ = self.replies.send(Reply::Done(t));
+                true
+            }
+            Ok(None) => writes,
+            Err(text) => {
+                let _ = self.replies.send(Reply::Failed(text));
+                false
+            }
+        }
+    }
+
+    fn status(
+        &mut self,
+        id: i64,
+        next: AlertStatus,
+        note: Option<String>,
+        done: T,
+    ) -> Result<Option<T>, String> {
+        let now = self.clock.now();
+        let scope = self.operator.scope();
+        let login = self.operator.login.clone();
+        self.store
+            .set_alert_status(id, next, note.as_deref(), &login, &scope, now)
+            .map(|_| Some(done))
+            .map_err(|e| self.describe(e))
+    }
+}

@@ -1,0 +1,378 @@
+//! The list views: alerts, patients, incidents, persons and the audit log.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::Ui;
+use super::table::{self, Row, col};
+use super::theme::Theme;
+use crate::app::AppState;
+use crate::app::state::ListView;
+use crate::domain::clock::beijing;
+use crate::i18n::{Lang, T};
+
+/// How long ago, in the largest whole unit: 5分 / 3小时 / 2天.
+pub fn age(lang: Lang, from: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - from).num_seconds().max(0);
+    let (n, unit) = if secs < 3600 {
+        (secs / 60, T::Minutes)
+    } else if secs < 86_400 {
+        (secs / 3600, T::Hours)
+    } else {
+        (secs / 86_400, T::DaysShort)
+    };
+    format!("{n}{}", lang.t(unit))
+}
+
+fn page<'a, T>(items: &'a [T], list: &ListView, rows: usize) -> Vec<&'a T> {
+    list.visible
+        .iter()
+        .skip(list.cursor.offset)
+        .take(rows)
+        .map(|&i| &items[i])
+        .collect()
+}
+
+fn selected_in_page(list: &ListView) -> Option<usize> {
+    (!list.visible.is_empty()).then(|| list.cursor.index - list.cursor.offset)
+}
+
+fn empty(f: &mut Frame, area: Rect, s: &AppState, th: &Theme) {
+    let text = if s.snapshot.is_none() {
+        s.t(T::Loading)
+    } else {
+        s.t(T::NoRows)
+    };
+    f.render_widget(Paragraph::new(Span::styled(text, th.muted())), area);
+}
+
+pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
+    let th = ui.theme();
+    let Some(snap) = &s.snapshot else {
+        return empty(f, area, s, &th);
+    };
+    let cols = vec![
+        col(s.t(T::ColSeverity), 5, 0),
+        col(s.t(T::ColKind), 12, 0),
+        col(s.t(T::ColPatient), 10, 0),
+        col(s.t(T::ColRisk), 4, 1),
+        col(s.t(T::ColVillage), 10, 4),
+        col(s.t(T::ColStation), 10, 3),
+        col(s.t(T::ColAge), 5, 2),
+        col(s.t(T::ColStatus), 8, 0),
+        col(s.t(T::ColTakenBy), 10, 5),
+    ];
+    let today = crate::domain::clock::beijing_date(s.now);
+    let rows: Vec<Row> = page(
+        &snap.alerts,
+        &s.alerts,
+        usize::from(area.height.saturating_sub(1)),
+    )
+    .into_iter()
+    .map(|a| {
+        let mut kind = s.lang.alert_kind(a.kind).to_string();
+        if let Some(d) = a.days_overdue(today) {
+            kind = format!("{kind} {d}{}", s.t(T::DaysShort));
+        }
+        let style = if s.is_escalated(a) {
+            th.escalated()
+        } else {
+            Style::new()
+        };
+        Row {
+            cells: vec![
+                (
+                    format!("{}{}", Theme::severity_mark(a.severity), a.severity.code()),
+                    th.severity(a.severity),
+                ),
+                (kind, Style::new()),
+                (a.patient_name.clone(), Style::new()),
+                (a.risk_level.to_string(), Style::new()),
+                (a.village.clone(), Style::new()),
+                (a.station.clone(), Style::new()),
+                (age(s.lang, a.raised_at, s.now), Style::new()),
+                (s.lang.alert_status(a.status).to_string(), Style::new()),
+                (a.taken_by().unwrap_or("").to_string(), th.muted()),
+            ],
+            style,
+        }
+    })
+    .collect();
+    if rows.is_empty() {
+        return empty(f, area, s, &th);
+    }
+    table::draw(f, area, &cols, &rows, selected_in_page(&s.alerts), &th);
+}
+
+pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
+    let th = ui.theme();
+    let Some(snap) = &s.snapshot else {
+        return empty(f, area, s, &th);
+    };
+    let cols = vec![
+        col(s.t(T::ColName), 10, 0),
+        col(s.t(T::ColIdNumber), 18, 5),
+        col(s.t(T::ColRisk), 4, 0),
+        col(s.t(T::ColCondition), 8, 1),
+        col(s.t(T::ColStatus), 6, 1),
+        col(s.t(T::ColVillage), 10, 3),
+        col(s.t(T::ColStation), 10, 4),
+        col(s.t(T::ColFollowUp), 10, 2),
+        col(s.t(T::ColKey), 8, 6),
+    ];
+    let rows: Vec<Row> = page(
+        &snap.patients,
+        &s.patients,
+        usize::from(area.height.saturating_sub(1)),
+    )
+    .into_iter()
+    .map(|r| {
+        let p = &r.patient;
+        let follow = if r.days_overdue > 0 && p.status.is_active() {
+            (
+                format!("{}{}{}", s.t(T::Overdue), r.days_overdue, s.t(T::DaysShort)),
+                th.warn(),
+            )
+        } else {
+            (r.due.format("%m-%d").to_string(), Style::new())
+        };
+        let risk_style = if p.is_high_risk() {
+            th.severity(crate::domain::alert::Severity::P1)
+        } else {
+            Style::new()
+        };
+        Row {
+            cells: vec![
+                (p.name.clone(), Style::new()),
+                (r.masked_id.clone(), th.muted()),
+                (p.risk_level.to_string(), risk_style),
+                (s.lang.label(p.condition).to_string(), Style::new()),
+                (s.lang.label(p.status).to_string(), Style::new()),
+                (p.jurisdiction.village.clone(), Style::new()),
+                (p.jurisdiction.station.clone(), Style::new()),
+                follow,
+                (r.key.len().to_string().replace('0', ""), th.muted()),
+            ],
+            style: Style::new(),
+        }
+    })
+    .collect();
+    if rows.is_empty() {
+        return empty(f, area, s, &th);
+    }
+    table::draw(f, area, &cols, &rows, selected_in_page(&s.patients), &th);
+}
+
+pub fn incidents(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
+    let th = ui.theme();
+    let Some(snap) = &s.snapshot else {
+        return empty(f, area, s, &th);
+    };
+    let cols = vec![
+        col(s.t(T::ColOpened), 16, 0),
+        col(s.t(T::ColPatient), 10, 0),
+        col(s.t(T::ColLocation), 20, 1),
+        col(s.t(T::ColState), 8, 0),
+    ];
+    let rows: Vec<Row> = page(
+        &snap.incidents,
+        &s.incidents,
+        usize::from(area.height.saturating_sub(1)),
+    )
+    .into_iter()
+    .map(|i| Row {
+        cells: vec![
+            (
+                i.opened_at
+                    .with_timezone(&beijing())
+                    .format("%m-%d %H:%M:%S")
+                    .to_string(),
+                Style::new(),
+            ),
+            (
+                i.patient_name.clone().unwrap_or_else(|| "—".into()),
+                Style::new(),
+            ),
+            (i.location.clone(), Style::new()),
+            (
+                if i.closed_at.is_some() {
+                    s.t(T::ResolvedMsg)
+                } else {
+                    s.t(T::InProgressMsg)
+                }
+                .to_string(),
+                Style::new(),
+            ),
+        ],
+        style: Style::new(),
+    })
+    .collect();
+    if rows.is_empty() {
+        f.render_widget(
+            Paragraph::new(Span::styled(s.t(T::NoIncidentsYet), th.muted())),
+            area,
+        );
+        return;
+    }
+    table::draw(f, area, &cols, &rows, selected_in_page(&s.incidents), &th);
+}
+
+pub fn persons(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
+    let th = ui.theme();
+    let Some(snap) = &s.snapshot else {
+        return empty(f, area, s, &th);
+    };
+    // Wide terminals show whom the selected person serves beside the list.
+    let (list_area, side) = if area.width >= 110 {
+        let [l, r] = Layout::horizontal([Constraint::Min(60), Constraint::Length(36)]).areas(area);
+        (l, Some(r))
+    } else {
+        (area, None)
+    };
+    let cols = vec![
+        col(s.t(T::ColName), 10, 0),
+        col(s.t(T::ColRoles), 16, 2),
+        col(s.t(T::ColUnit), 12, 3),
+        col(s.t(T::ColPhone), 11, 1),
+        col(s.t(T::ColServes), 4, 0),
+        col(s.t(T::ColHighRisk), 6, 0),
+    ];
+    let threshold = s.config.team.workload_threshold;
+    let rows: Vec<Row> = page(
+        &snap.persons,
+        &s.persons,
+        usize::from(list_area.height.saturating_sub(1)),
+    )
+    .into_iter()
+    .map(|r| {
+        let roles: Vec<&str> = r.roles.iter().map(|x| s.lang.label(*x)).collect();
+        let load_style = if r.high_risk > threshold {
+            th.warn()
+        } else {
+            Style::new()
+        };
+        Row {
+            cells: vec![
+                (r.person.name.clone(), Style::new()),
+                (roles.join("/"), Style::new()),
+                (r.person.unit.clone(), th.muted()),
+                (
+                    crate::domain::id_number::mask_phone(&r.person.phone),
+                    th.muted(),
+                ),
+                (r.patients.to_string(), Style::new()),
+                (r.high_risk.to_string(), load_style),
+            ],
+            style: Style::new(),
+        }
+    })
+    .collect();
+    if rows.is_empty() {
+        return empty(f, list_area, s, &th);
+    }
+    table::draw(
+        f,
+        list_area,
+        &cols,
+        &rows,
+        selected_in_page(&s.persons),
+        &th,
+    );
+    if let (Some(side), Some(&i)) = (side, s.persons.visible.get(s.persons.cursor.index)) {
+        let r = &snap.persons[i];
+        let lines: Vec<Line> = r
+            .serves
+            .iter()
+            .map(|(_, name, role)| {
+                Line::from(format!(
+                    "{}  {}",
+                    super::text::fit(name, 10),
+                    s.lang.label(*role)
+                ))
+            })
+            .collect();
+        let block = Block::new()
+            .borders(Borders::LEFT)
+            .title(Span::styled(r.person.name.clone(), th.title()));
+        f.render_widget(Paragraph::new(lines).block(block), side);
+    }
+}
+
+pub fn audit(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
+    let th = ui.theme();
+    let Some(snap) = &s.snapshot else {
+        return empty(f, area, s, &th);
+    };
+    let names: std::collections::HashMap<String, &str> = snap
+        .patients
+        .iter()
+        .map(|p| (p.patient.id.to_string(), p.patient.name.as_str()))
+        .collect();
+    let cols = vec![
+        col(s.t(T::ColTime), 14, 0),
+        col(s.t(T::Operator), 10, 0),
+        col(s.t(T::ColAction), 18, 0),
+        col(s.t(T::ColEntity), 10, 1),
+        col(s.t(T::ColDetail), 20, 2),
+    ];
+    let rows: Vec<Row> = page(
+        &snap.audit,
+        &s.audit,
+        usize::from(area.height.saturating_sub(1)),
+    )
+    .into_iter()
+    .map(|e| {
+        let who = match (&e.entity_id, e.entity.as_str()) {
+            (Some(id), "patient") => names
+                .get(id)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| format!("#{id}")),
+            (Some(id), other) => format!("{other} {id}"),
+            (None, other) => other.to_string(),
+        };
+        let detail = e.after.as_ref().map(|v| summary(v)).unwrap_or_default();
+        Row {
+            cells: vec![
+                (
+                    e.at.with_timezone(&beijing())
+                        .format("%m-%d %H:%M:%S")
+                        .to_string(),
+                    th.muted(),
+                ),
+                (e.operator.clone(), Style::new()),
+                (e.action.clone(), Style::new()),
+                (who, Style::new()),
+                (detail, th.muted()),
+            ],
+            style: Style::new(),
+        }
+    })
+    .collect();
+    if rows.is_empty() {
+        return empty(f, area, s, &th);
+    }
+    table::draw(f, area, &cols, &rows, selected_in_page(&s.audit), &th);
+}
+
+/// A one-line reading of an audit row's "after": its scalar fields, never an ID number.
+fn summary(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(k, _)| !k.contains("id_number") && !k.contains("phone"))
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::String(s) => Some(format!("{k}={s}")),
+                serde_json::Value::Number(n) => Some(format!("{k}={n}")),
+                serde_json::Value::Bool(b) => Some(format!("{k}={b}")),
+                _ => None,
+            })
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,341 @@
+//! Drawing the console from `AppState`. Views draw; they do not decide. One file per view and
+//! for the dialogs; the chrome (header, tabs, status line, footer) is here.
+
+mod detail;
+mod dialogs;
+mod help;
+mod lists;
+mod reports;
+pub mod table;
+pub mod text;
+pub mod theme;
+
+use chrono::DateTime;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::state::{MIN_HEIGHT, MIN_WIDTH, TAB_SEPARATOR, tab_text};
+use crate::app::{Action, AppState, InputMode, View};
+use crate::console::keys::KeyMap;
+use crate::domain::clock::beijing;
+use crate::domain::schedule::ControlLevel;
+use crate::i18n::T;
+use crate::store::operators::OperatorRole;
+use text::width;
+use theme::Theme;
+
+pub struct Ui<'a> {
+    pub keys: &'a KeyMap,
+    pub color: bool,
+}
+
+impl Ui<'_> {
+    pub fn theme(&self) -> Theme {
+        Theme { color: self.color }
+    }
+
+    pub fn draw(&self, f: &mut Frame, s: &AppState) {
+        let area = f.area();
+        if s.too_small() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            self.too_small(f, area, s);
+            return;
+        }
+        let [header, tabs, body, status, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.header(f, header, s);
+        self.tabs(f, tabs, s);
+        match (&s.detail, s.view) {
+            (Some(d), _) => detail::draw(self, f, body, s, d),
+            (None, View::Alerts) => lists::alerts(self, f, body, s),
+            (None, View::Patients) => lists::patients(self, f, body, s),
+            (None, View::Incidents) => lists::incidents(self, f, body, s),
+            (None, View::Persons) => lists::persons(self, f, body, s),
+            (None, View::Reports) => reports::draw(self, f, body, s),
+            (None, View::Audit) => lists::audit(self, f, body, s),
+        }
+        self.status(f, status, s);
+        self.footer(f, footer, s);
+        if let Some(d) = &s.dialog {
+            dialogs::draw(self, f, area, s, d);
+        }
+        if let Some(h) = &s.help {
+            help::draw(self, f, area, s, h);
+        }
+    }
+
+    fn too_small(&self, f: &mut Frame, area: Rect, s: &AppState) {
+        let lines = vec![
+            Line::from(Span::styled(s.t(T::TooSmall), self.theme().error())),
+            Line::from(format!(
+                "{} {MIN_WIDTH}×{MIN_HEIGHT}, {} {}×{}",
+                s.t(T::TooSmallNeed),
+                s.t(T::Now),
+                area.width,
+                area.height
+            )),
+            Line::from(format!("q {}", s.t(T::KeyQuit))),
+        ];
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    }
+
+    /// Area, operator, Beijing time, counts: the most useful that fits, dropping words first.
+    fn header(&self, f: &mut Frame, area: Rect, s: &AppState) {
+        let th = self.theme();
+        let clock = s.now.with_timezone(&beijing());
+        let role = match s.operator.role {
+            OperatorRole::Center => s.t(T::RoleCenter),
+            OperatorRole::Station => s.operator.station.as_deref().unwrap_or(s.t(T::RoleStation)),
+            OperatorRole::Auditor => s.t(T::RoleAuditor),
+        };
+        let c = s.snapshot.as_ref().map(|x| x.counts).unwrap_or_default();
+        let control = s
+            .snapshot
+            .as_ref()
+            .and_then(|x| x.control)
+            .filter(|w| w.is_active(s.now))
+            .map(|w| {
+                let level = match w.level {
+                    ControlLevel::Level1 => T::Level1,
+                    ControlLevel::Level2 => T::Level2,
+                    ControlLevel::Level3 => T::Level3,
+                };
+                format!("{}{}", s.t(T::Control), s.t(level))
+            });
+        let time_long = format_time(clock, true);
+        let time_short = format_time(clock, false);
+        let counts_long = format!(
+            "P1 {}  {} {}  {} {}  {} {}",
+            c.p1,
+            s.t(T::NewAlerts),
+            c.new_alerts,
+            s.t(T::OpenIncidents),
+            c.open_incidents,
+            s.t(T::PatientsInScope),
+            c.patients
+        );
+        let counts_short = format!(
+            "P1 {} {} {} {} {}",
+            c.p1,
+            s.t(T::NewAlerts),
+            c.new_alerts,
+            s.t(T::OpenIncidents),
+            c.open_incidents
+        );
+        let who = format!("{}·{}", s.operator.display_name, role);
+        let ctl = control.map(|c| format!(" [{c}]")).unwrap_or_default();
+        let candidates = [
+            format!(
+                " {} │ {} │ {} {} │ {}{}",
+                s.config.area.name,
+                who,
+                s.t(T::BeijingTime),
+                time_long,
+                counts_long,
+                ctl
+            ),
+            format!(
+                " {} │ {} {} │ {}{}",
+                who,
+                s.t(T::BeijingTime),
+                time_long,
+                counts_long,
+                ctl
+            ),
+            format!(" {} │ {} │ {}{}", who, time_short, counts_long, ctl),
+            format!(
+                " {} │ {} │ {}{}",
+                s.operator.display_name, time_short, counts_short, ctl
+            ),
+            format!(" {time_short} │ {counts_short}{ctl}"),
+        ];
+        let w = usize::from(area.width);
+        let text = candidates
+            .iter()
+            .find(|t| width(t) <= w)
+            .cloned()
+            .unwrap_or_else(|| candidates[4].clone());
+        let mut style = th.header();
+        if c.p1 > 0 && th.color {
+            style = style.bg(ratatui::style::Color::Red);
+        }
+        f.render_widget(Paragraph::new(text::fit(&text, w)).style(style), area);
+    }
+
+    fn tabs(&self, f: &mut Frame, area: Rect, s: &AppState) {
+        let th = self.theme();
+        let mut spans = Vec::new();
+        for (i, v) in View::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(TAB_SEPARATOR, th.muted()));
+            }
+            let style = if *v == s.view {
+                th.selected().patch(th.title())
+            } else {
+                ratatui::style::Style::new()
+            };
+            spans.push(Span::styled(tab_text(*v, s.lang), style));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    /// The message of the last action, or the filter being typed, or the list's counts.
+    fn status(&self, f: &mut Frame, area: Rect, s: &AppState) {
+        let th = self.theme();
+        if let Some(m) = &s.message {
+            let style = if m.error { th.error() } else { th.ok() };
+            f.render_widget(Paragraph::new(Span::styled(m.text.clone(), style)), area);
+            return;
+        }
+        let mut spans = Vec::new();
+        if s.detail.is_none() {
+            if let Some(l) = s.current_list() {
+                if l.filtering || !l.filter.value().is_empty() {
+                    spans.push(Span::styled(format!("/{}", l.filter.value()), th.key()));
+                    if l.filtering {
+                        spans.push(Span::styled("▏", th.key()));
+                        spans.push(Span::styled(
+                            format!("  {}", s.t(T::FilterHint)),
+                            th.muted(),
+                        ));
+                    }
+                    spans.push(Span::raw("  "));
+                }
+                let total = s.snapshot.as_ref().map(|x| match s.view {
+                    View::Alerts => x.alerts.len(),
+                    View::Patients => x.patients.len(),
+                    View::Incidents => x.incidents.len(),
+                    View::Persons => x.persons.len(),
+                    View::Audit => x.audit.len(),
+                    View::Reports => 0,
+                });
+                match total {
+                    Some(t) => {
+                        let at = if l.visible.is_empty() {
+                            0
+                        } else {
+                            l.cursor.index + 1
+                        };
+                        spans.push(Span::styled(
+                            format!("{at}/{} ({t})", l.visible.len()),
+                            th.muted(),
+                        ));
+                    }
+                    None => spans.push(Span::styled(s.t(T::Loading), th.muted())),
+                }
+                if s.view == View::Patients {
+                    spans.push(Span::styled(
+                        format!(
+                            "  [{}] {}:{}",
+                            s.t(s.quick.label()),
+                            s.t(T::SortBy),
+                            s.t(s.sort.label())
+                        ),
+                        th.muted(),
+                    ));
+                }
+            }
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    /// The keys that work now, as many as fit; help is always last.
+    fn footer(&self, f: &mut Frame, area: Rect, s: &AppState) {
+        let th = self.theme();
+        let items: Vec<(String, String)> = self.footer_items(s);
+        let mut spans = Vec::new();
+        let mut used = 0;
+        let help = (self.keys.first(Action::Help), s.t(T::KeyHelp).to_string());
+        let help_w = width(&help.0) + width(&help.1) + 2;
+        let limit = usize::from(area.width).saturating_sub(help_w);
+        for (k, label) in items.iter() {
+            let w = width(k) + width(label) + 2;
+            if used + w > limit {
+                break;
+            }
+            spans.push(Span::styled(k.clone(), th.key()));
+            spans.push(Span::raw(format!(" {label} ")));
+            used += w;
+        }
+        spans.push(Span::styled(help.0, th.key()));
+        spans.push(Span::raw(format!(" {}", help.1)));
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    pub fn footer_items(&self, s: &AppState) -> Vec<(String, String)> {
+        let k = |a: Action| (self.keys.first(a), s.t(a.label()).to_string());
+        let plain = |key: &str, t: T| (key.to_string(), s.t(t).to_string());
+        if s.dialog.is_some() || s.help.is_some() {
+            return match s.input_mode() {
+                InputMode::Choice => vec![plain("Esc", T::KeyBack)],
+                InputMode::Form { .. } => vec![
+                    plain("↑↓", T::KeyMove),
+                    plain("←→", T::KeySwitch),
+                    plain("Enter", T::Save),
+                    plain("Esc", T::KeyBack),
+                ],
+                _ => vec![plain("Enter", T::KeyOpen), plain("Esc", T::KeyBack)],
+            };
+        }
+        if s.input_mode() == InputMode::Text {
+            return vec![
+                plain("Enter", T::KeyOpen),
+                plain("Esc", T::KeyBack),
+                plain("↑↓", T::KeyMove),
+            ];
+        }
+        let mut v = Vec::new();
+        if s.detail.is_some() {
+            v.extend([
+                k(Action::Back),
+                k(Action::FollowUp),
+                k(Action::Assign),
+                k(Action::Unassign),
+                k(Action::Reveal),
+                k(Action::Report),
+            ]);
+        } else {
+            match s.view {
+                View::Alerts => v.extend([
+                    k(Action::Acknowledge),
+                    k(Action::InProgress),
+                    k(Action::Resolve),
+                    k(Action::Open),
+                    k(Action::Report),
+                    k(Action::Filter),
+                ]),
+                View::Patients => v.extend([
+                    k(Action::Open),
+                    k(Action::Filter),
+                    k(Action::QuickFilter),
+                    k(Action::Sort),
+                    k(Action::FollowUp),
+                    k(Action::Assign),
+                ]),
+                View::Reports => {}
+                _ => v.extend([k(Action::Open), k(Action::Filter)]),
+            }
+            v.push((
+                format!("{}-6", self.keys.first(Action::ShowAlerts)),
+                s.t(T::KeySwitch).to_string(),
+            ));
+        }
+        v.push(k(Action::Quit));
+        v
+    }
+}
+
+fn format_time(t: DateTime<chrono::FixedOffset>, with_date: bool) -> String {
+    if with_date {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
+    }
+}

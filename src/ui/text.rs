@@ -1,0 +1,86 @@
+//! Width-aware text: CJK characters take two columns, and nothing is ever cut in half.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// `s` cut to `width` columns (with `…` when cut) and padded with spaces to exactly `width`.
+pub fn fit(s: &str, width: usize) -> String {
+    let w = s.width();
+    if w <= width {
+        let mut out = String::with_capacity(s.len() + width - w);
+        out.push_str(s);
+        out.extend(std::iter::repeat_n(' ', width - w));
+        return out;
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    used += 1;
+    out.extend(std::iter::repeat_n(' ', width - used));
+    out
+}
+
+pub fn width(s: &str) -> usize {
+    s.width()
+}
+
+/// Clears `area` for a popup, and also blanks any wide character that straddles its left or
+/// right edge, which would otherwise leave half a glyph on screen (ratatui #2526).
+pub fn clear_popup(buf: &mut Buffer, area: Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        if area.left() > buf.area.left() {
+            let left = &mut buf[(area.left() - 1, y)];
+            if left.symbol().width() > 1 {
+                left.set_symbol(" ");
+            }
+        }
+        let last = area.right().saturating_sub(1);
+        if last >= area.left() && buf[(last, y)].symbol().width() > 1 {
+            // Its second half lies outside the popup.
+            if area.right() < buf.area.right() {
+                buf[(area.right(), y)].set_symbol(" ");
+            }
+        }
+        for x in area.left()..area.right() {
+            buf[(x, y)].reset();
+        }
+    }
+}
+
+/// A rectangle of `w`×`h` centred in `outer`, never larger than it.
+pub fn centered(outer: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(outer.width);
+    let h = h.min(outer.height);
+    Rect {
+        x: outer.x + (outer.width - w) / 2,
+        y: outer.y + (outer.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_and_cuts_by_display_width() {
+        assert_eq!(fit("张三", 6), "张三  ");
+        assert_eq!(fit("望江派出所", 6), "望江… ");
+        assert_eq!(fit("abc", 2), "a…");
+        assert_eq!(width(&fit("𠮷英·明", 5)), 5);
+    }
+}
