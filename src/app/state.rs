@@ -106,10 +106,10 @@ impl Cursor {
 
     /// After a reload: find the row that was selected, else stay at the same position.
     pub fn follow(&mut self, keys: impl Iterator<Item = i64>, len: usize, page: usize) {
-        if let Some(k) = self.key {
-            if let Some(i) = keys.into_iter().position(|x| x == k) {
-                self.index = i;
-            }
+        if let Some(k) = self.key
+            && let Some(i) = keys.into_iter().position(|x| x == k)
+        {
+            self.index = i;
         }
         self.clamp(len, page);
     }

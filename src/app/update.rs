@@ -91,10 +91,10 @@ fn store_reply(s: &mut AppState, reply: Reply) {
             refresh_lists(s);
         }
         Reply::Detail(d) => {
-            if let Some(open) = &mut s.detail {
-                if open.patient_id == d.row.patient.id {
-                    open.data = Some(*d);
-                }
+            if let Some(open) = &mut s.detail
+                && open.patient_id == d.row.patient.id
+            {
+                open.data = Some(*d);
             }
         }
         Reply::Done(t) => say(s, t),
@@ -380,10 +380,10 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         | Action::Home
         | Action::End => move_cursor(s, a),
         Action::Filter => {
-            if s.detail.is_none() {
-                if let Some(l) = s.current_list_mut() {
-                    l.filtering = true;
-                }
+            if s.detail.is_none()
+                && let Some(l) = s.current_list_mut()
+            {
+                l.filtering = true;
             }
         }
         Action::Open => {
@@ -411,11 +411,11 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         Action::Back => {
             if s.detail.is_some() {
                 close_detail(s, fx);
-            } else if let Some(l) = s.current_list_mut() {
-                if !l.filter.value().is_empty() {
-                    l.filter.reset();
-                    refresh_lists(s);
-                }
+            } else if let Some(l) = s.current_list_mut()
+                && !l.filter.value().is_empty()
+            {
+                l.filter.reset();
+                refresh_lists(s);
             }
         }
         Action::Acknowledge | Action::InProgress | Action::Resolve => {
@@ -911,9 +911,7 @@ fn choose_person(
         .snapshot
         .as_ref()
         .and_then(|x| x.patients.iter().find(|p| p.patient.id == patient_id));
-    let Some(patient) = patient.map(|p| p.patient.clone()) else {
-        return None;
-    };
+    let patient = patient.map(|p| p.patient.clone())?;
     if let Err(refusal) = check_assignment(&patient, role, &person.0) {
         let error = Some(s.lang.text(&Msg::Assignment(refusal)));
         return Some(Dialog::AssignPerson {

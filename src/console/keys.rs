@@ -168,10 +168,10 @@ impl KeyMap {
     }
 
     fn bind(&mut self, action: Action, key: Key) {
-        if let Some(old) = self.by_key.insert(key, action) {
-            if let Some(keys) = self.by_action.get_mut(&old) {
-                keys.retain(|k| *k != key);
-            }
+        if let Some(old) = self.by_key.insert(key, action)
+            && let Some(keys) = self.by_action.get_mut(&old)
+        {
+            keys.retain(|k| *k != key);
         }
         self.by_action.entry(action).or_default().push(key);
     }

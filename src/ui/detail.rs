@@ -29,7 +29,26 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     };
     let r = &data.row;
     let p = &r.patient;
-    let label = |t: T| Span::styled(fit(s.t(t), 10), th.muted());
+    let labels = [
+        T::ColIdNumber,
+        T::ColPhone,
+        T::Address,
+        T::Jurisdiction,
+        T::Diagnosis,
+        T::ColRisk,
+        T::Guardianship,
+        T::KeyPopulation,
+        T::LastFollowUp,
+        T::LastVisit,
+        T::Destination2,
+    ];
+    let label_width = labels
+        .iter()
+        .map(|t| super::text::width(s.t(*t)))
+        .max()
+        .unwrap_or(10)
+        + 1;
+    let label = |t: T| Span::styled(fit(s.t(t), label_width), th.muted());
     let (id_text, phone_text) = match &data.revealed {
         Some((id, phone)) => (
             format!("{id}  ({})", s.t(T::Revealed)),

@@ -334,7 +334,7 @@ pub fn audit(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
             (Some(id), other) => format!("{other} {id}"),
             (None, other) => other.to_string(),
         };
-        let detail = e.after.as_ref().map(|v| summary(v)).unwrap_or_default();
+        let detail = e.after.as_ref().map(summary).unwrap_or_default();
         Row {
             cells: vec![
                 (

@@ -195,52 +195,52 @@ impl Ui<'_> {
             return;
         }
         let mut spans = Vec::new();
-        if s.detail.is_none() {
-            if let Some(l) = s.current_list() {
-                if l.filtering || !l.filter.value().is_empty() {
-                    spans.push(Span::styled(format!("/{}", l.filter.value()), th.key()));
-                    if l.filtering {
-                        spans.push(Span::styled("▏", th.key()));
-                        spans.push(Span::styled(
-                            format!("  {}", s.t(T::FilterHint)),
-                            th.muted(),
-                        ));
-                    }
-                    spans.push(Span::raw("  "));
-                }
-                let total = s.snapshot.as_ref().map(|x| match s.view {
-                    View::Alerts => x.alerts.len(),
-                    View::Patients => x.patients.len(),
-                    View::Incidents => x.incidents.len(),
-                    View::Persons => x.persons.len(),
-                    View::Audit => x.audit.len(),
-                    View::Reports => 0,
-                });
-                match total {
-                    Some(t) => {
-                        let at = if l.visible.is_empty() {
-                            0
-                        } else {
-                            l.cursor.index + 1
-                        };
-                        spans.push(Span::styled(
-                            format!("{at}/{} ({t})", l.visible.len()),
-                            th.muted(),
-                        ));
-                    }
-                    None => spans.push(Span::styled(s.t(T::Loading), th.muted())),
-                }
-                if s.view == View::Patients {
+        if s.detail.is_none()
+            && let Some(l) = s.current_list()
+        {
+            if l.filtering || !l.filter.value().is_empty() {
+                spans.push(Span::styled(format!("/{}", l.filter.value()), th.key()));
+                if l.filtering {
+                    spans.push(Span::styled("▏", th.key()));
                     spans.push(Span::styled(
-                        format!(
-                            "  [{}] {}:{}",
-                            s.t(s.quick.label()),
-                            s.t(T::SortBy),
-                            s.t(s.sort.label())
-                        ),
+                        format!("  {}", s.t(T::FilterHint)),
                         th.muted(),
                     ));
                 }
+                spans.push(Span::raw("  "));
+            }
+            let total = s.snapshot.as_ref().map(|x| match s.view {
+                View::Alerts => x.alerts.len(),
+                View::Patients => x.patients.len(),
+                View::Incidents => x.incidents.len(),
+                View::Persons => x.persons.len(),
+                View::Audit => x.audit.len(),
+                View::Reports => 0,
+            });
+            match total {
+                Some(t) => {
+                    let at = if l.visible.is_empty() {
+                        0
+                    } else {
+                        l.cursor.index + 1
+                    };
+                    spans.push(Span::styled(
+                        format!("{at}/{} ({t})", l.visible.len()),
+                        th.muted(),
+                    ));
+                }
+                None => spans.push(Span::styled(s.t(T::Loading), th.muted())),
+            }
+            if s.view == View::Patients {
+                spans.push(Span::styled(
+                    format!(
+                        "  [{}] {}:{}",
+                        s.t(s.quick.label()),
+                        s.t(T::SortBy),
+                        s.t(s.sort.label())
+                    ),
+                    th.muted(),
+                ));
             }
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);

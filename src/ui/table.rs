@@ -66,11 +66,19 @@ pub fn draw(
     let shown = visible_columns(cols, area.width);
     let fixed: u16 = shown.iter().map(|&i| cols[i].width + 1).sum();
     let spare = area.width.saturating_sub(fixed);
-    let widths: Vec<usize> = shown
+    // Spare room widens every column in proportion, up to double, the last one taking the rest.
+    let base: u16 = shown.iter().map(|&i| cols[i].width).sum::<u16>().max(1);
+    let mut widths: Vec<usize> = shown
         .iter()
-        .enumerate()
-        .map(|(n, &i)| usize::from(cols[i].width + if n + 1 == shown.len() { spare } else { 0 }))
+        .map(|&i| {
+            let extra = (u32::from(spare) * u32::from(cols[i].width) / u32::from(base)) as u16;
+            usize::from(cols[i].width + extra.min(cols[i].width))
+        })
         .collect();
+    let used: usize = widths.iter().map(|w| w + 1).sum();
+    if let Some(last) = widths.last_mut() {
+        *last += usize::from(area.width).saturating_sub(used);
+    }
     let mut lines = Vec::with_capacity(rows.len() + 1);
     let header: Vec<Span> = shown
         .iter()

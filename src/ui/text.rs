@@ -77,6 +77,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn popup_edges_never_split_a_wide_glyph() {
+        use ratatui::widgets::{Block, Borders, Widget};
+        let area = Rect::new(0, 0, 12, 3);
+        for left in 1..4u16 {
+            let mut buf = Buffer::empty(area);
+            for y in 0..3 {
+                buf.set_string(0, y, "中文中文中文", ratatui::style::Style::new());
+            }
+            let popup = Rect::new(left, 0, 5, 3);
+            clear_popup(&mut buf, popup);
+            Block::new().borders(Borders::ALL).render(popup, &mut buf);
+            for y in 0..3 {
+                for x in 0..11 {
+                    if buf[(x, y)].symbol().width() == 2 {
+                        let next = buf[(x + 1, y)].symbol();
+                        assert!(
+                            next == " " || next.is_empty(),
+                            "left {left}: torn at ({x},{y})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn fit_pads_and_cuts_by_display_width() {
         assert_eq!(fit("张三", 6), "张三  ");
         assert_eq!(fit("望江派出所", 6), "望江… ");
