@@ -66,16 +66,33 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
                 && p.condition == Condition::Stable
                 && p.risk_level.value() == 0
                 && all.iter().filter(|q| q.name == p.name).count() == 1
-                && store.team(p.id).unwrap().iter().all(|m| m.role != Role::Doctor)
+                && store
+                    .team(p.id)
+                    .unwrap()
+                    .iter()
+                    .all(|m| m.role != Role::Doctor)
         })
         .expect("the demo has such a patient")
         .clone();
     drop(store);
 
     let pty = native_pty_system();
-    let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
     let mut cmd = CommandBuilder::new(exe);
-    cmd.args(["--db", db.path.to_str().unwrap(), "--operator", "center", "console"]);
+    cmd.args([
+        "--db",
+        db.path.to_str().unwrap(),
+        "--operator",
+        "center",
+        "console",
+    ]);
     cmd.env("TERM", "xterm-256color");
     cmd.env("XDG_DATA_HOME", db.dir.path());
     let mut child = pair.slave.spawn_command(cmd).unwrap();
@@ -91,7 +108,10 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
             }
         }
     });
-    let mut screen = Screen { parser: vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0), bytes: rx };
+    let mut screen = Screen {
+        parser: vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0),
+        bytes: rx,
+    };
     let mut press = |s: &str| {
         keys.write_all(s.as_bytes()).unwrap();
         keys.flush().unwrap();
@@ -134,11 +154,17 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
 
     let store = db.open();
     let team = store.team(patient.id).unwrap();
-    let doctor = team.iter().find(|m| m.role == Role::Doctor).expect("a doctor is assigned");
+    let doctor = team
+        .iter()
+        .find(|m| m.role == Role::Doctor)
+        .expect("a doctor is assigned");
     assert!(doctor.person.name.contains("医生"));
     assert_eq!(store.followups(patient.id).unwrap().len(), 1);
     let after = store.patient(patient.id, &Scope::All).unwrap().unwrap();
-    assert_eq!(after.last_followup, Some(dutydesk::domain::clock::beijing_date(chrono::Utc::now())));
+    assert_eq!(
+        after.last_followup,
+        Some(dutydesk::domain::clock::beijing_date(chrono::Utc::now()))
+    );
     let actions: Vec<String> = store
         .audit_entries(50)
         .unwrap()
@@ -147,5 +173,8 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
         .map(|e| e.action)
         .collect();
     assert!(actions.contains(&"team.assign".to_string()), "{actions:?}");
-    assert!(actions.contains(&"followup.record".to_string()), "{actions:?}");
+    assert!(
+        actions.contains(&"followup.record".to_string()),
+        "{actions:?}"
+    );
 }

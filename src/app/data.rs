@@ -70,8 +70,8 @@ pub struct PersonRow {
     pub roles: Vec<Role>,
     pub patients: usize,
     pub high_risk: u32,
-    /// (patient id, name, role) of everyone this person serves in scope.
-    pub serves: Vec<(i64, String, Role)>,
+    /// (patient id, role) of everyone this person serves in scope.
+    pub serves: Vec<(i64, Role)>,
     pub haystack: String,
 }
 
@@ -93,6 +93,16 @@ pub struct Snapshot {
     pub audit: Vec<AuditEntry>,
     pub control: Option<ControlWindow>,
     pub counts: Counts,
+    /// False for the quick first load (alerts, counts, incidents); the lists follow.
+    pub complete: bool,
+    /// Patient id → position in `patients`.
+    pub patient_index: HashMap<i64, usize>,
+}
+
+impl Snapshot {
+    pub fn patient(&self, id: i64) -> Option<&PatientRow> {
+        self.patient_index.get(&id).map(|&i| &self.patients[i])
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +120,36 @@ pub struct PatientDetail {
 /// How many audit rows the log view keeps.
 const AUDIT_ROWS: usize = 500;
 
+/// The quick first load: what the alerts view and the header need, in a fraction of the time
+/// the whole register takes.
+pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Result<Snapshot> {
+    let scope = operator.scope();
+    let alerts = store.alerts(&scope, true)?;
+    let logins = vec![operator.login.clone()];
+    let incidents = store.incidents(&scope, &logins)?;
+    let counts = Counts {
+        patients: store.patient_count(&scope)? as usize,
+        p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
+        new_alerts: alerts
+            .iter()
+            .filter(|a| a.status == AlertStatus::New)
+            .count(),
+        open_incidents: incidents.iter().filter(|i| i.closed_at.is_none()).count(),
+    };
+    Ok(Snapshot {
+        taken_at: now,
+        alerts,
+        patients: Vec::new(),
+        persons: Vec::new(),
+        incidents,
+        audit: Vec::new(),
+        control: store.control_window()?,
+        counts,
+        complete: false,
+        patient_index: HashMap::new(),
+    })
+}
+
 pub fn load_snapshot(
     store: &Store,
     operator: &Operator,
@@ -117,6 +157,7 @@ pub fn load_snapshot(
     now: DateTime<Utc>,
 ) -> Result<Snapshot> {
     let scope = operator.scope();
+    let t0 = std::time::Instant::now();
     let control = store.control_window()?;
     let patients: Vec<PatientRow> = store
         .patients(&PatientQuery {
@@ -126,7 +167,14 @@ pub fn load_snapshot(
         .into_iter()
         .map(|p| PatientRow::new(p, now, control.as_ref(), config))
         .collect();
+    let patient_index: HashMap<i64, usize> = patients
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.patient.id, i))
+        .collect();
+    let t_patients = t0.elapsed();
     let alerts = store.alerts(&scope, true)?;
+    let t_alerts = t0.elapsed();
     let logins = vec![operator.login.clone()];
     let incidents = store.incidents(&scope, &logins)?;
     let mut persons: HashMap<i64, PersonRow> = store
@@ -152,8 +200,7 @@ pub fn load_snapshot(
             if !row.roles.contains(&seat.role) {
                 row.roles.push(seat.role);
             }
-            row.serves
-                .push((seat.patient_id, seat.patient_name, seat.role));
+            row.serves.push((seat.patient_id, seat.role));
             row.patients += 1;
             row.high_risk += u32::from(seat.high_risk);
         }
@@ -163,7 +210,15 @@ pub fn load_snapshot(
     persons.sort_by(|a, b| {
         (b.patients, &a.person.name, a.person.id).cmp(&(a.patients, &b.person.name, b.person.id))
     });
+    let t_persons = t0.elapsed();
     let audit = scoped_audit(store.audit_entries(AUDIT_ROWS * 4)?, operator, &patients);
+    tracing::debug!(
+        patients_ms = t_patients.as_millis() as u64,
+        alerts_ms = (t_alerts - t_patients).as_millis() as u64,
+        persons_ms = (t_persons - t_alerts).as_millis() as u64,
+        audit_ms = (t0.elapsed() - t_persons).as_millis() as u64,
+        "snapshot parts"
+    );
     let counts = Counts {
         patients: patients.len(),
         p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
@@ -182,6 +237,8 @@ pub fn load_snapshot(
         audit,
         control,
         counts,
+        complete: true,
+        patient_index,
     })
 }
 

@@ -269,6 +269,8 @@ pub struct AppState {
     pub snapshot: Option<Snapshot>,
     pub alerts: ListView,
     pub patients: ListView,
+    /// Patients after the quick filter, in sort order; the text filter narrows this.
+    pub patient_order: Vec<usize>,
     pub quick: QuickFilter,
     pub sort: Sort,
     pub incidents: ListView,
@@ -295,6 +297,7 @@ impl AppState {
             snapshot: None,
             alerts: ListView::default(),
             patients: ListView::default(),
+            patient_order: Vec::new(),
             quick: QuickFilter::All,
             sort: Sort::Risk,
             incidents: ListView::default(),

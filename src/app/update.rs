@@ -113,44 +113,24 @@ fn store_reply(s: &mut AppState, reply: Reply) {
 
 /// Recomputes every list's visible rows from the snapshot, keeping each selection on its row.
 pub fn refresh_lists(s: &mut AppState) {
-    let page = s.page();
-    let Some(snap) = &s.snapshot else { return };
-    // Alerts: already most urgent first.
-    let needle = s.alerts.filter.value().to_lowercase();
-    s.alerts.visible = (0..snap.alerts.len())
-        .filter(|&i| {
-            let a = &snap.alerts[i];
-            needle.is_empty()
-                || format!(
-                    "{} {} {} {}",
-                    a.patient_name,
-                    s.lang.alert_kind(a.kind),
-                    a.village,
-                    a.station
-                )
-                .to_lowercase()
-                .contains(&needle)
-        })
-        .collect();
-    let keys: Vec<i64> = s
-        .alerts
-        .visible
-        .iter()
-        .map(|&i| snap.alerts[i].id)
-        .collect();
-    s.alerts
-        .cursor
-        .follow(keys.into_iter(), s.alerts.visible.len(), page);
+    order_patients(s);
+    for v in [
+        View::Alerts,
+        View::Patients,
+        View::Incidents,
+        View::Persons,
+        View::Audit,
+    ] {
+        refresh_view(s, v);
+    }
+}
 
-    // Patients: quick filter, text filter, then the chosen order.
-    let needle = s.patients.filter.value().to_lowercase();
-    let mut rows: Vec<usize> = (0..snap.patients.len())
-        .filter(|&i| {
-            let r = &snap.patients[i];
-            s.quick.admits(r) && (needle.is_empty() || r.haystack.contains(&needle))
-        })
-        .collect();
+/// The patients in quick-filter and sort order; the text filter then only narrows this, so
+/// a keystroke never sorts the register again.
+pub fn order_patients(s: &mut AppState) {
+    let Some(snap) = &s.snapshot else { return };
     let ps = &snap.patients;
+    let mut rows: Vec<usize> = (0..ps.len()).filter(|&i| s.quick.admits(&ps[i])).collect();
     match s.sort {
         Sort::Risk => rows.sort_by(|&a, &b| {
             let (x, y) = (&ps[a], &ps[b]);
@@ -167,75 +147,131 @@ pub fn refresh_lists(s: &mut AppState) {
             (&x.station, &x.village).cmp(&(&y.station, &y.village))
         }),
     }
-    s.patients.visible = rows;
-    let keys: Vec<i64> = s
-        .patients
-        .visible
-        .iter()
-        .map(|&i| ps[i].patient.id)
-        .collect();
-    s.patients
-        .cursor
-        .follow(keys.into_iter(), s.patients.visible.len(), page);
+    s.patient_order = rows;
+}
 
-    let needle = s.persons.filter.value().to_lowercase();
-    s.persons.visible = (0..snap.persons.len())
-        .filter(|&i| needle.is_empty() || snap.persons[i].haystack.contains(&needle))
-        .collect();
-    let keys: Vec<i64> = s
-        .persons
-        .visible
-        .iter()
-        .map(|&i| snap.persons[i].person.id)
-        .collect();
-    s.persons
-        .cursor
-        .follow(keys.into_iter(), s.persons.visible.len(), page);
-
-    let needle = s.incidents.filter.value().to_lowercase();
-    s.incidents.visible = (0..snap.incidents.len())
-        .filter(|&i| {
-            let x = &snap.incidents[i];
-            needle.is_empty()
-                || format!("{} {}", x.patient_name.as_deref().unwrap_or(""), x.location)
-                    .to_lowercase()
-                    .contains(&needle)
-        })
-        .collect();
-    let keys: Vec<i64> = s
-        .incidents
-        .visible
-        .iter()
-        .map(|&i| snap.incidents[i].id)
-        .collect();
-    s.incidents
-        .cursor
-        .follow(keys.into_iter(), s.incidents.visible.len(), page);
-
-    let needle = s.audit.filter.value().to_lowercase();
-    let names: std::collections::HashMap<String, &str> = ps
-        .iter()
-        .map(|p| (p.patient.id.to_string(), p.patient.name.as_str()))
-        .collect();
-    s.audit.visible = (0..snap.audit.len())
-        .filter(|&i| {
-            let e = &snap.audit[i];
-            let who = e
-                .entity_id
-                .as_ref()
-                .and_then(|id| names.get(id))
-                .copied()
-                .unwrap_or("");
-            needle.is_empty()
-                || format!("{} {} {}", e.operator, e.action, who)
-                    .to_lowercase()
-                    .contains(&needle)
-        })
-        .collect();
-    let keys: Vec<i64> = s.audit.visible.iter().map(|&i| snap.audit[i].id).collect();
-    s.audit
-        .cursor
-        .follow(keys.into_iter(), s.audit.visible.len(), page);
+/// Recomputes one list's visible rows (after its filter changed, or a reload).
+pub fn refresh_view(s: &mut AppState, view: View) {
+    let page = s.page();
+    let Some(snap) = &s.snapshot else { return };
+    match view {
+        View::Alerts => {
+            let needle = s.alerts.filter.value().to_lowercase();
+            s.alerts.visible = (0..snap.alerts.len())
+                .filter(|&i| {
+                    let a = &snap.alerts[i];
+                    needle.is_empty()
+                        || format!(
+                            "{} {} {} {}",
+                            a.patient_name,
+                            s.lang.alert_kind(a.kind),
+                            a.village,
+                            a.station
+                        )
+                        .to_lowercase()
+                        .contains(&needle)
+                })
+                .collect();
+            let keys: Vec<i64> = s
+                .alerts
+                .visible
+                .iter()
+                .map(|&i| snap.alerts[i].id)
+                .collect();
+            s.alerts
+                .cursor
+                .follow(keys.into_iter(), s.alerts.visible.len(), page);
+        }
+        View::Patients => {
+            let needle = s.patients.filter.value().to_lowercase();
+            let ps = &snap.patients;
+            s.patients.visible = if needle.is_empty() {
+                s.patient_order.clone()
+            } else {
+                s.patient_order
+                    .iter()
+                    .copied()
+                    .filter(|&i| ps[i].haystack.contains(&needle))
+                    .collect()
+            };
+            let keys: Vec<i64> = s
+                .patients
+                .visible
+                .iter()
+                .map(|&i| ps[i].patient.id)
+                .collect();
+            s.patients
+                .cursor
+                .follow(keys.into_iter(), s.patients.visible.len(), page);
+        }
+        View::Persons => {
+            let needle = s.persons.filter.value().to_lowercase();
+            s.persons.visible = (0..snap.persons.len())
+                .filter(|&i| needle.is_empty() || snap.persons[i].haystack.contains(&needle))
+                .collect();
+            let keys: Vec<i64> = s
+                .persons
+                .visible
+                .iter()
+                .map(|&i| snap.persons[i].person.id)
+                .collect();
+            s.persons
+                .cursor
+                .follow(keys.into_iter(), s.persons.visible.len(), page);
+        }
+        View::Incidents => {
+            let needle = s.incidents.filter.value().to_lowercase();
+            s.incidents.visible = (0..snap.incidents.len())
+                .filter(|&i| {
+                    let x = &snap.incidents[i];
+                    needle.is_empty()
+                        || format!("{} {}", x.patient_name.as_deref().unwrap_or(""), x.location)
+                            .to_lowercase()
+                            .contains(&needle)
+                })
+                .collect();
+            let keys: Vec<i64> = s
+                .incidents
+                .visible
+                .iter()
+                .map(|&i| snap.incidents[i].id)
+                .collect();
+            s.incidents
+                .cursor
+                .follow(keys.into_iter(), s.incidents.visible.len(), page);
+        }
+        View::Audit => {
+            let needle = s.audit.filter.value().to_lowercase();
+            let names: std::collections::HashMap<String, &str> = if needle.is_empty() {
+                Default::default()
+            } else {
+                snap.patients
+                    .iter()
+                    .map(|p| (p.patient.id.to_string(), p.patient.name.as_str()))
+                    .collect()
+            };
+            s.audit.visible = (0..snap.audit.len())
+                .filter(|&i| {
+                    let e = &snap.audit[i];
+                    let who = e
+                        .entity_id
+                        .as_ref()
+                        .and_then(|id| names.get(id))
+                        .copied()
+                        .unwrap_or("");
+                    needle.is_empty()
+                        || format!("{} {} {}", e.operator, e.action, who)
+                            .to_lowercase()
+                            .contains(&needle)
+                })
+                .collect();
+            let keys: Vec<i64> = s.audit.visible.iter().map(|&i| snap.audit[i].id).collect();
+            s.audit
+                .cursor
+                .follow(keys.into_iter(), s.audit.visible.len(), page);
+        }
+        View::Reports => {}
+    }
 }
 
 fn clamp_all(s: &mut AppState) {
@@ -399,7 +435,7 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 }),
                 View::Persons => s.snapshot.as_ref().and_then(|x| {
                     let i = *s.persons.visible.get(s.persons.cursor.index)?;
-                    x.persons[i].serves.first().map(|(id, _, _)| *id)
+                    x.persons[i].serves.first().map(|(id, _)| *id)
                 }),
                 _ => None,
             };
@@ -415,7 +451,8 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 && !l.filter.value().is_empty()
             {
                 l.filter.reset();
-                refresh_lists(s);
+                let v = s.view;
+                refresh_view(s, v);
             }
         }
         Action::Acknowledge | Action::InProgress | Action::Resolve => {
@@ -498,13 +535,15 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                     .unwrap_or(0);
                 s.quick = QuickFilter::ALL[(i + 1) % QuickFilter::ALL.len()];
                 s.patients.cursor = Cursor::default();
-                refresh_lists(s);
+                order_patients(s);
+                refresh_view(s, View::Patients);
             }
         }
         Action::Sort => {
             if s.view == View::Patients && s.detail.is_none() {
                 s.sort = s.sort.next();
-                refresh_lists(s);
+                order_patients(s);
+                refresh_view(s, View::Patients);
             }
         }
     }
@@ -536,13 +575,15 @@ fn filtering(s: &mut AppState, ev: Event) {
         Event::Text(req) => {
             l.filter.handle(req);
             l.cursor = Cursor::default();
-            refresh_lists(s);
+            let v = s.view;
+            refresh_view(s, v);
         }
         Event::Submit => l.filtering = false,
         Event::Cancel => {
             l.filter.reset();
             l.filtering = false;
-            refresh_lists(s);
+            let v = s.view;
+            refresh_view(s, v);
         }
         Event::FieldUp => {
             let len = l.visible.len();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::action::{Reply, Request};
-use crate::app::data::{load_detail, load_snapshot};
+use crate::app::data::{load_detail, load_first, load_snapshot};
 use crate::config::Config;
 use crate::domain::alert::AlertStatus;
 use crate::domain::clock::{Clock, beijing_date};
@@ -67,6 +67,15 @@ pub fn spawn(
 
 impl Worker {
     fn run(mut self, rx: Receiver<Request>) {
+        // The alerts view first, as fast as the store can say it; the register follows.
+        match load_first(&self.store, &self.operator, self.clock.now()) {
+            Ok(s) => {
+                let _ = self.replies.send(Reply::Snapshot(Box::new(s)));
+            }
+            Err(e) => {
+                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+            }
+        }
         self.refresh_alerts();
         self.send_snapshot();
         let mut seen = self.store.data_version().unwrap_or(0);

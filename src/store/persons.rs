@@ -310,13 +310,12 @@ impl Store {
     }
 }
 
-/// One team seat: who serves whom in which role, with the patient's name and risk.
+/// One team seat: who serves whom in which role, and whether that patient is high risk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seat {
     pub person_id: i64,
     pub role: Role,
     pub patient_id: i64,
-    pub patient_name: String,
     pub high_risk: bool,
 }
 
@@ -328,7 +327,7 @@ impl Store {
             Scope::Station(s) => Some(s.as_str()),
         };
         let mut stmt = self.conn().prepare_cached(
-            "SELECT t.person_id, t.role, t.patient_id, q.name, q.risk_level
+            "SELECT t.person_id, t.role, t.patient_id, q.risk_level
              FROM team_assignments t JOIN patients q ON q.id = t.patient_id
              WHERE ?1 IS NULL OR q.station = ?1",
         )?;
@@ -337,19 +336,17 @@ impl Store {
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get(2)?,
-                r.get(3)?,
-                r.get::<_, u8>(4)?,
+                r.get::<_, u8>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (person_id, code, patient_id, patient_name, risk) = row?;
+            let (person_id, code, patient_id, risk) = row?;
             if let Some(role) = Role::from_code(&code) {
                 out.push(Seat {
                     person_id,
                     role,
                     patient_id,
-                    patient_name,
                     high_risk: risk >= 3,
                 });
             }

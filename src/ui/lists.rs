@@ -42,7 +42,8 @@ fn selected_in_page(list: &ListView) -> Option<usize> {
 }
 
 fn empty(f: &mut Frame, area: Rect, s: &AppState, th: &Theme) {
-    let text = if s.snapshot.is_none() {
+    let loading = s.snapshot.as_ref().is_none_or(|x| !x.complete);
+    let text = if loading {
         s.t(T::Loading)
     } else {
         s.t(T::NoRows)
@@ -287,12 +288,13 @@ pub fn persons(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         let lines: Vec<Line> = r
             .serves
             .iter()
-            .map(|(_, name, role)| {
-                Line::from(format!(
+            .filter_map(|(id, role)| {
+                let name = &snap.patient(*id)?.patient.name;
+                Some(Line::from(format!(
                     "{}  {}",
                     super::text::fit(name, 10),
                     s.lang.label(*role)
-                ))
+                )))
             })
             .collect();
         let block = Block::new()

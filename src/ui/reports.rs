@@ -16,7 +16,7 @@ use crate::i18n::T;
 
 pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     let th = ui.theme();
-    let Some(snap) = &s.snapshot else {
+    let Some(snap) = s.snapshot.as_ref().filter(|x| x.complete) else {
         f.render_widget(
             Paragraph::new(Span::styled(s.t(T::Loading), th.muted())),
             area,
