@@ -2,6 +2,8 @@
 //! fictional rosters written as CSV text.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use dutydesk::config::Config;
 use dutydesk::domain::clock::{beijing_date, beijing_midnight};
