@@ -65,6 +65,9 @@ pub enum Command {
     Alerts(AlertsArgs),
     /// 列出患者 · list patients
     Patients(PatientsArgs),
+    /// 操作员管理 · operators
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// 完整性检查与架构版本 · integrity check and schema version
     Check,
     /// 在线备份（其他终端可继续写入）· online backup, safe while others write
@@ -100,6 +103,31 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// 登记操作员 · register an operator
+    Add {
+        /// 登录名（本地模式下为系统用户名）· login (the OS user name in local mode)
+        login: String,
+        /// 显示名称 · display name
+        #[arg(long)]
+        name: String,
+        /// center | station | auditor
+        #[arg(long, value_parser = ["center", "station", "auditor"])]
+        role: String,
+        /// 派出所（station 角色必填）· police station (required for station)
+        #[arg(long)]
+        station: Option<String>,
+    },
+    /// 列出操作员 · list operators
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 停用操作员 · disable an operator
+    Disable { login: String },
 }
 
 #[derive(Debug, Args)]

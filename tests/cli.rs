@@ -251,10 +251,11 @@ fn check_and_backup() {
 
 #[test]
 fn demo_builds_once_and_reuses_its_database() {
+    // Without a terminal the console itself refuses, after the database is ready.
     let cli = Cli::new();
     let o = cli.run(&["demo"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("已生成演示数据库"));
+    assert!(stdout(&o).contains("已生成演示数据库"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("终端"), "{}", stderr(&o));
     let o = cli.run(&["demo"]);
     assert!(stdout(&o).contains("使用已有的演示数据库"));
 }
@@ -274,4 +275,49 @@ fn a_closed_pipe_ends_output_quietly() {
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success());
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn operators_are_added_listed_and_disabled_and_the_console_refuses_strangers() {
+    let cli = Cli::new();
+    assert_eq!(
+        cli.run(&[
+            "operator",
+            "add",
+            "li",
+            "--name",
+            "李值班",
+            "--role",
+            "station"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    let o = cli.run(&[
+        "operator",
+        "add",
+        "li",
+        "--name",
+        "李值班",
+        "--role",
+        "station",
+        "--station",
+        "望江派出所",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cli.run(&["operator", "list", "--json"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["login"], "li");
+    assert_eq!(v[0]["station"], "望江派出所");
+    // Without a terminal the console says so instead of drawing garbage into a pipe.
+    let o = cli.run(&["--operator", "li", "console"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("终端"), "{}", stderr(&o));
+    let o = cli.run(&["--operator", "stranger", "console"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("未登记"), "{}", stderr(&o));
+    assert!(cli.run(&["operator", "disable", "li"]).status.success());
+    let o = cli.run(&["--operator", "li", "console"]);
+    assert!(stderr(&o).contains("已停用"), "{}", stderr(&o));
 }

@@ -20,14 +20,20 @@ pub enum Field {
     Sleep,
     Diet,
     Social,
+    Minor,
     Trouble,
+    Disaster,
+    OtherHarm,
     SelfHarm,
+    Suicide,
     Locked,
     Hospital,
     Compliance,
     Reaction,
     Physical,
     Medication,
+    Effect,
+    Referral,
     Class,
     Reason,
     Destination,
@@ -49,8 +55,14 @@ impl Field {
             Field::Sleep => T::FuSleep,
             Field::Diet => T::FuDiet,
             Field::Social => T::FuSocial,
+            Field::Minor => T::FuMinor,
             Field::Trouble => T::FuTrouble,
+            Field::Disaster => T::FuDisaster,
+            Field::OtherHarm => T::FuOtherHarm,
             Field::SelfHarm => T::FuSelfHarm,
+            Field::Suicide => T::FuSuicide,
+            Field::Effect => T::FuEffect,
+            Field::Referral => T::FuReferral,
             Field::Locked => T::FuLocked,
             Field::Hospital => T::FuHospital,
             Field::Compliance => T::FuCompliance,
@@ -71,8 +83,12 @@ impl Field {
         matches!(
             self,
             Field::Date
+                | Field::Minor
                 | Field::Trouble
+                | Field::Disaster
+                | Field::OtherHarm
                 | Field::SelfHarm
+                | Field::Suicide
                 | Field::Destination
                 | Field::DeathDate
                 | Field::DeathCause
@@ -94,10 +110,10 @@ impl Field {
             ],
             Field::Symptoms => &[T::SymGone, T::SymPresent, T::SymMarked],
             Field::Insight => &[T::InsFull, T::InsPartial, T::InsLacking],
-            Field::Sleep | Field::Diet | Field::Social => {
+            Field::Sleep | Field::Diet | Field::Social | Field::Effect => {
                 &[T::GradeGood, T::GradeFair, T::GradePoor]
             }
-            Field::Locked | Field::Hospital | Field::Physical => &[T::No, T::Yes],
+            Field::Locked | Field::Hospital | Field::Physical | Field::Referral => &[T::No, T::Yes],
             Field::Compliance => &[T::CompRegular, T::CompIntermittent, T::CompNot],
             Field::Reaction => &[T::ReactNone, T::ReactMild, T::ReactSevere],
             Field::Medication => &[T::MedOral, T::MedInjection, T::MedNone],
@@ -135,8 +151,14 @@ pub struct FollowUpForm {
     pub sleep: usize,
     pub diet: usize,
     pub social: usize,
+    pub minor: Input,
     pub trouble: Input,
+    pub disaster: Input,
+    pub other_harm: Input,
     pub self_harm: Input,
+    pub suicide: Input,
+    pub effect: usize,
+    pub referral: usize,
     pub locked: usize,
     pub hospital: usize,
     pub compliance: usize,
@@ -179,8 +201,14 @@ impl FollowUpForm {
             sleep: 0,
             diet: 0,
             social: 0,
+            minor: Input::new("0".into()),
             trouble: Input::new("0".into()),
+            disaster: Input::new("0".into()),
+            other_harm: Input::new("0".into()),
             self_harm: Input::new("0".into()),
+            suicide: Input::new("0".into()),
+            effect: 0,
+            referral: 0,
             locked: 0,
             hospital: 0,
             compliance: 0,
@@ -204,8 +232,9 @@ impl FollowUpForm {
         let mut f = vec![Date, Form, Informant];
         match self.informant {
             0..=2 => f.extend([
-                Risk, Symptoms, Insight, Sleep, Diet, Social, Trouble, SelfHarm, Locked, Hospital,
-                Compliance, Reaction, Physical, Medication, Class,
+                Risk, Symptoms, Insight, Sleep, Diet, Social, Minor, Trouble, Disaster, OtherHarm,
+                SelfHarm, Suicide, Locked, Hospital, Compliance, Reaction, Physical, Medication,
+                Effect, Referral, Class,
             ]),
             3 => f.extend([Reason, Destination]),
             _ => f.extend([DeathDate, DeathCause]),
@@ -244,6 +273,8 @@ impl FollowUpForm {
             Field::Physical => &mut self.physical,
             Field::Medication => &mut self.medication,
             Field::Reason => &mut self.reason,
+            Field::Effect => &mut self.effect,
+            Field::Referral => &mut self.referral,
             _ => return None,
         })
     }
@@ -256,8 +287,12 @@ impl FollowUpForm {
     pub fn input_mut(&mut self, f: Field) -> Option<&mut Input> {
         Some(match f {
             Field::Date => &mut self.date,
+            Field::Minor => &mut self.minor,
             Field::Trouble => &mut self.trouble,
+            Field::Disaster => &mut self.disaster,
+            Field::OtherHarm => &mut self.other_harm,
             Field::SelfHarm => &mut self.self_harm,
+            Field::Suicide => &mut self.suicide,
             Field::Destination => &mut self.destination,
             Field::DeathDate => &mut self.death_date,
             Field::DeathCause => &mut self.death_cause,
@@ -270,8 +305,12 @@ impl FollowUpForm {
     pub fn input(&self, f: Field) -> Option<&Input> {
         Some(match f {
             Field::Date => &self.date,
+            Field::Minor => &self.minor,
             Field::Trouble => &self.trouble,
+            Field::Disaster => &self.disaster,
+            Field::OtherHarm => &self.other_harm,
             Field::SelfHarm => &self.self_harm,
+            Field::Suicide => &self.suicide,
             Field::Destination => &self.destination,
             Field::DeathDate => &self.death_date,
             Field::DeathCause => &self.death_cause,
@@ -343,9 +382,12 @@ impl FollowUpForm {
             diet: grade(self.diet),
             social_function: grade(self.social),
             dangerous: DangerousBehaviour {
+                minor_trouble: count(&self.minor),
                 trouble: count(&self.trouble),
+                disaster: count(&self.disaster),
+                other_harm: count(&self.other_harm),
                 self_harm: count(&self.self_harm),
-                ..Default::default()
+                attempted_suicide: count(&self.suicide),
             },
             locked_up: self.locked == 1,
             hospitalised: self.hospital == 1,
@@ -353,8 +395,8 @@ impl FollowUpForm {
             drug_reaction: [DrugReaction::None, DrugReaction::Mild, DrugReaction::Severe]
                 [self.reaction.min(2)],
             serious_physical_illness: self.physical == 1,
-            treatment_effect: Grade::Fair,
-            referral: false,
+            treatment_effect: [Grade::Good, Grade::Fair, Grade::Poor][self.effect.min(2)],
+            referral: self.referral == 1,
             medication: MEDICATION[self.medication.min(2)],
             class: Condition::Stable,
         }
@@ -382,7 +424,14 @@ impl FollowUpForm {
         } else {
             Some(date(Field::Next, &self.next)?)
         };
-        for f in [Field::Trouble, Field::SelfHarm] {
+        for f in [
+            Field::Minor,
+            Field::Trouble,
+            Field::Disaster,
+            Field::OtherHarm,
+            Field::SelfHarm,
+            Field::Suicide,
+        ] {
             let v = self
                 .input(f)
                 .map(|i| i.value().trim().to_string())

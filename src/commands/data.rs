@@ -75,8 +75,10 @@ pub fn demo(ctx: &Context, fresh: bool) -> Result<(), Failure> {
             alerts: s.alerts,
         });
     }
-    ctx.say(&Msg::ConsoleNotYet);
-    Ok(())
+    drop(store);
+    // The demo is a training desk: it opens as the center's duty operator unless told.
+    let login = ctx.console_login.clone().unwrap_or_else(|| "center".into());
+    open_console(ctx, &login)
 }
 
 pub fn init(ctx: &Context, with_demo: bool) -> Result<(), Failure> {
@@ -246,4 +248,70 @@ pub fn synth_roster(
             reason,
         })
     })
+}
+
+pub fn operator_add(
+    ctx: &Context,
+    login: &str,
+    name: &str,
+    role: &str,
+    station: Option<String>,
+) -> Result<(), Failure> {
+    use crate::store::operators::{Operator, OperatorRole};
+    let role = OperatorRole::from_code(role).ok_or_else(|| Failure::Usage(role.to_string()))?;
+    if role == OperatorRole::Station && station.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        return Err(ctx.fail(&Msg::StationRequired));
+    }
+    let op = Operator {
+        login: login.trim().to_string(),
+        display_name: name.trim().to_string(),
+        role,
+        station: if role == OperatorRole::Station {
+            station.map(|s| s.trim().to_string())
+        } else {
+            None
+        },
+        disabled: false,
+    };
+    let mut store = ctx.open_store()?;
+    store
+        .add_operator(&op, &ctx.operator, ctx.clock.now())
+        .map_err(|e| ctx.store_failure(e))?;
+    ctx.say(&Msg::OperatorAdded { login: op.login });
+    Ok(())
+}
+
+pub fn operator_list(ctx: &Context, json: bool) -> Result<(), Failure> {
+    let store = ctx.open_store()?;
+    let ops = store.operators().map_err(|e| ctx.store_failure(e))?;
+    if json {
+        super::emit(&serde_json::to_string_pretty(&ops).unwrap_or_default());
+        return Ok(());
+    }
+    for o in ops {
+        super::emit(&format!(
+            "{}{}{}{}{}",
+            super::lists::fit(&o.login, 14),
+            super::lists::fit(&o.display_name, 20),
+            super::lists::fit(o.role.code(), 9),
+            super::lists::fit(o.station.as_deref().unwrap_or(""), 14),
+            if o.disabled {
+                ctx.lang.text(&Msg::Disabled)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    Ok(())
+}
+
+pub fn operator_disable(ctx: &Context, login: &str) -> Result<(), Failure> {
+    let mut store = ctx.open_store()?;
+    store
+        .disable_operator(login, &ctx.operator, ctx.clock.now())
+        .map_err(|e| ctx.store_failure(e))?;
+    ctx.say(&Msg::OperatorDisabled {
+        login: login.into(),
+    });
+    Ok(())
 }

@@ -8,7 +8,7 @@ mod lists;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ImportCommand};
+use crate::cli::{Cli, Command, ImportCommand, OperatorCommand};
 use crate::config::{Config, ConfigError};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::i18n::{Lang, Msg};
@@ -170,6 +170,16 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Alerts(args) => lists::alerts(ctx, &args),
         Command::Patients(args) => lists::patients(ctx, &args),
         Command::Check => data::check(ctx),
+        Command::Operator(OperatorCommand::Add {
+            login,
+            name,
+            role,
+            station,
+        }) => data::operator_add(ctx, &login, &name, &role, station),
+        Command::Operator(OperatorCommand::List { json }) => data::operator_list(ctx, json),
+        Command::Operator(OperatorCommand::Disable { login }) => {
+            data::operator_disable(ctx, &login)
+        }
         Command::Backup { file } => data::backup(ctx, &file),
         Command::SynthRoster {
             count,

@@ -83,9 +83,6 @@ pub fn text(m: &Msg) -> String {
             format!("Demo database built: {path} ({patients} fictional patients, {alerts} alerts)")
         }
         Msg::DemoExists { path } => format!("Using the existing demo database: {path}"),
-        Msg::ConsoleNotYet => "The duty console is still being built (issue 3); the database is \
-             ready. Use `dutydesk alerts` and `dutydesk patients` to look at it."
-            .into(),
         Msg::CheckOk {
             version,
             patients,
@@ -119,6 +116,9 @@ pub fn text(m: &Msg) -> String {
              to register it, or pass --operator with a registered login."
         ),
         Msg::OperatorDisabled { login } => format!("Operator \"{login}\" is disabled."),
+        Msg::StationRequired => "A station operator needs --station.".into(),
+        Msg::OperatorAdded { login } => format!("Operator registered: {login}"),
+        Msg::Disabled => "disabled".into(),
         Msg::ConsoleNeedsTerminal => "The console needs a terminal (standard input/output is not \
              one). Scripts can use alerts, patients and the other commands."
             .into(),

@@ -151,7 +151,6 @@ pub enum Msg {
     DemoExists {
         path: String,
     },
-    ConsoleNotYet,
     CheckOk {
         version: usize,
         patients: i64,
@@ -182,6 +181,11 @@ pub enum Msg {
         login: String,
     },
     ConsoleNeedsTerminal,
+    StationRequired,
+    OperatorAdded {
+        login: String,
+    },
+    Disabled,
     BadKey {
         action: String,
         key: String,

@@ -81,9 +81,6 @@ pub fn text(m: &Msg) -> String {
             format!("已生成演示数据库：{path}（{patients} 名虚构患者，{alerts} 条预警）")
         }
         Msg::DemoExists { path } => format!("使用已有的演示数据库：{path}"),
-        Msg::ConsoleNotYet => "值班控制台尚在开发中（见 issue 3），本次仅准备了数据库。\
-             可用 `dutydesk alerts` 与 `dutydesk patients` 查看数据。"
-            .into(),
         Msg::CheckOk {
             version,
             patients,
@@ -114,6 +111,9 @@ pub fn text(m: &Msg) -> String {
             "操作员“{login}”未登记，不能打开控制台。请由中心管理员登记，或用 --operator 指定已登记的账号。"
         ),
         Msg::OperatorDisabled { login } => format!("操作员“{login}”已停用。"),
+        Msg::StationRequired => "station 角色必须用 --station 指定派出所。".into(),
+        Msg::OperatorAdded { login } => format!("已登记操作员：{login}"),
+        Msg::Disabled => "已停用".into(),
         Msg::ConsoleNeedsTerminal => {
             "控制台需要在终端中运行（标准输入输出不是终端）。脚本请使用 alerts、patients 等命令。"
                 .into()

@@ -115,6 +115,31 @@ impl Store {
         })
     }
 
+    /// Disables an operator (kept for the audit trail, never deleted).
+    pub fn disable_operator(&mut self, login: &str, by: &str, now: DateTime<Utc>) -> Result<()> {
+        let before = self
+            .operator(login)?
+            .ok_or_else(|| StoreError::NotFound(format!("operator {login}")))?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE operators SET disabled = 1 WHERE login = ?1",
+                [login],
+            )?;
+            let b = serde_json::to_value(&before).ok();
+            let a = serde_json::json!({"disabled": true});
+            audit::record(
+                tx,
+                now,
+                by,
+                "operator.disable",
+                "operator",
+                Some(login),
+                b.as_ref(),
+                Some(&a),
+            )
+        })
+    }
+
     pub fn operators(&self) -> Result<Vec<Operator>> {
         let mut stmt = self.conn().prepare(
             "SELECT login, display_name, role, station, disabled FROM operators ORDER BY login",

@@ -36,8 +36,9 @@ impl Theme {
         }
     }
 
+    /// Reversed and underlined, so the selection stays visible on an escalated (reversed) row.
     pub fn selected(&self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
     }
 
     pub fn escalated(&self) -> Style {
