@@ -13,7 +13,38 @@ use crate::i18n::T;
 
 /// The actions that mean something on the current screen.
 pub fn actions_here(s: &AppState) -> Vec<Action> {
-    let mut v = vec![
+    // What this screen does first, so a short terminal never cuts it off; moving around after.
+    let mut v = Vec::new();
+    if s.detail.is_some() {
+        v.extend([
+            Action::Back,
+            Action::FollowUp,
+            Action::Assign,
+            Action::Unassign,
+            Action::Reveal,
+            Action::Report,
+        ]);
+    } else {
+        match s.view {
+            View::Alerts => v.extend([
+                Action::Acknowledge,
+                Action::InProgress,
+                Action::Resolve,
+                Action::Report,
+            ]),
+            View::Patients => v.extend([
+                Action::QuickFilter,
+                Action::Sort,
+                Action::FollowUp,
+                Action::Assign,
+                Action::Unassign,
+                Action::Report,
+            ]),
+            _ => {}
+        }
+        v.extend([Action::Open, Action::Filter, Action::Back]);
+    }
+    v.extend([
         Action::Help,
         Action::Quit,
         Action::NextView,
@@ -30,37 +61,8 @@ pub fn actions_here(s: &AppState) -> Vec<Action> {
         Action::PageDown,
         Action::Home,
         Action::End,
-    ];
-    if s.detail.is_some() {
-        v.extend([
-            Action::Back,
-            Action::Reveal,
-            Action::Assign,
-            Action::Unassign,
-            Action::FollowUp,
-            Action::Report,
-        ]);
-    } else {
-        v.extend([Action::Filter, Action::Open, Action::Back]);
-        match s.view {
-            View::Alerts => v.extend([
-                Action::Acknowledge,
-                Action::InProgress,
-                Action::Resolve,
-                Action::Report,
-            ]),
-            View::Patients => v.extend([
-                Action::QuickFilter,
-                Action::Sort,
-                Action::Assign,
-                Action::Unassign,
-                Action::FollowUp,
-                Action::Report,
-            ]),
-            _ => {}
-        }
-    }
-    v.push(Action::Suspend);
+        Action::Suspend,
+    ]);
     v
 }
 
