@@ -65,6 +65,23 @@ pub enum Command {
     Alerts(AlertsArgs),
     /// 列出患者 · list patients
     Patients(PatientsArgs),
+    /// 列出案事件与快反步骤 · incidents and their quick-response steps
+    Incidents {
+        /// 只列进行中的 · open ones only
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+        /// 以该时刻计算步骤状态 · step states at this instant (RFC 3339)
+        #[arg(long, value_name = "RFC3339")]
+        as_of: Option<String>,
+    },
+    /// 快反：开案、记录步骤、备注、结案（可用于演练）· open, step, note, close an incident
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// 报表 · reports
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// 操作员管理 · operators
     #[command(subcommand)]
     Operator(OperatorCommand),
@@ -102,6 +119,96 @@ pub enum ImportCommand {
         /// 以 JSON 输出结果 · report as JSON
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// 开案，计时从此刻开始 · open an incident; its clock starts now (or at --as-of)
+    Open {
+        /// 患者身份证号（与 --unknown 二选一）· the patient's ID number
+        #[arg(long, value_name = "ID_NUMBER", required_unless_present = "unknown")]
+        patient: Option<String>,
+        /// 身份不明人员 · an unknown person
+        #[arg(long, conflicts_with = "patient")]
+        unknown: bool,
+        /// 由该预警开案 · opened from this alert
+        #[arg(long)]
+        alert: Option<i64>,
+        /// 地点 · location
+        #[arg(long)]
+        location: String,
+        /// 情况描述 · what happened
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long, value_name = "RFC3339")]
+        as_of: Option<String>,
+    },
+    /// 记录第 N 步已完成 · record step N done
+    Step {
+        id: i64,
+        #[arg(value_parser = clap::value_parser!(u8).range(1..=9))]
+        step: u8,
+        /// 处置人 · who acted
+        #[arg(long)]
+        by: String,
+        #[arg(long, value_name = "RFC3339")]
+        as_of: Option<String>,
+    },
+    /// 追加备注 · append a note
+    Note { id: i64, text: String },
+    /// 结案 · close with the outcome and the 三同步 checklist
+    Close {
+        id: i64,
+        /// 送医 | 居家 | 移交公安 | 其他
+        #[arg(long)]
+        outcome: String,
+        /// 依法处置已完成 · legal handling done
+        #[arg(long)]
+        legal: bool,
+        #[arg(long, value_name = "TEXT")]
+        legal_reason: Option<String>,
+        /// 舆论引导已完成 · public-opinion guidance done
+        #[arg(long)]
+        opinion: bool,
+        #[arg(long, value_name = "TEXT")]
+        opinion_reason: Option<String>,
+        /// 社会面管控已完成 · social control done
+        #[arg(long)]
+        social: bool,
+        #[arg(long, value_name = "TEXT")]
+        social_reason: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        persons: u32,
+        #[arg(long, default_value_t = 0)]
+        injured: u32,
+        #[arg(long, default_value_t = 0)]
+        dead: u32,
+        /// 已向上级报告 · reported upward
+        #[arg(long)]
+        reported_upward: bool,
+        /// 同时办结来源预警 · also resolve the alert it came from
+        #[arg(long)]
+        resolve_alert: bool,
+        #[arg(long, value_name = "RFC3339")]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// 快反达标率：各步按时完成比例与中位用时 · quick-response compliance per step
+    QuickResponse {
+        /// 起始日期（含）· from (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// 截止日期（含）· to (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "RFC3339")]
+        as_of: Option<String>,
     },
 }
 

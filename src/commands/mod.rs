@@ -3,12 +3,14 @@
 //! (0 ok, 1 bad input, 2 usage).
 
 mod data;
+mod incidents;
 mod lists;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, ImportCommand, OperatorCommand};
+pub use incidents::parse_as_of;
 use crate::config::{Config, ConfigError};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::i18n::{Lang, Msg};
@@ -53,6 +55,7 @@ impl Context {
             },
             StoreError::TooNew { found, known } => Msg::StoreTooNew { found, known },
             StoreError::NotFound(s) => Msg::NotFound(s),
+            StoreError::StepAlreadyDone { step, actor } => Msg::StepAlreadyDone { step, actor },
             other => Msg::StoreOther(other.to_string()),
         };
         self.fail(&m)
@@ -170,6 +173,11 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Alerts(args) => lists::alerts(ctx, &args),
         Command::Patients(args) => lists::patients(ctx, &args),
         Command::Check => data::check(ctx),
+        Command::Incidents { open, json, as_of } => incidents::list(ctx, open, json, as_of.as_deref()),
+        Command::Incident(c) => incidents::run(ctx, c),
+        Command::Report(crate::cli::ReportCommand::QuickResponse { from, to, json, as_of }) => {
+            incidents::compliance(ctx, from, to, json, as_of.as_deref())
+        }
         Command::Operator(OperatorCommand::Add {
             login,
             name,

@@ -161,6 +161,9 @@ impl Worker {
     fn describe(&self, e: StoreError) -> String {
         match e {
             StoreError::Busy => self.lang.t(T::StoreBusy).to_string(),
+            StoreError::StepAlreadyDone { step, actor } => {
+                self.lang.text(&Msg::StepAlreadyDone { step, actor })
+            }
             other => self.lang.text(&Msg::StoreOther(other.to_string())),
         }
     }

@@ -5,6 +5,7 @@ pub mod alert;
 pub mod clock;
 pub mod followup;
 pub mod id_number;
+pub mod incident;
 pub mod key_population;
 pub mod patient;
 pub mod risk;

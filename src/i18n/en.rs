@@ -116,6 +116,39 @@ pub fn text(m: &Msg) -> String {
              to register it, or pass --operator with a registered login."
         ),
         Msg::OperatorDisabled { login } => format!("Operator \"{login}\" is disabled."),
+        Msg::StepAlreadyDone { step, actor } => {
+            format!("Step {step} was already recorded ({actor}); not recorded twice.")
+        }
+        Msg::NoIncidents => "No incidents.".into(),
+        Msg::StepState(st) => step_state(*st),
+        Msg::IncidentOpened { id } => format!("Incident #{id} opened; its clock is running."),
+        Msg::StepRecorded { step, state } => format!("Step {step} recorded: {}", step_state(*state)),
+        Msg::NoteAdded => "Note added.".into(),
+        Msg::BadOutcome(s) => {
+            format!("Outcome \"{s}\" not understood: use hospital, home, police or other")
+        }
+        Msg::ClosingRefused(r) => match r {
+            crate::domain::incident::ClosingRefusal::SyncItemUnanswered(p) => format!(
+                "the checklist item \"{}\" is neither ticked nor explained; cannot close",
+                match p {
+                    crate::domain::incident::SyncPart::Legal => "legal handling",
+                    crate::domain::incident::SyncPart::Opinion => "public-opinion guidance",
+                    crate::domain::incident::SyncPart::Social => "social control",
+                }
+            ),
+            crate::domain::incident::ClosingRefusal::CasualtiesExceedPersons => {
+                "more injured and dead than persons involved".into()
+            }
+        },
+        Msg::IncidentClosed { id } => format!("Incident #{id} closed."),
+        Msg::ComplianceHeader { from, to, incidents } => {
+            format!("Quick-response compliance {from} to {to}: {incidents} incidents")
+        }
+        Msg::ComplianceLine { step, label, met, counted, share, median } => format!(
+            "step {step} {label}: on time {met}/{counted} ({}), median {}",
+            share.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "-".into()),
+            median.map(|m| format!("{m:.0}s")).unwrap_or_else(|| "-".into())
+        ),
         Msg::StationRequired => "A station operator needs --station.".into(),
         Msg::OperatorAdded { login } => format!("Operator registered: {login}"),
         Msg::Disabled => "disabled".into(),
@@ -126,6 +159,16 @@ pub fn text(m: &Msg) -> String {
             format!("configuration [keys]: key \"{key}\" for {action} is not understood")
         }
         Msg::DaysOverdue(d) => format!("{d}d"),
+    }
+}
+
+fn step_state(s: crate::domain::incident::StepState) -> String {
+    use crate::domain::incident::StepState::*;
+    match s {
+        Pending { seconds_left } => format!("{seconds_left}s left"),
+        Met { .. } => "met".into(),
+        Late { seconds_late } => format!("late by {seconds_late}s"),
+        Overdue { seconds_late } => format!("overdue {seconds_late}s"),
     }
 }
 

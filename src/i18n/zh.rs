@@ -111,6 +111,37 @@ pub fn text(m: &Msg) -> String {
             "操作员“{login}”未登记，不能打开控制台。请由中心管理员登记，或用 --operator 指定已登记的账号。"
         ),
         Msg::OperatorDisabled { login } => format!("操作员“{login}”已停用。"),
+        Msg::StepAlreadyDone { step, actor } => {
+            format!("第{step}步已由“{actor}”记录，未重复记录。")
+        }
+        Msg::NoIncidents => "没有案事件。".into(),
+        Msg::StepState(st) => step_state(*st),
+        Msg::IncidentOpened { id } => format!("已开案 #{id}，计时开始。"),
+        Msg::StepRecorded { step, state } => format!("第{step}步已记录：{}", step_state(*state)),
+        Msg::NoteAdded => "已追加备注。".into(),
+        Msg::BadOutcome(s) => format!("处置结果“{s}”无法识别，应为 送医、居家、移交公安 或 其他"),
+        Msg::ClosingRefused(r) => match r {
+            crate::domain::incident::ClosingRefusal::SyncItemUnanswered(p) => format!(
+                "三同步中“{}”未勾选也未说明原因，不能结案",
+                match p {
+                    crate::domain::incident::SyncPart::Legal => "依法处置",
+                    crate::domain::incident::SyncPart::Opinion => "舆论引导",
+                    crate::domain::incident::SyncPart::Social => "社会面管控",
+                }
+            ),
+            crate::domain::incident::ClosingRefusal::CasualtiesExceedPersons => {
+                "伤亡人数多于涉及人数".into()
+            }
+        },
+        Msg::IncidentClosed { id } => format!("已结案 #{id}。"),
+        Msg::ComplianceHeader { from, to, incidents } => {
+            format!("快反达标率 {from} 至 {to}：共 {incidents} 起")
+        }
+        Msg::ComplianceLine { step, label, met, counted, share, median } => format!(
+            "第{step}步 {label}：按时 {met}/{counted}（{}），中位用时 {}",
+            share.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into()),
+            median.map(|m| format!("{m:.0}秒")).unwrap_or_else(|| "—".into())
+        ),
         Msg::StationRequired => "station 角色必须用 --station 指定派出所。".into(),
         Msg::OperatorAdded { login } => format!("已登记操作员：{login}"),
         Msg::Disabled => "已停用".into(),
@@ -120,6 +151,16 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
         Msg::DaysOverdue(d) => format!("{d}天"),
+    }
+}
+
+fn step_state(s: crate::domain::incident::StepState) -> String {
+    use crate::domain::incident::StepState::*;
+    match s {
+        Pending { seconds_left } => format!("剩{seconds_left}秒"),
+        Met { .. } => "按时".into(),
+        Late { seconds_late } => format!("超时{seconds_late}秒完成"),
+        Overdue { seconds_late } => format!("已超时{seconds_late}秒"),
     }
 }
 

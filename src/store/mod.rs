@@ -38,6 +38,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("refused: {0}")]
     Refused(String),
+    #[error("step {step} was already recorded by {actor}")]
+    StepAlreadyDone { step: u8, actor: String },
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("{0}")]

@@ -181,18 +181,24 @@ BEGIN
 END;
 "#;
 
+/// Quick-response steps carry their label in both languages, as configured when opened.
+const V2: &str = r#"
+ALTER TABLE incident_steps ADD COLUMN label_en TEXT NOT NULL DEFAULT '';
+CREATE INDEX incidents_opened ON incidents(opened_at);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 1;
+pub const CURRENT_VERSION: usize = 2;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 1);
+        assert_eq!(super::CURRENT_VERSION, 2);
     }
 }

@@ -1,0 +1,218 @@
+//! The quick response from the command line: listing incidents with their step states, and
+//! opening, stepping, noting and closing them (for scripts and drills at a given `--as-of`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Context, Failure, emit};
+use crate::cli::IncidentCommand;
+use crate::domain::clock::{beijing, beijing_midnight};
+use crate::domain::incident::{self, Closing, Outcome, StepState, SyncChecklist, SyncItem};
+use crate::i18n::{Lang, Msg};
+use crate::store::Scope;
+use crate::store::incidents::IncidentRow;
+
+pub fn parse_as_of(ctx: &Context, s: Option<&str>) -> Result<DateTime<Utc>, Failure> {
+    match s {
+        None => Ok(ctx.clock.now()),
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.to_utc())
+            .map_err(|_| Failure::Usage(ctx.lang.text(&Msg::BadAsOf(s.into())))),
+    }
+}
+
+fn label(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En if !en.is_empty() => en.to_string(),
+        Lang::En => zh.to_string(),
+    }
+}
+
+pub fn incident_json(lang: Lang, i: &IncidentRow, at: DateTime<Utc>) -> serde_json::Value {
+    let steps: Vec<serde_json::Value> = i
+        .steps
+        .iter()
+        .map(|s| {
+            let state = s.state(at);
+            let mut v = serde_json::json!({
+                "step": s.step,
+                "label": label(lang, &s.label_zh, &s.label_en),
+                "deadline": s.deadline.with_timezone(&beijing()).to_rfc3339(),
+                "done_at": s.done_at.map(|d| d.with_timezone(&beijing()).to_rfc3339()),
+                "actor": s.actor,
+                "state": state.code(),
+            });
+            match state {
+                StepState::Pending { seconds_left } => v["seconds_left"] = seconds_left.into(),
+                StepState::Late { seconds_late } | StepState::Overdue { seconds_late } => {
+                    v["seconds_late"] = seconds_late.into()
+                }
+                StepState::Met { seconds_early } => v["seconds_early"] = seconds_early.into(),
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "id": i.id,
+        "opened_at": i.opened_at.with_timezone(&beijing()).to_rfc3339(),
+        "opened_by": i.opened_by,
+        "patient_name": i.patient_name,
+        "station": i.station,
+        "alert_id": i.alert_id,
+        "location": i.location,
+        "description": i.description,
+        "state": if i.is_open() { "open" } else { "closed" },
+        "elapsed_seconds": (at - i.opened_at).num_seconds(),
+        "closed_at": i.closed_at.map(|d| d.with_timezone(&beijing()).to_rfc3339()),
+        "closing": i.closing,
+        "steps": steps,
+        "notes": i.notes,
+    })
+}
+
+pub fn list(ctx: &Context, open_only: bool, json: bool, as_of: Option<&str>) -> Result<(), Failure> {
+    let at = parse_as_of(ctx, as_of)?;
+    let store = ctx.open_store()?;
+    let mut rows = store.incidents(&Scope::All, &[]).map_err(|e| ctx.store_failure(e))?;
+    rows.retain(|i| !open_only || i.is_open());
+    if json {
+        let v: Vec<_> = rows.iter().map(|i| incident_json(ctx.lang, i, at)).collect();
+        emit(&serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    if rows.is_empty() {
+        ctx.say(&Msg::NoIncidents);
+    }
+    for i in &rows {
+        let steps: Vec<String> = i
+            .steps
+            .iter()
+            .map(|s| format!("{}:{}", s.step, ctx.lang.text(&Msg::StepState(s.state(at)))))
+            .collect();
+        emit(&format!(
+            "#{} {} {} {} [{}] {}",
+            i.id,
+            i.opened_at.with_timezone(&beijing()).format("%m-%d %H:%M:%S"),
+            i.patient_name.as_deref().unwrap_or("—"),
+            i.location,
+            steps.join(" "),
+            if i.is_open() { "" } else { "✓" }
+        ));
+    }
+    Ok(())
+}
+
+pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
+    let mut store = ctx.open_store()?;
+    let f = |e| ctx.store_failure(e);
+    match c {
+        IncidentCommand::Open { patient, unknown: _, alert, location, description, as_of } => {
+            let at = parse_as_of(ctx, as_of.as_deref())?;
+            let patient_id = match patient {
+                Some(idn) => {
+                    let p = store.patient_by_id_number(idn.trim(), &Scope::All).map_err(f)?;
+                    Some(p.ok_or_else(|| ctx.fail(&Msg::NotFound(idn.clone())))?.id)
+                }
+                None => None,
+            };
+            let patient_id = match (patient_id, alert) {
+                (None, Some(aid)) => store.alert(aid, &Scope::All).map_err(f)?.map(|a| a.patient_id),
+                (p, _) => p,
+            };
+            let id = store
+                .open_incident(patient_id, alert, &location, &description, &ctx.operator, &Scope::All, &ctx.config.quick_response, at)
+                .map_err(f)?;
+            ctx.say(&Msg::IncidentOpened { id });
+            let row = store.incident(id, &Scope::All, &[]).map_err(f)?.expect("just opened");
+            emit(&serde_json::to_string_pretty(&incident_json(ctx.lang, &row, at)).unwrap_or_default());
+        }
+        IncidentCommand::Step { id, step, by, as_of } => {
+            let at = parse_as_of(ctx, as_of.as_deref())?;
+            let s = store.mark_step(id, step, &by, &ctx.operator, &Scope::All, &[], at).map_err(f)?;
+            ctx.say(&Msg::StepRecorded { step, state: s.state(at) });
+        }
+        IncidentCommand::Note { id, text } => {
+            store.add_incident_note(id, &text, &ctx.operator, &Scope::All, &[], ctx.clock.now()).map_err(f)?;
+            ctx.say(&Msg::NoteAdded);
+        }
+        IncidentCommand::Close {
+            id,
+            outcome,
+            legal,
+            legal_reason,
+            opinion,
+            opinion_reason,
+            social,
+            social_reason,
+            persons,
+            injured,
+            dead,
+            reported_upward,
+            resolve_alert,
+            as_of,
+        } => {
+            let at = parse_as_of(ctx, as_of.as_deref())?;
+            let outcome = Outcome::parse(&outcome).ok_or_else(|| ctx.fail(&Msg::BadOutcome(outcome.clone())))?;
+            let item = |done: bool, reason: Option<String>| SyncItem { done, reason: reason.unwrap_or_default() };
+            let closing = Closing {
+                outcome,
+                sync: SyncChecklist {
+                    legal: item(legal, legal_reason),
+                    opinion: item(opinion, opinion_reason),
+                    social: item(social, social_reason),
+                },
+                persons_involved: persons,
+                injured,
+                dead,
+                reported_upward,
+            };
+            if let Err(r) = crate::domain::incident::check_closing(&closing) {
+                return Err(ctx.fail(&Msg::ClosingRefused(r)));
+            }
+            store.close_incident(id, &closing, resolve_alert, &ctx.operator, &Scope::All, &[], at).map_err(f)?;
+            ctx.say(&Msg::IncidentClosed { id });
+        }
+    }
+    Ok(())
+}
+
+pub fn compliance_report(
+    ctx: &Context,
+    store: &crate::store::Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<(usize, Vec<crate::domain::incident::StepCompliance>), Failure> {
+    let start = beijing_midnight(from);
+    let end = beijing_midnight(to + chrono::Days::new(1));
+    let rows = store.incidents_opened_between(start, end, &Scope::All, &[]).map_err(|e| ctx.store_failure(e))?;
+    let data: Vec<_> = rows
+        .iter()
+        .map(|i| (i.opened_at, i.steps.iter().map(|s| (s.deadline, s.done_at)).collect()))
+        .collect();
+    let steps = rows.iter().map(|i| i.steps.len()).max().unwrap_or(ctx.config.quick_response.steps.len());
+    Ok((rows.len(), incident::compliance(&data, steps, at)))
+}
+
+pub fn compliance(ctx: &Context, from: NaiveDate, to: NaiveDate, json: bool, as_of: Option<&str>) -> Result<(), Failure> {
+    let at = parse_as_of(ctx, as_of)?;
+    let store = ctx.open_store()?;
+    let (n, steps) = compliance_report(ctx, &store, from, to, at)?;
+    if json {
+        let v = serde_json::json!({"from": from, "to": to, "incidents": n, "steps": steps});
+        emit(&serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    ctx.say(&Msg::ComplianceHeader { from: from.to_string(), to: to.to_string(), incidents: n });
+    for (s, cfg) in steps.iter().zip(ctx.config.quick_response.steps.iter().chain(std::iter::repeat(&ctx.config.quick_response.steps[0]))) {
+        ctx.say(&Msg::ComplianceLine {
+            step: s.step,
+            label: label(ctx.lang, &cfg.label_zh, &cfg.label_en),
+            met: s.met,
+            counted: s.counted,
+            share: s.share_met,
+            median: s.median_seconds,
+        });
+    }
+    Ok(())
+}
