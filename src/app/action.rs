@@ -8,6 +8,7 @@ use tui_input::InputRequest;
 use super::data::{PatientDetail, Snapshot};
 use crate::domain::alert::Severity;
 use crate::domain::followup::FollowUp;
+use crate::domain::incident::Closing;
 use crate::domain::patient::Jurisdiction;
 use crate::domain::team::Role;
 use crate::i18n::T;
@@ -45,10 +46,13 @@ pub enum Action {
     QuickFilter,
     Sort,
     Suspend,
+    OpenIncident,
+    Note,
+    CloseIncident,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::Quit,
         Action::Help,
         Action::NextView,
@@ -79,6 +83,9 @@ impl Action {
         Action::QuickFilter,
         Action::Sort,
         Action::Suspend,
+        Action::OpenIncident,
+        Action::Note,
+        Action::CloseIncident,
     ];
 
     /// What the footer and help call it.
@@ -109,6 +116,9 @@ impl Action {
             Action::QuickFilter => T::KeyQuick,
             Action::Sort => T::KeySort,
             Action::Suspend => T::KeyQuit,
+            Action::OpenIncident => T::KeyOpenIncident,
+            Action::Note => T::KeyNote,
+            Action::CloseIncident => T::KeyClose,
         }
     }
 }
@@ -149,6 +159,25 @@ pub enum Request {
         patient_id: i64,
         followup: Box<FollowUp>,
     },
+    OpenIncident {
+        patient_id: Option<i64>,
+        alert_id: Option<i64>,
+        location: String,
+    },
+    MarkStep {
+        incident_id: i64,
+        step: u8,
+        actor: String,
+    },
+    IncidentNote {
+        incident_id: i64,
+        text: String,
+    },
+    CloseIncident {
+        incident_id: i64,
+        closing: Box<Closing>,
+        resolve_alert: bool,
+    },
 }
 
 /// What the store thread answers.
@@ -158,6 +187,8 @@ pub enum Reply {
     Detail(Box<PatientDetail>),
     /// A write succeeded; the label says what was done.
     Done(T),
+    /// An incident was opened; the console shows it.
+    IncidentOpened(i64),
     /// A write was refused or failed; the sentence is in the operator's language.
     Failed(String),
 }

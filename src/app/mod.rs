@@ -2,6 +2,7 @@
 //! Knows no terminal: keys arrive as `Event`s, drawing reads `AppState`.
 
 pub mod action;
+pub mod close_form;
 pub mod data;
 pub mod followup_form;
 pub mod state;

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use tui_input::Input;
 
 use super::action::InputMode;
+use super::close_form::CloseForm;
 use super::data::{PatientDetail, PatientRow, Snapshot};
 use super::followup_form::FollowUpForm;
 use crate::config::Config;
@@ -242,6 +243,21 @@ pub enum Dialog {
         patient_id: i64,
     },
     FollowUp(Box<FollowUpForm>),
+    OpenIncident {
+        patient_id: Option<i64>,
+        alert_id: Option<i64>,
+        location: Input,
+    },
+    StepActor {
+        incident_id: i64,
+        step: u8,
+        actor: Input,
+    },
+    IncidentNote {
+        incident_id: i64,
+        note: Input,
+    },
+    CloseIncident(Box<CloseForm>),
 }
 
 #[derive(Debug, Clone)]
@@ -277,11 +293,15 @@ pub struct AppState {
     pub persons: ListView,
     pub audit: ListView,
     pub detail: Option<Detail>,
+    /// The incident screen, when open.
+    pub incident: Option<i64>,
     pub dialog: Option<Dialog>,
     pub help: Option<Input>,
     pub message: Option<Message>,
     /// Escalated P1 alerts the bell has already rung for.
     pub rung: HashSet<i64>,
+    /// Overdue quick-response steps the bell has already rung for.
+    pub rung_steps: HashSet<(i64, u8)>,
 }
 
 impl AppState {
@@ -304,10 +324,12 @@ impl AppState {
             persons: ListView::default(),
             audit: ListView::default(),
             detail: None,
+            incident: None,
             dialog: None,
             help: None,
             message: None,
             rung: HashSet::new(),
+            rung_steps: HashSet::new(),
         }
     }
 
@@ -346,7 +368,10 @@ impl AppState {
                 on_choice: !f.focused().is_text(),
             },
             Some(_) => InputMode::Text,
-            None if self.detail.is_none() && self.current_list().is_some_and(|l| l.filtering) => {
+            None if self.detail.is_none()
+                && self.incident.is_none()
+                && self.current_list().is_some_and(|l| l.filtering) =>
+            {
                 InputMode::Text
             }
             None => InputMode::Normal,
@@ -397,6 +422,16 @@ impl AppState {
             View::Patients => self.selected_patient().map(|p| p.patient.id),
             _ => None,
         }
+    }
+
+    /// The incident shown on the incident screen.
+    pub fn open_incident(&self) -> Option<&crate::store::incidents::IncidentRow> {
+        let id = self.incident?;
+        self.snapshot
+            .as_ref()?
+            .incidents
+            .iter()
+            .find(|i| i.id == id)
     }
 
     pub fn key_label(c: KeyCategory) -> T {

@@ -6,11 +6,13 @@ use tui_input::Input;
 use unicode_width::UnicodeWidthStr;
 
 use super::action::{Action, Effect, Event, Reply, Request};
+use super::close_form::CloseForm;
 use super::data::PersonRow;
 use super::followup_form::FollowUpForm;
 use super::state::*;
 use crate::domain::alert::{AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
+use crate::domain::incident::StepState;
 use crate::domain::patient::Vocabulary;
 use crate::domain::team::{Role, check_assignment, fits_role, home_jurisdiction, workload_warning};
 use crate::i18n::{Msg, T};
@@ -79,6 +81,24 @@ fn tick(s: &mut AppState, now: chrono::DateTime<chrono::Utc>, fx: &mut Vec<Effec
     for id in escalated {
         ring |= s.rung.insert(id);
     }
+    // A quick-response step that has just gone overdue rings once.
+    let overdue: Vec<(i64, u8)> = match &s.snapshot {
+        Some(snap) => snap
+            .incidents
+            .iter()
+            .filter(|i| i.is_open())
+            .flat_map(|i| {
+                i.steps
+                    .iter()
+                    .filter(|st| matches!(st.state(now), StepState::Overdue { .. }))
+                    .map(move |st| (i.id, st.step))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    for key in overdue {
+        ring |= s.rung_steps.insert(key);
+    }
     if ring {
         fx.push(Effect::Bell);
     }
@@ -98,6 +118,12 @@ fn store_reply(s: &mut AppState, reply: Reply) {
             }
         }
         Reply::Done(t) => say(s, t),
+        Reply::IncidentOpened(id) => {
+            s.detail = None;
+            s.view = View::Incidents;
+            s.incident = Some(id);
+            say(s, T::IncidentOpenedMsg);
+        }
         Reply::Failed(text) => {
             match &mut s.dialog {
                 Some(Dialog::AssignPerson { error, .. })
@@ -221,7 +247,24 @@ pub fn refresh_view(s: &mut AppState, view: View) {
         }
         View::Incidents => {
             let needle = s.incidents.filter.value().to_lowercase();
-            s.incidents.visible = (0..snap.incidents.len())
+            let now = s.now;
+            let mut order: Vec<usize> = (0..snap.incidents.len()).collect();
+            // Open incidents first, the most urgent (an overdue step, then the nearest
+            // deadline) at the top; closed ones after, newest first.
+            order.sort_by_key(|&i| {
+                let x = &snap.incidents[i];
+                (
+                    !x.is_open(),
+                    if x.is_open() {
+                        x.urgency(now)
+                    } else {
+                        (true, 0)
+                    },
+                    std::cmp::Reverse(x.opened_at),
+                )
+            });
+            s.incidents.visible = order
+                .into_iter()
                 .filter(|&i| {
                     let x = &snap.incidents[i];
                     needle.is_empty()
@@ -353,6 +396,7 @@ fn move_cursor(s: &mut AppState, a: Action) {
 
 fn switch(s: &mut AppState, v: View, fx: &mut Vec<Effect>) {
     close_detail(s, fx);
+    s.incident = None;
     s.view = v;
 }
 
@@ -381,6 +425,9 @@ fn can_write(s: &mut AppState) -> bool {
 }
 
 fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
+    if s.incident.is_some() && incident_action(s, a) {
+        return;
+    }
     match a {
         Action::Quit => {
             let open = s
@@ -424,6 +471,17 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         }
         Action::Open => {
             if s.detail.is_some() {
+                return;
+            }
+            if s.view == View::Incidents {
+                let id = s.snapshot.as_ref().and_then(|x| {
+                    let i = *s.incidents.visible.get(s.incidents.cursor.index)?;
+                    Some(x.incidents[i].id)
+                });
+                match id {
+                    Some(id) => s.incident = Some(id),
+                    None => say(s, T::NothingSelected),
+                }
                 return;
             }
             let target = match s.view {
@@ -539,6 +597,27 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 refresh_view(s, View::Patients);
             }
         }
+        Action::OpenIncident => {
+            if !can_write(s) {
+                return;
+            }
+            let (patient_id, alert_id) = match (s.view, &s.detail) {
+                (_, Some(d)) => (Some(d.patient_id), None),
+                (View::Alerts, None) => match s.selected_alert() {
+                    Some(a) => (Some(a.patient_id), Some(a.id)),
+                    None => (None, None),
+                },
+                (View::Patients, None) => (s.selected_patient().map(|p| p.patient.id), None),
+                // From the incidents view: a person nobody has identified yet.
+                _ => (None, None),
+            };
+            s.dialog = Some(Dialog::OpenIncident {
+                patient_id,
+                alert_id,
+                location: Input::default(),
+            });
+        }
+        Action::Note | Action::CloseIncident => {}
         Action::Sort => {
             if s.view == View::Patients && s.detail.is_none() {
                 s.sort = s.sort.next();
@@ -546,6 +625,75 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 refresh_view(s, View::Patients);
             }
         }
+    }
+}
+
+/// Keys on the incident screen: the view digits name the steps, `e` adds a note, `c` closes,
+/// Esc goes back to the list. Returns false for keys that keep their usual meaning.
+fn incident_action(s: &mut AppState, a: Action) -> bool {
+    let Some(inc) = s.open_incident().cloned() else {
+        s.incident = None;
+        return false;
+    };
+    let step = match a {
+        Action::ShowAlerts => Some(1u8),
+        Action::ShowPatients => Some(2),
+        Action::ShowIncidents => Some(3),
+        Action::ShowPersons => Some(4),
+        Action::ShowReports => Some(5),
+        Action::ShowAudit => Some(6),
+        _ => None,
+    };
+    match (a, step) {
+        (_, Some(n)) if inc.steps.iter().any(|st| st.step == n) => {
+            if !inc.is_open() || !can_write(s) {
+                return true;
+            }
+            if inc
+                .steps
+                .iter()
+                .any(|st| st.step == n && st.done_at.is_some())
+            {
+                return true;
+            }
+            s.dialog = Some(Dialog::StepActor {
+                incident_id: inc.id,
+                step: n,
+                actor: Input::default(),
+            });
+            true
+        }
+        (Action::Note, _) => {
+            if can_write(s) {
+                s.dialog = Some(Dialog::IncidentNote {
+                    incident_id: inc.id,
+                    note: Input::default(),
+                });
+            }
+            true
+        }
+        (Action::CloseIncident, _) => {
+            if inc.is_open() && can_write(s) {
+                let form = CloseForm::new(inc.id, inc.alert_id.is_some());
+                s.dialog = Some(Dialog::CloseIncident(Box::new(form)));
+            }
+            true
+        }
+        (Action::Back, _) => {
+            s.incident = None;
+            true
+        }
+        (
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End,
+            _,
+        ) => true,
+        (Action::Open | Action::Filter | Action::OpenIncident, _) => true,
+        _ => false,
     }
 }
 
@@ -920,6 +1068,114 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             },
             Event::Cancel => None,
             _ => Some(Dialog::FollowUp(form)),
+        },
+        Dialog::OpenIncident {
+            patient_id,
+            alert_id,
+            mut location,
+        } => match ev {
+            Event::Text(r) => {
+                location.handle(r);
+                Some(Dialog::OpenIncident {
+                    patient_id,
+                    alert_id,
+                    location,
+                })
+            }
+            Event::Submit if !location.value().trim().is_empty() => {
+                let location = location.value().trim().to_string();
+                fx.push(Effect::Request(Request::OpenIncident {
+                    patient_id,
+                    alert_id,
+                    location,
+                }));
+                None
+            }
+            Event::Cancel => None,
+            _ => Some(Dialog::OpenIncident {
+                patient_id,
+                alert_id,
+                location,
+            }),
+        },
+        Dialog::StepActor {
+            incident_id,
+            step,
+            mut actor,
+        } => match ev {
+            Event::Text(r) => {
+                actor.handle(r);
+                Some(Dialog::StepActor {
+                    incident_id,
+                    step,
+                    actor,
+                })
+            }
+            Event::Submit if !actor.value().trim().is_empty() => {
+                let actor = actor.value().trim().to_string();
+                fx.push(Effect::Request(Request::MarkStep {
+                    incident_id,
+                    step,
+                    actor,
+                }));
+                None
+            }
+            Event::Cancel => None,
+            _ => Some(Dialog::StepActor {
+                incident_id,
+                step,
+                actor,
+            }),
+        },
+        Dialog::IncidentNote {
+            incident_id,
+            mut note,
+        } => match ev {
+            Event::Text(r) => {
+                note.handle(r);
+                Some(Dialog::IncidentNote { incident_id, note })
+            }
+            Event::Submit if !note.value().trim().is_empty() => {
+                let text = note.value().trim().to_string();
+                fx.push(Effect::Request(Request::IncidentNote { incident_id, text }));
+                None
+            }
+            Event::Cancel => None,
+            _ => Some(Dialog::IncidentNote { incident_id, note }),
+        },
+        Dialog::CloseIncident(mut form) => match ev {
+            Event::FieldUp | Event::FieldDown => {
+                form.move_focus(matches!(ev, Event::FieldDown));
+                Some(Dialog::CloseIncident(form))
+            }
+            Event::ValueLeft | Event::ValueRight => {
+                form.change(matches!(ev, Event::ValueRight));
+                Some(Dialog::CloseIncident(form))
+            }
+            Event::Text(r) => {
+                let f = form.focused();
+                if let Some(input) = form.input_mut(f) {
+                    input.handle(r);
+                    form.problem = None;
+                }
+                Some(Dialog::CloseIncident(form))
+            }
+            Event::Submit => match form.to_closing() {
+                Ok(closing) => {
+                    fx.push(Effect::Request(Request::CloseIncident {
+                        incident_id: form.incident_id,
+                        closing: Box::new(closing),
+                        resolve_alert: form.resolve_alert,
+                    }));
+                    None
+                }
+                Err(p) => {
+                    form.problem = Some(p);
+                    Some(Dialog::CloseIncident(form))
+                }
+            },
+            Event::Cancel => None,
+            _ => Some(Dialog::CloseIncident(form)),
         },
     };
     s.dialog = keep;

@@ -70,13 +70,23 @@ pub fn incident_json(lang: Lang, i: &IncidentRow, at: DateTime<Utc>) -> serde_js
     })
 }
 
-pub fn list(ctx: &Context, open_only: bool, json: bool, as_of: Option<&str>) -> Result<(), Failure> {
+pub fn list(
+    ctx: &Context,
+    open_only: bool,
+    json: bool,
+    as_of: Option<&str>,
+) -> Result<(), Failure> {
     let at = parse_as_of(ctx, as_of)?;
     let store = ctx.open_store()?;
-    let mut rows = store.incidents(&Scope::All, &[]).map_err(|e| ctx.store_failure(e))?;
+    let mut rows = store
+        .incidents(&Scope::All, &[])
+        .map_err(|e| ctx.store_failure(e))?;
     rows.retain(|i| !open_only || i.is_open());
     if json {
-        let v: Vec<_> = rows.iter().map(|i| incident_json(ctx.lang, i, at)).collect();
+        let v: Vec<_> = rows
+            .iter()
+            .map(|i| incident_json(ctx.lang, i, at))
+            .collect();
         emit(&serde_json::to_string_pretty(&v).unwrap_or_default());
         return Ok(());
     }
@@ -92,7 +102,9 @@ pub fn list(ctx: &Context, open_only: bool, json: bool, as_of: Option<&str>) -> 
         emit(&format!(
             "#{} {} {} {} [{}] {}",
             i.id,
-            i.opened_at.with_timezone(&beijing()).format("%m-%d %H:%M:%S"),
+            i.opened_at
+                .with_timezone(&beijing())
+                .format("%m-%d %H:%M:%S"),
             i.patient_name.as_deref().unwrap_or("—"),
             i.location,
             steps.join(" "),
@@ -106,33 +118,72 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
     let f = |e| ctx.store_failure(e);
     match c {
-        IncidentCommand::Open { patient, unknown: _, alert, location, description, as_of } => {
+        IncidentCommand::Open {
+            patient,
+            unknown: _,
+            alert,
+            location,
+            description,
+            as_of,
+        } => {
             let at = parse_as_of(ctx, as_of.as_deref())?;
             let patient_id = match patient {
                 Some(idn) => {
-                    let p = store.patient_by_id_number(idn.trim(), &Scope::All).map_err(f)?;
+                    let p = store
+                        .patient_by_id_number(idn.trim(), &Scope::All)
+                        .map_err(f)?;
                     Some(p.ok_or_else(|| ctx.fail(&Msg::NotFound(idn.clone())))?.id)
                 }
                 None => None,
             };
             let patient_id = match (patient_id, alert) {
-                (None, Some(aid)) => store.alert(aid, &Scope::All).map_err(f)?.map(|a| a.patient_id),
+                (None, Some(aid)) => store
+                    .alert(aid, &Scope::All)
+                    .map_err(f)?
+                    .map(|a| a.patient_id),
                 (p, _) => p,
             };
             let id = store
-                .open_incident(patient_id, alert, &location, &description, &ctx.operator, &Scope::All, &ctx.config.quick_response, at)
+                .open_incident(
+                    patient_id,
+                    alert,
+                    &location,
+                    &description,
+                    &ctx.operator,
+                    &Scope::All,
+                    &ctx.config.quick_response,
+                    at,
+                )
                 .map_err(f)?;
             ctx.say(&Msg::IncidentOpened { id });
-            let row = store.incident(id, &Scope::All, &[]).map_err(f)?.expect("just opened");
-            emit(&serde_json::to_string_pretty(&incident_json(ctx.lang, &row, at)).unwrap_or_default());
+            let row = store
+                .incident(id, &Scope::All, &[])
+                .map_err(f)?
+                .expect("just opened");
+            emit(
+                &serde_json::to_string_pretty(&incident_json(ctx.lang, &row, at))
+                    .unwrap_or_default(),
+            );
         }
-        IncidentCommand::Step { id, step, by, as_of } => {
+        IncidentCommand::Step {
+            id,
+            step,
+            by,
+            as_of,
+        } => {
             let at = parse_as_of(ctx, as_of.as_deref())?;
-            let s = store.mark_step(id, step, &by, &ctx.operator, &Scope::All, &[], at).map_err(f)?;
-            ctx.say(&Msg::StepRecorded { step, state: s.state(at) });
+            let s = store
+                .mark_step(id, step, &by, &ctx.operator, &Scope::All, &[], at)
+                .map_err(f)?;
+            ctx.say(&Msg::StepRecorded {
+                step,
+                state: s.state(at),
+            });
         }
         IncidentCommand::Note { id, text } => {
-            store.add_incident_note(id, &text, &ctx.operator, &Scope::All, &[], ctx.clock.now()).map_err(f)?;
+            store
+                .add_incident_note(id, &text, &ctx.operator, &Scope::All, &[], ctx.clock.now())
+                .map_err(f)?;
             ctx.say(&Msg::NoteAdded);
         }
         IncidentCommand::Close {
@@ -152,8 +203,12 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
             as_of,
         } => {
             let at = parse_as_of(ctx, as_of.as_deref())?;
-            let outcome = Outcome::parse(&outcome).ok_or_else(|| ctx.fail(&Msg::BadOutcome(outcome.clone())))?;
-            let item = |done: bool, reason: Option<String>| SyncItem { done, reason: reason.unwrap_or_default() };
+            let outcome = Outcome::parse(&outcome)
+                .ok_or_else(|| ctx.fail(&Msg::BadOutcome(outcome.clone())))?;
+            let item = |done: bool, reason: Option<String>| SyncItem {
+                done,
+                reason: reason.unwrap_or_default(),
+            };
             let closing = Closing {
                 outcome,
                 sync: SyncChecklist {
@@ -169,7 +224,17 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
             if let Err(r) = crate::domain::incident::check_closing(&closing) {
                 return Err(ctx.fail(&Msg::ClosingRefused(r)));
             }
-            store.close_incident(id, &closing, resolve_alert, &ctx.operator, &Scope::All, &[], at).map_err(f)?;
+            store
+                .close_incident(
+                    id,
+                    &closing,
+                    resolve_alert,
+                    &ctx.operator,
+                    &Scope::All,
+                    &[],
+                    at,
+                )
+                .map_err(f)?;
             ctx.say(&Msg::IncidentClosed { id });
         }
     }
@@ -185,16 +250,33 @@ pub fn compliance_report(
 ) -> Result<(usize, Vec<crate::domain::incident::StepCompliance>), Failure> {
     let start = beijing_midnight(from);
     let end = beijing_midnight(to + chrono::Days::new(1));
-    let rows = store.incidents_opened_between(start, end, &Scope::All, &[]).map_err(|e| ctx.store_failure(e))?;
+    let rows = store
+        .incidents_opened_between(start, end, &Scope::All, &[])
+        .map_err(|e| ctx.store_failure(e))?;
     let data: Vec<_> = rows
         .iter()
-        .map(|i| (i.opened_at, i.steps.iter().map(|s| (s.deadline, s.done_at)).collect()))
+        .map(|i| {
+            (
+                i.opened_at,
+                i.steps.iter().map(|s| (s.deadline, s.done_at)).collect(),
+            )
+        })
         .collect();
-    let steps = rows.iter().map(|i| i.steps.len()).max().unwrap_or(ctx.config.quick_response.steps.len());
+    let steps = rows
+        .iter()
+        .map(|i| i.steps.len())
+        .max()
+        .unwrap_or(ctx.config.quick_response.steps.len());
     Ok((rows.len(), incident::compliance(&data, steps, at)))
 }
 
-pub fn compliance(ctx: &Context, from: NaiveDate, to: NaiveDate, json: bool, as_of: Option<&str>) -> Result<(), Failure> {
+pub fn compliance(
+    ctx: &Context,
+    from: NaiveDate,
+    to: NaiveDate,
+    json: bool,
+    as_of: Option<&str>,
+) -> Result<(), Failure> {
     let at = parse_as_of(ctx, as_of)?;
     let store = ctx.open_store()?;
     let (n, steps) = compliance_report(ctx, &store, from, to, at)?;
@@ -203,8 +285,18 @@ pub fn compliance(ctx: &Context, from: NaiveDate, to: NaiveDate, json: bool, as_
         emit(&serde_json::to_string_pretty(&v).unwrap_or_default());
         return Ok(());
     }
-    ctx.say(&Msg::ComplianceHeader { from: from.to_string(), to: to.to_string(), incidents: n });
-    for (s, cfg) in steps.iter().zip(ctx.config.quick_response.steps.iter().chain(std::iter::repeat(&ctx.config.quick_response.steps[0]))) {
+    ctx.say(&Msg::ComplianceHeader {
+        from: from.to_string(),
+        to: to.to_string(),
+        incidents: n,
+    });
+    for (s, cfg) in steps.iter().zip(
+        ctx.config
+            .quick_response
+            .steps
+            .iter()
+            .chain(std::iter::repeat(&ctx.config.quick_response.steps[0])),
+    ) {
         ctx.say(&Msg::ComplianceLine {
             step: s.step,
             label: label(ctx.lang, &cfg.label_zh, &cfg.label_en),

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, ImportCommand, OperatorCommand};
-pub use incidents::parse_as_of;
 use crate::config::{Config, ConfigError};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::i18n::{Lang, Msg};
 use crate::store::{Store, StoreError};
+pub use incidents::parse_as_of;
 
 /// What every command needs to know.
 pub struct Context {
@@ -173,11 +173,16 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Alerts(args) => lists::alerts(ctx, &args),
         Command::Patients(args) => lists::patients(ctx, &args),
         Command::Check => data::check(ctx),
-        Command::Incidents { open, json, as_of } => incidents::list(ctx, open, json, as_of.as_deref()),
-        Command::Incident(c) => incidents::run(ctx, c),
-        Command::Report(crate::cli::ReportCommand::QuickResponse { from, to, json, as_of }) => {
-            incidents::compliance(ctx, from, to, json, as_of.as_deref())
+        Command::Incidents { open, json, as_of } => {
+            incidents::list(ctx, open, json, as_of.as_deref())
         }
+        Command::Incident(c) => incidents::run(ctx, c),
+        Command::Report(crate::cli::ReportCommand::QuickResponse {
+            from,
+            to,
+            json,
+            as_of,
+        }) => incidents::compliance(ctx, from, to, json, as_of.as_deref()),
         Command::Operator(OperatorCommand::Add {
             login,
             name,

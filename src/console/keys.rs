@@ -133,6 +133,9 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::QuickFilter, &["v"]),
     (Action::Sort, &["o"]),
     (Action::Suspend, &["ctrl-z"]),
+    (Action::OpenIncident, &["i"]),
+    (Action::Note, &["e"]),
+    (Action::CloseIncident, &["c"]),
 ];
 
 #[derive(Debug, Clone)]

@@ -292,6 +292,60 @@ impl Worker {
                     .map(|_| Some(T::UnassignedMsg))
                     .map_err(|e| self.describe(e))
             }
+            Request::OpenIncident {
+                patient_id,
+                alert_id,
+                location,
+            } => {
+                let qr = self.config.quick_response.clone();
+                match self.store.open_incident(
+                    patient_id, alert_id, &location, "", &login, &scope, &qr, now,
+                ) {
+                    Ok(id) => {
+                        let _ = self.replies.send(Reply::IncidentOpened(id));
+                        // A write: the snapshot that follows carries the new incident.
+                        Ok(None)
+                    }
+                    Err(e) => Err(self.describe(e)),
+                }
+            }
+            Request::MarkStep {
+                incident_id,
+                step,
+                actor,
+            } => {
+                let own = vec![login.clone()];
+                self.store
+                    .mark_step(incident_id, step, &actor, &login, &scope, &own, now)
+                    .map(|_| Some(T::StepRecordedMsg))
+                    .map_err(|e| self.describe(e))
+            }
+            Request::IncidentNote { incident_id, text } => {
+                let own = vec![login.clone()];
+                self.store
+                    .add_incident_note(incident_id, &text, &login, &scope, &own, now)
+                    .map(|_| Some(T::NoteAddedMsg))
+                    .map_err(|e| self.describe(e))
+            }
+            Request::CloseIncident {
+                incident_id,
+                closing,
+                resolve_alert,
+            } => {
+                let own = vec![login.clone()];
+                self.store
+                    .close_incident(
+                        incident_id,
+                        &closing,
+                        resolve_alert,
+                        &login,
+                        &scope,
+                        &own,
+                        now,
+                    )
+                    .map(|_| Some(T::IncidentClosedMsg))
+                    .map_err(|e| self.describe(e))
+            }
             Request::FollowUp {
                 patient_id,
                 followup,

@@ -50,12 +50,24 @@ fn seconds(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
     (b - a).num_milliseconds().div_euclid(1000)
 }
 
-pub fn step_state(deadline: DateTime<Utc>, done_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> StepState {
+pub fn step_state(
+    deadline: DateTime<Utc>,
+    done_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> StepState {
     match done_at {
-        Some(done) if done <= deadline => StepState::Met { seconds_early: seconds(done, deadline) },
-        Some(done) => StepState::Late { seconds_late: (done - deadline).num_milliseconds().div_euclid(1000).max(1) },
-        None if now <= deadline => StepState::Pending { seconds_left: seconds(now, deadline) },
-        None => StepState::Overdue { seconds_late: (now - deadline).num_milliseconds().div_euclid(1000).max(1) },
+        Some(done) if done <= deadline => StepState::Met {
+            seconds_early: seconds(done, deadline),
+        },
+        Some(done) => StepState::Late {
+            seconds_late: (done - deadline).num_milliseconds().div_euclid(1000).max(1),
+        },
+        None if now <= deadline => StepState::Pending {
+            seconds_left: seconds(now, deadline),
+        },
+        None => StepState::Overdue {
+            seconds_late: (now - deadline).num_milliseconds().div_euclid(1000).max(1),
+        },
     }
 }
 
@@ -74,7 +86,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [Outcome::Hospital, Outcome::Home, Outcome::Police, Outcome::Other];
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Hospital,
+        Outcome::Home,
+        Outcome::Police,
+        Outcome::Other,
+    ];
 
     pub fn zh(self) -> &'static str {
         match self {
@@ -95,7 +112,9 @@ impl Outcome {
     }
 
     pub fn parse(s: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.code() == s.trim() || o.zh() == s.trim())
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.code() == s.trim() || o.zh() == s.trim())
     }
 }
 
@@ -181,7 +200,9 @@ pub fn compliance(
             let mut met = 0;
             let mut times = Vec::new();
             for (opened, list) in incidents {
-                let Some((deadline, done)) = list.get(i) else { continue };
+                let Some((deadline, done)) = list.get(i) else {
+                    continue;
+                };
                 match step_state(*deadline, *done, now) {
                     StepState::Pending { .. } => continue,
                     StepState::Met { .. } => met += 1,
@@ -231,42 +252,70 @@ mod tests {
     #[test]
     fn step_done_exactly_at_the_deadline_is_met() {
         let deadline = t0() + s(60);
-        assert_eq!(step_state(deadline, Some(deadline), t0() + s(90)), StepState::Met { seconds_early: 0 });
+        assert_eq!(
+            step_state(deadline, Some(deadline), t0() + s(90)),
+            StepState::Met { seconds_early: 0 }
+        );
     }
 
     #[test]
     fn step_done_one_second_after_the_deadline_is_late_by_one_second() {
         let deadline = t0() + s(60);
-        assert_eq!(step_state(deadline, Some(deadline + s(1)), t0() + s(90)), StepState::Late { seconds_late: 1 });
+        assert_eq!(
+            step_state(deadline, Some(deadline + s(1)), t0() + s(90)),
+            StepState::Late { seconds_late: 1 }
+        );
     }
 
     #[test]
     fn step_not_done_at_the_deadline_is_pending_with_zero_left() {
         let deadline = t0() + s(60);
-        assert_eq!(step_state(deadline, None, deadline), StepState::Pending { seconds_left: 0 });
-        assert_eq!(step_state(deadline, None, t0()), StepState::Pending { seconds_left: 60 });
+        assert_eq!(
+            step_state(deadline, None, deadline),
+            StepState::Pending { seconds_left: 0 }
+        );
+        assert_eq!(
+            step_state(deadline, None, t0()),
+            StepState::Pending { seconds_left: 60 }
+        );
     }
 
     #[test]
     fn step_not_done_one_second_after_the_deadline_is_overdue() {
         let deadline = t0() + s(60);
-        assert_eq!(step_state(deadline, None, deadline + s(1)), StepState::Overdue { seconds_late: 1 });
+        assert_eq!(
+            step_state(deadline, None, deadline + s(1)),
+            StepState::Overdue { seconds_late: 1 }
+        );
     }
 
     #[test]
     fn countdown_shows_zero_only_at_the_deadline() {
         let deadline = t0() + s(60);
         let almost = deadline - Duration::milliseconds(400);
-        assert_eq!(step_state(deadline, None, almost), StepState::Pending { seconds_left: 0 });
+        assert_eq!(
+            step_state(deadline, None, almost),
+            StepState::Pending { seconds_left: 0 }
+        );
         let before = deadline - Duration::milliseconds(1400);
-        assert_eq!(step_state(deadline, None, before), StepState::Pending { seconds_left: 1 });
+        assert_eq!(
+            step_state(deadline, None, before),
+            StepState::Pending { seconds_left: 1 }
+        );
     }
 
     fn closing() -> Closing {
-        let done = SyncItem { done: true, reason: String::new() };
+        let done = SyncItem {
+            done: true,
+            reason: String::new(),
+        };
         Closing {
             outcome: Outcome::Hospital,
-            sync: SyncChecklist { legal: done.clone(), opinion: done.clone(), social: done },
+            sync: SyncChecklist {
+                legal: done.clone(),
+                opinion: done.clone(),
+                social: done,
+            },
             persons_involved: 1,
             injured: 0,
             dead: 0,
@@ -279,7 +328,10 @@ mod tests {
         assert!(check_closing(&closing()).is_ok());
         let mut c = closing();
         c.sync.opinion = SyncItem::default();
-        assert_eq!(check_closing(&c), Err(ClosingRefusal::SyncItemUnanswered(SyncPart::Opinion)));
+        assert_eq!(
+            check_closing(&c),
+            Err(ClosingRefusal::SyncItemUnanswered(SyncPart::Opinion))
+        );
         c.sync.opinion.reason = "无舆情".into();
         assert!(check_closing(&c).is_ok());
     }
@@ -290,7 +342,10 @@ mod tests {
         c.persons_involved = 2;
         c.injured = 2;
         c.dead = 1;
-        assert_eq!(check_closing(&c), Err(ClosingRefusal::CasualtiesExceedPersons));
+        assert_eq!(
+            check_closing(&c),
+            Err(ClosingRefusal::CasualtiesExceedPersons)
+        );
     }
 
     #[test]
@@ -300,10 +355,10 @@ mod tests {
             (opened, vec![(opened + s(60), done1.map(|x| opened + s(x)))])
         };
         let list = vec![
-            inc(t0(), Some(40)),  // met, 40 s
-            inc(t0(), Some(60)),  // met at the deadline, 60 s
-            inc(t0(), Some(100)), // late, 100 s
-            inc(t0(), None),      // overdue: counted, not met, no time
+            inc(t0(), Some(40)),    // met, 40 s
+            inc(t0(), Some(60)),    // met at the deadline, 60 s
+            inc(t0(), Some(100)),   // late, 100 s
+            inc(t0(), None),        // overdue: counted, not met, no time
             inc(now - s(10), None), // still pending: not judged
         ];
         let c = compliance(&list, 1, now);

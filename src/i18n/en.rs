@@ -122,7 +122,9 @@ pub fn text(m: &Msg) -> String {
         Msg::NoIncidents => "No incidents.".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("Incident #{id} opened; its clock is running."),
-        Msg::StepRecorded { step, state } => format!("Step {step} recorded: {}", step_state(*state)),
+        Msg::StepRecorded { step, state } => {
+            format!("Step {step} recorded: {}", step_state(*state))
+        }
         Msg::NoteAdded => "Note added.".into(),
         Msg::BadOutcome(s) => {
             format!("Outcome \"{s}\" not understood: use hospital, home, police or other")
@@ -141,13 +143,28 @@ pub fn text(m: &Msg) -> String {
             }
         },
         Msg::IncidentClosed { id } => format!("Incident #{id} closed."),
-        Msg::ComplianceHeader { from, to, incidents } => {
+        Msg::ComplianceHeader {
+            from,
+            to,
+            incidents,
+        } => {
             format!("Quick-response compliance {from} to {to}: {incidents} incidents")
         }
-        Msg::ComplianceLine { step, label, met, counted, share, median } => format!(
+        Msg::ComplianceLine {
+            step,
+            label,
+            met,
+            counted,
+            share,
+            median,
+        } => format!(
             "step {step} {label}: on time {met}/{counted} ({}), median {}",
-            share.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "-".into()),
-            median.map(|m| format!("{m:.0}s")).unwrap_or_else(|| "-".into())
+            share
+                .map(|x| format!("{:.0}%", x * 100.0))
+                .unwrap_or_else(|| "-".into()),
+            median
+                .map(|m| format!("{m:.0}s"))
+                .unwrap_or_else(|| "-".into())
         ),
         Msg::StationRequired => "A station operator needs --station.".into(),
         Msg::OperatorAdded { login } => format!("Operator registered: {login}"),

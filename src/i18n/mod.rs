@@ -183,16 +183,37 @@ pub enum Msg {
     ConsoleNeedsTerminal,
     StationRequired,
     NoIncidents,
-    StepAlreadyDone { step: u8, actor: String },
+    StepAlreadyDone {
+        step: u8,
+        actor: String,
+    },
     StepState(crate::domain::incident::StepState),
-    IncidentOpened { id: i64 },
-    StepRecorded { step: u8, state: crate::domain::incident::StepState },
+    IncidentOpened {
+        id: i64,
+    },
+    StepRecorded {
+        step: u8,
+        state: crate::domain::incident::StepState,
+    },
     NoteAdded,
     BadOutcome(String),
     ClosingRefused(crate::domain::incident::ClosingRefusal),
-    IncidentClosed { id: i64 },
-    ComplianceHeader { from: String, to: String, incidents: usize },
-    ComplianceLine { step: usize, label: String, met: usize, counted: usize, share: Option<f64>, median: Option<f64> },
+    IncidentClosed {
+        id: i64,
+    },
+    ComplianceHeader {
+        from: String,
+        to: String,
+        incidents: usize,
+    },
+    ComplianceLine {
+        step: usize,
+        label: String,
+        met: usize,
+        counted: usize,
+        share: Option<f64>,
+        median: Option<f64>,
+    },
     OperatorAdded {
         login: String,
     },

@@ -134,13 +134,28 @@ pub fn text(m: &Msg) -> String {
             }
         },
         Msg::IncidentClosed { id } => format!("已结案 #{id}。"),
-        Msg::ComplianceHeader { from, to, incidents } => {
+        Msg::ComplianceHeader {
+            from,
+            to,
+            incidents,
+        } => {
             format!("快反达标率 {from} 至 {to}：共 {incidents} 起")
         }
-        Msg::ComplianceLine { step, label, met, counted, share, median } => format!(
+        Msg::ComplianceLine {
+            step,
+            label,
+            met,
+            counted,
+            share,
+            median,
+        } => format!(
             "第{step}步 {label}：按时 {met}/{counted}（{}），中位用时 {}",
-            share.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into()),
-            median.map(|m| format!("{m:.0}秒")).unwrap_or_else(|| "—".into())
+            share
+                .map(|x| format!("{:.0}%", x * 100.0))
+                .unwrap_or_else(|| "—".into()),
+            median
+                .map(|m| format!("{m:.0}秒"))
+                .unwrap_or_else(|| "—".into())
         ),
         Msg::StationRequired => "station 角色必须用 --station 指定派出所。".into(),
         Msg::OperatorAdded { login } => format!("已登记操作员：{login}"),

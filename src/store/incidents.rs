@@ -72,7 +72,8 @@ impl IncidentRow {
     }
 }
 
-const SELECT: &str = "SELECT i.id, i.opened_at, i.opened_by, i.patient_id, p.name, p.station, i.alert_id,
+const SELECT: &str =
+    "SELECT i.id, i.opened_at, i.opened_by, i.patient_id, p.name, p.station, i.alert_id,
     i.location, i.description, i.closed_at, i.closed_by, i.outcome, i.sync_checklist,
     i.persons_involved, i.injured, i.dead, i.reported_upward
     FROM incidents i LEFT JOIN patients p ON p.id = i.patient_id";
@@ -80,7 +81,10 @@ const SELECT: &str = "SELECT i.id, i.opened_at, i.opened_by, i.patient_id, p.nam
 fn incident_row(r: &rusqlite::Row) -> rusqlite::Result<IncidentRow> {
     let outcome: Option<String> = r.get(11)?;
     let sync: Option<String> = r.get(12)?;
-    let closing = match (outcome.and_then(|o| crate::domain::incident::Outcome::parse(&o)), sync) {
+    let closing = match (
+        outcome.and_then(|o| crate::domain::incident::Outcome::parse(&o)),
+        sync,
+    ) {
         (Some(outcome), Some(sync)) => Some(Closing {
             outcome,
             sync: serde_json::from_str(&sync).unwrap_or_default(),
@@ -138,11 +142,17 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT at, by, text FROM incident_notes WHERE incident_id = ?1 ORDER BY id")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT at, by, text FROM incident_notes WHERE incident_id = ?1 ORDER BY id",
+        )?;
         row.notes = stmt
-            .query_map([row.id], |r| Ok(NoteRow { at: from_millis(r.get(0)?), by: r.get(1)?, text: r.get(2)? }))?
+            .query_map([row.id], |r| {
+                Ok(NoteRow {
+                    at: from_millis(r.get(0)?),
+                    by: r.get(1)?,
+                    text: r.get(2)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(row)
     }
@@ -150,8 +160,12 @@ impl Store {
     /// Incidents in scope with their steps: open ones first, the most urgent first, then
     /// closed ones newest first.
     pub fn incidents(&self, scope: &Scope, own_logins: &[String]) -> Result<Vec<IncidentRow>> {
-        let mut stmt = self.conn().prepare_cached(&format!("{SELECT} ORDER BY i.opened_at DESC"))?;
-        let rows: Vec<IncidentRow> = stmt.query_map([], incident_row)?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("{SELECT} ORDER BY i.opened_at DESC"))?;
+        let rows: Vec<IncidentRow> = stmt
+            .query_map([], incident_row)?
+            .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
         for row in rows {
             if visible(&row, scope, own_logins) {
@@ -172,8 +186,9 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&format!(
             "{SELECT} WHERE i.opened_at >= ?1 AND i.opened_at < ?2 ORDER BY i.opened_at"
         ))?;
-        let rows: Vec<IncidentRow> =
-            stmt.query_map([millis(from), millis(to)], incident_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<IncidentRow> = stmt
+            .query_map([millis(from), millis(to)], incident_row)?
+            .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
         for row in rows {
             if visible(&row, scope, own_logins) {
@@ -183,8 +198,16 @@ impl Store {
         Ok(out)
     }
 
-    pub fn incident(&self, id: i64, scope: &Scope, own_logins: &[String]) -> Result<Option<IncidentRow>> {
-        let row = self.conn().query_row(&format!("{SELECT} WHERE i.id = ?1"), [id], incident_row).optional()?;
+    pub fn incident(
+        &self,
+        id: i64,
+        scope: &Scope,
+        own_logins: &[String],
+    ) -> Result<Option<IncidentRow>> {
+        let row = self
+            .conn()
+            .query_row(&format!("{SELECT} WHERE i.id = ?1"), [id], incident_row)
+            .optional()?;
         match row {
             Some(r) if visible(&r, scope, own_logins) => Ok(Some(self.fill(r)?)),
             _ => Ok(None),
@@ -270,7 +293,9 @@ impl Store {
             .incident(incident_id, scope, own_logins)?
             .ok_or_else(|| StoreError::NotFound(format!("incident {incident_id}")))?;
         if !incident.is_open() {
-            return Err(StoreError::Refused(format!("incident {incident_id} is closed")));
+            return Err(StoreError::Refused(format!(
+                "incident {incident_id} is closed"
+            )));
         }
         if !incident.steps.iter().any(|s| s.step == step) {
             return Err(StoreError::NotFound(format!("step {step}")));
@@ -294,13 +319,31 @@ impl Store {
                     )
                     .optional()?
                     .flatten();
-                return Err(StoreError::StepAlreadyDone { step, actor: by.unwrap_or_default() });
+                return Err(StoreError::StepAlreadyDone {
+                    step,
+                    actor: by.unwrap_or_default(),
+                });
             }
             let after = serde_json::json!({"step": step, "actor": actor});
-            audit::record(tx, now, operator, "incident.step", "incident", Some(&incident_id.to_string()), None, Some(&after))
+            audit::record(
+                tx,
+                now,
+                operator,
+                "incident.step",
+                "incident",
+                Some(&incident_id.to_string()),
+                None,
+                Some(&after),
+            )
         })?;
-        let row = self.incident(incident_id, scope, own_logins)?.expect("just written");
-        Ok(row.steps.into_iter().find(|s| s.step == step).expect("step exists"))
+        let row = self
+            .incident(incident_id, scope, own_logins)?
+            .expect("just written");
+        Ok(row
+            .steps
+            .into_iter()
+            .find(|s| s.step == step)
+            .expect("step exists"))
     }
 
     pub fn add_incident_note(
@@ -320,7 +363,16 @@ impl Store {
                 params![incident_id, millis(now), operator, text.trim()],
             )?;
             let after = serde_json::json!({"note": text.trim()});
-            audit::record(tx, now, operator, "incident.note", "incident", Some(&incident_id.to_string()), None, Some(&after))
+            audit::record(
+                tx,
+                now,
+                operator,
+                "incident.note",
+                "incident",
+                Some(&incident_id.to_string()),
+                None,
+                Some(&after),
+            )
         })
     }
 
@@ -341,7 +393,9 @@ impl Store {
             .incident(incident_id, scope, own_logins)?
             .ok_or_else(|| StoreError::NotFound(format!("incident {incident_id}")))?;
         if !incident.is_open() {
-            return Err(StoreError::Refused(format!("incident {incident_id} is already closed")));
+            return Err(StoreError::Refused(format!(
+                "incident {incident_id} is already closed"
+            )));
         }
         check_closing(closing).map_err(|r| StoreError::Refused(format!("{r:?}")))?;
         let ts = millis(now);

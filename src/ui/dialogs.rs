@@ -310,5 +310,108 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
             );
             popup(ui, f, area, &title, lines, 76);
         }
+        Dialog::OpenIncident {
+            patient_id,
+            location,
+            ..
+        } => {
+            let who = match patient_id {
+                Some(id) => patient_name(s, *id),
+                None => s.t(T::UnknownPerson).to_string(),
+            };
+            popup(
+                ui,
+                f,
+                area,
+                &format!("{} · {who}", s.t(T::OpenIncidentTitle)),
+                vec![input_line(ui, s.t(T::Location), location, true, 50), hint],
+                60,
+            );
+        }
+        Dialog::StepActor {
+            step,
+            actor,
+            incident_id,
+        } => {
+            let label = s
+                .snapshot
+                .as_ref()
+                .and_then(|x| x.incidents.iter().find(|i| i.id == *incident_id))
+                .and_then(|i| i.steps.iter().find(|st| st.step == *step))
+                .map(|st| super::incident::step_label(s, st))
+                .unwrap_or_default();
+            popup(
+                ui,
+                f,
+                area,
+                &format!("{} · {step} {label}", s.t(T::StepActorTitle)),
+                vec![
+                    input_line(ui, s.t(T::StepActorTitle), actor, true, 50),
+                    hint,
+                ],
+                64,
+            );
+        }
+        Dialog::IncidentNote { note, .. } => popup(
+            ui,
+            f,
+            area,
+            s.t(T::NoteTitle),
+            vec![input_line(ui, s.t(T::Note), note, true, 50), hint],
+            64,
+        ),
+        Dialog::CloseIncident(form) => {
+            use crate::app::close_form::{CloseField, CloseProblem};
+            let focus = form.focused();
+            let mut lines = Vec::new();
+            for field in form.fields() {
+                let on = field == focus;
+                let label = Span::styled(
+                    fit(s.t(field.label()), 14),
+                    if on { th.key() } else { th.muted() },
+                );
+                let yes_no = |b: bool| if b { s.t(T::Yes) } else { s.t(T::No) };
+                let value = match field {
+                    CloseField::Outcome => {
+                        let o = crate::domain::incident::Outcome::ALL[form.outcome];
+                        s.t(match o {
+                            crate::domain::incident::Outcome::Hospital => T::OutHospital,
+                            crate::domain::incident::Outcome::Home => T::OutHome,
+                            crate::domain::incident::Outcome::Police => T::OutPolice,
+                            crate::domain::incident::Outcome::Other => T::OutOther,
+                        })
+                        .to_string()
+                    }
+                    CloseField::Legal => yes_no(form.ticks[0]).to_string(),
+                    CloseField::Opinion => yes_no(form.ticks[1]).to_string(),
+                    CloseField::Social => yes_no(form.ticks[2]).to_string(),
+                    CloseField::LegalReason => form.reasons[0].value().to_string(),
+                    CloseField::OpinionReason => form.reasons[1].value().to_string(),
+                    CloseField::SocialReason => form.reasons[2].value().to_string(),
+                    CloseField::Persons => form.counts[0].value().to_string(),
+                    CloseField::Injured => form.counts[1].value().to_string(),
+                    CloseField::Dead => form.counts[2].value().to_string(),
+                    CloseField::Reported => yes_no(form.reported).to_string(),
+                    CloseField::ResolveAlert => yes_no(form.resolve_alert).to_string(),
+                };
+                let shown = match (on, field.is_text()) {
+                    (true, false) => Span::styled(format!("◀ {value} ▶"), th.selected()),
+                    (true, true) => Span::styled(format!("{value}▏"), th.key()),
+                    _ => Span::raw(value),
+                };
+                lines.push(Line::from(vec![label, shown]));
+            }
+            if let Some(p) = &form.problem {
+                let text = match p {
+                    CloseProblem::Number(f) => {
+                        format!("{}: {}", s.t(f.label()), s.t(T::FormProblemNumber))
+                    }
+                    CloseProblem::Refused(r) => s.lang.text(&Msg::ClosingRefused(*r)),
+                };
+                lines.push(Line::from(Span::styled(text, th.error())));
+            }
+            lines.push(Line::from(Span::styled(s.t(T::FuHint), th.muted())));
+            popup(ui, f, area, s.t(T::CloseTitle), lines, 64);
+        }
     }
 }

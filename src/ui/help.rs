@@ -15,7 +15,9 @@ use crate::i18n::T;
 pub fn actions_here(s: &AppState) -> Vec<Action> {
     // What this screen does first, so a short terminal never cuts it off; moving around after.
     let mut v = Vec::new();
-    if s.detail.is_some() {
+    if s.incident.is_some() {
+        v.extend([Action::Note, Action::CloseIncident, Action::Back]);
+    } else if s.detail.is_some() {
         v.extend([
             Action::Back,
             Action::FollowUp,
@@ -33,6 +35,7 @@ pub fn actions_here(s: &AppState) -> Vec<Action> {
                 Action::Report,
             ]),
             View::Patients => v.extend([
+                Action::OpenIncident,
                 Action::QuickFilter,
                 Action::Sort,
                 Action::FollowUp,

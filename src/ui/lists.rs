@@ -174,10 +174,12 @@ pub fn incidents(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         return empty(f, area, s, &th);
     };
     let cols = vec![
-        col(s.t(T::ColOpened), 16, 0),
+        col(s.t(T::ColOpened), 14, 0),
         col(s.t(T::ColPatient), 10, 0),
-        col(s.t(T::ColLocation), 20, 1),
-        col(s.t(T::ColState), 8, 0),
+        col(s.t(T::ColLocation), 14, 2),
+        col(s.t(T::Elapsed), 7, 1),
+        col(s.t(T::Step), 22, 0),
+        col(s.t(T::ColState), 6, 0),
     ];
     let rows: Vec<Row> = page(
         &snap.incidents,
@@ -185,31 +187,60 @@ pub fn incidents(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         usize::from(area.height.saturating_sub(1)),
     )
     .into_iter()
-    .map(|i| Row {
-        cells: vec![
-            (
-                i.opened_at
-                    .with_timezone(&beijing())
-                    .format("%m-%d %H:%M:%S")
-                    .to_string(),
-                Style::new(),
-            ),
-            (
-                i.patient_name.clone().unwrap_or_else(|| "—".into()),
-                Style::new(),
-            ),
-            (i.location.clone(), Style::new()),
-            (
-                if i.closed_at.is_some() {
-                    s.t(T::ResolvedMsg)
-                } else {
-                    s.t(T::InProgressMsg)
+    .map(|i| {
+        let end = i.closed_at.unwrap_or(s.now);
+        let mut worst = Style::new();
+        let steps: Vec<String> = i
+            .steps
+            .iter()
+            .map(|st| {
+                let state = st.state(s.now);
+                let (mark, _, style) = super::incident::state_parts(ui, s, state);
+                if matches!(state, crate::domain::incident::StepState::Overdue { .. }) {
+                    worst = style;
                 }
-                .to_string(),
-                Style::new(),
-            ),
-        ],
-        style: Style::new(),
+                match state {
+                    crate::domain::incident::StepState::Pending { seconds_left } => {
+                        format!("{}{mark}{}", st.step, super::incident::clock(seconds_left))
+                    }
+                    _ => format!("{}{mark}", st.step),
+                }
+            })
+            .collect();
+        let open = i.is_open();
+        Row {
+            cells: vec![
+                (
+                    i.opened_at
+                        .with_timezone(&beijing())
+                        .format("%m-%d %H:%M")
+                        .to_string(),
+                    Style::new(),
+                ),
+                (
+                    i.patient_name
+                        .clone()
+                        .unwrap_or_else(|| s.t(T::UnknownPerson).to_string()),
+                    Style::new(),
+                ),
+                (i.location.clone(), th.muted()),
+                (
+                    super::incident::clock((end - i.opened_at).num_seconds()),
+                    Style::new(),
+                ),
+                (steps.join(" "), if open { worst } else { th.muted() }),
+                (
+                    if open {
+                        s.t(T::OpenState)
+                    } else {
+                        s.t(T::Closed)
+                    }
+                    .to_string(),
+                    if open { th.warn() } else { th.muted() },
+                ),
+            ],
+            style: Style::new(),
+        }
     })
     .collect();
     if rows.is_empty() {

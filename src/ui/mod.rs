@@ -4,6 +4,7 @@
 mod detail;
 mod dialogs;
 mod help;
+pub mod incident;
 mod lists;
 mod reports;
 pub mod table;
@@ -53,6 +54,9 @@ impl Ui<'_> {
         self.header(f, header, s);
         self.tabs(f, tabs, s);
         match (&s.detail, s.view) {
+            _ if s.open_incident().is_some() => {
+                incident::draw(self, f, body, s, s.open_incident().expect("checked"))
+            }
             (Some(d), _) => detail::draw(self, f, body, s, d),
             (None, View::Alerts) => lists::alerts(self, f, body, s),
             (None, View::Patients) => lists::patients(self, f, body, s),
@@ -292,6 +296,15 @@ impl Ui<'_> {
             ];
         }
         let mut v = Vec::new();
+        if let Some(inc) = s.open_incident() {
+            let steps = inc.steps.len().min(6);
+            if inc.is_open() {
+                v.push((format!("1-{steps}"), s.t(T::KeyStep).to_string()));
+                v.extend([k(Action::Note), k(Action::CloseIncident)]);
+            }
+            v.extend([k(Action::Back), k(Action::Quit)]);
+            return v;
+        }
         if s.detail.is_some() {
             v.extend([
                 k(Action::Back),
@@ -304,6 +317,7 @@ impl Ui<'_> {
         } else {
             match s.view {
                 View::Alerts => v.extend([
+                    k(Action::OpenIncident),
                     k(Action::Acknowledge),
                     k(Action::InProgress),
                     k(Action::Resolve),
@@ -311,7 +325,11 @@ impl Ui<'_> {
                     k(Action::Report),
                     k(Action::Filter),
                 ]),
+                View::Incidents => {
+                    v.extend([k(Action::OpenIncident), k(Action::Open), k(Action::Filter)])
+                }
                 View::Patients => v.extend([
+                    k(Action::OpenIncident),
                     k(Action::Open),
                     k(Action::Filter),
                     k(Action::QuickFilter),

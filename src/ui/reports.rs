@@ -74,6 +74,51 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
             n(Severity::P3)
         )));
     }
+    // Quick-response compliance over the last 30 days, from the incidents in scope.
+    let since = s.now - chrono::Duration::days(30);
+    let recent: Vec<_> = snap
+        .incidents
+        .iter()
+        .filter(|i| i.opened_at >= since)
+        .map(|i| {
+            (
+                i.opened_at,
+                i.steps.iter().map(|st| (st.deadline, st.done_at)).collect(),
+            )
+        })
+        .collect();
+    let steps = s.config.quick_response.steps.len();
+    c.push(Line::from(""));
+    c.push(Line::from(Span::styled(
+        format!("{} ({})", s.t(T::Compliance), recent.len()),
+        th.title(),
+    )));
+    for (sc, cfg) in crate::domain::incident::compliance(&recent, steps, s.now)
+        .iter()
+        .zip(&s.config.quick_response.steps)
+    {
+        c.push(Line::from(format!(
+            "{} {} {}/{} {}  {} {}",
+            sc.step,
+            fit(
+                if s.lang == crate::i18n::Lang::En {
+                    &cfg.label_en
+                } else {
+                    &cfg.label_zh
+                },
+                12
+            ),
+            sc.met,
+            sc.counted,
+            sc.share_met
+                .map(|x| format!("{:.0}%", x * 100.0))
+                .unwrap_or_else(|| "—".into()),
+            s.t(T::Median),
+            sc.median_seconds
+                .map(|m| super::incident::clock(m.round() as i64))
+                .unwrap_or_else(|| "—".into()),
+        )));
+    }
     if area.width >= 100 {
         let [x, y, z] = Layout::horizontal([
             Constraint::Length(26),
