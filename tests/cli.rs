@@ -232,7 +232,7 @@ fn check_and_backup() {
     let o = cli.run(&["check"]);
     assert!(o.status.success());
     assert!(
-        stdout(&o).contains("正常") && stdout(&o).contains("架构版本 1"),
+        stdout(&o).contains("正常") && stdout(&o).contains(&format!("架构版本 {}", dutydesk::store::schema::CURRENT_VERSION)),
         "{}",
         stdout(&o)
     );

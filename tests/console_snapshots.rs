@@ -26,6 +26,9 @@ enum Step {
     Ev(fn() -> Event),
     Type(&'static str),
     Detail,
+    /// Opens an incident 90 s ago for the first alert's patient, step 1 done at 50 s, and
+    /// reloads.
+    WithIncident,
 }
 
 use Step::*;
@@ -54,6 +57,37 @@ const SCENES: &[Scene] = &[
     Scene {
         name: "incidents",
         steps: &[Do(Action::ShowIncidents)],
+    },
+    Scene {
+        name: "incidents_open",
+        steps: &[WithIncident, Do(Action::ShowIncidents)],
+    },
+    Scene {
+        name: "incident_screen",
+        steps: &[WithIncident, Do(Action::ShowIncidents), Do(Action::Open)],
+    },
+    Scene {
+        name: "open_incident",
+        steps: &[Do(Action::OpenIncident), Type("村口小卖部")],
+    },
+    Scene {
+        name: "incident_step",
+        steps: &[
+            WithIncident,
+            Do(Action::ShowIncidents),
+            Do(Action::Open),
+            Do(Action::ShowPatients),
+            Type("社区民警"),
+        ],
+    },
+    Scene {
+        name: "incident_close",
+        steps: &[
+            WithIncident,
+            Do(Action::ShowIncidents),
+            Do(Action::Open),
+            Do(Action::CloseIncident),
+        ],
     },
     Scene {
         name: "persons",
@@ -178,6 +212,36 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
                 for c in text.chars() {
                     update(&mut s, Event::Text(InputRequest::InsertChar(c)));
                 }
+            }
+            WithIncident => {
+                let a = store.alerts(&dutydesk::store::Scope::All, true).unwrap()[0].clone();
+                let qr = Config::default().quick_response;
+                let at = now() - chrono::Duration::seconds(90);
+                let id = store
+                    .open_incident(
+                        Some(a.patient_id),
+                        Some(a.id),
+                        "杏林社区二组",
+                        "",
+                        "center",
+                        &Default::default(),
+                        &qr,
+                        at,
+                    )
+                    .unwrap();
+                store
+                    .mark_step(
+                        id,
+                        1,
+                        "网格员甲",
+                        "center",
+                        &Default::default(),
+                        &[],
+                        at + chrono::Duration::seconds(50),
+                    )
+                    .unwrap();
+                let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+                update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
             }
             Detail => {
                 let id = s.detail.as_ref().unwrap().patient_id;

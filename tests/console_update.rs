@@ -379,3 +379,124 @@ fn resize_keeps_the_cursor_on_screen() {
     let c = s.alerts.cursor;
     assert!(c.index >= c.offset && c.index < c.offset + s.page());
 }
+
+#[test]
+fn i_opens_an_incident_from_the_alert_in_two_keystrokes_plus_the_location() {
+    let (_, mut s) = state_for("center");
+    let a = s.selected_alert().unwrap().clone();
+    act(&mut s, Action::OpenIncident);
+    type_text(&mut s, "村口");
+    let fx = update(&mut s, Event::Submit);
+    assert_eq!(
+        fx,
+        vec![Effect::Request(Request::OpenIncident {
+            patient_id: Some(a.patient_id),
+            alert_id: Some(a.id),
+            location: "村口".into()
+        })]
+    );
+    update(&mut s, Event::Store(Reply::IncidentOpened(7)));
+    assert_eq!((s.view, s.incident), (View::Incidents, Some(7)));
+}
+
+#[test]
+fn from_the_incidents_view_i_opens_one_for_an_unknown_person() {
+    let (_, mut s) = state_for("center");
+    act(&mut s, Action::ShowIncidents);
+    act(&mut s, Action::OpenIncident);
+    type_text(&mut s, "车站");
+    let fx = update(&mut s, Event::Submit);
+    assert_eq!(
+        fx,
+        vec![Effect::Request(Request::OpenIncident {
+            patient_id: None,
+            alert_id: None,
+            location: "车站".into()
+        })]
+    );
+}
+
+#[test]
+fn on_the_incident_screen_digits_mark_steps_and_c_closes() {
+    let (mut store, mut s) = state_for("center");
+    let a = s.selected_alert().unwrap().clone();
+    let qr = Config::default().quick_response;
+    let id = store
+        .open_incident(
+            Some(a.patient_id),
+            Some(a.id),
+            "村口",
+            "",
+            "center",
+            &Default::default(),
+            &qr,
+            now(),
+        )
+        .unwrap();
+    let op = s.operator.clone();
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    act(&mut s, Action::ShowIncidents);
+    act(&mut s, Action::Open);
+    assert_eq!(s.incident, Some(id));
+    act(&mut s, Action::ShowPatients); // the "2" key: step 2
+    type_text(&mut s, "社区民警");
+    let fx = update(&mut s, Event::Submit);
+    assert_eq!(
+        fx,
+        vec![Effect::Request(Request::MarkStep {
+            incident_id: id,
+            step: 2,
+            actor: "社区民警".into()
+        })]
+    );
+    act(&mut s, Action::CloseIncident);
+    let Some(Dialog::CloseIncident(form)) = &mut s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    form.ticks = [true, true, true];
+    let fx = update(&mut s, Event::Submit);
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Request(Request::CloseIncident {
+            resolve_alert: true,
+            ..
+        })]
+    ));
+    act(&mut s, Action::Back);
+    assert_eq!(s.incident, None);
+}
+
+#[test]
+fn a_step_going_overdue_rings_the_bell_once() {
+    let (mut store, mut s) = state_for("center");
+    // Acknowledge everything so only the incident can ring.
+    for a in s.snapshot.as_ref().unwrap().alerts.clone() {
+        s.rung.insert(a.id);
+    }
+    let qr = Config::default().quick_response;
+    store
+        .open_incident(
+            None,
+            None,
+            "车站",
+            "",
+            "center",
+            &Default::default(),
+            &qr,
+            now(),
+        )
+        .unwrap();
+    let op = s.operator.clone();
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    assert!(
+        update(&mut s, Event::Tick(now() + chrono::Duration::seconds(60))).is_empty(),
+        "at the deadline: pending"
+    );
+    assert_eq!(
+        update(&mut s, Event::Tick(now() + chrono::Duration::seconds(61))),
+        vec![Effect::Bell]
+    );
+    assert!(update(&mut s, Event::Tick(now() + chrono::Duration::seconds(62))).is_empty());
+}

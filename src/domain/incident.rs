@@ -187,10 +187,13 @@ pub struct StepCompliance {
     pub median_seconds: Option<f64>,
 }
 
+/// One incident as compliance sees it: when it opened, and each step's deadline and done time.
+pub type TimedIncident = (DateTime<Utc>, Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>);
+
 /// Per step: the share met on time and the median time taken. An incident counts for a step
 /// once the step is done or its deadline has passed at `now`; one still pending is not judged.
 pub fn compliance(
-    incidents: &[(DateTime<Utc>, Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>)],
+    incidents: &[TimedIncident],
     steps: usize,
     now: DateTime<Utc>,
 ) -> Vec<StepCompliance> {

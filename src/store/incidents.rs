@@ -228,15 +228,15 @@ impl Store {
         config: &QuickResponseConfig,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        if let Some(pid) = patient_id {
-            if self.patient(pid, scope)?.is_none() {
-                return Err(StoreError::NotFound(format!("patient {pid}")));
-            }
+        if let Some(pid) = patient_id
+            && self.patient(pid, scope)?.is_none()
+        {
+            return Err(StoreError::NotFound(format!("patient {pid}")));
         }
-        if let Some(aid) = alert_id {
-            if self.alert(aid, scope)?.is_none() {
-                return Err(StoreError::NotFound(format!("alert {aid}")));
-            }
+        if let Some(aid) = alert_id
+            && self.alert(aid, scope)?.is_none()
+        {
+            return Err(StoreError::NotFound(format!("alert {aid}")));
         }
         if location.trim().is_empty() {
             return Err(StoreError::Refused("location".into()));
