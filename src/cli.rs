@@ -38,6 +38,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+fn parse_month(s: &str) -> Result<crate::report::rewards::Month, String> {
+    crate::report::rewards::Month::parse(s).ok_or_else(|| format!("'{s}' is not a month (YYYY-MM)"))
+}
+
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
     crate::i18n::Lang::parse(s).ok_or_else(|| format!("unknown language '{s}' (zh | en)"))
 }
@@ -197,6 +201,41 @@ pub enum IncidentCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
+    /// 专项行动统计表（附件2）· the statistical report of the special action
+    #[command(long_about = crate::report::stats::HELP)]
+    Stats {
+        /// 起始日期（含）· from (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// 截止日期（含）· to (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// 导出到 .xlsx 或 .csv · write to .xlsx or .csv
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 公安信息交换名单：3级以上及病情不稳定患者与五位一体 · police exchange list
+    Exchange {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// 导出完整身份证号与电话（记入审计日志）· full ID numbers and phones (audited)
+        #[arg(long)]
+        unmasked: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 以奖代补：某月应发的监护人与金额，不发的说明原因 · guardian reward for a month
+    Rewards {
+        /// YYYY-MM
+        #[arg(long, value_parser = parse_month)]
+        month: crate::report::rewards::Month,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// 快反达标率：各步按时完成比例与中位用时 · quick-response compliance per step
     QuickResponse {
         /// 起始日期（含）· from (inclusive), YYYY-MM-DD

@@ -12,6 +12,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod logging;
+pub mod report;
 pub mod store;
 pub mod term;
 pub mod ui;

@@ -232,7 +232,11 @@ fn check_and_backup() {
     let o = cli.run(&["check"]);
     assert!(o.status.success());
     assert!(
-        stdout(&o).contains("正常") && stdout(&o).contains(&format!("架构版本 {}", dutydesk::store::schema::CURRENT_VERSION)),
+        stdout(&o).contains("正常")
+            && stdout(&o).contains(&format!(
+                "架构版本 {}",
+                dutydesk::store::schema::CURRENT_VERSION
+            )),
         "{}",
         stdout(&o)
     );
@@ -320,4 +324,60 @@ fn operators_are_added_listed_and_disabled_and_the_console_refuses_strangers() {
     assert!(cli.run(&["operator", "disable", "li"]).status.success());
     let o = cli.run(&["--operator", "li", "console"]);
     assert!(stderr(&o).contains("已停用"), "{}", stderr(&o));
+}
+
+#[test]
+fn reports_from_the_command_line_and_unmasked_exports_are_audited() {
+    let cli = Cli::new();
+    assert!(cli.run(&["init", "--demo"]).status.success());
+    let out = cli.db.dir.path().join("stats.xlsx");
+    let o = cli.run(&[
+        "report",
+        "stats",
+        "--from",
+        "2025-03-01",
+        "--to",
+        "2025-03-31",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.exists());
+    let o = cli.run(&[
+        "report",
+        "stats",
+        "--from",
+        "2025-03-31",
+        "--to",
+        "2025-03-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = cli.run(&["report", "exchange", "--json"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v.iter()
+            .all(|r| r["身份证号"].as_str().unwrap().contains("****"))
+    );
+    let before = dutydesk::store::Store::open(&cli.db.path)
+        .unwrap()
+        .audit_count()
+        .unwrap();
+    let o = cli.run(&["report", "exchange", "--unmasked", "--json"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v.iter()
+            .all(|r| !r["身份证号"].as_str().unwrap().contains("****"))
+    );
+    let store = dutydesk::store::Store::open(&cli.db.path).unwrap();
+    assert_eq!(store.audit_count().unwrap(), before + 1);
+    assert_eq!(store.audit_entries(1).unwrap()[0].action, "report.export");
+    let o = cli.run(&["report", "rewards", "--month", "2025-13"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = cli.run(&["report", "rewards", "--month", "2026-11", "--json"]);
+    assert!(o.status.success());
+    let help = cli.run(&["report", "stats", "--help"]);
+    assert!(
+        stdout(&help).contains("目前新发"),
+        "definitions are in --help"
+    );
 }

@@ -5,6 +5,7 @@
 mod data;
 mod incidents;
 mod lists;
+mod reports;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -183,6 +184,20 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             json,
             as_of,
         }) => incidents::compliance(ctx, from, to, json, as_of.as_deref()),
+        Command::Report(crate::cli::ReportCommand::Stats {
+            from,
+            to,
+            out,
+            json,
+        }) => reports::stats(ctx, from, to, out.as_deref(), json),
+        Command::Report(crate::cli::ReportCommand::Exchange {
+            out,
+            unmasked,
+            json,
+        }) => reports::exchange(ctx, out.as_deref(), unmasked, json),
+        Command::Report(crate::cli::ReportCommand::Rewards { month, out, json }) => {
+            reports::rewards(ctx, month, out.as_deref(), json)
+        }
         Command::Operator(OperatorCommand::Add {
             login,
             name,

@@ -119,6 +119,27 @@ pub fn text(m: &Msg) -> String {
         Msg::StepAlreadyDone { step, actor } => {
             format!("Step {step} was already recorded ({actor}); not recorded twice.")
         }
+        Msg::ReportWritten { path } => format!("Written: {path}"),
+        Msg::BadPeriod => "the end date is before the start date".into(),
+        Msg::RewardDue => "due".into(),
+        Msg::RewardNotDue => "not due".into(),
+        Msg::RewardReason(d) => match d {
+            crate::report::rewards::RewardDecision::Due => String::new(),
+            crate::report::rewards::RewardDecision::IncidentThisMonth => {
+                "an incident this month".into()
+            }
+            crate::report::rewards::RewardDecision::Suspended { until } => {
+                format!("suspended after an incident, until {until}")
+            }
+            crate::report::rewards::RewardDecision::NoGuardian => "no guardian assigned".into(),
+        },
+        Msg::RewardTotal {
+            month,
+            guardians,
+            yuan,
+        } => {
+            format!("{month}: {guardians} guardians due, {yuan} yuan in all")
+        }
         Msg::NoIncidents => "No incidents.".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("Incident #{id} opened; its clock is running."),

@@ -183,6 +183,18 @@ pub enum Msg {
     ConsoleNeedsTerminal,
     StationRequired,
     NoIncidents,
+    ReportWritten {
+        path: String,
+    },
+    BadPeriod,
+    RewardDue,
+    RewardNotDue,
+    RewardReason(crate::report::rewards::RewardDecision),
+    RewardTotal {
+        month: String,
+        guardians: usize,
+        yuan: u32,
+    },
     StepAlreadyDone {
         step: u8,
         actor: String,

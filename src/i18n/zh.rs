@@ -114,6 +114,25 @@ pub fn text(m: &Msg) -> String {
         Msg::StepAlreadyDone { step, actor } => {
             format!("第{step}步已由“{actor}”记录，未重复记录。")
         }
+        Msg::ReportWritten { path } => format!("已导出：{path}"),
+        Msg::BadPeriod => "截止日期早于起始日期".into(),
+        Msg::RewardDue => "应发".into(),
+        Msg::RewardNotDue => "不发".into(),
+        Msg::RewardReason(d) => match d {
+            crate::report::rewards::RewardDecision::Due => String::new(),
+            crate::report::rewards::RewardDecision::IncidentThisMonth => "本月发生肇事肇祸".into(),
+            crate::report::rewards::RewardDecision::Suspended { until } => {
+                format!("此前发生肇事肇祸，停发至{until}")
+            }
+            crate::report::rewards::RewardDecision::NoGuardian => "未指定监护人".into(),
+        },
+        Msg::RewardTotal {
+            month,
+            guardians,
+            yuan,
+        } => {
+            format!("{month}：应发监护人 {guardians} 名，合计 {yuan} 元")
+        }
         Msg::NoIncidents => "没有案事件。".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("已开案 #{id}，计时开始。"),

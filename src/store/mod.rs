@@ -9,6 +9,7 @@ pub mod incidents;
 pub mod operators;
 pub mod patients;
 pub mod persons;
+pub mod reports;
 pub mod roster;
 mod rows;
 pub mod schema;

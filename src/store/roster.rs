@@ -114,7 +114,10 @@ pub fn apply(
             counts.unchanged += 1;
             continue;
         }
-        let id = patients::save(tx, &patient, now, patient.registered_on)?;
+        // A roster says when the level was last assessed, not when it first reached 3: the
+        // last follow-up date (else registration) is the earliest day the store can vouch for.
+        let high_risk_on = patient.last_followup.unwrap_or(patient.registered_on);
+        let id = patients::save(tx, &patient, now, high_risk_on)?;
         for (role, person_id) in &team {
             if !before_team.contains(&(*role, *person_id)) {
                 persons::put_assignment(tx, id, *role, *person_id, now, operator)?;

@@ -1,0 +1,191 @@
+//! Reports from the command line: printed, as JSON, or written to xlsx/csv.
+
+use chrono::NaiveDate;
+use std::path::Path;
+
+use super::{Context, Failure, emit};
+use crate::domain::clock::beijing_date;
+use crate::i18n::{Lang, Msg};
+use crate::report::rewards::{Month, RewardDecision};
+use crate::report::{self, write};
+use crate::store::Scope;
+
+fn written(ctx: &Context, path: &Path, r: Result<(), String>) -> Result<(), Failure> {
+    r.map_err(|reason| {
+        ctx.fail(&Msg::TableUnreadable {
+            path: path.display().to_string(),
+            reason,
+        })
+    })?;
+    ctx.say(&Msg::ReportWritten {
+        path: path.display().to_string(),
+    });
+    Ok(())
+}
+
+pub fn stats(
+    ctx: &Context,
+    from: NaiveDate,
+    to: NaiveDate,
+    out: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
+    if to < from {
+        return Err(Failure::Usage(ctx.lang.text(&Msg::BadPeriod)));
+    }
+    let store = ctx.open_store()?;
+    let rows = report::statistics(&store, &Scope::All, &[], from, to, &ctx.config)
+        .map_err(|e| ctx.store_failure(e))?;
+    if let Some(path) = out {
+        let title = format!(
+            "{}严重精神障碍患者肇事肇祸专项行动统计（{from}至{to}）",
+            ctx.config.area.name
+        );
+        let date = beijing_date(ctx.clock.now()).to_string();
+        return written(
+            ctx,
+            path,
+            write::stats(&rows, &title, &ctx.config.area.name, &date, path),
+        );
+    }
+    if json {
+        emit(&serde_json::to_string_pretty(&rows).unwrap_or_default());
+        return Ok(());
+    }
+    for r in &rows {
+        let value = if r.is_manual() {
+            write::MANUAL_MARK.to_string()
+        } else {
+            r.value_text()
+        };
+        let def = if ctx.lang == Lang::En {
+            r.definition_en
+        } else {
+            r.definition_zh
+        };
+        emit(&format!(
+            "{} {} {} {value}    ({def})",
+            r.section, r.label, r.sub
+        ));
+    }
+    Ok(())
+}
+
+pub fn exchange(
+    ctx: &Context,
+    out: Option<&Path>,
+    unmasked: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut store = ctx.open_store()?;
+    let sheet =
+        report::exchange::list(&store, &Scope::All, unmasked).map_err(|e| ctx.store_failure(e))?;
+    if unmasked {
+        // Full ID numbers leave the system: who did it and when goes in the audit log.
+        store
+            .record_export(
+                "exchange",
+                sheet.rows.len(),
+                true,
+                &ctx.operator,
+                ctx.clock.now(),
+            )
+            .map_err(|e| ctx.store_failure(e))?;
+    }
+    if let Some(path) = out {
+        return written(ctx, path, write::sheet(&sheet, path));
+    }
+    if json {
+        let v: Vec<serde_json::Value> = sheet
+            .rows
+            .iter()
+            .map(|r| {
+                serde_json::Value::Object(
+                    sheet
+                        .headers
+                        .iter()
+                        .cloned()
+                        .zip(r.iter().map(|c| c.clone().into()))
+                        .collect(),
+                )
+            })
+            .collect();
+        emit(&serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    emit(&sheet.headers.join(","));
+    for r in &sheet.rows {
+        emit(&r.join(","));
+    }
+    Ok(())
+}
+
+pub fn rewards(ctx: &Context, month: Month, out: Option<&Path>, json: bool) -> Result<(), Failure> {
+    let store = ctx.open_store()?;
+    let lines = report::reward_lines(&store, &Scope::All, &[], month, month, &ctx.config)
+        .map_err(|e| ctx.store_failure(e))?;
+    if json {
+        emit(&serde_json::to_string_pretty(&lines).unwrap_or_default());
+        return Ok(());
+    }
+    let sheet = crate::export::Sheet {
+        name: "以奖代补".into(),
+        headers: [
+            "月份",
+            "患者",
+            "危险性",
+            "监护人",
+            "监护人电话",
+            "结果",
+            "金额(元)",
+            "原因",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: lines
+            .iter()
+            .map(|l| {
+                let (result, reason) = match l.decision {
+                    RewardDecision::Due => (ctx.lang.text(&Msg::RewardDue), String::new()),
+                    other => (
+                        ctx.lang.text(&Msg::RewardNotDue),
+                        ctx.lang.text(&Msg::RewardReason(other)),
+                    ),
+                };
+                vec![
+                    l.month.to_string(),
+                    l.patient_name.clone(),
+                    format!("{}级", l.risk_level),
+                    l.guardian
+                        .as_ref()
+                        .map(|g| g.name.clone())
+                        .unwrap_or_default(),
+                    l.guardian
+                        .as_ref()
+                        .map(|g| crate::domain::id_number::mask_phone(&g.phone))
+                        .unwrap_or_default(),
+                    result,
+                    l.amount_yuan.to_string(),
+                    reason,
+                ]
+            })
+            .collect(),
+    };
+    if let Some(path) = out {
+        return written(ctx, path, write::sheet(&sheet, path));
+    }
+    let due: u32 = lines.iter().map(|l| l.amount_yuan).sum();
+    for r in &sheet.rows {
+        emit(&r.join("  "));
+    }
+    ctx.say(&Msg::RewardTotal {
+        month: month.to_string(),
+        guardians: lines
+            .iter()
+            .filter(|l| l.decision == RewardDecision::Due)
+            .count(),
+        yuan: due,
+    });
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! The monthly police exchange list (信息交换 [003]): high-risk (≥3) and unstable patients with
+//! their status, last follow-up and the five responsible persons with phones.
+
+use crate::domain::patient::{Condition, Vocabulary};
+use crate::domain::team::Role;
+use crate::export::Sheet;
+use crate::store::patients::PatientQuery;
+use crate::store::{Result, Scope, Store};
+
+/// The list; ID numbers and phones are masked unless `unmasked` (which the caller audits).
+pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
+    let mut headers: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "性别",
+        "危险性评估",
+        "病情",
+        "管理状态",
+        "外出去向",
+        "末次随访日期",
+        "乡镇街道",
+        "村居",
+        "派出所",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for r in Role::ALL {
+        headers.push(r.zh().to_string());
+        headers.push(format!("{}电话", r.zh()));
+    }
+    let mut rows = Vec::new();
+    for p in store.patients(&PatientQuery {
+        scope: scope.clone(),
+        ..Default::default()
+    })? {
+        if !p.status.is_active() || !(p.is_high_risk() || p.condition == Condition::Unstable) {
+            continue;
+        }
+        let phone = |s: &str| {
+            if unmasked {
+                s.to_string()
+            } else {
+                crate::domain::id_number::mask_phone(s)
+            }
+        };
+        let mut row = vec![
+            p.name.clone(),
+            if unmasked {
+                p.id_number.to_string()
+            } else {
+                p.id_number.masked()
+            },
+            p.gender.zh().to_string(),
+            format!("{}级", p.risk_level),
+            p.condition.zh().to_string(),
+            p.status.zh().to_string(),
+            p.away_destination.clone(),
+            p.last_followup.map(|d| d.to_string()).unwrap_or_default(),
+            p.jurisdiction.township.clone(),
+            p.jurisdiction.village.clone(),
+            p.jurisdiction.station.clone(),
+        ];
+        let team = store.team(p.id)?;
+        for r in Role::ALL {
+            match team.iter().find(|m| m.role == *r) {
+                Some(m) => {
+                    row.push(m.person.name.clone());
+                    row.push(phone(&m.person.phone));
+                }
+                None => {
+                    row.push("（未指定）".into());
+                    row.push(String::new());
+                }
+            }
+        }
+        rows.push(row);
+    }
+    Ok(Sheet {
+        name: "信息交换".into(),
+        headers,
+        rows,
+    })
+}

@@ -1,0 +1,247 @@
+//! Guardian reward (以奖代补): a guardian is due the configured amount for each month the
+//! patient they guard — risk ≥3, unstable or key population — caused no incident; after a month
+//! with an incident the reward stops from the next month for the configured number of months.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::HashMap;
+
+use crate::config::RewardConfig;
+use crate::domain::key_population::is_key_population;
+use crate::domain::patient::{Condition, Patient};
+use crate::domain::team::Person;
+
+/// A calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn of(d: NaiveDate) -> Month {
+        Month {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    /// Reads `2025-03`.
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.trim().split_once('-')?;
+        let month: u32 = m.parse().ok()?;
+        (1..=12).contains(&month).then_some(Month {
+            year: y.parse().ok()?,
+            month,
+        })
+    }
+
+    /// Months since year 0, for arithmetic.
+    fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    fn from_index(i: i64) -> Month {
+        Month {
+            year: i.div_euclid(12) as i32,
+            month: (i.rem_euclid(12) + 1) as u32,
+        }
+    }
+
+    pub fn plus(self, n: i64) -> Month {
+        Month::from_index(self.index() + n)
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid month")
+    }
+
+    /// Every month from `a` to `b`, both included.
+    pub fn range(a: Month, b: Month) -> Vec<Month> {
+        (a.index()..=b.index()).map(Month::from_index).collect()
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:02}", self.year, self.month)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum RewardDecision {
+    Due,
+    /// The patient caused an incident this month.
+    IncidentThisMonth,
+    /// An incident in an earlier month stops the reward until (and including) this month.
+    Suspended {
+        until: Month,
+    },
+    /// The patient has nobody in the guardian role.
+    NoGuardian,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RewardLine {
+    pub month: Month,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub risk_level: u8,
+    pub guardian: Option<Person>,
+    pub decision: RewardDecision,
+    pub amount_yuan: u32,
+}
+
+/// Whether a patient's guardian can be rewarded at all: an active patient at risk ≥3, unstable,
+/// or in the key population.
+pub fn eligible(p: &Patient) -> bool {
+    p.status.is_active()
+        && (p.is_high_risk() || p.condition == Condition::Unstable || is_key_population(p))
+}
+
+/// The reward lines of `month` for every eligible patient.
+pub fn month_lines(
+    month: Month,
+    patients: &[Patient],
+    guardians: &HashMap<i64, Person>,
+    incident_months: &HashMap<i64, Vec<Month>>,
+    config: &RewardConfig,
+) -> Vec<RewardLine> {
+    let mut out = Vec::new();
+    for p in patients.iter().filter(|p| eligible(p)) {
+        let months = incident_months.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let guardian = guardians.get(&p.id).cloned();
+        let decision = if guardian.is_none() {
+            RewardDecision::NoGuardian
+        } else if months.contains(&month) {
+            RewardDecision::IncidentThisMonth
+        } else {
+            // The latest incident month M with M < month ≤ M + suspension.
+            let stop = i64::from(config.suspension_months);
+            match months
+                .iter()
+                .filter(|m| **m < month && month <= m.plus(stop))
+                .max()
+            {
+                Some(m) => RewardDecision::Suspended {
+                    until: m.plus(stop),
+                },
+                None => RewardDecision::Due,
+            }
+        };
+        let amount_yuan = if decision == RewardDecision::Due {
+            config.monthly_yuan
+        } else {
+            0
+        };
+        out.push(RewardLine {
+            month,
+            patient_id: p.id,
+            patient_name: p.name.clone(),
+            risk_level: p.risk_level.value(),
+            guardian,
+            decision,
+            amount_yuan,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::risk::RiskLevel;
+    use crate::domain::testing::patient;
+
+    fn guardian() -> Person {
+        Person {
+            id: 9,
+            name: "监护甲".into(),
+            phone: "13800005001".into(),
+            unit: String::new(),
+            jurisdiction: Default::default(),
+        }
+    }
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    fn decide(month: &str, incidents: &[&str], with_guardian: bool) -> RewardDecision {
+        let mut p = patient();
+        p.risk_level = RiskLevel::new(3).unwrap();
+        let guardians: HashMap<i64, Person> = if with_guardian {
+            [(p.id, guardian())].into()
+        } else {
+            HashMap::new()
+        };
+        let months: HashMap<i64, Vec<Month>> =
+            [(p.id, incidents.iter().map(|s| m(s)).collect())].into();
+        month_lines(
+            m(month),
+            &[p],
+            &guardians,
+            &months,
+            &RewardConfig::default(),
+        )[0]
+        .decision
+    }
+
+    #[test]
+    fn guardian_of_a_high_risk_patient_without_incidents_is_due_200_yuan() {
+        let mut p = patient();
+        p.risk_level = RiskLevel::new(4).unwrap();
+        let lines = month_lines(
+            m("2025-03"),
+            &[p.clone()],
+            &[(p.id, guardian())].into(),
+            &HashMap::new(),
+            &RewardConfig::default(),
+        );
+        assert_eq!(lines[0].decision, RewardDecision::Due);
+        assert_eq!(lines[0].amount_yuan, 200);
+    }
+
+    #[test]
+    fn no_reward_in_the_month_of_an_incident_and_twelve_months_after() {
+        assert_eq!(
+            decide("2025-03", &["2025-03"], true),
+            RewardDecision::IncidentThisMonth
+        );
+        assert_eq!(
+            decide("2025-04", &["2025-03"], true),
+            RewardDecision::Suspended {
+                until: m("2026-03")
+            }
+        );
+        assert_eq!(
+            decide("2026-03", &["2025-03"], true),
+            RewardDecision::Suspended {
+                until: m("2026-03")
+            }
+        );
+        assert_eq!(decide("2026-04", &["2025-03"], true), RewardDecision::Due);
+        assert_eq!(decide("2025-02", &["2025-03"], true), RewardDecision::Due);
+    }
+
+    #[test]
+    fn a_patient_without_a_guardian_rewards_nobody() {
+        assert_eq!(decide("2025-03", &[], false), RewardDecision::NoGuardian);
+    }
+
+    #[test]
+    fn low_risk_stable_guarded_patients_are_not_eligible() {
+        assert!(!eligible(&patient()));
+        let mut p = patient();
+        p.condition = Condition::Unstable;
+        assert!(eligible(&p));
+    }
+
+    #[test]
+    fn months_parse_add_and_range() {
+        assert_eq!(m("2025-11").plus(3), m("2026-02"));
+        assert_eq!(Month::range(m("2025-11"), m("2026-01")).len(), 3);
+        assert!(Month::parse("2025-13").is_none());
+    }
+}
