@@ -26,6 +26,8 @@ enum Step {
     Ev(fn() -> Event),
     Type(&'static str),
     Detail,
+    /// Loads the reports view's figures, as the store thread does when the view opens.
+    Report,
     /// Opens an incident 90 s ago for the first alert's patient, step 1 done at 50 s, and
     /// reloads.
     WithIncident,
@@ -95,7 +97,7 @@ const SCENES: &[Scene] = &[
     },
     Scene {
         name: "reports",
-        steps: &[Do(Action::ShowReports)],
+        steps: &[Do(Action::ShowReports), Report],
     },
     Scene {
         name: "audit",
@@ -242,6 +244,11 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
                     .unwrap();
                 let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
                 update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+            }
+            Report => {
+                let r = dutydesk::app::data::load_report(&store, &op, &Config::default(), now())
+                    .unwrap();
+                update(&mut s, Event::Store(Reply::Report(Box::new(r))));
             }
             Detail => {
                 let id = s.detail.as_ref().unwrap().patient_id;

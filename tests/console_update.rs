@@ -500,3 +500,27 @@ fn a_step_going_overdue_rings_the_bell_once() {
     );
     assert!(update(&mut s, Event::Tick(now() + chrono::Duration::seconds(62))).is_empty());
 }
+
+#[test]
+fn the_reports_view_asks_for_its_figures_only_while_open_and_w_exports() {
+    let (store, mut s) = state_for("center");
+    assert_eq!(
+        act(&mut s, Action::ShowReports),
+        vec![Effect::Request(Request::WatchReport(true))]
+    );
+    let op = s.operator.clone();
+    let r = dutydesk::app::data::load_report(&store, &op, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Report(Box::new(r))));
+    assert!(s.report.is_some());
+    assert_eq!(
+        act(&mut s, Action::Export),
+        vec![Effect::Request(Request::ExportReport)]
+    );
+    act(&mut s, Action::Down);
+    assert_eq!(s.report_scroll, 1);
+    assert_eq!(
+        act(&mut s, Action::ShowAlerts),
+        vec![Effect::Request(Request::WatchReport(false))]
+    );
+    assert!(s.report.is_none());
+}

@@ -49,10 +49,11 @@ pub enum Action {
     OpenIncident,
     Note,
     CloseIncident,
+    Export,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::Quit,
         Action::Help,
         Action::NextView,
@@ -86,6 +87,7 @@ impl Action {
         Action::OpenIncident,
         Action::Note,
         Action::CloseIncident,
+        Action::Export,
     ];
 
     /// What the footer and help call it.
@@ -119,6 +121,7 @@ impl Action {
             Action::OpenIncident => T::KeyOpenIncident,
             Action::Note => T::KeyNote,
             Action::CloseIncident => T::KeyClose,
+            Action::Export => T::KeyExport,
         }
     }
 }
@@ -178,6 +181,10 @@ pub enum Request {
         closing: Box<Closing>,
         resolve_alert: bool,
     },
+    /// Start (or stop) sending the reports view's figures with every reload.
+    WatchReport(bool),
+    /// Write the reports view's figures to files in the data directory.
+    ExportReport,
 }
 
 /// What the store thread answers.
@@ -189,6 +196,9 @@ pub enum Reply {
     Done(T),
     /// An incident was opened; the console shows it.
     IncidentOpened(i64),
+    Report(Box<super::data::ReportData>),
+    /// A sentence to show as done (a file written, with its path).
+    Info(String),
     /// A write was refused or failed; the sentence is in the operator's language.
     Failed(String),
 }

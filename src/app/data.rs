@@ -296,3 +296,64 @@ pub fn load_detail(
         revealed,
     }))
 }
+
+/// The reports view's figures, loaded only while that view is open.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub stats: Vec<crate::report::stats::StatRow>,
+    pub compliance: Vec<crate::domain::incident::StepCompliance>,
+    /// Audited actions today, by action name.
+    pub today: Vec<(String, i64)>,
+}
+
+pub fn load_report(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<ReportData> {
+    use chrono::Datelike;
+    let scope = operator.scope();
+    let own = vec![operator.login.clone()];
+    let to = beijing_date(now);
+    let from = to.with_day(1).expect("day 1 exists");
+    let stats = crate::report::statistics(store, &scope, &own, from, to, config)?;
+    let start = crate::domain::clock::beijing_midnight(from);
+    let incidents =
+        store.incidents_opened_between(start, now + chrono::Duration::seconds(1), &scope, &own)?;
+    let timed: Vec<_> = incidents
+        .iter()
+        .map(|i| {
+            (
+                i.opened_at,
+                i.steps.iter().map(|s| (s.deadline, s.done_at)).collect(),
+            )
+        })
+        .collect();
+    let compliance =
+        crate::domain::incident::compliance(&timed, config.quick_response.steps.len(), now);
+    let operators = match operator.scope() {
+        crate::store::Scope::All => None,
+        crate::store::Scope::Station(st) => Some(
+            store
+                .operators()?
+                .into_iter()
+                .filter(|o| o.station.as_deref() == Some(st.as_str()))
+                .map(|o| o.login)
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let today = store.action_counts_since(
+        crate::domain::clock::beijing_midnight(to),
+        operators.as_deref(),
+    )?;
+    Ok(ReportData {
+        from,
+        to,
+        stats,
+        compliance,
+        today,
+    })
+}

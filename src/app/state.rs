@@ -295,6 +295,9 @@ pub struct AppState {
     pub detail: Option<Detail>,
     /// The incident screen, when open.
     pub incident: Option<i64>,
+    /// The reports view's figures, while it is open.
+    pub report: Option<super::data::ReportData>,
+    pub report_scroll: u16,
     pub dialog: Option<Dialog>,
     pub help: Option<Input>,
     pub message: Option<Message>,
@@ -325,6 +328,8 @@ impl AppState {
             audit: ListView::default(),
             detail: None,
             incident: None,
+            report: None,
+            report_scroll: 0,
             dialog: None,
             help: None,
             message: None,

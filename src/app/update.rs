@@ -118,6 +118,18 @@ fn store_reply(s: &mut AppState, reply: Reply) {
             }
         }
         Reply::Done(t) => say(s, t),
+        Reply::Info(text) => {
+            s.message = Some(Message {
+                text,
+                error: false,
+                at: s.now,
+            })
+        }
+        Reply::Report(r) => {
+            if s.view == View::Reports {
+                s.report = Some(*r);
+            }
+        }
         Reply::IncidentOpened(id) => {
             s.detail = None;
             s.view = View::Incidents;
@@ -367,6 +379,17 @@ fn remember_key(s: &mut AppState) {
 }
 
 fn move_cursor(s: &mut AppState, a: Action) {
+    if s.view == View::Reports && s.detail.is_none() {
+        s.report_scroll = match a {
+            Action::Up => s.report_scroll.saturating_sub(1),
+            Action::Down => s.report_scroll.saturating_add(1),
+            Action::PageUp => s.report_scroll.saturating_sub(10),
+            Action::PageDown => s.report_scroll.saturating_add(10),
+            Action::Home => 0,
+            _ => s.report_scroll.saturating_add(100),
+        };
+        return;
+    }
     if let Some(d) = &mut s.detail {
         d.scroll = match a {
             Action::Up => d.scroll.saturating_sub(1),
@@ -397,6 +420,13 @@ fn move_cursor(s: &mut AppState, a: Action) {
 fn switch(s: &mut AppState, v: View, fx: &mut Vec<Effect>) {
     close_detail(s, fx);
     s.incident = None;
+    // The report figures cost a query of their own: only while the view is open.
+    if v == View::Reports && s.view != View::Reports {
+        fx.push(Effect::Request(Request::WatchReport(true)));
+    } else if v != View::Reports && s.view == View::Reports {
+        fx.push(Effect::Request(Request::WatchReport(false)));
+        s.report = None;
+    }
     s.view = v;
 }
 
@@ -618,6 +648,11 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
             });
         }
         Action::Note | Action::CloseIncident => {}
+        Action::Export => {
+            if s.view == View::Reports {
+                fx.push(Effect::Request(Request::ExportReport));
+            }
+        }
         Action::Sort => {
             if s.view == View::Patients && s.detail.is_none() {
                 s.sort = s.sort.next();

@@ -136,6 +136,7 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::OpenIncident, &["i"]),
     (Action::Note, &["e"]),
     (Action::CloseIncident, &["c"]),
+    (Action::Export, &["w"]),
 ];
 
 #[derive(Debug, Clone)]

@@ -32,6 +32,7 @@ pub struct Worker {
     clock: Arc<dyn Clock>,
     replies: UnboundedSender<Reply>,
     detail: Option<(i64, bool)>,
+    watch_report: bool,
 }
 
 /// Starts the thread; requests go in through the returned sender.
@@ -55,6 +56,7 @@ pub fn spawn(
                 clock,
                 replies,
                 detail: None,
+                watch_report: false,
             }
             .run(rx),
             Err(e) => {
@@ -140,6 +142,82 @@ impl Worker {
             }
         }
         self.send_detail();
+        self.send_report();
+    }
+
+    fn send_report(&mut self) {
+        if !self.watch_report {
+            return;
+        }
+        match crate::app::data::load_report(
+            &self.store,
+            &self.operator,
+            &self.config,
+            self.clock.now(),
+        ) {
+            Ok(r) => {
+                let _ = self.replies.send(Reply::Report(Box::new(r)));
+            }
+            Err(e) => {
+                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+            }
+        }
+    }
+
+    /// Writes the statistical report (xlsx), the shift figures and the compliance (csv) into
+    /// the data directory's `reports/`, named by date.
+    fn export_report(&mut self) -> Result<String, String> {
+        let now = self.clock.now();
+        let r = crate::app::data::load_report(&self.store, &self.operator, &self.config, now)
+            .map_err(|e| self.describe(e))?;
+        let dir = crate::commands::default_data_dir().join("reports");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let stamp = now
+            .with_timezone(&crate::domain::clock::beijing())
+            .format("%Y%m%d-%H%M%S");
+        let stats = dir.join(format!("统计表-{stamp}.xlsx"));
+        let title = format!(
+            "{}严重精神障碍患者肇事肇祸专项行动统计（{}至{}）",
+            self.config.area.name, r.from, r.to
+        );
+        crate::report::write::stats(
+            &r.stats,
+            &title,
+            &self.config.area.name,
+            &r.to.to_string(),
+            &stats,
+        )?;
+        let figures = dir.join(format!("值班与快反-{stamp}.csv"));
+        let mut rows: Vec<Vec<String>> = r
+            .today
+            .iter()
+            .map(|(a, n)| vec!["today".into(), a.clone(), n.to_string(), String::new()])
+            .collect();
+        for c in &r.compliance {
+            rows.push(vec![
+                "quick_response".into(),
+                format!("step {}", c.step),
+                format!("{}/{}", c.met, c.counted),
+                c.median_seconds
+                    .map(|m| format!("{m:.0}"))
+                    .unwrap_or_default(),
+            ]);
+        }
+        let sheet = crate::export::Sheet {
+            name: "figures".into(),
+            headers: ["kind", "item", "count", "median_seconds"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            rows,
+        };
+        crate::report::write::sheet(&sheet, &figures)?;
+        Ok(format!(
+            "{} {} · {}",
+            self.lang.t(T::ExportedTo),
+            stats.display(),
+            figures.display()
+        ))
     }
 
     fn send_detail(&mut self) {
@@ -292,6 +370,18 @@ impl Worker {
                     .map(|_| Some(T::UnassignedMsg))
                     .map_err(|e| self.describe(e))
             }
+            Request::WatchReport(on) => {
+                self.watch_report = on;
+                self.send_report();
+                Ok(None)
+            }
+            Request::ExportReport => match self.export_report() {
+                Ok(text) => {
+                    let _ = self.replies.send(Reply::Info(text));
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            },
             Request::OpenIncident {
                 patient_id,
                 alert_id,

@@ -117,3 +117,33 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// How many of each audited action happened since `since`, by operators of the scope
+    /// (a station sees its own desk's actions; the center sees all).
+    pub fn action_counts_since(
+        &self,
+        since: DateTime<Utc>,
+        operators: Option<&[String]>,
+    ) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT action, operator, count(*) FROM audit_log WHERE at >= ?1 AND operator <> 'system'
+             GROUP BY action, operator",
+        )?;
+        let rows = stmt.query_map([super::millis(since)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut totals: std::collections::BTreeMap<String, i64> = Default::default();
+        for row in rows {
+            let (action, op, n) = row?;
+            if operators.is_none_or(|ops| ops.contains(&op)) {
+                *totals.entry(action).or_default() += n;
+            }
+        }
+        Ok(totals.into_iter().collect())
+    }
+}

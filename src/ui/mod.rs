@@ -337,7 +337,7 @@ impl Ui<'_> {
                     k(Action::FollowUp),
                     k(Action::Assign),
                 ]),
-                View::Reports => {}
+                View::Reports => v.extend([k(Action::Export), k(Action::Down)]),
                 _ => v.extend([k(Action::Open), k(Action::Filter)]),
             }
             v.push((
