@@ -381,3 +381,116 @@ fn reports_from_the_command_line_and_unmasked_exports_are_audited() {
         "definitions are in --help"
     );
 }
+
+#[test]
+fn a_station_operator_reaches_only_its_station_from_the_command_line() {
+    let cli = Cli::new();
+    assert!(cli.run(&["init", "--demo"]).status.success());
+    let as_desk = |args: &[&str]| {
+        let mut all = vec!["--operator", "wangjiang"];
+        all.extend_from_slice(args);
+        cli.run(&all)
+    };
+    let o = as_desk(&["patients", "--json"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!v.is_empty() && v.iter().all(|p| p["station"] == "望江派出所"));
+    // Asking for another station by name gives nothing rather than its patients.
+    let o = as_desk(&["patients", "--json", "--station", "青石派出所"]);
+    assert_eq!(
+        serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout)
+            .unwrap()
+            .len(),
+        0
+    );
+    let o = as_desk(&["alerts", "--json"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.iter().all(|a| a["station"] == "望江派出所"));
+    let o = as_desk(&["report", "exchange", "--json"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!v.is_empty() && v.iter().all(|r| r["派出所"] == "望江派出所"));
+    let o = as_desk(&[
+        "report",
+        "stats",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2030-12-31",
+        "--json",
+    ]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let total = rows.iter().find(|r| r["label"] == "患者总数").unwrap()["value"]
+        .as_f64()
+        .unwrap();
+    let center = cli.run(&[
+        "report",
+        "stats",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2030-12-31",
+        "--json",
+    ]);
+    let crow: Vec<serde_json::Value> = serde_json::from_slice(&center.stdout).unwrap();
+    let all = crow.iter().find(|r| r["label"] == "患者总数").unwrap()["value"]
+        .as_f64()
+        .unwrap();
+    assert!(total < all, "{total} < {all}");
+    // Another station's patient cannot be given an incident by ID number.
+    let other = cli.run(&["patients", "--json", "--station", "青石派出所"]);
+    let ps: Vec<serde_json::Value> = serde_json::from_slice(&other.stdout).unwrap();
+    let pid = ps[0]["id"].as_i64().unwrap();
+    let full: String = rusqlite::Connection::open(&cli.db.path)
+        .unwrap()
+        .query_row("SELECT id_number FROM patients WHERE id = ?1", [pid], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        as_desk(&["incident", "open", "--patient", &full, "--location", "x"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // Import, backup and operators are the center's.
+    let f = cli.file("r.csv", &csv(&[row("测试甲", &id("19800101", 123))]));
+    assert_eq!(as_desk(&["import", "roster", &f]).status.code(), Some(1));
+    assert_eq!(
+        as_desk(&["operator", "add", "x", "--name", "x", "--role", "center"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // An auditor reads alerts without writing anything.
+    let before = dutydesk::store::Store::open(&cli.db.path)
+        .unwrap()
+        .audit_count()
+        .unwrap();
+    let o = cli.run(&["--operator", "auditor", "alerts", "--json"]);
+    assert!(o.status.success());
+    assert_eq!(
+        dutydesk::store::Store::open(&cli.db.path)
+            .unwrap()
+            .audit_count()
+            .unwrap(),
+        before
+    );
+    assert_eq!(
+        cli.run(&[
+            "--operator",
+            "auditor",
+            "incident",
+            "open",
+            "--unknown",
+            "--location",
+            "x"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    // A named operator nobody registered is refused.
+    assert_eq!(
+        cli.run(&["--operator", "nobody", "patients"]).status.code(),
+        Some(1)
+    );
+}

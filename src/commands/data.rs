@@ -174,6 +174,7 @@ pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> R
     // Read and check the file before touching the database, so a bad path creates nothing.
     let table = crate::import::table::read(file).map_err(|e| table_failure(ctx, e))?;
     let mut store = ctx.open_store()?;
+    ctx.center_only(&store)?;
     let now = ctx.clock.now();
     let report = Import {
         store: &mut store,
@@ -221,6 +222,7 @@ pub fn backup(ctx: &Context, file: &Path) -> Result<(), Failure> {
         return Err(ctx.fail(&Msg::BackupExists { path }));
     }
     let store = ctx.open_store()?;
+    ctx.center_only(&store)?;
     store.backup_to(file).map_err(|e| ctx.store_failure(e))?;
     ctx.say(&Msg::BackupDone { path });
     Ok(())
@@ -274,6 +276,7 @@ pub fn operator_add(
         disabled: false,
     };
     let mut store = ctx.open_store()?;
+    ctx.center_only(&store)?;
     store
         .add_operator(&op, &ctx.operator, ctx.clock.now())
         .map_err(|e| ctx.store_failure(e))?;
@@ -307,6 +310,7 @@ pub fn operator_list(ctx: &Context, json: bool) -> Result<(), Failure> {
 
 pub fn operator_disable(ctx: &Context, login: &str) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
+    ctx.center_only(&store)?;
     store
         .disable_operator(login, &ctx.operator, ctx.clock.now())
         .map_err(|e| ctx.store_failure(e))?;

@@ -8,7 +8,6 @@ use crate::cli::IncidentCommand;
 use crate::domain::clock::{beijing, beijing_midnight};
 use crate::domain::incident::{self, Closing, Outcome, StepState, SyncChecklist, SyncItem};
 use crate::i18n::{Lang, Msg};
-use crate::store::Scope;
 use crate::store::incidents::IncidentRow;
 
 pub fn parse_as_of(ctx: &Context, s: Option<&str>) -> Result<DateTime<Utc>, Failure> {
@@ -78,8 +77,9 @@ pub fn list(
 ) -> Result<(), Failure> {
     let at = parse_as_of(ctx, as_of)?;
     let store = ctx.open_store()?;
+    let access = ctx.access(&store)?;
     let mut rows = store
-        .incidents(&Scope::All, &[])
+        .incidents(&access.scope, &access.own)
         .map_err(|e| ctx.store_failure(e))?;
     rows.retain(|i| !open_only || i.is_open());
     if json {
@@ -116,6 +116,8 @@ pub fn list(
 
 pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
+    let access = ctx.writer(&store)?;
+    let (scope, own) = (&access.scope, access.own.as_slice());
     let f = |e| ctx.store_failure(e);
     match c {
         IncidentCommand::Open {
@@ -129,18 +131,13 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
             let at = parse_as_of(ctx, as_of.as_deref())?;
             let patient_id = match patient {
                 Some(idn) => {
-                    let p = store
-                        .patient_by_id_number(idn.trim(), &Scope::All)
-                        .map_err(f)?;
+                    let p = store.patient_by_id_number(idn.trim(), scope).map_err(f)?;
                     Some(p.ok_or_else(|| ctx.fail(&Msg::NotFound(idn.clone())))?.id)
                 }
                 None => None,
             };
             let patient_id = match (patient_id, alert) {
-                (None, Some(aid)) => store
-                    .alert(aid, &Scope::All)
-                    .map_err(f)?
-                    .map(|a| a.patient_id),
+                (None, Some(aid)) => store.alert(aid, scope).map_err(f)?.map(|a| a.patient_id),
                 (p, _) => p,
             };
             let id = store
@@ -150,14 +147,14 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
                     &location,
                     &description,
                     &ctx.operator,
-                    &Scope::All,
+                    scope,
                     &ctx.config.quick_response,
                     at,
                 )
                 .map_err(f)?;
             ctx.say(&Msg::IncidentOpened { id });
             let row = store
-                .incident(id, &Scope::All, &[])
+                .incident(id, scope, own)
                 .map_err(f)?
                 .expect("just opened");
             emit(
@@ -173,7 +170,7 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
         } => {
             let at = parse_as_of(ctx, as_of.as_deref())?;
             let s = store
-                .mark_step(id, step, &by, &ctx.operator, &Scope::All, &[], at)
+                .mark_step(id, step, &by, &ctx.operator, scope, own, at)
                 .map_err(f)?;
             ctx.say(&Msg::StepRecorded {
                 step,
@@ -182,7 +179,7 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
         }
         IncidentCommand::Note { id, text } => {
             store
-                .add_incident_note(id, &text, &ctx.operator, &Scope::All, &[], ctx.clock.now())
+                .add_incident_note(id, &text, &ctx.operator, scope, own, ctx.clock.now())
                 .map_err(f)?;
             ctx.say(&Msg::NoteAdded);
         }
@@ -225,15 +222,7 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
                 return Err(ctx.fail(&Msg::ClosingRefused(r)));
             }
             store
-                .close_incident(
-                    id,
-                    &closing,
-                    resolve_alert,
-                    &ctx.operator,
-                    &Scope::All,
-                    &[],
-                    at,
-                )
+                .close_incident(id, &closing, resolve_alert, &ctx.operator, scope, own, at)
                 .map_err(f)?;
             ctx.say(&Msg::IncidentClosed { id });
         }
@@ -244,6 +233,7 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
 pub fn compliance_report(
     ctx: &Context,
     store: &crate::store::Store,
+    access: &super::Access,
     from: NaiveDate,
     to: NaiveDate,
     at: DateTime<Utc>,
@@ -251,7 +241,7 @@ pub fn compliance_report(
     let start = beijing_midnight(from);
     let end = beijing_midnight(to + chrono::Days::new(1));
     let rows = store
-        .incidents_opened_between(start, end, &Scope::All, &[])
+        .incidents_opened_between(start, end, &access.scope, &access.own)
         .map_err(|e| ctx.store_failure(e))?;
     let data: Vec<_> = rows
         .iter()
@@ -279,7 +269,8 @@ pub fn compliance(
 ) -> Result<(), Failure> {
     let at = parse_as_of(ctx, as_of)?;
     let store = ctx.open_store()?;
-    let (n, steps) = compliance_report(ctx, &store, from, to, at)?;
+    let access = ctx.access(&store)?;
+    let (n, steps) = compliance_report(ctx, &store, &access, from, to, at)?;
     if json {
         let v = serde_json::json!({"from": from, "to": to, "incidents": n, "steps": steps});
         emit(&serde_json::to_string_pretty(&v).unwrap_or_default());

@@ -10,7 +10,6 @@ use crate::domain::key_population::categories;
 use crate::domain::patient::Vocabulary;
 use crate::domain::schedule::{days_overdue, followup_due, visit_due};
 use crate::i18n::Msg;
-use crate::store::Scope;
 use crate::store::alerts::AlertRow;
 use crate::store::patients::PatientQuery;
 
@@ -65,6 +64,7 @@ fn alert_json(ctx: &Context, a: &AlertRow, today: chrono::NaiveDate) -> serde_js
 
 pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
+    let access = ctx.access(&store)?;
     let f = |e| ctx.store_failure(e);
     let (at, rows) = match &args.as_of {
         Some(s) => {
@@ -74,14 +74,26 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
             (
                 at,
                 store
-                    .alerts_as_of(at, &ctx.config, &Scope::All)
+                    .alerts_as_of(at, &ctx.config, &access.scope)
                     .map_err(f)?,
             )
         }
         None => {
             let now = ctx.clock.now();
-            store.refresh_alerts(now, &ctx.config).map_err(f)?;
-            (now, store.alerts(&Scope::All, true).map_err(f)?)
+            if access.can_write {
+                store.refresh_alerts(now, &ctx.config).map_err(f)?;
+            }
+            if access.can_write {
+                (now, store.alerts(&access.scope, true).map_err(f)?)
+            } else {
+                // An auditor reads: derive without storing.
+                (
+                    now,
+                    store
+                        .alerts_as_of(now, &ctx.config, &access.scope)
+                        .map_err(f)?,
+                )
+            }
         }
     };
     let today = beijing_date(at);
@@ -116,9 +128,10 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
 
 pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
     let store = ctx.open_store()?;
+    let access = ctx.access(&store)?;
     let f = |e| ctx.store_failure(e);
     let query = PatientQuery {
-        scope: Scope::All,
+        scope: access.scope.clone(),
         station: args.station.clone(),
         risk_min: args.risk_min,
     };

@@ -30,6 +30,70 @@ pub struct Context {
     pub color: bool,
 }
 
+/// What the person running a command may see and do.
+pub struct Access {
+    pub login: String,
+    pub scope: crate::store::Scope,
+    pub can_write: bool,
+    /// Logins whose unknown-person incidents this access sees (its own).
+    pub own: Vec<String>,
+    /// True for the center's operators and for the local administrator.
+    pub center: bool,
+}
+
+impl Context {
+    /// The operator running this command: `--operator`, else the OS user. A registered operator
+    /// gets their scope and role. An OS user who is not registered but can open the database
+    /// file (mode 0600) is its administrator and sees everything; a named `--operator` that is
+    /// not registered is refused.
+    pub fn access(&self, store: &Store) -> Result<Access, Failure> {
+        use crate::store::operators::OperatorRole;
+        match store
+            .operator(&self.operator)
+            .map_err(|e| self.store_failure(e))?
+        {
+            Some(op) if op.disabled => Err(self.fail(&Msg::OperatorDisabled { login: op.login })),
+            Some(op) => Ok(Access {
+                scope: op.scope(),
+                can_write: op.can_write(),
+                own: vec![op.login.clone()],
+                center: op.role == OperatorRole::Center,
+                login: op.login,
+            }),
+            None if self.console_login.is_some() => Err(self.fail(&Msg::UnknownOperator {
+                login: self.operator.clone(),
+            })),
+            None => Ok(Access {
+                login: self.operator.clone(),
+                scope: crate::store::Scope::All,
+                can_write: true,
+                own: vec![self.operator.clone()],
+                center: true,
+            }),
+        }
+    }
+
+    /// Refuses what only the center may do (import, backup, operators).
+    pub fn center_only(&self, store: &Store) -> Result<Access, Failure> {
+        let a = self.access(store)?;
+        if a.center && a.can_write {
+            Ok(a)
+        } else {
+            Err(self.fail(&Msg::NotAllowed { login: a.login }))
+        }
+    }
+
+    /// Refuses writes for auditors.
+    pub fn writer(&self, store: &Store) -> Result<Access, Failure> {
+        let a = self.access(store)?;
+        if a.can_write {
+            Ok(a)
+        } else {
+            Err(self.fail(&Msg::NotAllowed { login: a.login }))
+        }
+    }
+}
+
 /// A command that did not succeed: the message is already in the operator's language.
 #[derive(Debug)]
 pub enum Failure {
@@ -141,7 +205,7 @@ pub fn run(cli: Cli) -> ExitCode {
             db,
             config,
             clock: Box::new(SystemClock),
-            operator: os_user(),
+            operator: cli.operator.clone().unwrap_or_else(os_user),
             console_login: cli.operator.clone(),
             color,
         };

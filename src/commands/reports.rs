@@ -8,7 +8,6 @@ use crate::domain::clock::beijing_date;
 use crate::i18n::{Lang, Msg};
 use crate::report::rewards::{Month, RewardDecision};
 use crate::report::{self, write};
-use crate::store::Scope;
 
 fn written(ctx: &Context, path: &Path, r: Result<(), String>) -> Result<(), Failure> {
     r.map_err(|reason| {
@@ -34,7 +33,8 @@ pub fn stats(
         return Err(Failure::Usage(ctx.lang.text(&Msg::BadPeriod)));
     }
     let store = ctx.open_store()?;
-    let rows = report::statistics(&store, &Scope::All, &[], from, to, &ctx.config)
+    let access = ctx.access(&store)?;
+    let rows = report::statistics(&store, &access.scope, &access.own, from, to, &ctx.config)
         .map_err(|e| ctx.store_failure(e))?;
     if let Some(path) = out {
         let title = format!(
@@ -78,8 +78,9 @@ pub fn exchange(
     json: bool,
 ) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
-    let sheet =
-        report::exchange::list(&store, &Scope::All, unmasked).map_err(|e| ctx.store_failure(e))?;
+    let access = ctx.access(&store)?;
+    let sheet = report::exchange::list(&store, &access.scope, unmasked)
+        .map_err(|e| ctx.store_failure(e))?;
     if unmasked {
         // Full ID numbers leave the system: who did it and when goes in the audit log.
         store
@@ -122,8 +123,16 @@ pub fn exchange(
 
 pub fn rewards(ctx: &Context, month: Month, out: Option<&Path>, json: bool) -> Result<(), Failure> {
     let store = ctx.open_store()?;
-    let lines = report::reward_lines(&store, &Scope::All, &[], month, month, &ctx.config)
-        .map_err(|e| ctx.store_failure(e))?;
+    let access = ctx.access(&store)?;
+    let lines = report::reward_lines(
+        &store,
+        &access.scope,
+        &access.own,
+        month,
+        month,
+        &ctx.config,
+    )
+    .map_err(|e| ctx.store_failure(e))?;
     if json {
         emit(&serde_json::to_string_pretty(&lines).unwrap_or_default());
         return Ok(());

@@ -140,6 +140,7 @@ pub fn text(m: &Msg) -> String {
         } => {
             format!("{month}: {guardians} guardians due, {yuan} yuan in all")
         }
+        Msg::NotAllowed { login } => format!("Operator \"{login}\" may not do this."),
         Msg::NoIncidents => "No incidents.".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("Incident #{id} opened; its clock is running."),

@@ -183,6 +183,9 @@ pub enum Msg {
     ConsoleNeedsTerminal,
     StationRequired,
     NoIncidents,
+    NotAllowed {
+        login: String,
+    },
     ReportWritten {
         path: String,
     },

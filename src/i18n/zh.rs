@@ -133,6 +133,7 @@ pub fn text(m: &Msg) -> String {
         } => {
             format!("{month}：应发监护人 {guardians} 名，合计 {yuan} 元")
         }
+        Msg::NotAllowed { login } => format!("操作员“{login}”无权执行此操作。"),
         Msg::NoIncidents => "没有案事件。".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("已开案 #{id}，计时开始。"),
