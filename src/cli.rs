@@ -86,6 +86,9 @@ pub enum Command {
     /// 报表 · reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// 接班、交班与交班记录 · shifts and handovers
+    #[command(subcommand)]
+    Shift(ShiftCommand),
     /// 操作员管理 · operators
     #[command(subcommand)]
     Operator(OperatorCommand),
@@ -248,6 +251,30 @@ pub enum ReportCommand {
         json: bool,
         #[arg(long, value_name = "RFC3339")]
         as_of: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShiftCommand {
+    /// 接班（显示上一班交班记录）· take over, showing the last handover
+    TakeOver,
+    /// 交班（生成并保存交班记录）· hand over, storing the summary
+    HandOver {
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 上一班交班记录 · the last handover for this desk
+    Last {
+        #[arg(long)]
+        json: bool,
+        /// 导出到 .xlsx 或 .csv · write to .xlsx or .csv
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// 班次列表 · shifts, newest first
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -50,10 +50,11 @@ pub enum Action {
     Note,
     CloseIncident,
     Export,
+    Shift,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Action::Quit,
         Action::Help,
         Action::NextView,
@@ -88,6 +89,7 @@ impl Action {
         Action::Note,
         Action::CloseIncident,
         Action::Export,
+        Action::Shift,
     ];
 
     /// What the footer and help call it.
@@ -122,6 +124,7 @@ impl Action {
             Action::Note => T::KeyNote,
             Action::CloseIncident => T::KeyClose,
             Action::Export => T::KeyExport,
+            Action::Shift => T::KeyShift,
         }
     }
 }
@@ -185,6 +188,8 @@ pub enum Request {
     WatchReport(bool),
     /// Write the reports view's figures to files in the data directory.
     ExportReport,
+    TakeOver,
+    HandOver(String),
 }
 
 /// What the store thread answers.
@@ -197,6 +202,11 @@ pub enum Reply {
     /// An incident was opened; the console shows it.
     IncidentOpened(i64),
     Report(Box<super::data::ReportData>),
+    /// A handover to show: the last one when taking over (if any), or the one just left.
+    Handover {
+        taking_over: bool,
+        handover: Option<Box<crate::store::shifts::Handover>>,
+    },
     /// A sentence to show as done (a file written, with its path).
     Info(String),
     /// A write was refused or failed; the sentence is in the operator's language.

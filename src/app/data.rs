@@ -97,6 +97,8 @@ pub struct Snapshot {
     pub complete: bool,
     /// Patient id → position in `patients`.
     pub patient_index: HashMap<i64, usize>,
+    /// This operator's open shift, if any.
+    pub shift: Option<crate::store::shifts::ShiftRow>,
 }
 
 impl Snapshot {
@@ -147,6 +149,7 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
         counts,
         complete: false,
         patient_index: HashMap::new(),
+        shift: store.current_shift(&operator.login)?,
     })
 }
 
@@ -239,6 +242,7 @@ pub fn load_snapshot(
         counts,
         complete: true,
         patient_index,
+        shift: store.current_shift(&operator.login)?,
     })
 }
 

@@ -258,6 +258,13 @@ pub enum Dialog {
         note: Input,
     },
     CloseIncident(Box<CloseForm>),
+    HandOver {
+        note: Input,
+    },
+    ShowHandover {
+        taking_over: bool,
+        handover: Option<Box<crate::store::shifts::Handover>>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -365,6 +372,7 @@ impl AppState {
         }
         match &self.dialog {
             Some(Dialog::ConfirmQuit)
+            | Some(Dialog::ShowHandover { .. })
             | Some(Dialog::ReportSeverity { .. })
             | Some(Dialog::AssignRole { .. })
             | Some(Dialog::UnassignRole { .. })

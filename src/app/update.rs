@@ -130,6 +130,23 @@ fn store_reply(s: &mut AppState, reply: Reply) {
                 s.report = Some(*r);
             }
         }
+        Reply::Handover {
+            taking_over,
+            handover,
+        } => {
+            say(
+                s,
+                if taking_over {
+                    T::TookOver
+                } else {
+                    T::HandedOver
+                },
+            );
+            s.dialog = Some(Dialog::ShowHandover {
+                taking_over,
+                handover,
+            });
+        }
         Reply::IncidentOpened(id) => {
             s.detail = None;
             s.view = View::Incidents;
@@ -648,6 +665,19 @@ fn action(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
             });
         }
         Action::Note | Action::CloseIncident => {}
+        Action::Shift => {
+            if !can_write(s) {
+                return;
+            }
+            let on_shift = s.snapshot.as_ref().is_some_and(|x| x.shift.is_some());
+            if on_shift {
+                s.dialog = Some(Dialog::HandOver {
+                    note: Input::default(),
+                });
+            } else {
+                fx.push(Effect::Request(Request::TakeOver));
+            }
+        }
         Action::Export => {
             if s.view == View::Reports {
                 fx.push(Effect::Request(Request::ExportReport));
@@ -1177,6 +1207,30 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             }
             Event::Cancel => None,
             _ => Some(Dialog::IncidentNote { incident_id, note }),
+        },
+        Dialog::HandOver { mut note } => match ev {
+            Event::Text(r) => {
+                note.handle(r);
+                Some(Dialog::HandOver { note })
+            }
+            Event::Submit => {
+                fx.push(Effect::Request(Request::HandOver(
+                    note.value().trim().to_string(),
+                )));
+                None
+            }
+            Event::Cancel => None,
+            _ => Some(Dialog::HandOver { note }),
+        },
+        Dialog::ShowHandover {
+            taking_over,
+            handover,
+        } => match ev {
+            Event::Cancel | Event::Submit | Event::Char(_) => None,
+            _ => Some(Dialog::ShowHandover {
+                taking_over,
+                handover,
+            }),
         },
         Dialog::CloseIncident(mut form) => match ev {
             Event::FieldUp | Event::FieldDown => {

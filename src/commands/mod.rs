@@ -6,6 +6,7 @@ mod data;
 mod incidents;
 mod lists;
 mod reports;
+mod shifts;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -185,10 +186,25 @@ fn load_config(explicit: Option<&Path>, lang: Lang) -> Result<Config, Failure> {
     }
 }
 
+/// The login name of the user running the program: $USER, $LOGNAME, else the password entry.
 fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "local".to_string())
+    if let Ok(u) = std::env::var("USER").or_else(|_| std::env::var("LOGNAME"))
+        && !u.is_empty()
+    {
+        return u;
+    }
+    #[cfg(unix)]
+    // SAFETY: getpwuid returns a pointer into static storage or null; the name is copied out
+    // at once, before any other call could overwrite it.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if !pw.is_null() && !(*pw).pw_name.is_null() {
+            return std::ffi::CStr::from_ptr((*pw).pw_name)
+                .to_string_lossy()
+                .into_owned();
+        }
+    }
+    "local".to_string()
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -242,6 +258,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             incidents::list(ctx, open, json, as_of.as_deref())
         }
         Command::Incident(c) => incidents::run(ctx, c),
+        Command::Shift(c) => shifts::run(ctx, c),
         Command::Report(crate::cli::ReportCommand::QuickResponse {
             from,
             to,

@@ -137,6 +137,7 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Note, &["e"]),
     (Action::CloseIncident, &["c"]),
     (Action::Export, &["w"]),
+    (Action::Shift, &["t"]),
 ];
 
 #[derive(Debug, Clone)]

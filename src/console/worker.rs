@@ -370,6 +370,34 @@ impl Worker {
                     .map(|_| Some(T::UnassignedMsg))
                     .map_err(|e| self.describe(e))
             }
+            Request::TakeOver => {
+                let last = self
+                    .store
+                    .last_handover(&self.operator)
+                    .map_err(|e| self.describe(e));
+                match (last, self.store.take_over(&self.operator, now)) {
+                    (Ok(last), Ok(_)) => {
+                        let handover = last.and_then(|r| r.handover).map(Box::new);
+                        let _ = self.replies.send(Reply::Handover {
+                            taking_over: true,
+                            handover,
+                        });
+                        Ok(None)
+                    }
+                    (Err(e), _) => Err(e),
+                    (_, Err(e)) => Err(self.describe(e)),
+                }
+            }
+            Request::HandOver(note) => match self.store.hand_over(&self.operator, &note, now) {
+                Ok(h) => {
+                    let _ = self.replies.send(Reply::Handover {
+                        taking_over: false,
+                        handover: Some(Box::new(h)),
+                    });
+                    Ok(None)
+                }
+                Err(e) => Err(self.describe(e)),
+            },
             Request::WatchReport(on) => {
                 self.watch_report = on;
                 self.send_report();

@@ -141,6 +141,9 @@ pub fn text(m: &Msg) -> String {
             format!("{month}: {guardians} guardians due, {yuan} yuan in all")
         }
         Msg::NotAllowed { login } => format!("Operator \"{login}\" may not do this."),
+        Msg::ShiftTaken => "Shift taken over. The last handover:".into(),
+        Msg::ShiftHandedOver => "Handed over; the handover is stored:".into(),
+        Msg::NoHandover => "No earlier handover.".into(),
         Msg::NoIncidents => "No incidents.".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("Incident #{id} opened; its clock is running."),

@@ -183,6 +183,9 @@ pub enum Msg {
     ConsoleNeedsTerminal,
     StationRequired,
     NoIncidents,
+    ShiftTaken,
+    ShiftHandedOver,
+    NoHandover,
     NotAllowed {
         login: String,
     },

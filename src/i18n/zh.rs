@@ -134,6 +134,9 @@ pub fn text(m: &Msg) -> String {
             format!("{month}：应发监护人 {guardians} 名，合计 {yuan} 元")
         }
         Msg::NotAllowed { login } => format!("操作员“{login}”无权执行此操作。"),
+        Msg::ShiftTaken => "已接班。上一班交班记录：".into(),
+        Msg::ShiftHandedOver => "已交班，交班记录已保存：".into(),
+        Msg::NoHandover => "没有上一班的交班记录。".into(),
         Msg::NoIncidents => "没有案事件。".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("已开案 #{id}，计时开始。"),

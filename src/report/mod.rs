@@ -2,6 +2,7 @@
 //! and the guardian reward, computed for an operator's scope, and written as xlsx or csv.
 
 pub mod exchange;
+pub mod handover;
 pub mod rewards;
 pub mod stats;
 pub mod write;

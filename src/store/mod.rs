@@ -14,6 +14,7 @@ pub mod roster;
 mod rows;
 pub mod schema;
 pub mod settings;
+pub mod shifts;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};

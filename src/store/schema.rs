@@ -187,18 +187,33 @@ ALTER TABLE incident_steps ADD COLUMN label_en TEXT NOT NULL DEFAULT '';
 CREATE INDEX incidents_opened ON incidents(opened_at);
 "#;
 
+/// Shifts: who took over when, and the handover summary they left.
+const V3: &str = r#"
+CREATE TABLE shifts (
+    id         INTEGER PRIMARY KEY,
+    operator   TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER,
+    summary    TEXT,
+    note       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX shifts_operator ON shifts(operator, started_at);
+-- One open shift per operator.
+CREATE UNIQUE INDEX shifts_open ON shifts(operator) WHERE ended_at IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 2;
+pub const CURRENT_VERSION: usize = 3;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 2);
+        assert_eq!(super::CURRENT_VERSION, 3);
     }
 }

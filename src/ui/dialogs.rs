@@ -413,5 +413,31 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
             lines.push(Line::from(Span::styled(s.t(T::FuHint), th.muted())));
             popup(ui, f, area, s.t(T::CloseTitle), lines, 64);
         }
+        Dialog::HandOver { note } => popup(
+            ui,
+            f,
+            area,
+            s.t(T::HandoverTitle),
+            vec![input_line(ui, s.t(T::HandOverNote), note, true, 50), hint],
+            64,
+        ),
+        Dialog::ShowHandover {
+            taking_over,
+            handover,
+        } => {
+            let title = if *taking_over {
+                s.t(T::LastHandover)
+            } else {
+                s.t(T::HandoverTitle)
+            };
+            let lines: Vec<Line> = match handover {
+                Some(h) => crate::report::handover::lines(s.lang, h)
+                    .into_iter()
+                    .map(Line::from)
+                    .collect(),
+                None => vec![Line::from(s.t(T::NoHandover))],
+            };
+            popup(ui, f, area, title, lines, 72);
+        }
     }
 }

@@ -49,6 +49,7 @@ pub fn actions_here(s: &AppState) -> Vec<Action> {
     }
     v.extend([
         Action::Help,
+        Action::Shift,
         Action::Quit,
         Action::NextView,
         Action::PrevView,

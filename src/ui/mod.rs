@@ -133,7 +133,19 @@ impl Ui<'_> {
             s.t(T::OpenIncidents),
             c.open_incidents
         );
-        let who = format!("{}·{}", s.operator.display_name, role);
+        let shift = s
+            .snapshot
+            .as_ref()
+            .and_then(|x| x.shift.as_ref())
+            .map(|sh| {
+                format!(
+                    " {}{}",
+                    sh.started_at.with_timezone(&beijing()).format("%H:%M"),
+                    s.t(T::OnShiftSince)
+                )
+            });
+        let shift = shift.unwrap_or_else(|| format!(" {}", s.t(T::NoShift)));
+        let who = format!("{}·{}{}", s.operator.display_name, role, shift);
         let ctl = control.map(|c| format!(" [{c}]")).unwrap_or_default();
         let candidates = [
             format!(

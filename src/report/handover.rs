@@ -1,0 +1,138 @@
+//! A handover (交班记录) as text for the screen and the terminal, and as a sheet to export.
+
+use crate::domain::clock::beijing;
+use crate::export::Sheet;
+use crate::i18n::Lang;
+use crate::store::shifts::Handover;
+
+pub fn lines(lang: Lang, h: &Handover) -> Vec<String> {
+    let t = |d: chrono::DateTime<chrono::Utc>| {
+        d.with_timezone(&beijing())
+            .format("%m-%d %H:%M")
+            .to_string()
+    };
+    let zh = lang == Lang::Zh;
+    let mut out = vec![
+        if zh {
+            format!(
+                "{}（{}）{} 至 {}",
+                h.display_name,
+                h.operator,
+                t(h.started_at),
+                t(h.ended_at)
+            )
+        } else {
+            format!(
+                "{} ({}) {} to {}",
+                h.display_name,
+                h.operator,
+                t(h.started_at),
+                t(h.ended_at)
+            )
+        },
+        if zh {
+            format!(
+                "未办结预警：P1 {}  P2 {}  P3 {}",
+                h.open_alerts[0], h.open_alerts[1], h.open_alerts[2]
+            )
+        } else {
+            format!(
+                "Open alerts: P1 {}  P2 {}  P3 {}",
+                h.open_alerts[0], h.open_alerts[1], h.open_alerts[2]
+            )
+        },
+    ];
+    for a in h.urgent.iter().take(8) {
+        let kind = crate::domain::alert::AlertKind::from_code(&a.kind)
+            .map(|k| lang.alert_kind(k))
+            .unwrap_or(&a.kind);
+        let status = crate::domain::alert::AlertStatus::from_code(&a.status)
+            .map(|s| lang.alert_status(s))
+            .unwrap_or(&a.status);
+        out.push(format!("  {} {kind} {} {status}", a.severity, a.patient));
+    }
+    out.push(if zh {
+        format!("进行中的快反：{} 起", h.open_incidents.len())
+    } else {
+        format!("Open incidents: {}", h.open_incidents.len())
+    });
+    for i in &h.open_incidents {
+        out.push(format!(
+            "  #{} {} {} [{}]",
+            i.id,
+            i.patient.as_deref().unwrap_or("—"),
+            i.location,
+            i.steps
+        ));
+    }
+    out.push(if zh {
+        "本班操作：".to_string()
+    } else {
+        "This shift's actions:".to_string()
+    });
+    if h.actions.is_empty() {
+        out.push("  —".into());
+    }
+    for (a, n) in &h.actions {
+        out.push(format!("  {a} {n}"));
+    }
+    if !h.note.is_empty() {
+        out.push(if zh {
+            format!("交班说明：{}", h.note)
+        } else {
+            format!("Note: {}", h.note)
+        });
+    }
+    out
+}
+
+pub fn sheet(h: &Handover) -> Sheet {
+    let mut rows = vec![
+        vec![
+            "交班人".into(),
+            format!("{}（{}）", h.display_name, h.operator),
+        ],
+        vec![
+            "接班时间".into(),
+            h.started_at.with_timezone(&beijing()).to_rfc3339(),
+        ],
+        vec![
+            "交班时间".into(),
+            h.ended_at.with_timezone(&beijing()).to_rfc3339(),
+        ],
+        vec![
+            "未办结预警 P1/P2/P3".into(),
+            format!(
+                "{}/{}/{}",
+                h.open_alerts[0], h.open_alerts[1], h.open_alerts[2]
+            ),
+        ],
+    ];
+    for a in &h.urgent {
+        rows.push(vec![
+            "预警".into(),
+            format!("{} {} {} {}", a.severity, a.kind, a.patient, a.status),
+        ]);
+    }
+    for i in &h.open_incidents {
+        rows.push(vec![
+            "进行中的快反".into(),
+            format!(
+                "#{} {} {} [{}]",
+                i.id,
+                i.patient.as_deref().unwrap_or("—"),
+                i.location,
+                i.steps
+            ),
+        ]);
+    }
+    for (a, n) in &h.actions {
+        rows.push(vec!["本班操作".into(), format!("{a} {n}")]);
+    }
+    rows.push(vec!["交班说明".into(), h.note.clone()]);
+    Sheet {
+        name: "交班记录".into(),
+        headers: vec!["项目".into(), "内容".into()],
+        rows,
+    }
+}
