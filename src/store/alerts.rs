@@ -319,10 +319,7 @@ impl Store {
 
     /// Stored alerts in scope, most urgent first; `open_only` leaves out resolved ones.
     pub fn alerts(&self, scope: &Scope, open_only: bool) -> Result<Vec<AlertRow>> {
-        let station = match scope {
-            Scope::All => None,
-            Scope::Station(s) => Some(s.as_str()),
-        };
+        let station = scope.station();
         let mut stmt = self.conn().prepare_cached(&format!(
             "{ALERT_SELECT} WHERE (?1 IS NULL OR p.station = ?1)
                AND (?2 = 0 OR a.status <> 'resolved')"

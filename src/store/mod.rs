@@ -71,6 +71,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The station a query must stay within, or `None` for the whole register.
+    pub fn station(&self) -> Option<&str> {
+        match self {
+            Scope::All => None,
+            Scope::Station(s) => Some(s.as_str()),
+        }
+    }
+
     pub fn admits_station(&self, station: &str) -> bool {
         match self {
             Scope::All => true,

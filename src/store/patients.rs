@@ -136,10 +136,7 @@ impl Store {
 
     /// Patients in scope matching the query, by station, village and name.
     pub fn patients(&self, q: &PatientQuery) -> Result<Vec<Patient>> {
-        let scope_station = match &q.scope {
-            Scope::All => None,
-            Scope::Station(s) => Some(s.as_str()),
-        };
+        let scope_station = q.scope.station();
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {PATIENT_COLUMNS} FROM patients
              WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR station = ?2)
@@ -180,10 +177,7 @@ impl Store {
     }
 
     pub fn patient_count(&self, scope: &Scope) -> Result<i64> {
-        let station = match scope {
-            Scope::All => None,
-            Scope::Station(s) => Some(s.as_str()),
-        };
+        let station = scope.station();
         Ok(self.conn().query_row(
             "SELECT count(*) FROM patients WHERE ?1 IS NULL OR station = ?1",
             [station],

@@ -130,6 +130,17 @@ pub(crate) fn all_in(tx: &Transaction) -> Result<Vec<Person>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Who holds `role` for the patient, if anyone.
+fn holder(tx: &Transaction, patient_id: i64, role: Role) -> Result<Option<i64>> {
+    Ok(tx
+        .query_row(
+            "SELECT person_id FROM team_assignments WHERE patient_id=?1 AND role=?2",
+            params![patient_id, role.code()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Puts `person_id` in `role` for the patient, replacing whoever held it; audited with both.
 /// Returns false when that person already held the role (nothing written).
 pub fn assign(
@@ -140,13 +151,7 @@ pub fn assign(
     now: DateTime<Utc>,
     operator: &str,
 ) -> Result<bool> {
-    let before: Option<i64> = tx
-        .query_row(
-            "SELECT person_id FROM team_assignments WHERE patient_id=?1 AND role=?2",
-            params![patient_id, role.code()],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let before = holder(tx, patient_id, role)?;
     if before == Some(person_id) {
         return Ok(false);
     }
@@ -218,13 +223,7 @@ pub fn unassign(
     now: DateTime<Utc>,
     operator: &str,
 ) -> Result<bool> {
-    let before: Option<i64> = tx
-        .query_row(
-            "SELECT person_id FROM team_assignments WHERE patient_id=?1 AND role=?2",
-            params![patient_id, role.code()],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let before = holder(tx, patient_id, role)?;
     let Some(before) = before else {
         return Ok(false);
     };
@@ -283,10 +282,7 @@ impl Store {
 
     /// Persons serving at least one patient in scope, or belonging to the scope's station.
     pub fn persons(&self, scope: &Scope) -> Result<Vec<Person>> {
-        let station = match scope {
-            Scope::All => None,
-            Scope::Station(s) => Some(s.as_str()),
-        };
+        let station = scope.station();
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS} FROM persons p
              WHERE ?1 IS NULL OR p.station = ?1 OR EXISTS (
@@ -322,10 +318,7 @@ pub struct Seat {
 impl Store {
     /// Every seat on the teams of patients in scope.
     pub fn seats(&self, scope: &Scope) -> Result<Vec<Seat>> {
-        let station = match scope {
-            Scope::All => None,
-            Scope::Station(s) => Some(s.as_str()),
-        };
+        let station = scope.station();
         let mut stmt = self.conn().prepare_cached(
             "SELECT t.person_id, t.role, t.patient_id, q.risk_level
              FROM team_assignments t JOIN patients q ON q.id = t.patient_id

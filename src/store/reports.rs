@@ -8,13 +8,6 @@ use super::{Result, Scope, Store, audit};
 use crate::domain::patient::Jurisdiction;
 use crate::domain::team::Person;
 
-fn station(scope: &Scope) -> Option<&str> {
-    match scope {
-        Scope::All => None,
-        Scope::Station(s) => Some(s.as_str()),
-    }
-}
-
 impl Store {
     /// The first day each patient in scope was recorded at risk ≥3.
     pub fn high_risk_since(&self, scope: &Scope) -> Result<HashMap<i64, NaiveDate>> {
@@ -22,7 +15,7 @@ impl Store {
             "SELECT id, high_risk_since FROM patients
              WHERE high_risk_since IS NOT NULL AND (?1 IS NULL OR station = ?1)",
         )?;
-        let rows = stmt.query_map([station(scope)], |r| {
+        let rows = stmt.query_map([scope.station()], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut out = HashMap::new();
@@ -47,7 +40,7 @@ impl Store {
              WHERE f.date >= ?1 AND f.date <= ?2 AND (?3 IS NULL OR p.station = ?3)",
         )?;
         let rows = stmt.query_map(
-            rusqlite::params![from.to_string(), to.to_string(), station(scope)],
+            rusqlite::params![from.to_string(), to.to_string(), scope.station()],
             |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -74,7 +67,7 @@ impl Store {
              JOIN patients q ON q.id = t.patient_id
              WHERE t.role = 'guardian' AND (?1 IS NULL OR q.station = ?1)",
         )?;
-        let rows = stmt.query_map([station(scope)], |r| {
+        let rows = stmt.query_map([scope.station()], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 Person {
