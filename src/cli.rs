@@ -92,6 +92,21 @@ pub enum Command {
     /// 操作员管理 · operators
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// 操作员的 SSH 公钥 · operators' SSH public keys
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// 通过内置 SSH 服务提供控制台（仅公钥登录）· serve the console over the embedded SSH server
+    Serve {
+        /// 监听地址，如 0.0.0.0:2222 · address to listen on
+        #[arg(long, value_name = "ADDR")]
+        ssh: String,
+        /// 主机密钥（不存在则生成，权限 0600）· host key file, created on first start
+        #[arg(long, value_name = "PATH")]
+        host_key: Option<PathBuf>,
+        /// 同时会话上限 · most sessions at once
+        #[arg(long, default_value_t = 64)]
+        max_sessions: usize,
+    },
     /// 完整性检查与架构版本 · integrity check and schema version
     Check,
     /// 在线备份（其他终端可继续写入）· online backup, safe while others write
@@ -276,6 +291,18 @@ pub enum ShiftCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// 为操作员登记公钥（OpenSSH 格式的 .pub 文件）· add an OpenSSH public key for an operator
+    Add {
+        #[arg(value_name = "OPERATOR")]
+        login: String,
+        pubkey_file: PathBuf,
+    },
+    /// 列出公钥指纹 · list key fingerprints
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod import;
 pub mod logging;
 pub mod report;
+pub mod ssh;
 pub mod store;
 pub mod term;
 pub mod ui;

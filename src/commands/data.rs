@@ -319,3 +319,58 @@ pub fn operator_disable(ctx: &Context, login: &str) -> Result<(), Failure> {
     });
     Ok(())
 }
+
+pub fn key_add(ctx: &Context, operator: &str, file: &Path) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        ctx.fail(&Msg::TableUnreadable {
+            path: file.display().to_string(),
+            reason: e.to_string(),
+        })
+    })?;
+    let key = crate::ssh::parse_public_key(&text).map_err(|reason| {
+        ctx.fail(&Msg::BadKeyFile {
+            path: file.display().to_string(),
+            reason,
+        })
+    })?;
+    let fp = crate::ssh::fingerprint(&key);
+    let mut store = ctx.open_store()?;
+    ctx.center_only(&store)?;
+    store
+        .add_key(operator, &fp, text.trim(), &ctx.operator, ctx.clock.now())
+        .map_err(|e| ctx.store_failure(e))?;
+    ctx.say(&Msg::KeyAdded {
+        login: operator.into(),
+        fingerprint: fp,
+    });
+    Ok(())
+}
+
+pub fn key_list(ctx: &Context) -> Result<(), Failure> {
+    let store = ctx.open_store()?;
+    for (login, fp) in store.keys().map_err(|e| ctx.store_failure(e))? {
+        super::emit(&format!("{login}  {fp}"));
+    }
+    Ok(())
+}
+
+pub fn serve(
+    ctx: &Context,
+    addr: String,
+    host_key: Option<std::path::PathBuf>,
+    max_sessions: usize,
+) -> Result<(), Failure> {
+    // Opening here creates and migrates the database before any session arrives.
+    drop(ctx.open_store()?);
+    let host_key =
+        host_key.unwrap_or_else(|| super::default_data_dir().join("ssh_host_ed25519_key"));
+    crate::ssh::serve(crate::ssh::ServeSetup {
+        db: ctx.db.clone(),
+        addr,
+        host_key,
+        lang: ctx.lang,
+        max_sessions,
+        config_path: ctx.config_path.clone(),
+    })
+    .map_err(Failure::BadInput)
+}

@@ -28,6 +28,8 @@ pub struct Context {
     pub operator: String,
     /// The console's operator login, when given.
     pub console_login: Option<String>,
+    /// The configuration file given on the command line, passed on to SSH sessions.
+    pub config_path: Option<PathBuf>,
     pub color: bool,
 }
 
@@ -223,6 +225,7 @@ pub fn run(cli: Cli) -> ExitCode {
             clock: Box::new(SystemClock),
             operator: cli.operator.clone().unwrap_or_else(os_user),
             console_login: cli.operator.clone(),
+            config_path: cli.config.clone(),
             color,
         };
         tracing::info!(command = ?command, db = %ctx.db.display(), "command");
@@ -259,6 +262,15 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         }
         Command::Incident(c) => incidents::run(ctx, c),
         Command::Shift(c) => shifts::run(ctx, c),
+        Command::Key(crate::cli::KeyCommand::Add { login, pubkey_file }) => {
+            data::key_add(ctx, &login, &pubkey_file)
+        }
+        Command::Key(crate::cli::KeyCommand::List) => data::key_list(ctx),
+        Command::Serve {
+            ssh,
+            host_key,
+            max_sessions,
+        } => data::serve(ctx, ssh, host_key, max_sessions),
         Command::Report(crate::cli::ReportCommand::QuickResponse {
             from,
             to,

@@ -144,6 +144,10 @@ pub fn text(m: &Msg) -> String {
         Msg::ShiftTaken => "Shift taken over. The last handover:".into(),
         Msg::ShiftHandedOver => "Handed over; the handover is stored:".into(),
         Msg::NoHandover => "No earlier handover.".into(),
+        Msg::BadKeyFile { path, reason } => {
+            format!("{path} is not an OpenSSH public key: {reason}")
+        }
+        Msg::KeyAdded { login, fingerprint } => format!("Key {fingerprint} added for {login}"),
         Msg::NoIncidents => "No incidents.".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("Incident #{id} opened; its clock is running."),

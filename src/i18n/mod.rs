@@ -183,6 +183,14 @@ pub enum Msg {
     ConsoleNeedsTerminal,
     StationRequired,
     NoIncidents,
+    BadKeyFile {
+        path: String,
+        reason: String,
+    },
+    KeyAdded {
+        login: String,
+        fingerprint: String,
+    },
     ShiftTaken,
     ShiftHandedOver,
     NoHandover,

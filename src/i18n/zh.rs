@@ -137,6 +137,8 @@ pub fn text(m: &Msg) -> String {
         Msg::ShiftTaken => "已接班。上一班交班记录：".into(),
         Msg::ShiftHandedOver => "已交班，交班记录已保存：".into(),
         Msg::NoHandover => "没有上一班的交班记录。".into(),
+        Msg::BadKeyFile { path, reason } => format!("{path} 不是 OpenSSH 公钥：{reason}"),
+        Msg::KeyAdded { login, fingerprint } => format!("已为 {login} 登记公钥 {fingerprint}"),
         Msg::NoIncidents => "没有案事件。".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("已开案 #{id}，计时开始。"),

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod audit;
 pub mod followups;
 pub mod incidents;
+pub mod keys;
 pub mod operators;
 pub mod patients;
 pub mod persons;

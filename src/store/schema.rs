@@ -202,18 +202,28 @@ CREATE INDEX shifts_operator ON shifts(operator, started_at);
 CREATE UNIQUE INDEX shifts_open ON shifts(operator) WHERE ended_at IS NULL;
 "#;
 
+/// Operators' SSH public keys, for the embedded SSH server.
+const V4: &str = r#"
+CREATE TABLE operator_keys (
+    fingerprint TEXT PRIMARY KEY,
+    login       TEXT NOT NULL REFERENCES operators(login),
+    key         TEXT NOT NULL,
+    added_at    INTEGER NOT NULL
+);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 3;
+pub const CURRENT_VERSION: usize = 4;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 3);
+        assert_eq!(super::CURRENT_VERSION, 4);
     }
 }

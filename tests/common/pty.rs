@@ -15,6 +15,17 @@ pub struct Console {
 
 impl Console {
     pub fn start(args: &[&str], envs: &[(&str, &str)], rows: u16, cols: u16) -> Console {
+        Console::start_program(env!("CARGO_BIN_EXE_dutydesk"), args, envs, rows, cols)
+    }
+
+    /// Any program (the OpenSSH client, say) in a pseudo-terminal.
+    pub fn start_program(
+        program: &str,
+        args: &[&str],
+        envs: &[(&str, &str)],
+        rows: u16,
+        cols: u16,
+    ) -> Console {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -23,7 +34,7 @@ impl Console {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dutydesk"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         for (k, v) in envs {
