@@ -524,3 +524,28 @@ fn the_reports_view_asks_for_its_figures_only_while_open_and_w_exports() {
     );
     assert!(s.report.is_none());
 }
+
+#[test]
+fn a_station_desk_cannot_open_another_stations_patient_by_id() {
+    let (store, s) = state_for("wangjiang");
+    let other = store
+        .patients(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|p| p.jurisdiction.station != "望江派出所")
+        .unwrap();
+    let op = s.operator.clone();
+    let d =
+        dutydesk::app::data::load_detail(&store, &op, &Config::default(), other.id, true, now())
+            .unwrap();
+    assert!(
+        d.is_none(),
+        "no detail, no revealed ID, for another station's patient"
+    );
+    let mine = s.snapshot.as_ref().unwrap().patients[0].patient.id;
+    assert!(
+        dutydesk::app::data::load_detail(&store, &op, &Config::default(), mine, false, now())
+            .unwrap()
+            .is_some()
+    );
+}
