@@ -49,6 +49,20 @@ pub fn parse_public_key(text: &str) -> Result<PublicKey, String> {
     PublicKey::from_openssh(text.trim()).map_err(|e| e.to_string())
 }
 
+/// The program each session runs: this binary, or, after it was replaced on disk by an
+/// upgrade while serving, the new binary at the same path.
+fn console_program() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    if exe.exists() {
+        return Ok(exe);
+    }
+    let text = exe.to_string_lossy();
+    match text.strip_suffix(" (deleted)") {
+        Some(path) if Path::new(path).exists() => Ok(PathBuf::from(path)),
+        _ => Err(format!("{} is gone", exe.display())),
+    }
+}
+
 /// The server's host key: read from `path`, or created there (mode 0600) on first start so
 /// clients can pin it.
 pub fn host_key(path: &Path) -> Result<PrivateKey, String> {
@@ -154,7 +168,7 @@ impl Connection {
                 pixel_height: 0,
             })
             .map_err(|e| e.to_string())?;
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let exe = console_program()?;
         let mut cmd = CommandBuilder::new(exe);
         cmd.args([std::ffi::OsStr::new("--db"), self.server.db.as_os_str()]);
         cmd.args(["--operator", op.login.as_str()]);

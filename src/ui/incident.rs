@@ -221,7 +221,11 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, inc: &IncidentRow)
             )));
         }
     }
-    f.render_widget(Paragraph::new(lines), area);
+    // A long location wraps rather than hiding the incident's state at 80 columns.
+    f.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
     if big {
         let clock_area = Rect {
             x: area.x + 2,
