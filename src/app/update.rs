@@ -852,21 +852,10 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             }
             None
         }
-        Dialog::Resolve { alert_id, mut note } => match ev {
-            Event::Text(r) => {
-                note.handle(r);
-                Some(Dialog::Resolve { alert_id, note })
-            }
-            Event::Submit if !note.value().trim().is_empty() => {
-                fx.push(Effect::Request(Request::Resolve(
-                    alert_id,
-                    note.value().trim().into(),
-                )));
-                None
-            }
-            Event::Cancel => None,
-            _ => Some(Dialog::Resolve { alert_id, note }),
-        },
+        Dialog::Resolve { alert_id, mut note } => {
+            one_line(ev, &mut note, fx, |t| Request::Resolve(alert_id, t))
+                .then_some(Dialog::Resolve { alert_id, note })
+        }
         Dialog::ReportSeverity { patient_id } => match ev {
             Event::Char(c @ '1'..='3') => {
                 let severity =
@@ -884,31 +873,16 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             patient_id,
             severity,
             mut note,
-        } => match ev {
-            Event::Text(r) => {
-                note.handle(r);
-                Some(Dialog::ReportNote {
-                    patient_id,
-                    severity,
-                    note,
-                })
-            }
-            Event::Submit if !note.value().trim().is_empty() => {
-                let note = note.value().trim().to_string();
-                fx.push(Effect::Request(Request::Report {
-                    patient_id,
-                    severity,
-                    note,
-                }));
-                None
-            }
-            Event::Cancel => None,
-            _ => Some(Dialog::ReportNote {
-                patient_id,
-                severity,
-                note,
-            }),
-        },
+        } => one_line(ev, &mut note, fx, |note| Request::Report {
+            patient_id,
+            severity,
+            note,
+        })
+        .then_some(Dialog::ReportNote {
+            patient_id,
+            severity,
+            note,
+        }),
         Dialog::AssignRole { patient_id } => match ev {
             Event::Char(c) => match role_from_digit(c) {
                 Some(role) => Some(Dialog::AssignPerson {
@@ -1138,76 +1112,38 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             patient_id,
             alert_id,
             mut location,
-        } => match ev {
-            Event::Text(r) => {
-                location.handle(r);
-                Some(Dialog::OpenIncident {
-                    patient_id,
-                    alert_id,
-                    location,
-                })
-            }
-            Event::Submit if !location.value().trim().is_empty() => {
-                let location = location.value().trim().to_string();
-                fx.push(Effect::Request(Request::OpenIncident {
-                    patient_id,
-                    alert_id,
-                    location,
-                }));
-                None
-            }
-            Event::Cancel => None,
-            _ => Some(Dialog::OpenIncident {
-                patient_id,
-                alert_id,
-                location,
-            }),
-        },
+        } => one_line(ev, &mut location, fx, |location| Request::OpenIncident {
+            patient_id,
+            alert_id,
+            location,
+        })
+        .then_some(Dialog::OpenIncident {
+            patient_id,
+            alert_id,
+            location,
+        }),
         Dialog::StepActor {
             incident_id,
             step,
             mut actor,
-        } => match ev {
-            Event::Text(r) => {
-                actor.handle(r);
-                Some(Dialog::StepActor {
-                    incident_id,
-                    step,
-                    actor,
-                })
-            }
-            Event::Submit if !actor.value().trim().is_empty() => {
-                let actor = actor.value().trim().to_string();
-                fx.push(Effect::Request(Request::MarkStep {
-                    incident_id,
-                    step,
-                    actor,
-                }));
-                None
-            }
-            Event::Cancel => None,
-            _ => Some(Dialog::StepActor {
-                incident_id,
-                step,
-                actor,
-            }),
-        },
+        } => one_line(ev, &mut actor, fx, |actor| Request::MarkStep {
+            incident_id,
+            step,
+            actor,
+        })
+        .then_some(Dialog::StepActor {
+            incident_id,
+            step,
+            actor,
+        }),
         Dialog::IncidentNote {
             incident_id,
             mut note,
-        } => match ev {
-            Event::Text(r) => {
-                note.handle(r);
-                Some(Dialog::IncidentNote { incident_id, note })
-            }
-            Event::Submit if !note.value().trim().is_empty() => {
-                let text = note.value().trim().to_string();
-                fx.push(Effect::Request(Request::IncidentNote { incident_id, text }));
-                None
-            }
-            Event::Cancel => None,
-            _ => Some(Dialog::IncidentNote { incident_id, note }),
-        },
+        } => one_line(ev, &mut note, fx, |text| Request::IncidentNote {
+            incident_id,
+            text,
+        })
+        .then_some(Dialog::IncidentNote { incident_id, note }),
         Dialog::HandOver { mut note } => match ev {
             Event::Text(r) => {
                 note.handle(r);
@@ -1268,6 +1204,28 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
         },
     };
     s.dialog = keep;
+}
+
+/// A one-line text dialog: typing edits the field, Enter with something written sends what
+/// `send` makes of the trimmed text, Esc closes. Returns whether the dialog stays open.
+fn one_line(
+    ev: Event,
+    input: &mut Input,
+    fx: &mut Vec<Effect>,
+    send: impl FnOnce(String) -> Request,
+) -> bool {
+    match ev {
+        Event::Text(r) => {
+            input.handle(r);
+            true
+        }
+        Event::Submit if !input.value().trim().is_empty() => {
+            fx.push(Effect::Request(send(input.value().trim().to_string())));
+            false
+        }
+        Event::Cancel => false,
+        _ => true,
+    }
 }
 
 /// The person under the picker's cursor: checked against the jurisdiction rules, then

@@ -17,15 +17,20 @@ pub struct TeamMember {
 }
 
 fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
+    person_at(r, 0)
+}
+
+/// A person read from `PERSON_COLUMNS` starting at column `first` of a row.
+pub(crate) fn person_at(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Person> {
     Ok(Person {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        phone: r.get(2)?,
-        unit: r.get(3)?,
+        id: r.get(first)?,
+        name: r.get(first + 1)?,
+        phone: r.get(first + 2)?,
+        unit: r.get(first + 3)?,
         jurisdiction: Jurisdiction {
-            township: r.get(4)?,
-            village: r.get(5)?,
-            station: r.get(6)?,
+            township: r.get(first + 4)?,
+            village: r.get(first + 5)?,
+            station: r.get(first + 6)?,
         },
     })
 }
@@ -255,19 +260,7 @@ impl Store {
              WHERE t.patient_id = ?1",
         )?;
         let rows = stmt.query_map([patient_id], |r| {
-            let code: String = r.get(0)?;
-            let person = Person {
-                id: r.get(1)?,
-                name: r.get(2)?,
-                phone: r.get(3)?,
-                unit: r.get(4)?,
-                jurisdiction: Jurisdiction {
-                    township: r.get(5)?,
-                    village: r.get(6)?,
-                    station: r.get(7)?,
-                },
-            };
-            Ok((code, person))
+            Ok((r.get::<_, String>(0)?, person_at(r, 1)?))
         })?;
         let mut team = Vec::new();
         for row in rows {

@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
 use super::{Result, Scope, Store, audit};
-use crate::domain::patient::Jurisdiction;
 use crate::domain::team::Person;
 
 impl Store {
@@ -68,20 +67,7 @@ impl Store {
              WHERE t.role = 'guardian' AND (?1 IS NULL OR q.station = ?1)",
         )?;
         let rows = stmt.query_map([scope.station()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                Person {
-                    id: r.get(1)?,
-                    name: r.get(2)?,
-                    phone: r.get(3)?,
-                    unit: r.get(4)?,
-                    jurisdiction: Jurisdiction {
-                        township: r.get(5)?,
-                        village: r.get(6)?,
-                        station: r.get(7)?,
-                    },
-                },
-            ))
+            Ok((r.get::<_, i64>(0)?, super::persons::person_at(r, 1)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
