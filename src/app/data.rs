@@ -105,6 +105,12 @@ impl Snapshot {
     pub fn patient(&self, id: i64) -> Option<&PatientRow> {
         self.patient_index.get(&id).map(|&i| &self.patients[i])
     }
+
+    /// The name of the patient an audit row's entity id names, if in scope.
+    pub fn patient_name(&self, entity_id: &str) -> Option<&str> {
+        let id: i64 = entity_id.parse().ok()?;
+        self.patient(id).map(|p| p.patient.name.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]

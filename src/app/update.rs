@@ -314,22 +314,13 @@ pub fn refresh_view(s: &mut AppState, view: View) {
         }
         View::Audit => {
             let needle = s.audit.filter.value().to_lowercase();
-            let names: std::collections::HashMap<String, &str> = if needle.is_empty() {
-                Default::default()
-            } else {
-                snap.patients
-                    .iter()
-                    .map(|p| (p.patient.id.to_string(), p.patient.name.as_str()))
-                    .collect()
-            };
             s.audit.visible = (0..snap.audit.len())
                 .filter(|&i| {
                     let e = &snap.audit[i];
                     let who = e
                         .entity_id
                         .as_ref()
-                        .and_then(|id| names.get(id))
-                        .copied()
+                        .and_then(|id| snap.patient_name(id))
                         .unwrap_or("");
                     needle.is_empty()
                         || format!("{} {} {}", e.operator, e.action, who)

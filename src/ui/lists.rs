@@ -340,11 +340,6 @@ pub fn audit(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     let Some(snap) = &s.snapshot else {
         return empty(f, area, s, &th);
     };
-    let names: std::collections::HashMap<String, &str> = snap
-        .patients
-        .iter()
-        .map(|p| (p.patient.id.to_string(), p.patient.name.as_str()))
-        .collect();
     let cols = vec![
         col(s.t(T::ColTime), 14, 0),
         col(s.t(T::Operator), 10, 0),
@@ -360,8 +355,8 @@ pub fn audit(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     .into_iter()
     .map(|e| {
         let who = match (&e.entity_id, e.entity.as_str()) {
-            (Some(id), "patient") => names
-                .get(id)
+            (Some(id), "patient") => snap
+                .patient_name(id)
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| format!("#{id}")),
             (Some(id), other) => format!("{other} {id}"),
