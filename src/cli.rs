@@ -86,6 +86,38 @@ pub enum Command {
     /// 报表 · reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// 预警：签收、处置、办结、暂缓、上报 · take alerts in hand
+    #[command(subcommand)]
+    Alert(AlertCommand),
+    /// 指定五位一体人员（替换须 --replace）· assign one of a patient's five responsible persons
+    Assign(AssignArgs),
+    /// 撤销五位一体人员 · remove a responsible person from a role
+    Unassign {
+        /// 患者身份证号 · the patient's ID number
+        #[arg(value_name = "PATIENT")]
+        patient: String,
+        /// 角色：township_cadre | station_officer | village_cadre | doctor | guardian（或中文名）· the role
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 随访记录 · follow-ups
+    #[command(subcommand)]
+    Followup(FollowupCommand),
+    /// 人员名录（五位一体人员）· the persons directory
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// 地名登记册：乡镇街道、村居、派出所 · the register of townships, villages and stations
+    #[command(subcommand)]
+    Place(PlaceCommand),
+    /// 审计日志：查询与哈希链核验 · the audit log: read it, verify its hash chain
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// 生成演练库（在线备份并标记为演练，可用 --as-of）· make a drill copy of the database
+    Drill {
+        /// 演练库文件（不得已存在）· the drill database file (must not exist)
+        file: PathBuf,
+    },
     /// 接班、交班与交班记录 · shifts and handovers
     #[command(subcommand)]
     Shift(ShiftCommand),
@@ -154,6 +186,9 @@ pub enum IncidentCommand {
         /// 身份不明人员 · an unknown person
         #[arg(long, conflicts_with = "patient")]
         unknown: bool,
+        /// 身份不明人员所在地的派出所（中心开案时指定，该所值班室可见）· the station of the location, for an unknown person
+        #[arg(long, value_name = "NAME", requires = "unknown")]
+        station: Option<String>,
         /// 由该预警开案 · opened from this alert
         #[arg(long)]
         alert: Option<i64>,
@@ -163,8 +198,12 @@ pub enum IncidentCommand {
         /// 情况描述 · what happened
         #[arg(long, default_value = "")]
         description: String,
+        /// 以该时刻开案（仅限演练库）· open at this instant (drill databases only)
         #[arg(long, value_name = "RFC3339")]
         as_of: Option<String>,
+        /// 以 JSON 输出新案事件 · print the new incident as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// 记录第 N 步已完成 · record step N done
     Step {
@@ -303,6 +342,11 @@ pub enum KeyCommand {
     },
     /// 列出公钥指纹 · list key fingerprints
     List,
+    /// 删除公钥（用它登录的会话随即结束）· remove a key; its sessions end
+    Remove {
+        /// SHA256:… 指纹 · the key's fingerprint
+        fingerprint: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -326,8 +370,287 @@ pub enum OperatorCommand {
         #[arg(long)]
         json: bool,
     },
-    /// 停用操作员 · disable an operator
+    /// 停用操作员（其已打开的控制台与 SSH 会话随即结束）· disable an operator
     Disable { login: String },
+    /// 重新启用操作员 · enable an operator again
+    Enable { login: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertCommand {
+    /// 签收 · acknowledge
+    Ack {
+        /// 预警编号（alerts --json 的 id）· the alert's number
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 转为处置中 · take in hand (in progress)
+    Progress {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 办结（情形仍存在的预警不能办结）· resolve with a note
+    Resolve {
+        id: i64,
+        /// 办结说明 · what was done
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 暂缓至某日（含），须说明原因 · snooze until a date, with a reason
+    Snooze {
+        id: i64,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        until: chrono::NaiveDate,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 上报异常（来电、网格报告）· raise a reported alert for a patient
+    Report {
+        /// 患者身份证号 · the patient's ID number
+        #[arg(long, value_name = "ID_NUMBER")]
+        patient: String,
+        /// P1 | P2 | P3
+        #[arg(long, value_parser = ["P1", "P2", "P3"])]
+        severity: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// 患者身份证号 · the patient's ID number
+    #[arg(value_name = "PATIENT")]
+    pub patient: String,
+    /// 角色：township_cadre | station_officer | village_cadre | doctor | guardian（或中文名）· the role
+    pub role: String,
+    /// 人员姓名（同名时加 --phone）· the person's name
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+    /// 人员电话，用于区分同名人员 · the person's phone, to tell namesakes apart
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// 确认替换现任人员 · confirm replacing whoever holds the role now
+    #[arg(long)]
+    pub replace: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FollowupCommand {
+    /// 记录一次随访（随访服务记录表）· record a follow-up
+    Record(Box<FollowupArgs>),
+    /// 列出患者的随访 · list a patient's follow-ups
+    List {
+        /// 患者身份证号 · the patient's ID number
+        #[arg(value_name = "PATIENT")]
+        patient: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupArgs {
+    /// 患者身份证号 · the patient's ID number
+    #[arg(value_name = "PATIENT")]
+    pub patient: String,
+    /// 随访日期 YYYY-MM-DD · date of the follow-up
+    #[arg(long)]
+    pub date: chrono::NaiveDate,
+    /// 随访方式：clinic（门诊）| home（家庭访视）| phone（电话）· form
+    #[arg(long, value_parser = ["clinic", "home", "phone"])]
+    pub form: String,
+    /// 随访人 · who did the visit
+    #[arg(long = "by")]
+    pub by: String,
+    /// 见到：patient（患者）| guardian（监护人）| other（其他知情人）· who was seen
+    #[arg(long, value_parser = ["patient", "guardian", "other"],
+          conflicts_with_all = ["not_reached", "died"],
+          required_unless_present_any = ["not_reached", "died"])]
+    pub seen: Option<String>,
+    /// 未访到，原因：working_away | moved_away | wandered | three_misses | other · not reached
+    #[arg(long, value_parser = ["working_away", "moved_away", "wandered", "three_misses", "other"],
+          conflicts_with = "died")]
+    pub not_reached: Option<String>,
+    /// 外出去向（未访到时）· destination, when not reached
+    #[arg(long, default_value = "")]
+    pub destination: String,
+    /// 死亡日期 · date of death
+    #[arg(long)]
+    pub died: Option<chrono::NaiveDate>,
+    /// 死亡原因 · cause of death
+    #[arg(long, default_value = "")]
+    pub cause: String,
+    /// 危险性 0-5 · risk level
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub risk: Option<u8>,
+    /// 症状：gone（消失）| present（存在）| marked（明显）· symptoms
+    #[arg(long, value_parser = ["gone", "present", "marked"])]
+    pub symptoms: Option<String>,
+    /// 具体症状（可重复）· a symptom (repeatable)
+    #[arg(long = "symptom")]
+    pub symptom_list: Vec<String>,
+    /// 自知力：full | partial | lacking · insight
+    #[arg(long, value_parser = ["full", "partial", "lacking"])]
+    pub insight: Option<String>,
+    /// 睡眠：good | fair | poor · sleep
+    #[arg(long, value_parser = ["good", "fair", "poor"])]
+    pub sleep: Option<String>,
+    /// 饮食：good | fair | poor · diet
+    #[arg(long, value_parser = ["good", "fair", "poor"])]
+    pub diet: Option<String>,
+    /// 社会功能：good | fair | poor · social function
+    #[arg(long, value_parser = ["good", "fair", "poor"])]
+    pub social: Option<String>,
+    /// 服药依从性：regular | intermittent | not_taking | not_needed · compliance
+    #[arg(long, value_parser = ["regular", "intermittent", "not_taking", "not_needed"])]
+    pub compliance: Option<String>,
+    /// 用药：long_acting_injection | oral | none · medication
+    #[arg(long, value_parser = ["long_acting_injection", "oral", "none"])]
+    pub medication: Option<String>,
+    /// 药物不良反应：none | mild | severe · drug reaction
+    #[arg(long, value_parser = ["none", "mild", "severe"])]
+    pub drug_reaction: Option<String>,
+    /// 治疗效果：good | fair | poor · treatment effect
+    #[arg(long, value_parser = ["good", "fair", "poor"])]
+    pub effect: Option<String>,
+    /// 本次随访分类：stable | basically_stable | unstable（不填则按回答判定）· class
+    #[arg(long, value_parser = ["stable", "basically_stable", "unstable"])]
+    pub class: Option<String>,
+    /// 轻度滋事次数 · minor trouble (count)
+    #[arg(long, default_value_t = 0)]
+    pub minor_trouble: u32,
+    /// 肇事次数 · trouble (count)
+    #[arg(long, default_value_t = 0)]
+    pub trouble: u32,
+    /// 肇祸次数 · disaster (count)
+    #[arg(long, default_value_t = 0)]
+    pub disaster: u32,
+    /// 其他危害行为次数 · other harm (count)
+    #[arg(long, default_value_t = 0)]
+    pub other_harm: u32,
+    /// 自伤次数 · self-harm (count)
+    #[arg(long, default_value_t = 0)]
+    pub self_harm: u32,
+    /// 自杀未遂次数 · attempted suicide (count)
+    #[arg(long, default_value_t = 0)]
+    pub suicide_attempt: u32,
+    /// 关锁 · locked up
+    #[arg(long)]
+    pub locked_up: bool,
+    /// 住院 · in hospital since the last follow-up
+    #[arg(long)]
+    pub hospitalised: bool,
+    /// 严重躯体疾病 · serious physical illness
+    #[arg(long)]
+    pub serious_illness: bool,
+    /// 转诊 · referred
+    #[arg(long)]
+    pub referral: bool,
+    /// 下次随访日期 · next follow-up date
+    #[arg(long)]
+    pub next: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// 登记人员 · register a person
+    Add {
+        /// 姓名 · name
+        name: String,
+        /// 类别：cadre（干部）| officer（民警）| doctor（医生）| guardian（监护人）| other · kind
+        #[arg(long, value_parser = ["cadre", "officer", "doctor", "guardian", "other"])]
+        kind: String,
+        /// 电话 · phone
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// 单位 · unit
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// 乡镇街道（须已登记）· township (must be registered)
+        #[arg(long, default_value = "")]
+        township: String,
+        /// 村居（须已登记）· village (must be registered)
+        #[arg(long, default_value = "")]
+        village: String,
+        /// 派出所（须已登记）· police station (must be registered)
+        #[arg(long, default_value = "")]
+        station: String,
+        /// 县级医院医生，可服务全县 · a county hospital's doctor, may serve any township
+        #[arg(long)]
+        county_wide: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出本辖区人员 · list the persons in scope
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaceCommand {
+    /// 登记地名（中心）· register a place (center)
+    Add {
+        /// township | village | station
+        #[arg(value_parser = ["township", "village", "station"])]
+        kind: String,
+        name: String,
+        /// 村居所属乡镇街道 · a village's township
+        #[arg(long)]
+        township: Option<String>,
+    },
+    /// 列出登记的地名 · list the register
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// 列出审计记录（新的在前）· list audit entries, newest first
+    List {
+        /// 只看该操作员 · by this operator only
+        #[arg(long, value_name = "LOGIN")]
+        operator: Option<String>,
+        /// 只看该患者（身份证号）· about this patient only (ID number)
+        #[arg(long, value_name = "ID_NUMBER")]
+        patient: Option<String>,
+        /// 起始日期（含）· from (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// 截止日期（含）· to (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// 最多条数 · at most this many
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 核验哈希链（中心或数据库管理员）· verify the hash chain
+    Verify {
+        /// 从该日期起核验 · from this date on (YYYY-MM-DD)
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -5,15 +5,14 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::config::Config;
-use crate::domain::alert::{AlertStatus, Severity};
-use crate::domain::clock::beijing_date;
+use crate::desk::{Desk, DeskError, Session};
+use crate::domain::alert::Severity;
+use crate::domain::clock::{FixedClock, beijing_date};
 use crate::domain::followup::*;
 use crate::domain::patient::{Compliance, Condition, Medication, Status};
 use crate::domain::risk::RiskLevel;
-use crate::import::Import;
 use crate::import::table::read_csv;
 use crate::store::operators::{Operator, OperatorRole};
-use crate::store::patients::PatientQuery;
 use crate::store::{Scope, Store, StoreError};
 
 use crate::domain::id_number::check_char;
@@ -484,35 +483,40 @@ pub struct DemoSummary {
 
 /// Fills an empty store with the demo: operators, the roster with its dates moved to today,
 /// a few follow-ups, reported alerts and alerts already taken in hand, as a live shift has.
+/// Everything goes through the one-door API, as the center's and the desks' operators.
 pub fn build(
     store: &mut Store,
     config: &Config,
     now: DateTime<Utc>,
-) -> Result<DemoSummary, StoreError> {
+) -> Result<DemoSummary, DeskError> {
     let today = beijing_date(now);
-    for op in demo_operators() {
-        store.add_operator(&op, DEMO_OPERATOR, now)?;
-    }
+    let clock = FixedClock(now);
+    let operators = demo_operators();
+    let center = operators
+        .iter()
+        .find(|o| o.login == "center")
+        .expect("the demo has a center operator")
+        .clone();
+    crate::desk::admin::bootstrap_operator(store, &center, DEMO_OPERATOR, now)?;
+    let center_login = center.login.clone();
+    let session = Session::new(center, DEMO_OPERATOR);
     let mut table = read_csv(DEMO_ROSTER_CSV, "data/demo/roster.csv")
-        .map_err(|e| StoreError::Refused(e.to_string()))?;
+        .map_err(|e| DeskError::Store(StoreError::Refused(e.to_string())))?;
     let anchor: NaiveDate = DEMO_ANCHOR.parse().expect("valid anchor");
     shift_dates(&mut table, (today - anchor).num_days());
-    let report = Import {
-        store: &mut *store,
-        config,
-        operator: DEMO_OPERATOR,
-        today,
-        now,
-        dry_run: false,
-    }
-    .table(&table)?;
+    let mut desk = Desk::new(store, &session, config, &clock);
+    let report = desk.import_roster(&table, false)?;
     if !report.committed {
-        return Err(StoreError::Refused(format!(
+        return Err(DeskError::Store(StoreError::Refused(format!(
             "demo roster has {} errors",
             report.errors
-        )));
+        ))));
     }
-    let everyone = store.patients(&PatientQuery::default())?;
+    // The stations exist now that the roster named them.
+    for op in operators.iter().filter(|o| o.login != center_login) {
+        desk.add_operator(op)?;
+    }
+    let everyone = desk.reader().patients(None, None)?;
     // Three basically-stable follow-ups in a row since the roster's last one, so the guidance
     // alert shows.
     let candidates = everyone.iter().filter(|p| {
@@ -529,13 +533,12 @@ pub fn build(
             last + Days::new(2 * gap / 3),
             today - Days::new(1),
         ] {
-            let f = basically_stable_followup(date);
-            store
-                .record_followup(p.id, &f, "center", &Scope::All, config, today, now)
-                .map_err(|e| StoreError::Refused(e.to_string()))?;
+            desk.record_followup(p.id, &basically_stable_followup(date))?;
         }
     }
+    drop(desk);
     store.refresh_alerts(now, config)?;
+    let mut desk = Desk::new(store, &session, config, &clock);
     // Reports from a call and from a grid worker.
     let reports = [
         (Severity::P1, "群众来电：患者在村口持棍吵闹，情绪激动"),
@@ -546,28 +549,33 @@ pub fn build(
         .filter(|p| p.status == Status::Managed && p.is_high_risk());
     for (severity, note) in reports {
         if let Some(p) = highs.next() {
-            store.raise_reported_alert(p.id, severity, note, "center", &Scope::All, now)?;
+            desk.report_alert(p.id, severity, note)?;
         }
     }
+    let open = desk.reader().alerts(true)?;
+    drop(desk);
     // Some alerts already taken in hand by the desks, as in the middle of a shift.
-    let open = store.alerts(&Scope::All, true)?;
     for (n, a) in open
         .iter()
         .filter(|a| a.severity != Severity::P1)
         .take(12)
         .enumerate()
     {
-        let desk = match a.station.as_str() {
+        let login = match a.station.as_str() {
             "望江派出所" => "wangjiang",
             "新港派出所" => "xingang",
             _ => "qingshi",
         };
-        let next = if n % 3 == 0 {
-            AlertStatus::InProgress
-        } else {
-            AlertStatus::Acknowledged
+        let Some(op) = operators.iter().find(|o| o.login == login) else {
+            continue;
         };
-        store.set_alert_status(a.id, next, None, desk, &Scope::All, now)?;
+        let desk_session = Session::new(op.clone(), DEMO_OPERATOR);
+        let mut desk = Desk::new(store, &desk_session, config, &clock);
+        if n % 3 == 0 {
+            desk.take_in_hand(a.id)?;
+        } else {
+            desk.acknowledge(a.id)?;
+        }
     }
     Ok(DemoSummary {
         patients: everyone.len(),

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod console;
 pub mod demo;
+pub mod desk;
 pub mod domain;
 pub mod export;
 pub mod i18n;

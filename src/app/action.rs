@@ -144,10 +144,13 @@ pub enum Request {
         severity: Severity,
         note: String,
     },
+    /// `replacing`: who held the role when the operator chose (they confirmed replacing
+    /// them); the store refuses if that is no longer so.
     Assign {
         patient_id: i64,
         role: Role,
         person_id: i64,
+        replacing: Option<i64>,
     },
     CreateAndAssign {
         patient_id: i64,
@@ -156,10 +159,12 @@ pub enum Request {
         phone: String,
         unit: String,
         jurisdiction: Jurisdiction,
+        replacing: Option<i64>,
     },
     Unassign {
         patient_id: i64,
         role: Role,
+        person_id: i64,
     },
     FollowUp {
         patient_id: i64,
@@ -211,6 +216,8 @@ pub enum Reply {
     Info(String),
     /// A write was refused or failed; the sentence is in the operator's language.
     Failed(String),
+    /// The console must end (its operator was disabled); the sentence says why.
+    Ended(String),
 }
 
 /// Everything `update` takes.

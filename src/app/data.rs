@@ -133,8 +133,7 @@ const AUDIT_ROWS: usize = 500;
 pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Result<Snapshot> {
     let scope = operator.scope();
     let alerts = store.alerts(&scope, true)?;
-    let logins = vec![operator.login.clone()];
-    let incidents = store.incidents(&scope, &logins)?;
+    let incidents = store.incidents(&scope)?;
     let counts = Counts {
         patients: store.patient_count(&scope)? as usize,
         p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
@@ -184,8 +183,7 @@ pub fn load_snapshot(
     let t_patients = t0.elapsed();
     let alerts = store.alerts(&scope, true)?;
     let t_alerts = t0.elapsed();
-    let logins = vec![operator.login.clone()];
-    let incidents = store.incidents(&scope, &logins)?;
+    let incidents = store.incidents(&scope)?;
     let mut persons: HashMap<i64, PersonRow> = store
         .persons(&scope)?
         .into_iter()
@@ -220,7 +218,7 @@ pub fn load_snapshot(
         (b.patients, &a.person.name, a.person.id).cmp(&(a.patients, &b.person.name, b.person.id))
     });
     let t_persons = t0.elapsed();
-    let audit = scoped_audit(store.audit_entries(AUDIT_ROWS * 4)?, operator, &patients);
+    let audit = store.audit_entries(&scope, AUDIT_ROWS)?;
     tracing::debug!(
         patients_ms = t_patients.as_millis() as u64,
         alerts_ms = (t_alerts - t_patients).as_millis() as u64,
@@ -252,27 +250,6 @@ pub fn load_snapshot(
     })
 }
 
-/// A station desk reads the log of its own patients and its own actions, nothing else.
-fn scoped_audit(
-    all: Vec<AuditEntry>,
-    operator: &Operator,
-    patients: &[PatientRow],
-) -> Vec<AuditEntry> {
-    if operator.scope() == crate::store::Scope::All {
-        return all.into_iter().take(AUDIT_ROWS).collect();
-    }
-    let ids: std::collections::HashSet<String> =
-        patients.iter().map(|p| p.patient.id.to_string()).collect();
-    all.into_iter()
-        .filter(|e| {
-            e.operator == operator.login
-                || (e.entity == "patient"
-                    && e.entity_id.as_ref().is_some_and(|id| ids.contains(id)))
-        })
-        .take(AUDIT_ROWS)
-        .collect()
-}
-
 pub fn load_detail(
     store: &Store,
     operator: &Operator,
@@ -286,12 +263,11 @@ pub fn load_detail(
         return Ok(None);
     };
     let control = store.control_window()?;
-    let team = store.team(patient_id)?;
+    let team = store.team(patient_id, &scope)?;
     let roles: Vec<Role> = team.iter().map(|m| m.role).collect();
     let missing = missing_roles(&p, &roles, &config.team);
-    let logins = vec![operator.login.clone()];
     let incidents = store
-        .incidents(&scope, &logins)?
+        .incidents(&scope)?
         .into_iter()
         .filter(|i| i.patient_id == Some(patient_id))
         .collect();
@@ -300,8 +276,8 @@ pub fn load_detail(
         row: PatientRow::new(p, now, control.as_ref(), config),
         team,
         missing,
-        followups: store.followups(patient_id)?,
-        alerts: store.patient_alerts(patient_id)?,
+        followups: store.followups(patient_id, &scope)?,
+        alerts: store.patient_alerts(patient_id, &scope)?,
         incidents,
         revealed,
     }))
@@ -314,8 +290,8 @@ pub struct ReportData {
     pub to: chrono::NaiveDate,
     pub stats: Vec<crate::report::stats::StatRow>,
     pub compliance: Vec<crate::domain::incident::StepCompliance>,
-    /// Audited actions today, by action name.
-    pub today: Vec<(String, i64)>,
+    /// Audited actions today in scope, by action.
+    pub today: Vec<(crate::domain::audit::AuditAction, i64)>,
 }
 
 pub fn load_report(
@@ -326,13 +302,12 @@ pub fn load_report(
 ) -> Result<ReportData> {
     use chrono::Datelike;
     let scope = operator.scope();
-    let own = vec![operator.login.clone()];
     let to = beijing_date(now);
     let from = to.with_day(1).expect("day 1 exists");
-    let stats = crate::report::statistics(store, &scope, &own, from, to, config)?;
+    let stats = crate::report::statistics(store, &scope, from, to, config)?;
     let start = crate::domain::clock::beijing_midnight(from);
     let incidents =
-        store.incidents_opened_between(start, now + chrono::Duration::seconds(1), &scope, &own)?;
+        store.incidents_opened_between(start, now + chrono::Duration::seconds(1), &scope)?;
     let timed: Vec<_> = incidents
         .iter()
         .map(|i| {
@@ -344,21 +319,9 @@ pub fn load_report(
         .collect();
     let compliance =
         crate::domain::incident::compliance(&timed, config.quick_response.steps.len(), now);
-    let operators = match operator.scope() {
-        crate::store::Scope::All => None,
-        crate::store::Scope::Station(st) => Some(
-            store
-                .operators()?
-                .into_iter()
-                .filter(|o| o.station.as_deref() == Some(st.as_str()))
-                .map(|o| o.login)
-                .collect::<Vec<_>>(),
-        ),
-    };
-    let today = store.action_counts_since(
-        crate::domain::clock::beijing_midnight(to),
-        operators.as_deref(),
-    )?;
+    // A station sees its own station's actions; the filter is in the query.
+    let today =
+        store.action_counts_since(crate::domain::clock::beijing_midnight(to), &scope, None)?;
     Ok(ReportData {
         from,
         to,

@@ -163,6 +163,8 @@ fn store_reply(s: &mut AppState, reply: Reply) {
             }
             complain(s, text);
         }
+        // The runtime ends the console before this is reached; shown if it is not.
+        Reply::Ended(text) => complain(s, text),
     }
 }
 
@@ -317,15 +319,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
             s.audit.visible = (0..snap.audit.len())
                 .filter(|&i| {
                     let e = &snap.audit[i];
-                    let who = e
-                        .entity_id
-                        .as_ref()
-                        .and_then(|id| snap.patient_name(id))
-                        .unwrap_or("");
-                    needle.is_empty()
-                        || format!("{} {} {}", e.operator, e.action, who)
-                            .to_lowercase()
-                            .contains(&needle)
+                    needle.is_empty() || s.lang.audit_sentence(e).to_lowercase().contains(&needle)
                 })
                 .collect();
             let keys: Vec<i64> = s.audit.visible.iter().map(|&i| snap.audit[i].id).collect();
@@ -891,7 +885,13 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
         Dialog::UnassignRole { patient_id } => match ev {
             Event::Char(c) => match role_from_digit(c) {
                 Some(role) => {
-                    fx.push(Effect::Request(Request::Unassign { patient_id, role }));
+                    if let Some(person_id) = holder_of(s, patient_id, role) {
+                        fx.push(Effect::Request(Request::Unassign {
+                            patient_id,
+                            role,
+                            person_id,
+                        }));
+                    }
                     None
                 }
                 None => Some(Dialog::UnassignRole { patient_id }),
@@ -999,6 +999,7 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
                     Some(j) if !name.is_empty() => {
                         let (jurisdiction, default_unit) = home_jurisdiction(role, &j);
                         let unit = if unit.is_empty() { default_unit } else { unit };
+                        let replacing = holder_of(s, patient_id, role);
                         fx.push(Effect::Request(Request::CreateAndAssign {
                             patient_id,
                             role,
@@ -1006,6 +1007,7 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
                             phone,
                             unit,
                             jurisdiction,
+                            replacing,
                         }));
                         None
                     }
@@ -1042,10 +1044,12 @@ fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             threshold,
         } => match ev {
             Event::Char('y' | 'Y') => {
+                let replacing = holder_of(s, patient_id, role);
                 fx.push(Effect::Request(Request::Assign {
                     patient_id,
                     role,
                     person_id,
+                    replacing,
                 }));
                 None
             }
@@ -1266,14 +1270,27 @@ fn choose_person(
             threshold: w.threshold,
         }),
         None => {
+            let replacing = holder_of(s, patient_id, role);
             fx.push(Effect::Request(Request::Assign {
                 patient_id,
                 role,
                 person_id: person.0.id,
+                replacing,
             }));
             None
         }
     }
+}
+
+/// Who holds `role` for the patient as this console last saw it: the store refuses the
+/// assignment if someone else changed it meanwhile.
+fn holder_of(s: &AppState, patient_id: i64, role: Role) -> Option<i64> {
+    s.detail
+        .as_ref()
+        .filter(|d| d.patient_id == patient_id)
+        .and_then(|d| d.data.as_ref())
+        .and_then(|d| d.team.iter().find(|m| m.role == role))
+        .map(|m| m.person.id)
 }
 
 fn click(s: &mut AppState, column: u16, row: u16, fx: &mut Vec<Effect>) {

@@ -5,44 +5,27 @@ use std::path::Path;
 
 use super::{Context, Failure};
 use crate::demo;
-use crate::domain::clock::beijing_date;
+use crate::desk::roster::ImportReport;
 use crate::i18n::Msg;
 use crate::import::rows::{Level, Problem};
 use crate::import::table::TableError;
-use crate::import::{Import, ImportError, ImportReport};
 
 pub fn console(ctx: &Context) -> Result<(), Failure> {
-    let login = ctx
-        .console_login
-        .clone()
-        .unwrap_or_else(|| ctx.operator.clone());
-    open_console(ctx, &login)
+    let store = ctx.open_store()?;
+    let session = ctx.session(&store)?;
+    drop(store);
+    open_console(ctx, session)
 }
 
-/// Opens the console as `login`, which must be a registered, enabled operator.
-fn open_console(ctx: &Context, login: &str) -> Result<(), Failure> {
-    let store = ctx.open_store()?;
-    let operator = store.operator(login).map_err(|e| ctx.store_failure(e))?;
-    drop(store);
-    let operator = match operator {
-        Some(op) if op.disabled => {
-            return Err(ctx.fail(&Msg::OperatorDisabled {
-                login: login.into(),
-            }));
-        }
-        Some(op) => op,
-        None => {
-            return Err(ctx.fail(&Msg::UnknownOperator {
-                login: login.into(),
-            }));
-        }
-    };
-    tracing::info!(operator = %operator.login, "console opened");
+/// Opens the console for a registered, enabled operator.
+fn open_console(ctx: &Context, session: crate::desk::Session) -> Result<(), Failure> {
+    tracing::info!(operator = %session.operator.login, "console opened");
     crate::console::run(crate::console::ConsoleSetup {
         db: ctx.db.clone(),
         lang: ctx.lang,
         config: ctx.config.clone(),
-        operator,
+        operator: session.operator,
+        os_user: session.os_user,
         clock: std::sync::Arc::new(crate::domain::clock::SystemClock),
         color: ctx.color,
     })
@@ -68,17 +51,22 @@ pub fn demo(ctx: &Context, fresh: bool) -> Result<(), Failure> {
         ctx.say(&Msg::DemoExists { path });
     } else {
         let s = demo::build(&mut store, &ctx.config, ctx.clock.now())
-            .map_err(|e| ctx.store_failure(e))?;
+            .map_err(|e| ctx.desk_failure(e))?;
         ctx.say(&Msg::DemoBuilt {
             path,
             patients: s.patients,
             alerts: s.alerts,
         });
     }
-    drop(store);
     // The demo is a training desk: it opens as the center's duty operator unless told.
     let login = ctx.console_login.clone().unwrap_or_else(|| "center".into());
-    open_console(ctx, &login)
+    let operator = store
+        .operator(&login)
+        .map_err(|e| ctx.store_failure(e))?
+        .filter(|o| !o.disabled)
+        .ok_or_else(|| ctx.fail(&Msg::UnknownOperator { login }))?;
+    drop(store);
+    open_console(ctx, crate::desk::Session::new(operator, ctx.identity()))
 }
 
 pub fn init(ctx: &Context, with_demo: bool) -> Result<(), Failure> {
@@ -101,7 +89,7 @@ pub fn init(ctx: &Context, with_demo: bool) -> Result<(), Failure> {
         return Err(ctx.fail(&Msg::DatabaseExists { path }));
     }
     let s =
-        demo::build(&mut store, &ctx.config, ctx.clock.now()).map_err(|e| ctx.store_failure(e))?;
+        demo::build(&mut store, &ctx.config, ctx.clock.now()).map_err(|e| ctx.desk_failure(e))?;
     ctx.say(&Msg::DemoBuilt {
         path,
         patients: s.patients,
@@ -174,21 +162,11 @@ pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> R
     // Read and check the file before touching the database, so a bad path creates nothing.
     let table = crate::import::table::read(file).map_err(|e| table_failure(ctx, e))?;
     let mut store = ctx.open_store()?;
-    ctx.center_only(&store)?;
-    let now = ctx.clock.now();
-    let report = Import {
-        store: &mut store,
-        config: &ctx.config,
-        operator: &ctx.operator,
-        today: beijing_date(now),
-        now,
-        dry_run,
-    }
-    .table(&table)
-    .map_err(|e| match ImportError::from(e) {
-        ImportError::Store(e) => ctx.store_failure(e),
-        ImportError::Table(e) => table_failure(ctx, e),
-    })?;
+    let session = ctx.session(&store)?;
+    let report = ctx
+        .desk(&mut store, &session, None)?
+        .import_roster(&table, dry_run)
+        .map_err(|e| ctx.desk_failure(e))?;
     print_report(ctx, file, &report, json);
     if report.errors > 0 {
         Err(Failure::BadInput(String::new()))
@@ -199,9 +177,20 @@ pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> R
 
 pub fn check(ctx: &Context) -> Result<(), Failure> {
     let store = ctx.open_store()?;
+    ctx.center_or_administrator(&store)?;
     let f = |e| ctx.store_failure(e);
     let version = store.schema_version().map_err(f)?;
-    let problems = store.integrity_problems().map_err(f)?;
+    let mut problems = store.integrity_problems().map_err(f)?;
+    for name in store.missing_audit_triggers().map_err(f)? {
+        problems.push(
+            ctx.lang
+                .text(&Msg::AuditTriggerMissing { name: name.into() }),
+        );
+    }
+    let chain = store.verify_audit_chain(None).map_err(f)?;
+    if let Some(b) = &chain.first_break {
+        problems.push(ctx.lang.text(&Msg::AuditChainBroken { row: b.id() }));
+    }
     if problems.is_empty() {
         let patients = store.patient_count(&Default::default()).map_err(f)?;
         let audit_rows = store.audit_count().map_err(f)?;
@@ -209,6 +198,10 @@ pub fn check(ctx: &Context) -> Result<(), Failure> {
             version,
             patients,
             audit_rows,
+        });
+        ctx.say(&Msg::AuditHead {
+            row: chain.head_id,
+            hash: chain.head_hash,
         });
         Ok(())
     } else {
@@ -222,7 +215,7 @@ pub fn backup(ctx: &Context, file: &Path) -> Result<(), Failure> {
         return Err(ctx.fail(&Msg::BackupExists { path }));
     }
     let store = ctx.open_store()?;
-    ctx.center_only(&store)?;
+    ctx.center_or_administrator(&store)?;
     store.backup_to(file).map_err(|e| ctx.store_failure(e))?;
     ctx.say(&Msg::BackupDone { path });
     Ok(())
@@ -261,32 +254,41 @@ pub fn operator_add(
 ) -> Result<(), Failure> {
     use crate::store::operators::{Operator, OperatorRole};
     let role = OperatorRole::from_code(role).ok_or_else(|| Failure::Usage(role.to_string()))?;
-    if role == OperatorRole::Station && station.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        return Err(ctx.fail(&Msg::StationRequired));
-    }
     let op = Operator {
-        login: login.trim().to_string(),
-        display_name: name.trim().to_string(),
+        login: login.to_string(),
+        display_name: name.to_string(),
         role,
-        station: if role == OperatorRole::Station {
-            station.map(|s| s.trim().to_string())
-        } else {
-            None
-        },
+        station,
         disabled: false,
     };
     let mut store = ctx.open_store()?;
-    ctx.center_only(&store)?;
-    store
-        .add_operator(&op, &ctx.operator, ctx.clock.now())
-        .map_err(|e| ctx.store_failure(e))?;
-    ctx.say(&Msg::OperatorAdded { login: op.login });
+    // A database with no operator yet (made before `init` registered one) takes its first
+    // center operator from its administrator.
+    let first = store
+        .operators(&Default::default())
+        .map_err(|e| ctx.store_failure(e))?
+        .is_empty();
+    if first && role == OperatorRole::Center && ctx.is_administrator() {
+        crate::desk::admin::bootstrap_operator(&mut store, &op, &ctx.os_user, ctx.clock.now())
+            .map_err(|e| ctx.desk_failure(e))?;
+    } else {
+        let session = ctx.session(&store)?;
+        ctx.desk(&mut store, &session, None)?
+            .add_operator(&op)
+            .map_err(|e| ctx.desk_failure(e))?;
+    }
+    ctx.say(&Msg::OperatorAdded {
+        login: op.login.trim().to_string(),
+    });
     Ok(())
 }
 
 pub fn operator_list(ctx: &Context, json: bool) -> Result<(), Failure> {
     let store = ctx.open_store()?;
-    let ops = store.operators().map_err(|e| ctx.store_failure(e))?;
+    let session = ctx.session(&store)?;
+    let ops = store
+        .operators(&session.scope())
+        .map_err(|e| ctx.store_failure(e))?;
     if json {
         super::emit(&serde_json::to_string_pretty(&ops).unwrap_or_default());
         return Ok(());
@@ -296,7 +298,7 @@ pub fn operator_list(ctx: &Context, json: bool) -> Result<(), Failure> {
             "{}{}{}{}{}",
             super::lists::fit(&o.login, 14),
             super::lists::fit(&o.display_name, 20),
-            super::lists::fit(o.role.code(), 9),
+            super::lists::fit(&ctx.lang.code_label(o.role.code()), 16),
             super::lists::fit(o.station.as_deref().unwrap_or(""), 14),
             if o.disabled {
                 ctx.lang.text(&Msg::Disabled)
@@ -308,14 +310,20 @@ pub fn operator_list(ctx: &Context, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn operator_disable(ctx: &Context, login: &str) -> Result<(), Failure> {
+pub fn operator_enable(ctx: &Context, login: &str, enabled: bool) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
-    ctx.center_only(&store)?;
-    store
-        .disable_operator(login, &ctx.operator, ctx.clock.now())
-        .map_err(|e| ctx.store_failure(e))?;
-    ctx.say(&Msg::OperatorDisabled {
-        login: login.into(),
+    let session = ctx.session(&store)?;
+    ctx.desk(&mut store, &session, None)?
+        .set_operator_enabled(login, enabled)
+        .map_err(|e| ctx.desk_failure(e))?;
+    ctx.say(&if enabled {
+        Msg::OperatorEnabled {
+            login: login.into(),
+        }
+    } else {
+        Msg::OperatorDisabled {
+            login: login.into(),
+        }
     });
     Ok(())
 }
@@ -335,10 +343,10 @@ pub fn key_add(ctx: &Context, operator: &str, file: &Path) -> Result<(), Failure
     })?;
     let fp = crate::ssh::fingerprint(&key);
     let mut store = ctx.open_store()?;
-    ctx.center_only(&store)?;
-    store
-        .add_key(operator, &fp, text.trim(), &ctx.operator, ctx.clock.now())
-        .map_err(|e| ctx.store_failure(e))?;
+    let session = ctx.session(&store)?;
+    ctx.desk(&mut store, &session, None)?
+        .add_key(operator, &fp, text.trim())
+        .map_err(|e| ctx.desk_failure(e))?;
     ctx.say(&Msg::KeyAdded {
         login: operator.into(),
         fingerprint: fp,
@@ -346,9 +354,25 @@ pub fn key_add(ctx: &Context, operator: &str, file: &Path) -> Result<(), Failure
     Ok(())
 }
 
+pub fn key_remove(ctx: &Context, fingerprint: &str) -> Result<(), Failure> {
+    let mut store = ctx.open_store()?;
+    let session = ctx.session(&store)?;
+    ctx.desk(&mut store, &session, None)?
+        .remove_key(fingerprint.trim())
+        .map_err(|e| ctx.desk_failure(e))?;
+    ctx.say(&Msg::KeyRemoved {
+        fingerprint: fingerprint.trim().into(),
+    });
+    Ok(())
+}
+
 pub fn key_list(ctx: &Context) -> Result<(), Failure> {
     let store = ctx.open_store()?;
-    for (login, fp) in store.keys().map_err(|e| ctx.store_failure(e))? {
+    let session = ctx.session(&store)?;
+    for (login, fp) in store
+        .keys(&session.scope())
+        .map_err(|e| ctx.store_failure(e))?
+    {
         super::emit(&format!("{login}  {fp}"));
     }
     Ok(())

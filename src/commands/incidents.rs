@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Context, Failure, emit};
 use crate::cli::IncidentCommand;
+use crate::desk::incidents::Subject;
 use crate::domain::clock::{beijing, beijing_midnight};
 use crate::domain::incident::{self, Closing, Outcome, StepState, SyncChecklist, SyncItem};
 use crate::i18n::{Lang, Msg};
@@ -77,9 +78,9 @@ pub fn list(
 ) -> Result<(), Failure> {
     let at = parse_as_of(ctx, as_of)?;
     let store = ctx.open_store()?;
-    let access = ctx.access(&store)?;
+    let session = ctx.session(&store)?;
     let mut rows = store
-        .incidents(&access.scope, &access.own)
+        .incidents(&session.scope())
         .map_err(|e| ctx.store_failure(e))?;
     rows.retain(|i| !open_only || i.is_open());
     if json {
@@ -114,53 +115,55 @@ pub fn list(
     Ok(())
 }
 
+/// An optional `--as-of` for a write: only a drill database takes one.
+fn drill_at(ctx: &Context, as_of: Option<&str>) -> Result<Option<DateTime<Utc>>, Failure> {
+    as_of.map(|s| parse_as_of(ctx, Some(s))).transpose()
+}
+
 pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
-    let access = ctx.writer(&store)?;
-    let (scope, own) = (&access.scope, access.own.as_slice());
-    let f = |e| ctx.store_failure(e);
+    let session = ctx.session(&store)?;
+    let scope = session.scope();
+    let f = |e| ctx.desk_failure(e);
     match c {
         IncidentCommand::Open {
             patient,
             unknown: _,
+            station,
             alert,
             location,
             description,
             as_of,
+            json,
         } => {
-            let at = parse_as_of(ctx, as_of.as_deref())?;
-            let patient_id = match patient {
-                Some(idn) => {
-                    let p = store.patient_by_id_number(idn.trim(), scope).map_err(f)?;
-                    Some(p.ok_or_else(|| ctx.fail(&Msg::NotFound(idn.clone())))?.id)
+            let at = drill_at(ctx, as_of.as_deref())?;
+            let subject = match (alert, patient) {
+                (Some(aid), _) => Subject::Alert(aid),
+                (None, Some(idn)) => {
+                    let p = store
+                        .patient_by_id_number(idn.trim(), &scope)
+                        .map_err(|e| ctx.store_failure(e))?;
+                    Subject::Patient(p.ok_or_else(|| ctx.fail(&Msg::NotFound(idn.clone())))?.id)
                 }
-                None => None,
+                (None, None) => Subject::Unknown { station },
             };
-            let patient_id = match (patient_id, alert) {
-                (None, Some(aid)) => store.alert(aid, scope).map_err(f)?.map(|a| a.patient_id),
-                (p, _) => p,
-            };
-            let id = store
-                .open_incident(
-                    patient_id,
-                    alert,
-                    &location,
-                    &description,
-                    &ctx.operator,
-                    scope,
-                    &ctx.config.quick_response,
-                    at,
-                )
+            let id = ctx
+                .desk(&mut store, &session, at)?
+                .open_incident(&subject, &location, &description)
                 .map_err(f)?;
-            ctx.say(&Msg::IncidentOpened { id });
-            let row = store
-                .incident(id, scope, own)
-                .map_err(f)?
-                .expect("just opened");
-            emit(
-                &serde_json::to_string_pretty(&incident_json(ctx.lang, &row, at))
-                    .unwrap_or_default(),
-            );
+            if json {
+                let row = store
+                    .incident(id, &scope)
+                    .map_err(|e| ctx.store_failure(e))?
+                    .ok_or_else(|| ctx.fail(&Msg::NotFound(format!("#{id}"))))?;
+                let shown = at.unwrap_or_else(|| ctx.clock.now());
+                emit(
+                    &serde_json::to_string_pretty(&incident_json(ctx.lang, &row, shown))
+                        .unwrap_or_default(),
+                );
+            } else {
+                ctx.say(&Msg::IncidentOpened { id });
+            }
         }
         IncidentCommand::Step {
             id,
@@ -168,18 +171,19 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
             by,
             as_of,
         } => {
-            let at = parse_as_of(ctx, as_of.as_deref())?;
-            let s = store
-                .mark_step(id, step, &by, &ctx.operator, scope, own, at)
+            let at = drill_at(ctx, as_of.as_deref())?;
+            let s = ctx
+                .desk(&mut store, &session, at)?
+                .mark_step(id, step, &by)
                 .map_err(f)?;
             ctx.say(&Msg::StepRecorded {
                 step,
-                state: s.state(at),
+                state: s.state(at.unwrap_or_else(|| ctx.clock.now())),
             });
         }
         IncidentCommand::Note { id, text } => {
-            store
-                .add_incident_note(id, &text, &ctx.operator, scope, own, ctx.clock.now())
+            ctx.desk(&mut store, &session, None)?
+                .add_incident_note(id, &text)
                 .map_err(f)?;
             ctx.say(&Msg::NoteAdded);
         }
@@ -199,7 +203,7 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
             resolve_alert,
             as_of,
         } => {
-            let at = parse_as_of(ctx, as_of.as_deref())?;
+            let at = drill_at(ctx, as_of.as_deref())?;
             let outcome = Outcome::parse(&outcome)
                 .ok_or_else(|| ctx.fail(&Msg::BadOutcome(outcome.clone())))?;
             let item = |done: bool, reason: Option<String>| SyncItem {
@@ -218,11 +222,8 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
                 dead,
                 reported_upward,
             };
-            if let Err(r) = crate::domain::incident::check_closing(&closing) {
-                return Err(ctx.fail(&Msg::ClosingRefused(r)));
-            }
-            store
-                .close_incident(id, &closing, resolve_alert, &ctx.operator, scope, own, at)
+            ctx.desk(&mut store, &session, at)?
+                .close_incident(id, &closing, resolve_alert)
                 .map_err(f)?;
             ctx.say(&Msg::IncidentClosed { id });
         }
@@ -233,7 +234,7 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
 pub fn compliance_report(
     ctx: &Context,
     store: &crate::store::Store,
-    access: &super::Access,
+    scope: &crate::store::Scope,
     from: NaiveDate,
     to: NaiveDate,
     at: DateTime<Utc>,
@@ -241,7 +242,7 @@ pub fn compliance_report(
     let start = beijing_midnight(from);
     let end = beijing_midnight(to + chrono::Days::new(1));
     let rows = store
-        .incidents_opened_between(start, end, &access.scope, &access.own)
+        .incidents_opened_between(start, end, scope)
         .map_err(|e| ctx.store_failure(e))?;
     let data: Vec<_> = rows
         .iter()
@@ -269,8 +270,8 @@ pub fn compliance(
 ) -> Result<(), Failure> {
     let at = parse_as_of(ctx, as_of)?;
     let store = ctx.open_store()?;
-    let access = ctx.access(&store)?;
-    let (n, steps) = compliance_report(ctx, &store, &access, from, to, at)?;
+    let session = ctx.session(&store)?;
+    let (n, steps) = compliance_report(ctx, &store, &session.scope(), from, to, at)?;
     if json {
         let v = serde_json::json!({"from": from, "to": to, "incidents": n, "steps": steps});
         emit(&serde_json::to_string_pretty(&v).unwrap_or_default());

@@ -64,34 +64,27 @@ fn alert_json(ctx: &Context, a: &AlertRow, today: chrono::NaiveDate) -> serde_js
 
 pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
-    let access = ctx.access(&store)?;
+    let session = ctx.session(&store)?;
+    let scope = session.scope();
+    let can_write = session.operator.can_write();
     let f = |e| ctx.store_failure(e);
     let (at, rows) = match &args.as_of {
         Some(s) => {
             let at = DateTime::parse_from_rfc3339(s)
                 .map_err(|_| Failure::Usage(ctx.lang.text(&Msg::BadAsOf(s.clone()))))?
                 .to_utc();
-            (
-                at,
-                store
-                    .alerts_as_of(at, &ctx.config, &access.scope)
-                    .map_err(f)?,
-            )
+            (at, store.alerts_as_of(at, &ctx.config, &scope).map_err(f)?)
         }
         None => {
             let now = ctx.clock.now();
-            if access.can_write {
+            if can_write {
                 store.refresh_alerts(now, &ctx.config).map_err(f)?;
-            }
-            if access.can_write {
-                (now, store.alerts(&access.scope, true).map_err(f)?)
+                (now, store.alerts(&scope, true).map_err(f)?)
             } else {
                 // An auditor reads: derive without storing.
                 (
                     now,
-                    store
-                        .alerts_as_of(now, &ctx.config, &access.scope)
-                        .map_err(f)?,
+                    store.alerts_as_of(now, &ctx.config, &scope).map_err(f)?,
                 )
             }
         }
@@ -128,10 +121,10 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
 
 pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
     let store = ctx.open_store()?;
-    let access = ctx.access(&store)?;
+    let session = ctx.session(&store)?;
     let f = |e| ctx.store_failure(e);
     let query = PatientQuery {
-        scope: access.scope.clone(),
+        scope: session.scope(),
         station: args.station.clone(),
         risk_min: args.risk_min,
     };

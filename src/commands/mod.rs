@@ -7,12 +7,14 @@ mod incidents;
 mod lists;
 mod reports;
 mod shifts;
+mod verbs;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, ImportCommand, OperatorCommand};
 use crate::config::{Config, ConfigError};
+use crate::desk::{Desk, DeskError, Session};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::i18n::{Lang, Msg};
 use crate::store::{Store, StoreError};
@@ -24,77 +26,104 @@ pub struct Context {
     pub db: PathBuf,
     pub config: Config,
     pub clock: Box<dyn Clock>,
-    /// Who the audit log names for what this command writes.
-    pub operator: String,
-    /// The console's operator login, when given.
+    /// The OS user running the program.
+    pub os_user: String,
+    /// The operator login given with `--operator`, if any.
     pub console_login: Option<String>,
     /// The configuration file given on the command line, passed on to SSH sessions.
     pub config_path: Option<PathBuf>,
     pub color: bool,
 }
 
-/// What the person running a command may see and do.
-pub struct Access {
-    pub login: String,
-    pub scope: crate::store::Scope,
-    pub can_write: bool,
-    /// Logins whose unknown-person incidents this access sees (its own).
-    pub own: Vec<String>,
-    /// True for the center's operators and for the local administrator.
-    pub center: bool,
+impl Context {
+    /// Whether the person running the program administers this database: the OS user who
+    /// owns the file (who created it, or the service account), or root. Only they may act as
+    /// another operator with `--operator`.
+    pub fn is_administrator(&self) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let uid = nix_uid();
+            uid == 0 || std::fs::metadata(&self.db).is_ok_and(|m| m.uid() == uid)
+        }
+        #[cfg(not(unix))]
+        {
+            true
+        }
+    }
+
+    /// Who runs this command: the registered operator whose login is the OS user, or the one
+    /// named by `--operator`, which only the database's administrator may name for another
+    /// login. The identity behind it (the OS user, or the SSH key a desk logged in with) is
+    /// recorded with every write.
+    pub fn session(&self, store: &Store) -> Result<Session, Failure> {
+        let login = self.console_login.as_deref().unwrap_or(&self.os_user);
+        if login != self.os_user && !self.is_administrator() {
+            return Err(self.fail(&Msg::NotAllowed {
+                login: self.os_user.clone(),
+            }));
+        }
+        match store.operator(login).map_err(|e| self.store_failure(e))? {
+            Some(op) if op.disabled => Err(self.fail(&Msg::OperatorDisabled { login: op.login })),
+            Some(op) => Ok(Session::new(op, self.identity())),
+            None => Err(self.fail(&Msg::UnknownOperator {
+                login: login.to_string(),
+            })),
+        }
+    }
+
+    /// For what concerns the database as a whole (check, backup): a center operator, or the
+    /// database's administrator.
+    pub fn center_or_administrator(&self, store: &Store) -> Result<(), Failure> {
+        if self.console_login.is_none() && self.is_administrator() {
+            return Ok(());
+        }
+        let session = self.session(store)?;
+        if session.operator.role == crate::store::operators::OperatorRole::Center {
+            Ok(())
+        } else {
+            Err(self.fail(&Msg::NotAllowed {
+                login: session.operator.login,
+            }))
+        }
+    }
+
+    /// The identity the audit records behind the operator.
+    pub fn identity(&self) -> String {
+        match std::env::var("DUTYDESK_SSH_KEY") {
+            // Set by the embedded SSH server for the console it starts for a desk's key.
+            Ok(fp) if !fp.is_empty() && self.is_administrator() => format!("ssh:{fp}"),
+            _ => self.os_user.clone(),
+        }
+    }
+
+    /// The one-door API for this command, acting at `as_of` when given (a drill database
+    /// only).
+    pub fn desk<'a>(
+        &'a self,
+        store: &'a mut Store,
+        session: &'a Session,
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Desk<'a>, Failure> {
+        let desk = Desk::new(store, session, &self.config, self.clock.as_ref());
+        match as_of {
+            Some(at) => desk.drill_at(at).map_err(|e| self.desk_failure(e)),
+            None => Ok(desk),
+        }
+    }
+
+    pub fn desk_failure(&self, e: DeskError) -> Failure {
+        if let DeskError::Store(ref s) = e {
+            tracing::warn!(error = %s, "store error");
+        }
+        Failure::BadInput(self.lang.desk_error(&e))
+    }
 }
 
-impl Context {
-    /// The operator running this command: `--operator`, else the OS user. A registered operator
-    /// gets their scope and role. An OS user who is not registered but can open the database
-    /// file (mode 0600) is its administrator and sees everything; a named `--operator` that is
-    /// not registered is refused.
-    pub fn access(&self, store: &Store) -> Result<Access, Failure> {
-        use crate::store::operators::OperatorRole;
-        match store
-            .operator(&self.operator)
-            .map_err(|e| self.store_failure(e))?
-        {
-            Some(op) if op.disabled => Err(self.fail(&Msg::OperatorDisabled { login: op.login })),
-            Some(op) => Ok(Access {
-                scope: op.scope(),
-                can_write: op.can_write(),
-                own: vec![op.login.clone()],
-                center: op.role == OperatorRole::Center,
-                login: op.login,
-            }),
-            None if self.console_login.is_some() => Err(self.fail(&Msg::UnknownOperator {
-                login: self.operator.clone(),
-            })),
-            None => Ok(Access {
-                login: self.operator.clone(),
-                scope: crate::store::Scope::All,
-                can_write: true,
-                own: vec![self.operator.clone()],
-                center: true,
-            }),
-        }
-    }
-
-    /// Refuses what only the center may do (import, backup, operators).
-    pub fn center_only(&self, store: &Store) -> Result<Access, Failure> {
-        let a = self.access(store)?;
-        if a.center && a.can_write {
-            Ok(a)
-        } else {
-            Err(self.fail(&Msg::NotAllowed { login: a.login }))
-        }
-    }
-
-    /// Refuses writes for auditors.
-    pub fn writer(&self, store: &Store) -> Result<Access, Failure> {
-        let a = self.access(store)?;
-        if a.can_write {
-            Ok(a)
-        } else {
-            Err(self.fail(&Msg::NotAllowed { login: a.login }))
-        }
-    }
+#[cfg(unix)]
+fn nix_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 /// A command that did not succeed: the message is already in the operator's language.
@@ -223,7 +252,7 @@ pub fn run(cli: Cli) -> ExitCode {
             db,
             config,
             clock: Box::new(SystemClock),
-            operator: cli.operator.clone().unwrap_or_else(os_user),
+            os_user: os_user(),
             console_login: cli.operator.clone(),
             config_path: cli.config.clone(),
             color,
@@ -266,6 +295,26 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             data::key_add(ctx, &login, &pubkey_file)
         }
         Command::Key(crate::cli::KeyCommand::List) => data::key_list(ctx),
+        Command::Key(crate::cli::KeyCommand::Remove { fingerprint }) => {
+            data::key_remove(ctx, &fingerprint)
+        }
+        Command::Alert(c) => verbs::alert(ctx, c),
+        Command::Assign(a) => verbs::assign(ctx, a),
+        Command::Unassign {
+            patient,
+            role,
+            json,
+        } => verbs::unassign(ctx, &patient, &role, json),
+        Command::Followup(crate::cli::FollowupCommand::Record(a)) => {
+            verbs::followup_record(ctx, &a)
+        }
+        Command::Followup(crate::cli::FollowupCommand::List { patient, json }) => {
+            verbs::followup_list(ctx, &patient, json)
+        }
+        Command::Person(c) => verbs::person(ctx, c),
+        Command::Place(c) => verbs::place(ctx, c),
+        Command::Audit(c) => verbs::audit(ctx, c),
+        Command::Drill { file } => verbs::drill(ctx, &file),
         Command::Serve {
             ssh,
             host_key,
@@ -299,7 +348,10 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         }) => data::operator_add(ctx, &login, &name, &role, station),
         Command::Operator(OperatorCommand::List { json }) => data::operator_list(ctx, json),
         Command::Operator(OperatorCommand::Disable { login }) => {
-            data::operator_disable(ctx, &login)
+            data::operator_enable(ctx, &login, false)
+        }
+        Command::Operator(OperatorCommand::Enable { login }) => {
+            data::operator_enable(ctx, &login, true)
         }
         Command::Backup { file } => data::backup(ctx, &file),
         Command::SynthRoster {

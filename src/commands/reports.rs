@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use std::path::Path;
 
 use super::{Context, Failure, emit};
+use crate::desk::records::ExportKind;
 use crate::domain::clock::beijing_date;
 use crate::i18n::{Lang, Msg};
 use crate::report::rewards::{Month, RewardDecision};
@@ -22,6 +23,25 @@ fn written(ctx: &Context, path: &Path, r: Result<(), String>) -> Result<(), Fail
     Ok(())
 }
 
+/// Audits an export to a file before it is written; says the audit log's head, which pins
+/// the history the report was made from.
+fn audit_export(
+    ctx: &Context,
+    store: &mut crate::store::Store,
+    session: &crate::desk::Session,
+    kind: ExportKind,
+    rows: usize,
+    unmasked: bool,
+    path: &Path,
+) -> Result<(), Failure> {
+    let (row, hash) = ctx
+        .desk(store, session, None)?
+        .record_export(kind, rows, unmasked, Some(&path.display().to_string()))
+        .map_err(|e| ctx.desk_failure(e))?;
+    ctx.say(&Msg::AuditHead { row, hash });
+    Ok(())
+}
+
 pub fn stats(
     ctx: &Context,
     from: NaiveDate,
@@ -32,11 +52,20 @@ pub fn stats(
     if to < from {
         return Err(Failure::Usage(ctx.lang.text(&Msg::BadPeriod)));
     }
-    let store = ctx.open_store()?;
-    let access = ctx.access(&store)?;
-    let rows = report::statistics(&store, &access.scope, &access.own, from, to, &ctx.config)
+    let mut store = ctx.open_store()?;
+    let session = ctx.session(&store)?;
+    let rows = report::statistics(&store, &session.scope(), from, to, &ctx.config)
         .map_err(|e| ctx.store_failure(e))?;
     if let Some(path) = out {
+        audit_export(
+            ctx,
+            &mut store,
+            &session,
+            ExportKind::Stats,
+            rows.len(),
+            false,
+            path,
+        )?;
         let title = format!(
             "{}严重精神障碍患者肇事肇祸专项行动统计（{from}至{to}）",
             ctx.config.area.name
@@ -78,22 +107,25 @@ pub fn exchange(
     json: bool,
 ) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
-    let access = ctx.access(&store)?;
-    let sheet = report::exchange::list(&store, &access.scope, unmasked)
+    let session = ctx.session(&store)?;
+    let sheet = report::exchange::list(&store, &session.scope(), unmasked)
         .map_err(|e| ctx.store_failure(e))?;
-    if unmasked {
+    if unmasked && out.is_none() {
         // Full ID numbers leave the system: who did it and when goes in the audit log.
-        store
-            .record_export(
-                "exchange",
-                sheet.rows.len(),
-                true,
-                &ctx.operator,
-                ctx.clock.now(),
-            )
-            .map_err(|e| ctx.store_failure(e))?;
+        ctx.desk(&mut store, &session, None)?
+            .record_export(ExportKind::Exchange, sheet.rows.len(), true, None)
+            .map_err(|e| ctx.desk_failure(e))?;
     }
     if let Some(path) = out {
+        audit_export(
+            ctx,
+            &mut store,
+            &session,
+            ExportKind::Exchange,
+            sheet.rows.len(),
+            unmasked,
+            path,
+        )?;
         return written(ctx, path, write::sheet(&sheet, path));
     }
     if json {
@@ -122,17 +154,21 @@ pub fn exchange(
 }
 
 pub fn rewards(ctx: &Context, month: Month, out: Option<&Path>, json: bool) -> Result<(), Failure> {
-    let store = ctx.open_store()?;
-    let access = ctx.access(&store)?;
-    let lines = report::reward_lines(
-        &store,
-        &access.scope,
-        &access.own,
-        month,
-        month,
-        &ctx.config,
-    )
-    .map_err(|e| ctx.store_failure(e))?;
+    let mut store = ctx.open_store()?;
+    let session = ctx.session(&store)?;
+    let lines = report::reward_lines(&store, &session.scope(), month, month, &ctx.config)
+        .map_err(|e| ctx.store_failure(e))?;
+    if let Some(path) = out {
+        audit_export(
+            ctx,
+            &mut store,
+            &session,
+            ExportKind::Rewards,
+            lines.len(),
+            false,
+            path,
+        )?;
+    }
     if json {
         emit(&serde_json::to_string_pretty(&lines).unwrap_or_default());
         return Ok(());

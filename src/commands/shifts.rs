@@ -8,27 +8,15 @@ use crate::report::handover;
 
 pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
+    let session = ctx.session(&store)?;
     let f = |e| ctx.store_failure(e);
-    if let ShiftCommand::List { json } = c {
-        return list(ctx, &store, json);
-    }
-    // A shift belongs to a registered operator.
-    let op = match store.operator(&ctx.operator).map_err(f)? {
-        Some(op) if !op.disabled => op,
-        Some(op) => return Err(ctx.fail(&Msg::OperatorDisabled { login: op.login })),
-        None => {
-            return Err(ctx.fail(&Msg::UnknownOperator {
-                login: ctx.operator.clone(),
-            }));
-        }
-    };
     match c {
+        ShiftCommand::List { json } => return list(ctx, &store, &session, json),
         ShiftCommand::TakeOver => {
-            if !op.can_write() {
-                return Err(ctx.fail(&Msg::NotAllowed { login: op.login }));
-            }
-            let last = store.last_handover(&op).map_err(f)?;
-            store.take_over(&op, ctx.clock.now()).map_err(f)?;
+            let last = ctx
+                .desk(&mut store, &session, None)?
+                .take_over()
+                .map_err(|e| ctx.desk_failure(e))?;
             ctx.say(&Msg::ShiftTaken);
             match last.and_then(|r| r.handover) {
                 Some(h) => handover::lines(ctx.lang, &h).iter().for_each(|l| emit(l)),
@@ -36,13 +24,16 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
             }
         }
         ShiftCommand::HandOver { note } => {
-            let h = store.hand_over(&op, &note, ctx.clock.now()).map_err(f)?;
+            let h = ctx
+                .desk(&mut store, &session, None)?
+                .hand_over(&note)
+                .map_err(|e| ctx.desk_failure(e))?;
             ctx.say(&Msg::ShiftHandedOver);
             handover::lines(ctx.lang, &h).iter().for_each(|l| emit(l));
         }
         ShiftCommand::Last { json, out } => {
             let Some(h) = store
-                .last_handover(&op)
+                .last_handover(&session.operator)
                 .map_err(f)?
                 .and_then(|r| r.handover)
             else {
@@ -50,6 +41,16 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
                 return Ok(());
             };
             if let Some(path) = out {
+                let (row, hash) = ctx
+                    .desk(&mut store, &session, None)?
+                    .record_export(
+                        crate::desk::records::ExportKind::Handover,
+                        1,
+                        false,
+                        Some(&path.display().to_string()),
+                    )
+                    .map_err(|e| ctx.desk_failure(e))?;
+                ctx.say(&Msg::AuditHead { row, hash });
                 crate::report::write::sheet(&handover::sheet(&h), &path).map_err(|reason| {
                     ctx.fail(&Msg::TableUnreadable {
                         path: path.display().to_string(),
@@ -65,13 +66,20 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
                 handover::lines(ctx.lang, &h).iter().for_each(|l| emit(l));
             }
         }
-        ShiftCommand::List { .. } => unreachable!("handled above"),
     }
     Ok(())
 }
 
-fn list(ctx: &Context, store: &crate::store::Store, json: bool) -> Result<(), Failure> {
-    let rows = store.shifts(50).map_err(|e| ctx.store_failure(e))?;
+/// Shifts of the desks in the operator's scope (a station sees its own).
+fn list(
+    ctx: &Context,
+    store: &crate::store::Store,
+    session: &crate::desk::Session,
+    json: bool,
+) -> Result<(), Failure> {
+    let rows = store
+        .shifts(&session.scope(), 50)
+        .map_err(|e| ctx.store_failure(e))?;
     if json {
         emit(&serde_json::to_string_pretty(&rows).unwrap_or_default());
         return Ok(());

@@ -27,6 +27,8 @@ pub struct ConsoleSetup {
     pub lang: Lang,
     pub config: Config,
     pub operator: Operator,
+    /// Who the system saw behind the operator: the OS user, or `ssh:SHA256:…` for a key.
+    pub os_user: String,
     pub clock: Arc<dyn Clock>,
     /// Monochrome: NO_COLOR set, or asked for.
     pub color: bool,
@@ -67,7 +69,7 @@ async fn event_loop(setup: ConsoleSetup, keymap: KeyMap) -> Result<(), String> {
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
     let requests = worker::spawn(
         setup.db.clone(),
-        setup.operator.clone(),
+        crate::desk::Session::new(setup.operator.clone(), setup.os_user.clone()),
         setup.config.clone(),
         setup.lang,
         setup.clock.clone(),
@@ -103,7 +105,11 @@ async fn event_loop(setup: ConsoleSetup, keymap: KeyMap) -> Result<(), String> {
                 Some(Err(e)) => return Err(e.to_string()),
                 None => return Ok(()),
             },
-            Some(reply) = replies.recv() => vec![Event::Store(reply)],
+            Some(reply) = replies.recv() => match reply {
+                // The operator was disabled: the session ends, saying why.
+                crate::app::Reply::Ended(text) => return Err(text),
+                reply => vec![Event::Store(reply)],
+            },
             _ = tick.tick() => {
                 let now = setup.clock.now();
                 // Only the second shown on screen matters; the tick is faster so the

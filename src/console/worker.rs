@@ -1,6 +1,7 @@
 //! The store thread: owns the console's database connection so that no query ever runs on
-//! the input path. It answers requests, watches `PRAGMA data_version` for other processes'
-//! commits, re-derives time-based alerts once a minute, and sends fresh snapshots.
+//! the input path. It dispatches each request to the one-door API (`desk`) or to a scoped
+//! read, watches `PRAGMA data_version` for other processes' commits, re-derives time-based
+//! alerts once a minute, and sends fresh snapshots. No SQL and no rules live here.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,13 +12,14 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::app::action::{Reply, Request};
 use crate::app::data::{load_detail, load_first, load_snapshot};
 use crate::config::Config;
-use crate::domain::alert::AlertStatus;
-use crate::domain::clock::{Clock, beijing_date};
-use crate::domain::team::check_assignment;
+use crate::desk::incidents::Subject;
+use crate::desk::records::ExportKind;
+use crate::desk::team::Holder;
+use crate::desk::{Desk, DeskError, Session};
+use crate::domain::clock::Clock;
 use crate::i18n::{Lang, Msg, T};
-use crate::store::followups::FollowUpError;
-use crate::store::operators::Operator;
-use crate::store::{Store, StoreError, persons};
+use crate::store::persons::NewPerson;
+use crate::store::{Store, StoreError};
 
 /// How often the thread looks for other processes' commits.
 const WATCH_EVERY: Duration = Duration::from_millis(200);
@@ -26,7 +28,7 @@ const REFRESH_EVERY: Duration = Duration::from_secs(60);
 
 pub struct Worker {
     store: Store,
-    operator: Operator,
+    session: Session,
     config: Config,
     lang: Lang,
     clock: Arc<dyn Clock>,
@@ -38,7 +40,7 @@ pub struct Worker {
 /// Starts the thread; requests go in through the returned sender.
 pub fn spawn(
     db: PathBuf,
-    operator: Operator,
+    session: Session,
     config: Config,
     lang: Lang,
     clock: Arc<dyn Clock>,
@@ -50,7 +52,7 @@ pub fn spawn(
         .spawn(move || match Store::open(&db) {
             Ok(store) => Worker {
                 store,
-                operator,
+                session,
                 config,
                 lang,
                 clock,
@@ -70,12 +72,12 @@ pub fn spawn(
 impl Worker {
     fn run(mut self, rx: Receiver<Request>) {
         // The alerts view first, as fast as the store can say it; the register follows.
-        match load_first(&self.store, &self.operator, self.clock.now()) {
+        match load_first(&self.store, &self.session.operator, self.clock.now()) {
             Ok(s) => {
                 let _ = self.replies.send(Reply::Snapshot(Box::new(s)));
             }
             Err(e) => {
-                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+                let _ = self.replies.send(Reply::Failed(self.store_text(e)));
             }
         }
         self.refresh_alerts();
@@ -107,6 +109,9 @@ impl Worker {
             match self.store.data_version() {
                 Ok(v) if v != seen => {
                     seen = v;
+                    if !self.still_allowed() {
+                        break;
+                    }
                     self.send_snapshot();
                 }
                 Ok(_) => {}
@@ -115,9 +120,28 @@ impl Worker {
         }
     }
 
+    /// Whether the operator is still registered and enabled; when not, the console is told
+    /// to end (a disabled desk's open session must not go on reading either).
+    fn still_allowed(&mut self) -> bool {
+        match self.store.operator(&self.session.operator.login) {
+            Ok(Some(op)) if !op.disabled => {
+                self.session.operator = op;
+                true
+            }
+            Ok(_) => {
+                let text = self.lang.text(&Msg::OperatorDisabled {
+                    login: self.session.operator.login.clone(),
+                });
+                let _ = self.replies.send(Reply::Ended(text));
+                false
+            }
+            Err(_) => true,
+        }
+    }
+
     /// Re-derives every alert; an auditor's console only reads.
     fn refresh_alerts(&mut self) -> bool {
-        if !self.operator.can_write() {
+        if !self.session.operator.can_write() {
             return false;
         }
         match self.store.refresh_alerts(self.clock.now(), &self.config) {
@@ -132,13 +156,13 @@ impl Worker {
     fn send_snapshot(&mut self) {
         let now = self.clock.now();
         let started = Instant::now();
-        match load_snapshot(&self.store, &self.operator, &self.config, now) {
+        match load_snapshot(&self.store, &self.session.operator, &self.config, now) {
             Ok(s) => {
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "snapshot");
                 let _ = self.replies.send(Reply::Snapshot(Box::new(s)));
             }
             Err(e) => {
-                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+                let _ = self.replies.send(Reply::Failed(self.store_text(e)));
             }
         }
         self.send_detail();
@@ -151,7 +175,7 @@ impl Worker {
         }
         match crate::app::data::load_report(
             &self.store,
-            &self.operator,
+            &self.session.operator,
             &self.config,
             self.clock.now(),
         ) {
@@ -159,65 +183,30 @@ impl Worker {
                 let _ = self.replies.send(Reply::Report(Box::new(r)));
             }
             Err(e) => {
-                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+                let _ = self.replies.send(Reply::Failed(self.store_text(e)));
             }
         }
     }
 
     /// Writes the statistical report (xlsx), the shift figures and the compliance (csv) into
-    /// the data directory's `reports/`, named by date.
+    /// the data directory's `reports/`, named by date, and audits the export.
     fn export_report(&mut self) -> Result<String, String> {
         let now = self.clock.now();
-        let r = crate::app::data::load_report(&self.store, &self.operator, &self.config, now)
-            .map_err(|e| self.describe(e))?;
+        let r =
+            crate::app::data::load_report(&self.store, &self.session.operator, &self.config, now)
+                .map_err(|e| self.store_text(e))?;
         let dir = crate::commands::default_data_dir().join("reports");
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let stamp = now
-            .with_timezone(&crate::domain::clock::beijing())
-            .format("%Y%m%d-%H%M%S");
-        let stats = dir.join(format!("统计表-{stamp}.xlsx"));
-        let title = format!(
-            "{}严重精神障碍患者肇事肇祸专项行动统计（{}至{}）",
-            self.config.area.name, r.from, r.to
-        );
-        crate::report::write::stats(
-            &r.stats,
-            &title,
-            &self.config.area.name,
-            &r.to.to_string(),
-            &stats,
-        )?;
-        let figures = dir.join(format!("值班与快反-{stamp}.csv"));
-        let mut rows: Vec<Vec<String>> = r
-            .today
+        let written = crate::report::console::export(&r, &dir, &self.config, self.lang, now)?;
+        let rows = r.stats.len() + r.today.len() + r.compliance.len();
+        let paths = written
             .iter()
-            .map(|(a, n)| vec!["today".into(), a.clone(), n.to_string(), String::new()])
-            .collect();
-        for c in &r.compliance {
-            rows.push(vec![
-                "quick_response".into(),
-                format!("step {}", c.step),
-                format!("{}/{}", c.met, c.counted),
-                c.median_seconds
-                    .map(|m| format!("{m:.0}"))
-                    .unwrap_or_default(),
-            ]);
-        }
-        let sheet = crate::export::Sheet {
-            name: "figures".into(),
-            headers: ["kind", "item", "count", "median_seconds"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            rows,
-        };
-        crate::report::write::sheet(&sheet, &figures)?;
-        Ok(format!(
-            "{} {} · {}",
-            self.lang.t(T::ExportedTo),
-            stats.display(),
-            figures.display()
-        ))
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        self.desk()
+            .record_export(ExportKind::ConsoleReport, rows, false, Some(&paths))
+            .map_err(|e| self.lang.desk_error(&e))?;
+        Ok(format!("{} {paths}", self.lang.t(T::ExportedTo)))
     }
 
     fn send_detail(&mut self) {
@@ -225,109 +214,90 @@ impl Worker {
             return;
         };
         let now = self.clock.now();
-        match load_detail(&self.store, &self.operator, &self.config, id, revealed, now) {
+        match load_detail(
+            &self.store,
+            &self.session.operator,
+            &self.config,
+            id,
+            revealed,
+            now,
+        ) {
             Ok(Some(d)) => {
                 let _ = self.replies.send(Reply::Detail(Box::new(d)));
             }
             Ok(None) => {}
             Err(e) => {
-                let _ = self.replies.send(Reply::Failed(self.describe(e)));
+                let _ = self.replies.send(Reply::Failed(self.store_text(e)));
             }
         }
     }
 
-    fn describe(&self, e: StoreError) -> String {
-        match e {
-            StoreError::Busy => self.lang.t(T::StoreBusy).to_string(),
-            StoreError::StepAlreadyDone { step, actor } => {
-                self.lang.text(&Msg::StepAlreadyDone { step, actor })
-            }
-            other => self.lang.text(&Msg::StoreOther(other.to_string())),
-        }
+    fn store_text(&self, e: StoreError) -> String {
+        self.lang.desk_error(&DeskError::Store(e))
+    }
+
+    fn desk(&mut self) -> Desk<'_> {
+        Desk::new(&mut self.store, &self.session, &self.config, &*self.clock)
     }
 
     /// Carries out one request; true when it wrote (so the snapshot must be reloaded).
     fn handle(&mut self, req: Request) -> bool {
-        let now = self.clock.now();
-        let scope = self.operator.scope();
-        let login = self.operator.login.clone();
-        let writes = !matches!(
-            req,
-            Request::Reload | Request::OpenDetail(_) | Request::CloseDetail
-        );
-        if writes && !self.operator.can_write() && !matches!(req, Request::Reveal(_)) {
-            let _ = self
-                .replies
-                .send(Reply::Failed(self.lang.t(T::ReadOnly).into()));
-            return false;
-        }
-        let result: Result<Option<T>, String> = match req {
+        let result: Result<Option<T>, DeskError> = match req {
             Request::Reload => {
                 self.send_snapshot();
-                Ok(None)
+                return false;
             }
             Request::OpenDetail(id) => {
                 self.detail = Some((id, false));
                 self.send_detail();
-                Ok(None)
+                return false;
             }
             Request::CloseDetail => {
                 self.detail = None;
-                Ok(None)
+                return false;
             }
-            Request::Reveal(id) => self
-                .store
-                .record_reveal(id, &login, &scope, now)
-                .map(|_| {
-                    self.detail = Some((id, true));
-                    None
-                })
-                .map_err(|e| self.describe(e)),
-            Request::Acknowledge(id) => {
-                self.status(id, AlertStatus::Acknowledged, None, T::AcknowledgedMsg)
+            Request::WatchReport(on) => {
+                self.watch_report = on;
+                self.send_report();
+                return false;
             }
-            Request::InProgress(id) => {
-                self.status(id, AlertStatus::InProgress, None, T::InProgressMsg)
+            Request::ExportReport => {
+                let reply = match self.export_report() {
+                    Ok(text) => Reply::Info(text),
+                    Err(text) => Reply::Failed(text),
+                };
+                let _ = self.replies.send(reply);
+                return true;
             }
+            Request::Reveal(id) => self.desk().reveal(id).map(|_| {
+                self.detail = Some((id, true));
+                None
+            }),
+            Request::Acknowledge(id) => self
+                .desk()
+                .acknowledge(id)
+                .map(|_| Some(T::AcknowledgedMsg)),
+            Request::InProgress(id) => self.desk().take_in_hand(id).map(|_| Some(T::InProgressMsg)),
             Request::Resolve(id, note) => {
-                self.status(id, AlertStatus::Resolved, Some(note), T::ResolvedMsg)
+                self.desk().resolve(id, &note).map(|_| Some(T::ResolvedMsg))
             }
             Request::Report {
                 patient_id,
                 severity,
                 note,
             } => self
-                .store
-                .raise_reported_alert(patient_id, severity, &note, &login, &scope, now)
-                .map(|_| Some(T::ReportedMsg))
-                .map_err(|e| self.describe(e)),
+                .desk()
+                .report_alert(patient_id, severity, &note)
+                .map(|_| Some(T::ReportedMsg)),
             Request::Assign {
                 patient_id,
                 role,
                 person_id,
-            } => {
-                let config = self.config.clone();
-                let mut refusal = None;
-                let r = self.store.write(|tx| {
-                    let p = crate::store::patients::load(tx, patient_id)?;
-                    if !scope.admits_station(&p.jurisdiction.station) {
-                        return Err(StoreError::NotFound(format!("patient {patient_id}")));
-                    }
-                    let person = persons::load(tx, person_id)?;
-                    if let Err(e) = check_assignment(&p, role, &person) {
-                        refusal = Some(e);
-                        return Err(StoreError::Refused("assignment".into()));
-                    }
-                    persons::assign(tx, patient_id, role, person_id, now, &login)?;
-                    Store::refresh_patient_alerts(tx, patient_id, now, &config)?;
-                    Ok(())
-                });
-                match (r, refusal) {
-                    (_, Some(e)) => Err(self.lang.text(&Msg::Assignment(e))),
-                    (Ok(()), None) => Ok(Some(T::AssignedMsg)),
-                    (Err(e), None) => Err(self.describe(e)),
-                }
-            }
+                replacing,
+            } => self
+                .desk()
+                .assign(patient_id, role, person_id, holder(replacing))
+                .map(|_| Some(T::AssignedMsg)),
             Request::CreateAndAssign {
                 patient_id,
                 role,
@@ -335,177 +305,109 @@ impl Worker {
                 phone,
                 unit,
                 jurisdiction,
+                replacing,
             } => {
-                let config = self.config.clone();
-                let r = self
-                    .store
-                    .create_and_assign(
-                        patient_id,
-                        role,
-                        &name,
-                        &phone,
-                        &unit,
-                        &jurisdiction,
-                        &login,
-                        now,
-                    )
-                    .and_then(|_| {
-                        self.store
-                            .write(|tx| Store::refresh_patient_alerts(tx, patient_id, now, &config))
-                    });
-                r.map(|_| Some(T::AssignedMsg))
-                    .map_err(|e| self.describe(e))
+                let new = NewPerson {
+                    name,
+                    phone,
+                    unit,
+                    jurisdiction,
+                    kind: role.kind(),
+                    county_wide: false,
+                };
+                self.desk()
+                    .assign_new(patient_id, role, &new, holder(replacing))
+                    .map(|_| Some(T::AssignedMsg))
             }
-            Request::Unassign { patient_id, role } => {
-                let config = self.config.clone();
-                self.store
-                    .write(|tx| {
-                        let p = crate::store::patients::load(tx, patient_id)?;
-                        if !scope.admits_station(&p.jurisdiction.station) {
-                            return Err(StoreError::NotFound(format!("patient {patient_id}")));
-                        }
-                        persons::unassign(tx, patient_id, role, now, &login)?;
-                        Store::refresh_patient_alerts(tx, patient_id, now, &config)
-                    })
-                    .map(|_| Some(T::UnassignedMsg))
-                    .map_err(|e| self.describe(e))
-            }
-            Request::TakeOver => {
-                let last = self
-                    .store
-                    .last_handover(&self.operator)
-                    .map_err(|e| self.describe(e));
-                match (last, self.store.take_over(&self.operator, now)) {
-                    (Ok(last), Ok(_)) => {
-                        let handover = last.and_then(|r| r.handover).map(Box::new);
-                        let _ = self.replies.send(Reply::Handover {
-                            taking_over: true,
-                            handover,
-                        });
-                        Ok(None)
-                    }
-                    (Err(e), _) => Err(e),
-                    (_, Err(e)) => Err(self.describe(e)),
-                }
-            }
-            Request::HandOver(note) => match self.store.hand_over(&self.operator, &note, now) {
-                Ok(h) => {
-                    let _ = self.replies.send(Reply::Handover {
-                        taking_over: false,
-                        handover: Some(Box::new(h)),
-                    });
-                    Ok(None)
-                }
-                Err(e) => Err(self.describe(e)),
-            },
-            Request::WatchReport(on) => {
-                self.watch_report = on;
-                self.send_report();
-                Ok(None)
-            }
-            Request::ExportReport => match self.export_report() {
-                Ok(text) => {
-                    let _ = self.replies.send(Reply::Info(text));
-                    Ok(None)
-                }
-                Err(e) => Err(e),
-            },
+            Request::Unassign {
+                patient_id,
+                role,
+                person_id,
+            } => self
+                .desk()
+                .unassign(patient_id, role, person_id)
+                .map(|_| Some(T::UnassignedMsg)),
+            Request::TakeOver => self.desk().take_over().map(|last| {
+                let handover = last.and_then(|r| r.handover).map(Box::new);
+                let _ = self.replies.send(Reply::Handover {
+                    taking_over: true,
+                    handover,
+                });
+                None
+            }),
+            Request::HandOver(note) => self.desk().hand_over(&note).map(|h| {
+                let _ = self.replies.send(Reply::Handover {
+                    taking_over: false,
+                    handover: Some(Box::new(h)),
+                });
+                None
+            }),
             Request::OpenIncident {
                 patient_id,
                 alert_id,
                 location,
             } => {
-                let qr = self.config.quick_response.clone();
-                match self.store.open_incident(
-                    patient_id, alert_id, &location, "", &login, &scope, &qr, now,
-                ) {
-                    Ok(id) => {
+                let subject = match (alert_id, patient_id) {
+                    (Some(a), _) => Subject::Alert(a),
+                    (None, Some(p)) => Subject::Patient(p),
+                    (None, None) => Subject::Unknown { station: None },
+                };
+                self.desk()
+                    .open_incident(&subject, &location, "")
+                    .map(|id| {
                         let _ = self.replies.send(Reply::IncidentOpened(id));
-                        // A write: the snapshot that follows carries the new incident.
-                        Ok(None)
-                    }
-                    Err(e) => Err(self.describe(e)),
-                }
+                        None
+                    })
             }
             Request::MarkStep {
                 incident_id,
                 step,
                 actor,
-            } => {
-                let own = vec![login.clone()];
-                self.store
-                    .mark_step(incident_id, step, &actor, &login, &scope, &own, now)
-                    .map(|_| Some(T::StepRecordedMsg))
-                    .map_err(|e| self.describe(e))
-            }
-            Request::IncidentNote { incident_id, text } => {
-                let own = vec![login.clone()];
-                self.store
-                    .add_incident_note(incident_id, &text, &login, &scope, &own, now)
-                    .map(|_| Some(T::NoteAddedMsg))
-                    .map_err(|e| self.describe(e))
-            }
+            } => self
+                .desk()
+                .mark_step(incident_id, step, &actor)
+                .map(|_| Some(T::StepRecordedMsg)),
+            Request::IncidentNote { incident_id, text } => self
+                .desk()
+                .add_incident_note(incident_id, &text)
+                .map(|_| Some(T::NoteAddedMsg)),
             Request::CloseIncident {
                 incident_id,
                 closing,
                 resolve_alert,
-            } => {
-                let own = vec![login.clone()];
-                self.store
-                    .close_incident(
-                        incident_id,
-                        &closing,
-                        resolve_alert,
-                        &login,
-                        &scope,
-                        &own,
-                        now,
-                    )
-                    .map(|_| Some(T::IncidentClosedMsg))
-                    .map_err(|e| self.describe(e))
-            }
+            } => self
+                .desk()
+                .close_incident(incident_id, &closing, resolve_alert)
+                .map(|_| Some(T::IncidentClosedMsg)),
             Request::FollowUp {
                 patient_id,
                 followup,
-            } => {
-                let today = beijing_date(now);
-                let config = self.config.clone();
-                match self
-                    .store
-                    .record_followup(patient_id, &followup, &login, &scope, &config, today, now)
-                {
-                    Ok(_) => Ok(Some(T::Saved)),
-                    Err(FollowUpError::Refused(r)) => Err(self.lang.text(&Msg::FollowUpRefused(r))),
-                    Err(FollowUpError::Store(e)) => Err(self.describe(e)),
-                }
-            }
+            } => self
+                .desk()
+                .record_followup(patient_id, &followup)
+                .map(|_| Some(T::Saved)),
         };
         match result {
             Ok(Some(t)) => {
                 let _ = self.replies.send(Reply::Done(t));
                 true
             }
-            Ok(None) => writes,
-            Err(text) => {
-                let _ = self.replies.send(Reply::Failed(text));
+            Ok(None) => true,
+            Err(e) => {
+                let ended = matches!(
+                    e,
+                    DeskError::Disabled { .. } | DeskError::UnknownOperator { .. }
+                );
+                let _ = self.replies.send(Reply::Failed(self.lang.desk_error(&e)));
+                if ended {
+                    self.still_allowed();
+                }
                 false
             }
         }
     }
+}
 
-    fn status(
-        &mut self,
-        id: i64,
-        next: AlertStatus,
-        note: Option<String>,
-        done: T,
-    ) -> Result<Option<T>, String> {
-        let now = self.clock.now();
-        let scope = self.operator.scope();
-        let login = self.operator.login.clone();
-        self.store
-            .set_alert_status(id, next, note.as_deref(), &login, &scope, now)
-            .map(|_| Some(done))
-            .map_err(|e| self.describe(e))
-    }
+fn holder(replacing: Option<i64>) -> Holder {
+    replacing.map(Holder::Person).unwrap_or(Holder::Empty)
 }

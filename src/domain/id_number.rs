@@ -114,6 +114,13 @@ pub fn check_char(first17: &str) -> char {
     CHECK_CHARS[(sum % 11) as usize]
 }
 
+/// An ID number as text, masked: a valid one as `masked`, anything else all stars.
+pub fn mask_id_text(id: &str) -> String {
+    IdNumber::parse(id)
+        .map(|i| i.masked())
+        .unwrap_or_else(|_| "*".repeat(id.chars().count().min(18)))
+}
+
 /// `138****5678`; short or odd numbers keep only their last two characters.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.trim().chars().collect();

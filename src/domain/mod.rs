@@ -2,6 +2,7 @@
 //! passed in as a `Clock` or an instant.
 
 pub mod alert;
+pub mod audit;
 pub mod clock;
 pub mod followup;
 pub mod id_number;

@@ -53,6 +53,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(Gender {
     Male => "male", "男", ["男性"];

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::patient::{Condition, Guardianship, Jurisdiction, Patient, Vocabulary};
+use super::patient::{Condition, Guardianship, Jurisdiction, Patient, Vocabulary, vocabulary};
 use crate::config::TeamConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -44,6 +44,27 @@ impl Vocabulary for Role {
     }
 }
 
+vocabulary!(PersonKind {
+    Cadre => "cadre", "干部", ["包村干部", "村干部", "乡镇干部"];
+    Officer => "officer", "民警", ["警察", "包村民警"];
+    Doctor => "doctor", "医生", ["精防医生", "医师"];
+    Guardian => "guardian", "监护人";
+    Other => "other", "其他";
+});
+
+impl Role {
+    /// The kind of person who may fill the role (revision 2): cadres for the two cadre roles,
+    /// an officer, a doctor, a guardian.
+    pub fn kind(self) -> PersonKind {
+        match self {
+            Role::TownshipCadre | Role::VillageCadre => PersonKind::Cadre,
+            Role::StationOfficer => PersonKind::Officer,
+            Role::Doctor => PersonKind::Doctor,
+            Role::Guardian => PersonKind::Guardian,
+        }
+    }
+}
+
 /// A person who can serve on teams. The jurisdiction fields that matter depend on the role:
 /// an officer's station, a township cadre's township, a village cadre's village.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +74,10 @@ pub struct Person {
     pub phone: String,
     pub unit: String,
     pub jurisdiction: Jurisdiction,
+    pub kind: PersonKind,
+    /// A county-level hospital's doctor, who may serve any township.
+    #[serde(default)]
+    pub county_wide: bool,
 }
 
 /// Where a person newly named for `role` belongs: the part of the patient's jurisdiction that
@@ -82,19 +107,30 @@ pub fn home_jurisdiction(role: Role, j: &Jurisdiction) -> (Jurisdiction, String)
             },
             j.village.clone(),
         ),
-        Role::Doctor | Role::Guardian => (Jurisdiction::default(), String::new()),
+        // A doctor belongs to a health unit of the township.
+        Role::Doctor => (
+            Jurisdiction {
+                township: j.township.clone(),
+                ..Default::default()
+            },
+            String::new(),
+        ),
+        Role::Guardian => (Jurisdiction::default(), String::new()),
     }
 }
 
 /// Whether a person could fill `role` for a patient in `j`, for narrowing a picker.
 pub fn fits_role(role: Role, person: &Person, j: &Jurisdiction) -> bool {
     let q = &person.jurisdiction;
-    match role {
-        Role::StationOfficer => q.station == j.station,
-        Role::TownshipCadre => q.township == j.township,
-        Role::VillageCadre => q.township == j.township && q.village == j.village,
-        Role::Doctor | Role::Guardian => true,
-    }
+    person.kind == role.kind()
+        && match role {
+            Role::StationOfficer => q.station == j.station,
+            Role::TownshipCadre => q.township == j.township,
+            Role::VillageCadre => q.township == j.township && q.village == j.village,
+            Role::Doctor => person.county_wide || q.township.is_empty() || q.township == j.township,
+            Role::Guardian => true,
+        }
+        && person.kind == role.kind()
 }
 
 /// Risk ≥3 or unstable: all five (五包一). Others: the configured roles.
@@ -138,9 +174,19 @@ pub enum AssignmentRefusal {
         person_village: String,
         patient_village: String,
     },
+    /// A doctor must belong to a health unit of the patient's township, unless county-wide.
+    DoctorOutsideTownship {
+        person_township: String,
+        patient_township: String,
+    },
+    /// Only a person of the role's kind may fill it (an officer is not a doctor).
+    WrongKind { kind: PersonKind, role: Role },
 }
 
-/// The jurisdiction constraints of the team. Doctors and guardians may come from anywhere.
+/// The constraints of the team: the person's kind fits the role, an officer belongs to the
+/// patient's station, cadres to the township and village, a doctor to the township (unless
+/// county-wide; a doctor with no township recorded is not bound). Guardians may come from
+/// anywhere.
 pub fn check_assignment(
     patient: &Patient,
     role: Role,
@@ -148,7 +194,21 @@ pub fn check_assignment(
 ) -> Result<(), AssignmentRefusal> {
     let p = &patient.jurisdiction;
     let q = &person.jurisdiction;
+    if person.kind != role.kind() {
+        return Err(AssignmentRefusal::WrongKind {
+            kind: person.kind,
+            role,
+        });
+    }
     match role {
+        Role::Doctor
+            if !person.county_wide && !q.township.is_empty() && q.township != p.township =>
+        {
+            Err(AssignmentRefusal::DoctorOutsideTownship {
+                person_township: q.township.clone(),
+                patient_township: p.township.clone(),
+            })
+        }
         Role::StationOfficer if q.station != p.station => {
             Err(AssignmentRefusal::OfficerOutsideStation {
                 person_station: q.station.clone(),
@@ -207,6 +267,15 @@ mod tests {
                 village: village.into(),
                 station: station.into(),
             },
+            kind: PersonKind::Other,
+            county_wide: false,
+        }
+    }
+
+    fn of_kind(kind: PersonKind, station: &str, township: &str, village: &str) -> Person {
+        Person {
+            kind,
+            ..person(station, township, village)
         }
     }
 
@@ -255,8 +324,8 @@ mod tests {
     fn officer_must_belong_to_patients_station() {
         let p = patient();
         let j = &p.jurisdiction;
-        let ok = person(&j.station, "", "");
-        let other = person("别处派出所", "", "");
+        let ok = of_kind(PersonKind::Officer, &j.station, "", "");
+        let other = of_kind(PersonKind::Officer, "别处派出所", "", "");
         assert!(check_assignment(&p, Role::StationOfficer, &ok).is_ok());
         assert!(matches!(
             check_assignment(&p, Role::StationOfficer, &other),
@@ -268,17 +337,54 @@ mod tests {
     fn cadres_must_belong_to_patients_township_and_village() {
         let p = patient();
         let j = &p.jurisdiction;
-        assert!(check_assignment(&p, Role::TownshipCadre, &person("", &j.township, "")).is_ok());
-        assert!(check_assignment(&p, Role::TownshipCadre, &person("", "别的镇", "")).is_err());
-        assert!(
-            check_assignment(&p, Role::VillageCadre, &person("", &j.township, &j.village)).is_ok()
-        );
+        let cadre = |t: &str, v: &str| of_kind(PersonKind::Cadre, "", t, v);
+        assert!(check_assignment(&p, Role::TownshipCadre, &cadre(&j.township, "")).is_ok());
+        assert!(check_assignment(&p, Role::TownshipCadre, &cadre("别的镇", "")).is_err());
+        assert!(check_assignment(&p, Role::VillageCadre, &cadre(&j.township, &j.village)).is_ok());
         assert!(matches!(
-            check_assignment(&p, Role::VillageCadre, &person("", &j.township, "别的村")),
+            check_assignment(&p, Role::VillageCadre, &cadre(&j.township, "别的村")),
             Err(AssignmentRefusal::CadreOutsideVillage { .. })
         ));
-        // Doctors and guardians are not bound to the jurisdiction.
-        assert!(check_assignment(&p, Role::Doctor, &person("x", "y", "z")).is_ok());
+        // Guardians are not bound to the jurisdiction.
+        let guardian = of_kind(PersonKind::Guardian, "x", "y", "z");
+        assert!(check_assignment(&p, Role::Guardian, &guardian).is_ok());
+    }
+
+    #[test]
+    fn a_person_fills_only_roles_of_their_kind() {
+        let p = patient();
+        let j = &p.jurisdiction;
+        let officer = of_kind(PersonKind::Officer, &j.station, &j.township, "");
+        assert_eq!(
+            check_assignment(&p, Role::Doctor, &officer),
+            Err(AssignmentRefusal::WrongKind {
+                kind: PersonKind::Officer,
+                role: Role::Doctor
+            })
+        );
+        assert!(!fits_role(Role::Doctor, &officer, j));
+        let other = of_kind(PersonKind::Other, &j.station, &j.township, &j.village);
+        for role in Role::ALL {
+            assert!(check_assignment(&p, *role, &other).is_err(), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn doctor_must_belong_to_patients_township_unless_county_wide() {
+        let p = patient();
+        let j = &p.jurisdiction;
+        let here = of_kind(PersonKind::Doctor, "", &j.township, "");
+        let elsewhere = of_kind(PersonKind::Doctor, "", "别的镇", "");
+        assert!(check_assignment(&p, Role::Doctor, &here).is_ok());
+        assert!(matches!(
+            check_assignment(&p, Role::Doctor, &elsewhere),
+            Err(AssignmentRefusal::DoctorOutsideTownship { .. })
+        ));
+        let county = Person {
+            county_wide: true,
+            ..elsewhere
+        };
+        assert!(check_assignment(&p, Role::Doctor, &county).is_ok());
     }
 
     #[test]

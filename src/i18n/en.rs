@@ -4,6 +4,7 @@ use super::Msg;
 use crate::domain::alert::{AlertKind, AlertStatus};
 use crate::domain::followup::{ClassReason, FollowUpRefusal};
 use crate::domain::id_number::IdNumberError;
+use crate::domain::patient::Vocabulary;
 use crate::domain::team::AssignmentRefusal;
 use crate::import::rows::Reason;
 
@@ -197,6 +198,48 @@ pub fn text(m: &Msg) -> String {
         ),
         Msg::StationRequired => "A station operator needs --station.".into(),
         Msg::OperatorAdded { login } => format!("Operator registered: {login}"),
+        Msg::OperatorEnabled { login } => format!("Operator '{login}' enabled."),
+        Msg::KeyRemoved { fingerprint } => {
+            format!("Key {fingerprint} removed; sessions opened with it end within seconds.")
+        }
+        Msg::AuditTriggerMissing { name } => {
+            format!(
+                "the audit log's protecting trigger {name} was dropped: the log may have been rewritten"
+            )
+        }
+        Msg::AuditChainBroken { row } => format!(
+            "audit log row {row} does not fit the hash chain: it or the row before it was \
+             changed, removed or replaced"
+        ),
+        Msg::AuditChainOk { rows } => {
+            format!("The audit log's hash chain is whole ({rows} rows checked).")
+        }
+        Msg::AuditHead { row, hash } => format!("Audit log head: row #{row}, hash {hash}"),
+        Msg::BadRole(r) => format!(
+            "unknown role '{r}': township_cadre, station_officer, village_cadre, doctor or guardian"
+        ),
+        Msg::NoSuchPerson(n) => {
+            format!("no '{n}' in the persons directory (register them with 'person add')")
+        }
+        Msg::AmbiguousPerson(n) => format!("there are several '{n}': say which with --phone"),
+        Msg::WorkloadWarning {
+            person,
+            after,
+            threshold,
+        } => format!(
+            "note: {person} now serves {after} high-risk patients, above the threshold of {threshold}"
+        ),
+        Msg::RoleEmpty(r) => format!("nobody is the patient's {r} now"),
+        Msg::FlagRequired(f) => format!(
+            "{f} is required: when the patient or an informant was seen, the form's answer must be given"
+        ),
+        Msg::RiskLevel(n) => format!("risk level {n}"),
+        Msg::PersonAdded { name, kind } => format!("Person registered: {name} ({kind})"),
+        Msg::PlaceAdded { kind, name } => format!("Registered the {kind} {name}"),
+        Msg::DrillMade { path } => format!(
+            "Drill database made: {path}. On it, writes may take --as-of (the audit still \
+             records the real time)."
+        ),
         Msg::Disabled => "disabled".into(),
         Msg::ConsoleNeedsTerminal => "The console needs a terminal (standard input/output is not \
              one). Scripts can use alerts, patients and the other commands."
@@ -332,6 +375,20 @@ fn assignment(a: &AssignmentRefusal) -> String {
         } => format!(
             "the village cadre belongs to {person_village} but the patient to {patient_village}"
         ),
+        AssignmentRefusal::DoctorOutsideTownship {
+            person_township,
+            patient_township,
+        } => format!(
+            "the doctor belongs to {person_township} but the patient to {patient_township}; the \
+             doctor must come from a health unit of the patient's township (a county hospital's \
+             doctor must be marked county-wide)"
+        ),
+        AssignmentRefusal::WrongKind { kind, role } => format!(
+            "this person is registered as {}, and cannot serve as {} (needs a {})",
+            vocabulary(kind.code()),
+            vocabulary(role.code()),
+            vocabulary(role.kind().code())
+        ),
     }
 }
 
@@ -373,6 +430,12 @@ pub fn vocabulary(code: &str) -> &'static str {
         "village_cadre" => "village cadre",
         "doctor" => "mental-health doctor",
         "guardian" => "guardian",
+        "cadre" => "cadre",
+        "officer" => "police officer",
+        "other" => "other",
+        "township" => "township",
+        "village" => "village",
+        "station" => "police station",
         _ => "?",
     }
 }

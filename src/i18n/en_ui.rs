@@ -168,6 +168,7 @@ pub fn ui(t: T) -> &'static str {
         T::ResolvedMsg => "Resolved",
         T::ReportedMsg => "Reported",
         T::AssignedMsg => "Assigned",
+        T::SnoozedMsg => "Snoozed",
         T::UnassignedMsg => "Unassigned",
         T::ReadOnly => "Auditor accounts are read-only",
         T::NothingSelected => "Select a row first",

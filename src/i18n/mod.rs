@@ -2,10 +2,13 @@
 //! English. A message is a `Msg` value; each language renders every variant, so a missing
 //! translation is a compile error, not a blank on screen.
 
+pub mod audit;
 mod en;
+mod en_desk;
 mod en_ui;
 pub mod ui;
 mod zh;
+mod zh_desk;
 mod zh_ui;
 
 pub use ui::T;
@@ -68,6 +71,50 @@ impl Lang {
         match self {
             Lang::Zh => zh::alert_kind(k),
             Lang::En => en::alert_kind(k),
+        }
+    }
+
+    /// Why an action of the one-door API did not happen.
+    pub fn desk_error(self, e: &crate::desk::DeskError) -> String {
+        match self {
+            Lang::Zh => zh_desk::error(e),
+            Lang::En => en_desk::error(e),
+        }
+    }
+
+    /// An audit row as one sentence with names: "王江 签收了 陈德红 的 病情不稳定 预警".
+    pub fn audit_sentence(self, e: &crate::store::audit::AuditEntry) -> String {
+        let said = audit::said(e);
+        match self {
+            Lang::Zh => zh_desk::sentence(&said),
+            Lang::En => en_desk::sentence(&said),
+        }
+    }
+
+    /// What an audit row changed, one line a field: "危险性：1级 → 3级".
+    pub fn audit_changes(self, e: &crate::store::audit::AuditEntry) -> Vec<String> {
+        audit::changes(e)
+            .iter()
+            .map(|c| match self {
+                Lang::Zh => zh_desk::change(c),
+                Lang::En => en_desk::change(c),
+            })
+            .collect()
+    }
+
+    /// The name of an audited action, for counts ("记录随访 3").
+    pub fn audit_action(self, a: crate::domain::audit::AuditAction) -> &'static str {
+        match self {
+            Lang::Zh => zh_desk::action(a),
+            Lang::En => en_desk::action(a),
+        }
+    }
+
+    /// A code (role, kind, outcome, report…) in words.
+    pub fn code_label(self, code: &str) -> String {
+        match self {
+            Lang::Zh => zh_desk::label(code),
+            Lang::En => en_desk::label(code),
         }
     }
 
@@ -242,6 +289,47 @@ pub enum Msg {
     },
     OperatorAdded {
         login: String,
+    },
+    OperatorEnabled {
+        login: String,
+    },
+    KeyRemoved {
+        fingerprint: String,
+    },
+    AuditTriggerMissing {
+        name: String,
+    },
+    AuditChainBroken {
+        row: i64,
+    },
+    AuditChainOk {
+        rows: u64,
+    },
+    AuditHead {
+        row: i64,
+        hash: String,
+    },
+    DrillMade {
+        path: String,
+    },
+    BadRole(String),
+    NoSuchPerson(String),
+    AmbiguousPerson(String),
+    WorkloadWarning {
+        person: String,
+        after: u32,
+        threshold: u32,
+    },
+    RoleEmpty(String),
+    FlagRequired(String),
+    RiskLevel(u8),
+    PersonAdded {
+        name: String,
+        kind: String,
+    },
+    PlaceAdded {
+        kind: String,
+        name: String,
     },
     Disabled,
     BadKey {

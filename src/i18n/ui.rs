@@ -164,6 +164,7 @@ pub enum T {
     ResolvedMsg,
     ReportedMsg,
     AssignedMsg,
+    SnoozedMsg,
     UnassignedMsg,
     ReadOnly,
     NothingSelected,

@@ -184,6 +184,36 @@ pub fn text(m: &Msg) -> String {
         ),
         Msg::StationRequired => "station 角色必须用 --station 指定派出所。".into(),
         Msg::OperatorAdded { login } => format!("已登记操作员：{login}"),
+        Msg::OperatorEnabled { login } => format!("已启用操作员“{login}”。"),
+        Msg::KeyRemoved { fingerprint } => {
+            format!("已删除公钥 {fingerprint}；用它登录的会话将在数秒内结束。")
+        }
+        Msg::AuditTriggerMissing { name } => {
+            format!("审计日志的保护触发器 {name} 已被删除：日志可能被改写")
+        }
+        Msg::AuditChainBroken { row } => {
+            format!("审计日志第 {row} 行与哈希链不符：该行或其前一行被改动、删除或替换")
+        }
+        Msg::AuditChainOk { rows } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
+        Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
+        Msg::BadRole(r) => format!(
+            "角色“{r}”无法识别，应为 township_cadre、station_officer、village_cadre、doctor、guardian 或其中文名"
+        ),
+        Msg::NoSuchPerson(n) => format!("人员名录中没有“{n}”（可先用 person add 登记）"),
+        Msg::AmbiguousPerson(n) => format!("有多位“{n}”，请用 --phone 指明是哪一位"),
+        Msg::WorkloadWarning {
+            person,
+            after,
+            threshold,
+        } => format!("提醒：{person} 现包联 {after} 名3级以上患者，超过 {threshold} 名"),
+        Msg::RoleEmpty(r) => format!("该患者的{r}目前无人担任"),
+        Msg::FlagRequired(f) => format!("缺少 {f}：见到患者或知情人时，随访表的这一项必须填写"),
+        Msg::RiskLevel(n) => format!("危险性{n}级"),
+        Msg::PersonAdded { name, kind } => format!("已登记人员：{name}（{kind}）"),
+        Msg::PlaceAdded { kind, name } => format!("已登记{kind}：{name}"),
+        Msg::DrillMade { path } => format!(
+            "已生成演练库：{path}。在演练库上可用 --as-of 指定时刻写入（审计仍记录真实时间）。"
+        ),
         Msg::Disabled => "已停用".into(),
         Msg::ConsoleNeedsTerminal => {
             "控制台需要在终端中运行（标准输入输出不是终端）。脚本请使用 alerts、patients 等命令。"
@@ -304,6 +334,18 @@ fn assignment(a: &AssignmentRefusal) -> String {
             patient_village,
         } => format!(
             "村干部属于{person_village}，而患者属于{patient_village}，须来自患者所在村（社区）"
+        ),
+        AssignmentRefusal::DoctorOutsideTownship {
+            person_township,
+            patient_township,
+        } => format!(
+            "精防医生属于{person_township}，而患者属于{patient_township}，须来自患者所在乡镇街道的卫生机构（县级医院医生须标为全县通用）"
+        ),
+        AssignmentRefusal::WrongKind { kind, role } => format!(
+            "此人登记为“{}”，不能担任{}（须为{}）",
+            kind.zh(),
+            role.zh(),
+            role.kind().zh()
         ),
     }
 }

@@ -166,6 +166,7 @@ pub fn ui(t: T) -> &'static str {
         T::ResolvedMsg => "已办结",
         T::ReportedMsg => "已上报",
         T::AssignedMsg => "已指定",
+        T::SnoozedMsg => "已暂缓",
         T::UnassignedMsg => "已取消指定",
         T::ReadOnly => "督导账号只读，不能修改",
         T::NothingSelected => "请先选择一行",

@@ -61,7 +61,7 @@ pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
             p.jurisdiction.village.clone(),
             p.jurisdiction.station.clone(),
         ];
-        let team = store.team(p.id)?;
+        let team = store.team(p.id, scope)?;
         for r in Role::ALL {
             match team.iter().find(|m| m.role == *r) {
                 Some(m) => {

@@ -1,6 +1,7 @@
 //! Reports for the people upstairs: the statistical report (附件2), the police exchange list
 //! and the guardian reward, computed for an operator's scope, and written as xlsx or csv.
 
+pub mod console;
 pub mod exchange;
 pub mod handover;
 pub mod rewards;
@@ -18,13 +19,9 @@ use crate::store::{Result, Scope, Store};
 use rewards::{Month, RewardLine};
 
 /// The months in which each patient in scope had an incident opened.
-fn incident_months(
-    store: &Store,
-    scope: &Scope,
-    own: &[String],
-) -> Result<HashMap<i64, Vec<Month>>> {
+fn incident_months(store: &Store, scope: &Scope) -> Result<HashMap<i64, Vec<Month>>> {
     let mut out: HashMap<i64, Vec<Month>> = HashMap::new();
-    for i in store.incidents(scope, own)? {
+    for i in store.incidents(scope)? {
         if let Some(pid) = i.patient_id {
             let m = Month::of(crate::domain::clock::beijing_date(i.opened_at));
             out.entry(pid).or_default().push(m);
@@ -44,14 +41,13 @@ fn patients(store: &Store, scope: &Scope) -> Result<Vec<Patient>> {
 pub fn reward_lines(
     store: &Store,
     scope: &Scope,
-    own: &[String],
     from: Month,
     to: Month,
     config: &Config,
 ) -> Result<Vec<RewardLine>> {
     let ps = patients(store, scope)?;
     let guardians = store.guardians(scope)?;
-    let months = incident_months(store, scope, own)?;
+    let months = incident_months(store, scope)?;
     Ok(Month::range(from, to)
         .into_iter()
         .flat_map(|m| rewards::month_lines(m, &ps, &guardians, &months, &config.rewards))
@@ -62,7 +58,6 @@ pub fn reward_lines(
 pub fn statistics(
     store: &Store,
     scope: &Scope,
-    own: &[String],
     from: NaiveDate,
     to: NaiveDate,
     config: &Config,
@@ -72,8 +67,8 @@ pub fn statistics(
     let followups = store.followups_between(from, to, scope)?;
     let start: DateTime<Utc> = beijing_midnight(from);
     let end: DateTime<Utc> = beijing_midnight(to + chrono::Days::new(1));
-    let incidents = store.incidents_opened_between(start, end, scope, own)?;
-    let rewards = reward_lines(store, scope, own, Month::of(from), Month::of(to), config)?;
+    let incidents = store.incidents_opened_between(start, end, scope)?;
+    let rewards = reward_lines(store, scope, Month::of(from), Month::of(to), config)?;
     Ok(stats::compute(&stats::StatsInput {
         from,
         to,

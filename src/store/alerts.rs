@@ -6,10 +6,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use std::collections::HashMap;
 
+use super::audit::{self, AuditEvent, Author};
 use super::rows::{self, PATIENT_COLUMNS};
-use super::{Result, Scope, Store, StoreError, audit, from_millis, millis};
+use super::{Result, Scope, Store, from_millis, millis};
 use crate::config::Config;
 use crate::domain::alert::{AlertKind, AlertStatus, DerivedAlert, RoleSet, Severity, derive};
+use crate::domain::audit::AuditAction;
 use crate::domain::clock::beijing_date;
 use crate::domain::patient::{Condition, Patient};
 use crate::domain::schedule::days_overdue;
@@ -42,6 +44,12 @@ pub struct AlertRow {
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolved_by: Option<String>,
     pub resolution: Option<String>,
+    pub in_progress_at: Option<DateTime<Utc>>,
+    pub incident_id: Option<i64>,
+    /// Silenced until this day (inclusive) with a reason; shows again after it, or as soon as
+    /// the patient's state changes the alert.
+    pub snoozed_until: Option<NaiveDate>,
+    pub snooze_reason: Option<String>,
 }
 
 impl AlertRow {
@@ -52,6 +60,21 @@ impl AlertRow {
                 self.since.map(|due| days_overdue(due, today).max(0))
             }
             _ => None,
+        }
+    }
+
+    /// Whether the alert is silenced on `today`.
+    pub fn is_snoozed(&self, today: NaiveDate) -> bool {
+        self.status != AlertStatus::Resolved && self.snoozed_until.is_some_and(|d| today <= d)
+    }
+
+    /// Who moved the alert last, and when: for telling a second desk who acted first.
+    pub fn last_actor(&self) -> (Option<&str>, Option<DateTime<Utc>>) {
+        match self.status {
+            AlertStatus::Resolved => (self.resolved_by.as_deref(), self.resolved_at),
+            AlertStatus::InProgress => (self.in_progress_by.as_deref(), self.in_progress_at),
+            AlertStatus::Acknowledged => (self.acknowledged_by.as_deref(), self.acknowledged_at),
+            AlertStatus::New => (None, None),
         }
     }
 
@@ -80,7 +103,8 @@ impl ReconcileSummary {
 const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.name, p.id_number, p.risk_level,
     p.condition, p.village, p.station, a.kind, a.severity, a.status, a.since, a.note,
     a.raised_at, a.raised_by, a.acknowledged_at, a.acknowledged_by, a.in_progress_by,
-    a.resolved_at, a.resolved_by, a.resolution
+    a.resolved_at, a.resolved_by, a.resolution, a.in_progress_at, a.incident_id,
+    a.snoozed_until, a.snooze_reason
     FROM alerts a JOIN patients p ON p.id = a.patient_id";
 
 fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
@@ -119,6 +143,10 @@ fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
         resolved_at: r.get::<_, Option<i64>>(18)?.map(from_millis),
         resolved_by: r.get(19)?,
         resolution: r.get(20)?,
+        in_progress_at: r.get::<_, Option<i64>>(21)?.map(from_millis),
+        incident_id: r.get(22)?,
+        snoozed_until: r.get::<_, Option<String>>(23)?.and_then(|s| s.parse().ok()),
+        snooze_reason: r.get(24)?,
     })
 }
 
@@ -178,8 +206,14 @@ pub fn reconcile(
         match open.remove(&(d.patient_id, d.kind)) {
             Some((id, sev, old_since)) => {
                 if sev != d.severity || old_since != since {
-                    tx.prepare_cached("UPDATE alerts SET severity=?1, since=?2 WHERE id=?3")?
-                        .execute(params![d.severity.code(), since, id])?;
+                    // A change of the patient's state ends a snooze: it shows again.
+                    tx.prepare_cached(
+                        "UPDATE alerts SET severity=?1, since=?2,
+                            snoozed_until = CASE WHEN severity = ?1 THEN snoozed_until END,
+                            snooze_reason = CASE WHEN severity = ?1 THEN snooze_reason END
+                         WHERE id=?3",
+                    )?
+                    .execute(params![d.severity.code(), since, id])?;
                     summary.updated += 1;
                 }
             }
@@ -209,17 +243,18 @@ pub fn reconcile(
         summary.closed += 1;
     }
     if !summary.is_empty() {
-        let after = serde_json::to_value(summary).ok();
-        audit::record(
-            tx,
-            now,
-            SYSTEM,
-            "alerts.reconcile",
-            "alerts",
-            None,
-            None,
-            after.as_ref(),
-        )?;
+        let mut event = AuditEvent::new(AuditAction::AlertsReconciled, "alerts", "");
+        event.entity_id = None;
+        if let Some([one]) = patients {
+            let station: Option<String> = tx
+                .prepare_cached("SELECT station FROM patients WHERE id = ?1")?
+                .query_row([one], |r| r.get(0))
+                .optional()?;
+            event.patient_id = Some(*one);
+            event.station = station;
+        }
+        let event = event.after(serde_json::to_value(summary).unwrap_or_default());
+        audit::append(tx, now, &Author::system(), &event)?;
     }
     Ok(summary)
 }
@@ -272,6 +307,124 @@ pub fn refresh_patients_in(
     reconcile(tx, &derived, Some(&ids), now)
 }
 
+/// Re-derives the alerts of one patient after a change to it, inside the caller's transaction.
+pub fn refresh_patient_in(
+    tx: &Transaction,
+    patient_id: i64,
+    now: DateTime<Utc>,
+    config: &Config,
+) -> Result<ReconcileSummary> {
+    let p = super::patients::load(tx, patient_id)?;
+    let team: RoleSet = super::persons::assignments_in(tx, patient_id)?
+        .into_iter()
+        .map(|(role, _)| role)
+        .collect();
+    let control = super::settings::control_window_in(tx)?;
+    let derived = derive(&p, team, now, control.as_ref(), config);
+    reconcile(tx, &derived, Some(&[patient_id]), now)
+}
+
+/// Stored alerts in scope, most urgent first; `open_only` leaves out resolved ones.
+pub(crate) fn alerts_in(
+    conn: &Connection,
+    scope: &Scope,
+    open_only: bool,
+) -> Result<Vec<AlertRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ALERT_SELECT} WHERE (?1 IS NULL OR p.station = ?1)
+           AND (?2 = 0 OR a.status <> 'resolved')"
+    ))?;
+    let rows = stmt.query_map(params![scope.station(), open_only], alert_row)?;
+    let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    sort_alerts(&mut out);
+    Ok(out)
+}
+
+/// The alert as stored, inside a transaction.
+pub(crate) fn load_in(tx: &Transaction, id: i64) -> Result<Option<AlertRow>> {
+    Ok(tx
+        .prepare_cached(&format!("{ALERT_SELECT} WHERE a.id = ?1"))?
+        .query_row([id], alert_row)
+        .optional()?)
+}
+
+/// Moves an alert from `from` to `to`, only if it is still `from` (compare-and-set): a second
+/// desk acting on the same alert at the same moment changes nothing. True when it moved.
+pub(crate) fn move_status_in(
+    tx: &Transaction,
+    id: i64,
+    from: AlertStatus,
+    to: AlertStatus,
+    note: Option<&str>,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = match to {
+        AlertStatus::Acknowledged => {
+            "UPDATE alerts SET status=?1, acknowledged_at=?2, acknowledged_by=?3
+             WHERE id=?4 AND status=?5"
+        }
+        AlertStatus::InProgress => {
+            "UPDATE alerts SET status=?1, in_progress_at=?2, in_progress_by=?3,
+                acknowledged_at=COALESCE(acknowledged_at, ?2),
+                acknowledged_by=COALESCE(acknowledged_by, ?3)
+             WHERE id=?4 AND status=?5"
+        }
+        AlertStatus::Resolved => {
+            "UPDATE alerts SET status=?1, resolved_at=?2, resolved_by=?3, snoozed_until=NULL,
+                snooze_reason=NULL WHERE id=?4 AND status=?5"
+        }
+        AlertStatus::New => return Ok(false),
+    };
+    let changed =
+        tx.prepare_cached(sql)?
+            .execute(params![to.code(), millis(now), login, id, from.code()])?;
+    if changed == 1
+        && let Some(note) = note
+    {
+        tx.prepare_cached(
+            "UPDATE alerts SET resolution = ?1, note = CASE WHEN note = '' THEN ?1
+                ELSE note || char(10) || ?1 END WHERE id = ?2",
+        )?
+        .execute(params![note, id])?;
+    }
+    Ok(changed == 1)
+}
+
+/// Silences an open alert until `until` with a reason.
+pub(crate) fn snooze_in(tx: &Transaction, id: i64, until: NaiveDate, reason: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "UPDATE alerts SET snoozed_until = ?1, snooze_reason = ?2
+             WHERE id = ?3 AND status <> 'resolved'",
+        )?
+        .execute(params![until.to_string(), reason, id])?
+        == 1)
+}
+
+/// Raises a `reported` alert; returns its id.
+pub(crate) fn insert_reported_in(
+    tx: &Transaction,
+    patient_id: i64,
+    severity: Severity,
+    note: &str,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO alerts (patient_id, kind, severity, status, note, raised_at, raised_by)
+         VALUES (?1, 'reported', ?2, 'new', ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        patient_id,
+        severity.code(),
+        note,
+        millis(now),
+        login
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
 impl Store {
     /// Every active patient with the roles their team fills; the input of alert derivation.
     pub fn patients_with_teams(&self) -> Result<Vec<(Patient, RoleSet)>> {
@@ -287,47 +440,9 @@ impl Store {
         self.write(|tx| refresh_in(tx, now, config))
     }
 
-    /// Re-derives the alerts of one patient after a change to it, inside the caller's
-    /// transaction.
-    pub fn refresh_patient_alerts(
-        tx: &Transaction,
-        patient_id: i64,
-        now: DateTime<Utc>,
-        config: &Config,
-    ) -> Result<ReconcileSummary> {
-        let p = super::patients::load(tx, patient_id)?;
-        let mut team = RoleSet::default();
-        {
-            let mut stmt =
-                tx.prepare_cached("SELECT role FROM team_assignments WHERE patient_id=?1")?;
-            let mut rows = stmt.query([patient_id])?;
-            while let Some(r) = rows.next()? {
-                let code: String = r.get(0)?;
-                if let Some(role) =
-                    <crate::domain::team::Role as crate::domain::patient::Vocabulary>::from_code(
-                        &code,
-                    )
-                {
-                    team.insert(role);
-                }
-            }
-        }
-        let control = super::settings::control_window_in(tx)?;
-        let derived = derive(&p, team, now, control.as_ref(), config);
-        reconcile(tx, &derived, Some(&[patient_id]), now)
-    }
-
     /// Stored alerts in scope, most urgent first; `open_only` leaves out resolved ones.
     pub fn alerts(&self, scope: &Scope, open_only: bool) -> Result<Vec<AlertRow>> {
-        let station = scope.station();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "{ALERT_SELECT} WHERE (?1 IS NULL OR p.station = ?1)
-               AND (?2 = 0 OR a.status <> 'resolved')"
-        ))?;
-        let rows = stmt.query_map(params![station, open_only], alert_row)?;
-        let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        sort_alerts(&mut out);
-        Ok(out)
+        alerts_in(self.conn(), scope, open_only)
     }
 
     /// The alerts as they would stand at `at`, without writing: derived at that instant and
@@ -382,6 +497,10 @@ impl Store {
                         resolved_at: None,
                         resolved_by: None,
                         resolution: None,
+                        in_progress_at: None,
+                        incident_id: None,
+                        snoozed_until: None,
+                        snooze_reason: None,
                     },
                 };
                 out.push(row);
@@ -391,112 +510,24 @@ impl Store {
         Ok(out)
     }
 
-    /// All alerts of one patient, open and resolved, most urgent and newest first.
-    pub fn patient_alerts(&self, patient_id: i64) -> Result<Vec<AlertRow>> {
+    /// All alerts of one patient in scope, open and resolved, most urgent and newest first.
+    pub fn patient_alerts(&self, patient_id: i64, scope: &Scope) -> Result<Vec<AlertRow>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "{ALERT_SELECT} WHERE a.patient_id = ?1 ORDER BY a.status = 'resolved', a.raised_at DESC"
+            "{ALERT_SELECT} WHERE a.patient_id = ?1 AND (?2 IS NULL OR p.station = ?2)
+             ORDER BY a.status = 'resolved', a.raised_at DESC"
         ))?;
-        let rows = stmt.query_map([patient_id], alert_row)?;
+        let rows = stmt.query_map(params![patient_id, scope.station()], alert_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     pub fn alert(&self, id: i64, scope: &Scope) -> Result<Option<AlertRow>> {
-        let a = self
+        Ok(self
             .conn()
-            .query_row(&format!("{ALERT_SELECT} WHERE a.id = ?1"), [id], alert_row)
-            .optional()?;
-        Ok(a.filter(|a| scope.admits_station(&a.station)))
-    }
-
-    /// Moves an alert along its lifecycle; audited with the status before and after.
-    pub fn set_alert_status(
-        &mut self,
-        id: i64,
-        next: AlertStatus,
-        note: Option<&str>,
-        operator: &str,
-        scope: &Scope,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let current = self
-            .alert(id, scope)?
-            .ok_or_else(|| StoreError::NotFound(format!("alert {id}")))?;
-        if !current.status.can_move_to(next) {
-            return Err(StoreError::Refused(format!(
-                "alert {id} is {} and cannot become {}",
-                current.status.code(),
-                next.code()
-            )));
-        }
-        let ts = millis(now);
-        self.write(|tx| {
-            let sql = match next {
-                AlertStatus::Acknowledged => {
-                    "UPDATE alerts SET status=?1, acknowledged_at=?2, acknowledged_by=?3 WHERE id=?4"
-                }
-                AlertStatus::InProgress => {
-                    "UPDATE alerts SET status=?1, in_progress_at=?2, in_progress_by=?3,
-                        acknowledged_at=COALESCE(acknowledged_at, ?2),
-                        acknowledged_by=COALESCE(acknowledged_by, ?3) WHERE id=?4"
-                }
-                AlertStatus::Resolved => {
-                    "UPDATE alerts SET status=?1, resolved_at=?2, resolved_by=?3 WHERE id=?4"
-                }
-                AlertStatus::New => unreachable!("no transition leads back to new"),
-            };
-            let changed = tx.execute(sql, params![next.code(), ts, operator, id])?;
-            if changed == 0 {
-                return Err(StoreError::NotFound(format!("alert {id}")));
-            }
-            if let Some(note) = note {
-                tx.execute(
-                    "UPDATE alerts SET resolution = ?1, note = CASE WHEN note = '' THEN ?1
-                        ELSE note || char(10) || ?1 END WHERE id = ?2",
-                    params![note, id],
-                )?;
-            }
-            let before = serde_json::json!({"status": current.status});
-            let after = serde_json::json!({"status": next, "note": note});
-            let aid = id.to_string();
-            let action = format!("alert.{}", next.code());
-            audit::record(tx, now, operator, &action, "alert", Some(&aid), Some(&before), Some(&after))
-        })
-    }
-
-    /// Raises a `reported` alert for a patient from a call or a grid report.
-    pub fn raise_reported_alert(
-        &mut self,
-        patient_id: i64,
-        severity: Severity,
-        note: &str,
-        operator: &str,
-        scope: &Scope,
-        now: DateTime<Utc>,
-    ) -> Result<i64> {
-        if self.patient(patient_id, scope)?.is_none() {
-            return Err(StoreError::NotFound(format!("patient {patient_id}")));
-        }
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO alerts (patient_id, kind, severity, status, note, raised_at, raised_by)
-                 VALUES (?1, 'reported', ?2, 'new', ?3, ?4, ?5)",
-                params![patient_id, severity.code(), note, millis(now), operator],
-            )?;
-            let id = tx.last_insert_rowid();
-            let after =
-                serde_json::json!({"patient_id": patient_id, "severity": severity, "note": note});
-            audit::record(
-                tx,
-                now,
-                operator,
-                "alert.report",
-                "alert",
-                Some(&id.to_string()),
-                None,
-                Some(&after),
-            )?;
-            Ok(id)
-        })
+            .prepare_cached(&format!(
+                "{ALERT_SELECT} WHERE a.id = ?1 AND (?2 IS NULL OR p.station = ?2)"
+            ))?
+            .query_row(params![id, scope.station()], alert_row)
+            .optional()?)
     }
 }
 

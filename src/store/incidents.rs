@@ -6,9 +6,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Result, Scope, Store, StoreError, audit, from_millis, millis};
+use rusqlite::{Connection, Transaction};
+
+use super::{Result, Scope, Store, from_millis, millis};
 use crate::config::QuickResponseConfig;
-use crate::domain::incident::{Closing, StepState, check_closing, deadlines, step_state};
+use crate::domain::incident::{Closing, StepState, deadlines, step_state};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepRow {
@@ -73,7 +75,7 @@ impl IncidentRow {
 }
 
 const SELECT: &str =
-    "SELECT i.id, i.opened_at, i.opened_by, i.patient_id, p.name, p.station, i.alert_id,
+    "SELECT i.id, i.opened_at, i.opened_by, i.patient_id, p.name, i.station, i.alert_id,
     i.location, i.description, i.closed_at, i.closed_by, i.outcome, i.sync_checklist,
     i.persons_involved, i.injured, i.dead, i.reported_upward
     FROM incidents i LEFT JOIN patients p ON p.id = i.patient_id";
@@ -113,66 +115,193 @@ fn incident_row(r: &rusqlite::Row) -> rusqlite::Result<IncidentRow> {
     })
 }
 
-/// Who may see an incident: its patient's station, or for an unknown person the operator who
-/// opened it (and the center).
-fn visible(row: &IncidentRow, scope: &Scope, own_logins: &[String]) -> bool {
-    match (&row.station, scope) {
-        (_, Scope::All) => true,
-        (Some(s), scope) => scope.admits_station(s),
-        (None, _) => own_logins.contains(&row.opened_by),
+/// The steps and notes of an incident, read with `conn` (a transaction or the store's).
+fn fill_in(conn: &Connection, mut row: IncidentRow) -> Result<IncidentRow> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT step, label, label_en, deadline_at, done_at, actor, recorded_by
+         FROM incident_steps WHERE incident_id = ?1 ORDER BY step",
+    )?;
+    row.steps = stmt
+        .query_map([row.id], |r| {
+            Ok(StepRow {
+                step: r.get(0)?,
+                label_zh: r.get(1)?,
+                label_en: r.get(2)?,
+                deadline: from_millis(r.get(3)?),
+                done_at: r.get::<_, Option<i64>>(4)?.map(from_millis),
+                actor: r.get(5)?,
+                recorded_by: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, by, text FROM incident_notes WHERE incident_id = ?1 ORDER BY id",
+    )?;
+    row.notes = stmt
+        .query_map([row.id], |r| {
+            Ok(NoteRow {
+                at: from_millis(r.get(0)?),
+                by: r.get(1)?,
+                text: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(row)
+}
+
+/// The incident if the scope sees it: the station filter is part of the query. An incident
+/// carries the station that sees it (its patient's, or for an unknown person the station of
+/// the location, as named when opened).
+pub(crate) fn load_in(conn: &Connection, id: i64, scope: &Scope) -> Result<Option<IncidentRow>> {
+    let row = conn
+        .prepare_cached(&format!(
+            "{SELECT} WHERE i.id = ?1 AND (?2 IS NULL OR i.station = ?2)"
+        ))?
+        .query_row(params![id, scope.station()], incident_row)
+        .optional()?;
+    row.map(|r| fill_in(conn, r)).transpose()
+}
+
+/// What opening an incident writes.
+pub(crate) struct NewIncident<'a> {
+    pub patient_id: Option<i64>,
+    pub alert_id: Option<i64>,
+    pub station: Option<&'a str>,
+    pub location: &'a str,
+    pub description: &'a str,
+}
+
+/// Inserts an incident opened at `now` with the configured steps; returns its id.
+pub(crate) fn insert_in(
+    tx: &Transaction,
+    n: &NewIncident,
+    login: &str,
+    config: &QuickResponseConfig,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO incidents (opened_at, opened_by, patient_id, alert_id, location, description,
+            station)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            millis(now),
+            login,
+            n.patient_id,
+            n.alert_id,
+            n.location,
+            n.description,
+            n.station
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    for (k, (step, deadline)) in config.steps.iter().zip(deadlines(now, config)).enumerate() {
+        tx.execute(
+            "INSERT INTO incident_steps (incident_id, step, label, label_en, deadline_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                k as i64 + 1,
+                step.label_zh,
+                step.label_en,
+                millis(deadline)
+            ],
+        )?;
     }
+    Ok(id)
+}
+
+/// Links an alert to the incident opened from it and moves it to in progress (if still open).
+pub(crate) fn link_alert_in(
+    tx: &Transaction,
+    alert_id: i64,
+    incident_id: i64,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let ts = millis(now);
+    Ok(tx.execute(
+        "UPDATE alerts SET status = 'in_progress', incident_id = ?1,
+            in_progress_at = COALESCE(in_progress_at, ?2),
+            in_progress_by = COALESCE(in_progress_by, ?3),
+            acknowledged_at = COALESCE(acknowledged_at, ?2),
+            acknowledged_by = COALESCE(acknowledged_by, ?3)
+         WHERE id = ?4 AND status <> 'resolved'",
+        params![incident_id, ts, login, alert_id],
+    )? == 1)
+}
+
+/// Records step `step` done, only if nobody has (compare-and-set). True when recorded.
+pub(crate) fn mark_step_in(
+    tx: &Transaction,
+    incident_id: i64,
+    step: u8,
+    actor: &str,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE incident_steps SET done_at = ?1, actor = ?2, recorded_by = ?3
+         WHERE incident_id = ?4 AND step = ?5 AND done_at IS NULL",
+        params![millis(now), actor, login, incident_id, step],
+    )? == 1)
+}
+
+pub(crate) fn add_note_in(
+    tx: &Transaction,
+    incident_id: i64,
+    text: &str,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO incident_notes (incident_id, at, by, text) VALUES (?1, ?2, ?3, ?4)",
+        params![incident_id, millis(now), login, text],
+    )?;
+    Ok(())
+}
+
+/// Closes the incident with its record, only if still open (compare-and-set).
+pub(crate) fn close_in(
+    tx: &Transaction,
+    incident_id: i64,
+    closing: &Closing,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sync = serde_json::to_string(&closing.sync).expect("serialisable");
+    Ok(tx.execute(
+        "UPDATE incidents SET closed_at = ?1, closed_by = ?2, outcome = ?3, sync_checklist = ?4,
+            persons_involved = ?5, injured = ?6, dead = ?7, reported_upward = ?8
+         WHERE id = ?9 AND closed_at IS NULL",
+        params![
+            millis(now),
+            login,
+            closing.outcome.code(),
+            sync,
+            closing.persons_involved,
+            closing.injured,
+            closing.dead,
+            closing.reported_upward,
+            incident_id
+        ],
+    )? == 1)
+}
+
+/// Incidents in scope with their steps, newest first.
+pub(crate) fn incidents_in(conn: &Connection, scope: &Scope) -> Result<Vec<IncidentRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE (?1 IS NULL OR i.station = ?1) ORDER BY i.opened_at DESC"
+    ))?;
+    let rows: Vec<IncidentRow> = stmt
+        .query_map([scope.station()], incident_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter().map(|r| fill_in(conn, r)).collect()
 }
 
 impl Store {
-    fn fill(&self, mut row: IncidentRow) -> Result<IncidentRow> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT step, label, label_en, deadline_at, done_at, actor, recorded_by
-             FROM incident_steps WHERE incident_id = ?1 ORDER BY step",
-        )?;
-        row.steps = stmt
-            .query_map([row.id], |r| {
-                Ok(StepRow {
-                    step: r.get(0)?,
-                    label_zh: r.get(1)?,
-                    label_en: r.get(2)?,
-                    deadline: from_millis(r.get(3)?),
-                    done_at: r.get::<_, Option<i64>>(4)?.map(from_millis),
-                    actor: r.get(5)?,
-                    recorded_by: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT at, by, text FROM incident_notes WHERE incident_id = ?1 ORDER BY id",
-        )?;
-        row.notes = stmt
-            .query_map([row.id], |r| {
-                Ok(NoteRow {
-                    at: from_millis(r.get(0)?),
-                    by: r.get(1)?,
-                    text: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(row)
-    }
-
-    /// Incidents in scope with their steps: open ones first, the most urgent first, then
-    /// closed ones newest first.
-    pub fn incidents(&self, scope: &Scope, own_logins: &[String]) -> Result<Vec<IncidentRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("{SELECT} ORDER BY i.opened_at DESC"))?;
-        let rows: Vec<IncidentRow> = stmt
-            .query_map([], incident_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
-        for row in rows {
-            if visible(&row, scope, own_logins) {
-                out.push(self.fill(row)?);
-            }
-        }
-        Ok(out)
+    /// Incidents in scope with their steps, newest first.
+    pub fn incidents(&self, scope: &Scope) -> Result<Vec<IncidentRow>> {
+        incidents_in(self.conn(), scope)
     }
 
     /// Incidents in scope opened in `[from, to)`, for compliance.
@@ -181,251 +310,21 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         scope: &Scope,
-        own_logins: &[String],
     ) -> Result<Vec<IncidentRow>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "{SELECT} WHERE i.opened_at >= ?1 AND i.opened_at < ?2 ORDER BY i.opened_at"
+            "{SELECT} WHERE i.opened_at >= ?1 AND i.opened_at < ?2
+               AND (?3 IS NULL OR i.station = ?3) ORDER BY i.opened_at"
         ))?;
         let rows: Vec<IncidentRow> = stmt
-            .query_map([millis(from), millis(to)], incident_row)?
+            .query_map(
+                params![millis(from), millis(to), scope.station()],
+                incident_row,
+            )?
             .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
-        for row in rows {
-            if visible(&row, scope, own_logins) {
-                out.push(self.fill(row)?);
-            }
-        }
-        Ok(out)
+        rows.into_iter().map(|r| fill_in(self.conn(), r)).collect()
     }
 
-    pub fn incident(
-        &self,
-        id: i64,
-        scope: &Scope,
-        own_logins: &[String],
-    ) -> Result<Option<IncidentRow>> {
-        let row = self
-            .conn()
-            .query_row(&format!("{SELECT} WHERE i.id = ?1"), [id], incident_row)
-            .optional()?;
-        match row {
-            Some(r) if visible(&r, scope, own_logins) => Ok(Some(self.fill(r)?)),
-            _ => Ok(None),
-        }
-    }
-
-    /// Opens an incident at `now` with the configured steps. From an alert, the alert moves to
-    /// in progress and is linked. Returns the new incident's id.
-    #[allow(clippy::too_many_arguments)]
-    pub fn open_incident(
-        &mut self,
-        patient_id: Option<i64>,
-        alert_id: Option<i64>,
-        location: &str,
-        description: &str,
-        operator: &str,
-        scope: &Scope,
-        config: &QuickResponseConfig,
-        now: DateTime<Utc>,
-    ) -> Result<i64> {
-        if let Some(pid) = patient_id
-            && self.patient(pid, scope)?.is_none()
-        {
-            return Err(StoreError::NotFound(format!("patient {pid}")));
-        }
-        if let Some(aid) = alert_id
-            && self.alert(aid, scope)?.is_none()
-        {
-            return Err(StoreError::NotFound(format!("alert {aid}")));
-        }
-        if location.trim().is_empty() {
-            return Err(StoreError::Refused("location".into()));
-        }
-        let ts = millis(now);
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO incidents (opened_at, opened_by, patient_id, alert_id, location, description)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![ts, operator, patient_id, alert_id, location.trim(), description.trim()],
-            )?;
-            let id = tx.last_insert_rowid();
-            for (n, (step, deadline)) in config.steps.iter().zip(deadlines(now, config)).enumerate() {
-                tx.execute(
-                    "INSERT INTO incident_steps (incident_id, step, label, label_en, deadline_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, n as i64 + 1, step.label_zh, step.label_en, millis(deadline)],
-                )?;
-            }
-            if let Some(aid) = alert_id {
-                tx.execute(
-                    "UPDATE alerts SET status = 'in_progress', incident_id = ?1,
-                        in_progress_at = COALESCE(in_progress_at, ?2),
-                        in_progress_by = COALESCE(in_progress_by, ?3),
-                        acknowledged_at = COALESCE(acknowledged_at, ?2),
-                        acknowledged_by = COALESCE(acknowledged_by, ?3)
-                     WHERE id = ?4 AND status <> 'resolved'",
-                    params![id, ts, operator, aid],
-                )?;
-            }
-            let after = serde_json::json!({
-                "patient_id": patient_id, "alert_id": alert_id, "location": location.trim(),
-                "description": description.trim(),
-            });
-            audit::record(tx, now, operator, "incident.open", "incident", Some(&id.to_string()), None, Some(&after))?;
-            Ok(id)
-        })
-    }
-
-    /// Records that step `step` was done at `now` by `actor`. The first to record a step wins;
-    /// a second attempt (another desk at the same moment) is refused naming who did it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn mark_step(
-        &mut self,
-        incident_id: i64,
-        step: u8,
-        actor: &str,
-        operator: &str,
-        scope: &Scope,
-        own_logins: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<StepRow> {
-        let incident = self
-            .incident(incident_id, scope, own_logins)?
-            .ok_or_else(|| StoreError::NotFound(format!("incident {incident_id}")))?;
-        if !incident.is_open() {
-            return Err(StoreError::Refused(format!(
-                "incident {incident_id} is closed"
-            )));
-        }
-        if !incident.steps.iter().any(|s| s.step == step) {
-            return Err(StoreError::NotFound(format!("step {step}")));
-        }
-        let actor = actor.trim();
-        if actor.is_empty() {
-            return Err(StoreError::Refused("who acted".into()));
-        }
-        self.write(|tx| {
-            let changed = tx.execute(
-                "UPDATE incident_steps SET done_at = ?1, actor = ?2, recorded_by = ?3
-                 WHERE incident_id = ?4 AND step = ?5 AND done_at IS NULL",
-                params![millis(now), actor, operator, incident_id, step],
-            )?;
-            if changed == 0 {
-                let by: Option<String> = tx
-                    .query_row(
-                        "SELECT actor FROM incident_steps WHERE incident_id = ?1 AND step = ?2",
-                        params![incident_id, step],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .flatten();
-                return Err(StoreError::StepAlreadyDone {
-                    step,
-                    actor: by.unwrap_or_default(),
-                });
-            }
-            let after = serde_json::json!({"step": step, "actor": actor});
-            audit::record(
-                tx,
-                now,
-                operator,
-                "incident.step",
-                "incident",
-                Some(&incident_id.to_string()),
-                None,
-                Some(&after),
-            )
-        })?;
-        let row = self
-            .incident(incident_id, scope, own_logins)?
-            .expect("just written");
-        Ok(row
-            .steps
-            .into_iter()
-            .find(|s| s.step == step)
-            .expect("step exists"))
-    }
-
-    pub fn add_incident_note(
-        &mut self,
-        incident_id: i64,
-        text: &str,
-        operator: &str,
-        scope: &Scope,
-        own_logins: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        self.incident(incident_id, scope, own_logins)?
-            .ok_or_else(|| StoreError::NotFound(format!("incident {incident_id}")))?;
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO incident_notes (incident_id, at, by, text) VALUES (?1, ?2, ?3, ?4)",
-                params![incident_id, millis(now), operator, text.trim()],
-            )?;
-            let after = serde_json::json!({"note": text.trim()});
-            audit::record(
-                tx,
-                now,
-                operator,
-                "incident.note",
-                "incident",
-                Some(&incident_id.to_string()),
-                None,
-                Some(&after),
-            )
-        })
-    }
-
-    /// Closes an incident with its record; with `resolve_alert`, the alert it came from is
-    /// resolved too. The checklist must be answered.
-    #[allow(clippy::too_many_arguments)]
-    pub fn close_incident(
-        &mut self,
-        incident_id: i64,
-        closing: &Closing,
-        resolve_alert: bool,
-        operator: &str,
-        scope: &Scope,
-        own_logins: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let incident = self
-            .incident(incident_id, scope, own_logins)?
-            .ok_or_else(|| StoreError::NotFound(format!("incident {incident_id}")))?;
-        if !incident.is_open() {
-            return Err(StoreError::Refused(format!(
-                "incident {incident_id} is already closed"
-            )));
-        }
-        check_closing(closing).map_err(|r| StoreError::Refused(format!("{r:?}")))?;
-        let ts = millis(now);
-        let sync = serde_json::to_string(&closing.sync).expect("serialisable");
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE incidents SET closed_at = ?1, closed_by = ?2, outcome = ?3, sync_checklist = ?4,
-                    persons_involved = ?5, injured = ?6, dead = ?7, reported_upward = ?8
-                 WHERE id = ?9 AND closed_at IS NULL",
-                params![
-                    ts,
-                    operator,
-                    closing.outcome.code(),
-                    sync,
-                    closing.persons_involved,
-                    closing.injured,
-                    closing.dead,
-                    closing.reported_upward,
-                    incident_id
-                ],
-            )?;
-            if let (true, Some(aid)) = (resolve_alert, incident.alert_id) {
-                tx.execute(
-                    "UPDATE alerts SET status = 'resolved', resolved_at = ?1, resolved_by = ?2,
-                        resolution = ?3 WHERE id = ?4 AND status <> 'resolved'",
-                    params![ts, operator, format!("incident {incident_id}: {}", closing.outcome.zh()), aid],
-                )?;
-            }
-            let after = serde_json::to_value(closing).ok();
-            audit::record(tx, now, operator, "incident.close", "incident", Some(&incident_id.to_string()), None, after.as_ref())
-        })
+    pub fn incident(&self, id: i64, scope: &Scope) -> Result<Option<IncidentRow>> {
+        load_in(self.conn(), id, scope)
     }
 }

@@ -10,8 +10,8 @@ pub mod keys;
 pub mod operators;
 pub mod patients;
 pub mod persons;
+pub mod places;
 pub mod reports;
-pub mod roster;
 mod rows;
 pub mod schema;
 pub mod settings;
@@ -187,6 +187,50 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Like `write`, for callers with their own error type (the one-door API): `f`'s error
+    /// rolls the transaction back and is returned as it is.
+    pub fn transact<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| E::from(e.into()))?;
+        let out = f(&tx)?;
+        tx.commit().map_err(|e| E::from(e.into()))?;
+        Ok(out)
+    }
+
+    /// Whether this database is a drill copy, where writes may be dated with `--as-of`.
+    pub fn is_drill(&self) -> Result<bool> {
+        Ok(settings::flag_in(self.conn(), settings::DRILL_KEY)?)
+    }
+
+    /// Marks this database as a drill copy.
+    pub fn mark_drill(&mut self) -> Result<()> {
+        self.write(|tx| settings::set_flag_in(tx, settings::DRILL_KEY))
+    }
+
+    /// Like `transact`, but `f` decides whether its work stays: `(value, true)` commits,
+    /// `(value, false)` rolls back (a dry run, or problems found half-way).
+    pub fn transact_or_roll_back<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> std::result::Result<(T, bool), E>,
+    ) -> std::result::Result<(T, bool), E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| E::from(e.into()))?;
+        let (out, keep) = f(&tx)?;
+        if keep {
+            tx.commit().map_err(|e| E::from(e.into()))?;
+        } else {
+            tx.rollback().map_err(|e| E::from(e.into()))?;
+        }
+        Ok((out, keep))
     }
 
     /// Like `write`, but `f` decides whether its work stays: `(value, true)` commits,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Result, Scope, Store, StoreError, audit, millis};
+use super::{Result, Scope, Store, millis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,92 +70,66 @@ fn operator_row(r: &rusqlite::Row) -> rusqlite::Result<Operator> {
     })
 }
 
+/// Inserts an operator; false when the login is taken.
+pub(crate) fn insert_in(
+    tx: &rusqlite::Transaction,
+    op: &Operator,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(tx.execute(
+        "INSERT OR IGNORE INTO operators (login, display_name, role, station, disabled, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            op.login,
+            op.display_name,
+            op.role.code(),
+            op.station,
+            op.disabled,
+            millis(now)
+        ],
+    )? == 1)
+}
+
+/// Disables or enables an operator (kept for the audit trail, never deleted); true when it
+/// changed.
+pub(crate) fn set_disabled_in(
+    tx: &rusqlite::Transaction,
+    login: &str,
+    disabled: bool,
+) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE operators SET disabled = ?1 WHERE login = ?2 AND disabled <> ?1",
+        params![disabled, login],
+    )? == 1)
+}
+
+pub(crate) fn count_in(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM operators", [], |r| r.get(0))?)
+}
+
+/// The operator as stored, read inside a transaction (the one-door API re-reads its operator
+/// in every write, so a disabled operator's open console cannot write).
+pub(crate) fn load_in(conn: &rusqlite::Connection, login: &str) -> Result<Option<Operator>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT login, display_name, role, station, disabled FROM operators WHERE login=?1",
+        )?
+        .query_row([login], operator_row)
+        .optional()?)
+}
+
 impl Store {
-    /// Adds an operator; a station operator must name a station.
-    pub fn add_operator(&mut self, op: &Operator, by: &str, now: DateTime<Utc>) -> Result<()> {
-        if op.role == OperatorRole::Station && op.station.as_deref().unwrap_or("").is_empty() {
-            return Err(StoreError::Refused(
-                "a station operator needs a station".into(),
-            ));
-        }
-        self.write(|tx| {
-            let exists: Option<String> = tx
-                .query_row(
-                    "SELECT login FROM operators WHERE login=?1",
-                    [&op.login],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if exists.is_some() {
-                return Err(StoreError::Refused(format!("operator {} exists", op.login)));
-            }
-            tx.execute(
-                "INSERT INTO operators (login, display_name, role, station, disabled, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    op.login,
-                    op.display_name,
-                    op.role.code(),
-                    op.station,
-                    op.disabled,
-                    millis(now)
-                ],
-            )?;
-            let after = serde_json::to_value(op).ok();
-            audit::record(
-                tx,
-                now,
-                by,
-                "operator.add",
-                "operator",
-                Some(&op.login),
-                None,
-                after.as_ref(),
-            )
-        })
-    }
-
-    /// Disables an operator (kept for the audit trail, never deleted).
-    pub fn disable_operator(&mut self, login: &str, by: &str, now: DateTime<Utc>) -> Result<()> {
-        let before = self
-            .operator(login)?
-            .ok_or_else(|| StoreError::NotFound(format!("operator {login}")))?;
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE operators SET disabled = 1 WHERE login = ?1",
-                [login],
-            )?;
-            let b = serde_json::to_value(&before).ok();
-            let a = serde_json::json!({"disabled": true});
-            audit::record(
-                tx,
-                now,
-                by,
-                "operator.disable",
-                "operator",
-                Some(login),
-                b.as_ref(),
-                Some(&a),
-            )
-        })
-    }
-
-    pub fn operators(&self) -> Result<Vec<Operator>> {
+    /// Operators in scope (a station sees its own station's), by login.
+    pub fn operators(&self, scope: &Scope) -> Result<Vec<Operator>> {
         let mut stmt = self.conn().prepare(
-            "SELECT login, display_name, role, station, disabled FROM operators ORDER BY login",
+            "SELECT login, display_name, role, station, disabled FROM operators
+             WHERE ?1 IS NULL OR station = ?1 ORDER BY login",
         )?;
-        let rows = stmt.query_map([], operator_row)?;
+        let rows = stmt.query_map([scope.station()], operator_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     pub fn operator(&self, login: &str) -> Result<Option<Operator>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT login, display_name, role, station, disabled FROM operators WHERE login=?1",
-                [login],
-                operator_row,
-            )
-            .optional()?)
+        load_in(self.conn(), login)
     }
 }

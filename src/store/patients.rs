@@ -109,6 +109,28 @@ pub fn load(tx: &Transaction, id: i64) -> Result<Patient> {
     .ok_or_else(|| StoreError::NotFound(format!("patient {id}")))
 }
 
+/// Every registered ID number (an import's first read).
+pub(crate) fn id_numbers_in(
+    conn: &rusqlite::Connection,
+) -> Result<std::collections::HashSet<String>> {
+    Ok(conn
+        .prepare("SELECT id_number FROM patients")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn by_id_number_in(
+    conn: &rusqlite::Connection,
+    id_number: &str,
+) -> Result<Option<Patient>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {PATIENT_COLUMNS} FROM patients WHERE id_number=?1"
+        ))?
+        .query_row([id_number], rows::patient)
+        .optional()?)
+}
+
 impl Store {
     pub fn patient(&self, id: i64, scope: &Scope) -> Result<Option<Patient>> {
         let p = self
@@ -148,32 +170,6 @@ impl Store {
             rows::patient,
         )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Records that the operator looked at a patient's full ID number and phone.
-    pub fn record_reveal(
-        &mut self,
-        patient_id: i64,
-        operator: &str,
-        scope: &Scope,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        if self.patient(patient_id, scope)?.is_none() {
-            return Err(StoreError::NotFound(format!("patient {patient_id}")));
-        }
-        let pid = patient_id.to_string();
-        self.write(|tx| {
-            super::audit::record(
-                tx,
-                now,
-                operator,
-                "patient.reveal",
-                "patient",
-                Some(&pid),
-                None,
-                None,
-            )
-        })
     }
 
     pub fn patient_count(&self, scope: &Scope) -> Result<i64> {

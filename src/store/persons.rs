@@ -5,10 +5,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use std::collections::HashMap;
 
-use super::{Result, Scope, Store, StoreError, audit, millis};
+use super::{Result, Scope, Store, StoreError, millis};
 use crate::domain::alert::RoleSet;
 use crate::domain::patient::{Jurisdiction, Vocabulary};
-use crate::domain::team::{Person, Role};
+use crate::domain::team::{Person, PersonKind, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TeamMember {
@@ -32,10 +32,13 @@ pub(crate) fn person_at(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Per
             village: r.get(first + 5)?,
             station: r.get(first + 6)?,
         },
+        kind: PersonKind::from_code(&r.get::<_, String>(first + 7)?).unwrap_or(PersonKind::Other),
+        county_wide: r.get(first + 8)?,
     })
 }
 
-const PERSON_COLUMNS: &str = "id, name, phone, unit, township, village, station";
+pub(crate) const PERSON_COLUMNS: &str =
+    "id, name, phone, unit, township, village, station, kind, county_wide";
 
 pub fn load(tx: &Transaction, id: i64) -> Result<Person> {
     tx.query_row(
@@ -47,40 +50,14 @@ pub fn load(tx: &Transaction, id: i64) -> Result<Person> {
     .ok_or_else(|| StoreError::NotFound(format!("person {id}")))
 }
 
-/// The person with this name and phone, created (and audited) when there is none.
-/// Returns the person and whether it was created.
-pub fn find_or_create(
-    tx: &Transaction,
-    name: &str,
-    phone: &str,
-    unit: &str,
-    jurisdiction: &Jurisdiction,
-    now: DateTime<Utc>,
-    operator: &str,
-) -> Result<(Person, bool)> {
-    let found = tx
+/// The person with this name and phone, if any.
+pub(crate) fn find_in(conn: &Connection, name: &str, phone: &str) -> Result<Option<Person>> {
+    Ok(conn
         .prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS} FROM persons WHERE name=?1 AND phone=?2"
         ))?
         .query_row(params![name, phone], person_row)
-        .optional()?;
-    if let Some(p) = found {
-        return Ok((p, false));
-    }
-    let person = insert(tx, name, phone, unit, jurisdiction, now)?;
-    let after = serde_json::to_value(&person).ok();
-    let id = person.id.to_string();
-    audit::record(
-        tx,
-        now,
-        operator,
-        "person.create",
-        "person",
-        Some(&id),
-        None,
-        after.as_ref(),
-    )?;
-    Ok((person, true))
+        .optional()?)
 }
 
 /// Every patient's filled roles, for alert derivation over the whole register.
@@ -97,34 +74,54 @@ pub(crate) fn team_role_sets_in(conn: &Connection) -> Result<HashMap<i64, RoleSe
     Ok(out)
 }
 
+/// How many high-risk patients (risk ≥3) the person serves.
+pub(crate) fn high_risk_workload_in(conn: &Connection, person_id: i64) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(DISTINCT t.patient_id) FROM team_assignments t
+             JOIN patients q ON q.id = t.patient_id
+             WHERE t.person_id = ?1 AND q.risk_level >= 3",
+        )?
+        .query_row([person_id], |r| r.get(0))?)
+}
+
+/// What a new person is: everything but the id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewPerson {
+    pub name: String,
+    pub phone: String,
+    pub unit: String,
+    pub jurisdiction: Jurisdiction,
+    pub kind: PersonKind,
+    pub county_wide: bool,
+}
+
 /// Inserts a person row only; the caller audits the change it is part of.
-pub(crate) fn insert(
-    tx: &Transaction,
-    name: &str,
-    phone: &str,
-    unit: &str,
-    jurisdiction: &Jurisdiction,
-    now: DateTime<Utc>,
-) -> Result<Person> {
+pub(crate) fn insert(tx: &Transaction, p: &NewPerson, now: DateTime<Utc>) -> Result<Person> {
     tx.prepare_cached(
-        "INSERT INTO persons (name, phone, unit, township, village, station, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO persons (name, phone, unit, township, village, station, kind, county_wide,
+            created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        name,
-        phone,
-        unit,
-        jurisdiction.township,
-        jurisdiction.village,
-        jurisdiction.station,
+        p.name,
+        p.phone,
+        p.unit,
+        p.jurisdiction.township,
+        p.jurisdiction.village,
+        p.jurisdiction.station,
+        p.kind.code(),
+        p.county_wide,
         millis(now)
     ])?;
     Ok(Person {
         id: tx.last_insert_rowid(),
-        name: name.into(),
-        phone: phone.into(),
-        unit: unit.into(),
-        jurisdiction: jurisdiction.clone(),
+        name: p.name.clone(),
+        phone: p.phone.clone(),
+        unit: p.unit.clone(),
+        jurisdiction: p.jurisdiction.clone(),
+        kind: p.kind,
+        county_wide: p.county_wide,
     })
 }
 
@@ -136,7 +133,7 @@ pub(crate) fn all_in(tx: &Transaction) -> Result<Vec<Person>> {
 }
 
 /// Who holds `role` for the patient, if anyone.
-fn holder(tx: &Transaction, patient_id: i64, role: Role) -> Result<Option<i64>> {
+pub(crate) fn holder(tx: &Transaction, patient_id: i64, role: Role) -> Result<Option<i64>> {
     Ok(tx
         .query_row(
             "SELECT person_id FROM team_assignments WHERE patient_id=?1 AND role=?2",
@@ -144,37 +141,6 @@ fn holder(tx: &Transaction, patient_id: i64, role: Role) -> Result<Option<i64>> 
             |r| r.get(0),
         )
         .optional()?)
-}
-
-/// Puts `person_id` in `role` for the patient, replacing whoever held it; audited with both.
-/// Returns false when that person already held the role (nothing written).
-pub fn assign(
-    tx: &Transaction,
-    patient_id: i64,
-    role: Role,
-    person_id: i64,
-    now: DateTime<Utc>,
-    operator: &str,
-) -> Result<bool> {
-    let before = holder(tx, patient_id, role)?;
-    if before == Some(person_id) {
-        return Ok(false);
-    }
-    put_assignment(tx, patient_id, role, person_id, now, operator)?;
-    let b = before.map(|id| serde_json::json!({"role": role, "person_id": id}));
-    let a = serde_json::json!({"role": role, "person_id": person_id});
-    let pid = patient_id.to_string();
-    audit::record(
-        tx,
-        now,
-        operator,
-        "team.assign",
-        "patient",
-        Some(&pid),
-        b.as_ref(),
-        Some(&a),
-    )?;
-    Ok(true)
 }
 
 /// Writes the assignment row only; the caller audits the change it is part of.
@@ -220,46 +186,41 @@ pub(crate) fn assignments_in(tx: &Transaction, patient_id: i64) -> Result<Vec<(R
     Ok(out)
 }
 
-/// Empties `role` for the patient; audited. Returns false when it was already empty.
-pub fn unassign(
+/// Empties `role` for the patient, only if `person_id` still holds it (compare-and-set);
+/// the caller audits. True when a row was removed.
+pub(crate) fn remove_assignment(
     tx: &Transaction,
     patient_id: i64,
     role: Role,
-    now: DateTime<Utc>,
-    operator: &str,
+    person_id: i64,
 ) -> Result<bool> {
-    let before = holder(tx, patient_id, role)?;
-    let Some(before) = before else {
-        return Ok(false);
-    };
-    tx.execute(
-        "DELETE FROM team_assignments WHERE patient_id=?1 AND role=?2",
-        params![patient_id, role.code()],
-    )?;
-    let b = serde_json::json!({"role": role, "person_id": before});
-    let pid = patient_id.to_string();
-    audit::record(
-        tx,
-        now,
-        operator,
-        "team.unassign",
-        "patient",
-        Some(&pid),
-        Some(&b),
-        None,
-    )?;
-    Ok(true)
+    Ok(tx
+        .prepare_cached(
+            "DELETE FROM team_assignments WHERE patient_id=?1 AND role=?2 AND person_id=?3",
+        )?
+        .execute(params![patient_id, role.code(), person_id])?
+        == 1)
+}
+
+/// Who assigned the role's current holder (for telling a second desk who acted first).
+pub(crate) fn assigned_by(tx: &Transaction, patient_id: i64, role: Role) -> Result<Option<String>> {
+    Ok(tx
+        .prepare_cached("SELECT assigned_by FROM team_assignments WHERE patient_id=?1 AND role=?2")?
+        .query_row(params![patient_id, role.code()], |r| r.get(0))
+        .optional()?)
 }
 
 impl Store {
-    /// The patient's team in role order.
-    pub fn team(&self, patient_id: i64) -> Result<Vec<TeamMember>> {
+    /// The team of a patient in scope, in role order.
+    pub fn team(&self, patient_id: i64, scope: &Scope) -> Result<Vec<TeamMember>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT t.role, p.id, p.name, p.phone, p.unit, p.township, p.village, p.station
+            "SELECT t.role, p.id, p.name, p.phone, p.unit, p.township, p.village, p.station,
+                p.kind, p.county_wide
              FROM team_assignments t JOIN persons p ON p.id = t.person_id
-             WHERE t.patient_id = ?1",
+             JOIN patients q ON q.id = t.patient_id
+             WHERE t.patient_id = ?1 AND (?2 IS NULL OR q.station = ?2)",
         )?;
-        let rows = stmt.query_map([patient_id], |r| {
+        let rows = stmt.query_map(params![patient_id, scope.station()], |r| {
             Ok((r.get::<_, String>(0)?, person_at(r, 1)?))
         })?;
         let mut team = Vec::new();
@@ -277,7 +238,8 @@ impl Store {
     pub fn persons(&self, scope: &Scope) -> Result<Vec<Person>> {
         let station = scope.station();
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {PERSON_COLUMNS} FROM persons p
+            "SELECT p.id, p.name, p.phone, p.unit, p.township, p.village, p.station, p.kind,
+                p.county_wide FROM persons p
              WHERE ?1 IS NULL OR p.station = ?1 OR EXISTS (
                  SELECT 1 FROM team_assignments t JOIN patients q ON q.id = t.patient_id
                  WHERE t.person_id = p.id AND q.station = ?1)
@@ -289,13 +251,7 @@ impl Store {
 
     /// How many high-risk patients (risk ≥3) the person serves.
     pub fn high_risk_workload(&self, person_id: i64) -> Result<u32> {
-        Ok(self.conn().query_row(
-            "SELECT count(DISTINCT t.patient_id) FROM team_assignments t
-             JOIN patients q ON q.id = t.patient_id
-             WHERE t.person_id = ?1 AND q.risk_level >= 3",
-            [person_id],
-            |r| r.get(0),
-        )?)
+        high_risk_workload_in(self.conn(), person_id)
     }
 }
 
@@ -338,26 +294,5 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// Creates a person (name + phone unique) and seats them in `role` for the patient, in one
-    /// write with its audit rows.
-    #[allow(clippy::too_many_arguments)]
-    pub fn create_and_assign(
-        &mut self,
-        patient_id: i64,
-        role: Role,
-        name: &str,
-        phone: &str,
-        unit: &str,
-        jurisdiction: &Jurisdiction,
-        operator: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Person> {
-        self.write(|tx| {
-            let (person, _) = find_or_create(tx, name, phone, unit, jurisdiction, now, operator)?;
-            assign(tx, patient_id, role, person.id, now, operator)?;
-            Ok(person)
-        })
     }
 }

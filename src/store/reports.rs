@@ -1,10 +1,13 @@
 //! Queries for the reports: when patients first became high risk, the follow-ups of a period,
-//! each patient's guardian, and an audited reveal of ID numbers for the exchange list.
+//! each patient's guardian, and what operators did.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
-use super::{Result, Scope, Store, audit};
+use rusqlite::params;
+
+use super::{Result, Scope, Store};
+use crate::domain::audit::AuditAction;
 use crate::domain::team::Person;
 
 impl Store {
@@ -61,7 +64,8 @@ impl Store {
     /// Each patient in scope's guardian, where one is assigned.
     pub fn guardians(&self, scope: &Scope) -> Result<HashMap<i64, Person>> {
         let mut stmt = self.conn().prepare(
-            "SELECT t.patient_id, p.id, p.name, p.phone, p.unit, p.township, p.village, p.station
+            "SELECT t.patient_id, p.id, p.name, p.phone, p.unit, p.township, p.village, p.station,
+                p.kind, p.county_wide
              FROM team_assignments t JOIN persons p ON p.id = t.person_id
              JOIN patients q ON q.id = t.patient_id
              WHERE t.role = 'guardian' AND (?1 IS NULL OR q.station = ?1)",
@@ -71,58 +75,46 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-
-    /// Records that full ID numbers were exported, and by whom.
-    pub fn record_export(
-        &mut self,
-        what: &str,
-        rows: usize,
-        unmasked: bool,
-        operator: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        self.write(|tx| {
-            let after = serde_json::json!({"report": what, "rows": rows, "unmasked": unmasked});
-            audit::record(
-                tx,
-                now,
-                operator,
-                "report.export",
-                "report",
-                Some(what),
-                None,
-                Some(&after),
-            )
-        })
-    }
 }
 
 impl Store {
-    /// How many of each audited action happened since `since`, by operators of the scope
-    /// (a station sees its own desk's actions; the center sees all).
+    /// How many of each audited action operators took since `since`: within the scope (a
+    /// station's rows by station, in SQL), and, when given, by one operator only.
     pub fn action_counts_since(
         &self,
         since: DateTime<Utc>,
-        operators: Option<&[String]>,
-    ) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT action, operator, count(*) FROM audit_log WHERE at >= ?1 AND operator <> 'system'
-             GROUP BY action, operator",
-        )?;
-        let rows = stmt.query_map([super::millis(since)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        let mut totals: std::collections::BTreeMap<String, i64> = Default::default();
-        for row in rows {
-            let (action, op, n) = row?;
-            if operators.is_none_or(|ops| ops.contains(&op)) {
-                *totals.entry(action).or_default() += n;
-            }
-        }
-        Ok(totals.into_iter().collect())
+        scope: &Scope,
+        operator: Option<&str>,
+    ) -> Result<Vec<(AuditAction, i64)>> {
+        action_counts_in(self.conn(), since, scope, operator)
     }
+}
+
+/// See `Store::action_counts_since`.
+pub(crate) fn action_counts_in(
+    conn: &rusqlite::Connection,
+    since: DateTime<Utc>,
+    scope: &Scope,
+    operator: Option<&str>,
+) -> Result<Vec<(AuditAction, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.action, count(*) FROM audit_log a
+             LEFT JOIN patients p ON p.id = a.patient_id
+             WHERE a.at >= ?1 AND a.operator <> 'system'
+               AND (?2 IS NULL OR a.station = ?2 OR p.station = ?2)
+               AND (?3 IS NULL OR a.operator = ?3)
+             GROUP BY a.action ORDER BY a.action",
+    )?;
+    let rows = stmt.query_map(
+        params![super::millis(since), scope.station(), operator],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (code, n) = row?;
+        if let Some(a) = AuditAction::from_code(&code) {
+            out.push((a, n));
+        }
+    }
+    Ok(out)
 }

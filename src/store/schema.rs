@@ -212,18 +212,126 @@ CREATE TABLE operator_keys (
 );
 "#;
 
+/// One door for every change (revision 2): a registry of places, persons with a kind, incidents
+/// with the station that sees them, snoozed alerts, and an audit log that names the patient and
+/// station it concerns, the OS identity behind the operator, and chains each row to the last by
+/// hash. The chain over rows written before this version is computed by the hook below, which
+/// also puts the append-only triggers back.
+const V5: &str = r#"
+CREATE TABLE places (
+    kind       TEXT NOT NULL CHECK (kind IN ('township', 'village', 'station')),
+    name       TEXT NOT NULL CHECK (name <> ''),
+    -- A village's township; empty for townships and stations.
+    parent     TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (kind, parent, name)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO places (kind, name, parent, created_at, created_by)
+    SELECT 'township', township, '', 0, 'migration' FROM patients WHERE township <> '';
+INSERT OR IGNORE INTO places (kind, name, parent, created_at, created_by)
+    SELECT 'village', village, township, 0, 'migration' FROM patients WHERE village <> '';
+INSERT OR IGNORE INTO places (kind, name, parent, created_at, created_by)
+    SELECT 'station', station, '', 0, 'migration' FROM patients WHERE station <> '';
+INSERT OR IGNORE INTO places (kind, name, parent, created_at, created_by)
+    SELECT 'station', station, '', 0, 'migration' FROM operators WHERE COALESCE(station, '') <> '';
+INSERT OR IGNORE INTO places (kind, name, parent, created_at, created_by)
+    SELECT 'station', station, '', 0, 'migration' FROM persons WHERE station <> '';
+INSERT OR IGNORE INTO places (kind, name, parent, created_at, created_by)
+    SELECT 'township', township, '', 0, 'migration' FROM persons WHERE township <> '';
+
+ALTER TABLE persons ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'
+    CHECK (kind IN ('cadre', 'officer', 'doctor', 'guardian', 'other'));
+-- A county-level hospital's doctor may serve any township.
+ALTER TABLE persons ADD COLUMN county_wide INTEGER NOT NULL DEFAULT 0;
+UPDATE persons SET kind = COALESCE((
+    SELECT CASE t.role WHEN 'station_officer' THEN 'officer' WHEN 'doctor' THEN 'doctor'
+        WHEN 'guardian' THEN 'guardian' ELSE 'cadre' END
+    FROM team_assignments t WHERE t.person_id = persons.id LIMIT 1), 'other');
+
+ALTER TABLE incidents ADD COLUMN station TEXT;
+UPDATE incidents SET station = (SELECT station FROM patients WHERE id = incidents.patient_id)
+    WHERE patient_id IS NOT NULL;
+UPDATE incidents SET station = (SELECT station FROM operators WHERE login = incidents.opened_by)
+    WHERE patient_id IS NULL;
+CREATE INDEX incidents_station ON incidents(station);
+
+ALTER TABLE alerts ADD COLUMN snoozed_until TEXT;
+ALTER TABLE alerts ADD COLUMN snooze_reason TEXT;
+CREATE INDEX alerts_patient ON alerts(patient_id);
+
+DROP TRIGGER audit_log_no_update;
+DROP TRIGGER audit_log_no_delete;
+ALTER TABLE audit_log ADD COLUMN patient_id INTEGER;
+ALTER TABLE audit_log ADD COLUMN station TEXT;
+ALTER TABLE audit_log ADD COLUMN os_user TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+UPDATE audit_log SET patient_id = CAST(entity_id AS INTEGER) WHERE entity = 'patient';
+UPDATE audit_log SET patient_id = (SELECT patient_id FROM alerts WHERE id = CAST(audit_log.entity_id AS INTEGER))
+    WHERE entity = 'alert';
+UPDATE audit_log SET patient_id = (SELECT patient_id FROM incidents WHERE id = CAST(audit_log.entity_id AS INTEGER))
+    WHERE entity = 'incident';
+UPDATE audit_log SET station = (SELECT station FROM patients WHERE id = audit_log.patient_id)
+    WHERE patient_id IS NOT NULL;
+UPDATE audit_log SET station = (SELECT station FROM incidents WHERE id = CAST(audit_log.entity_id AS INTEGER))
+    WHERE entity = 'incident' AND station IS NULL;
+CREATE INDEX audit_log_patient ON audit_log(patient_id);
+CREATE INDEX audit_log_station ON audit_log(station, id);
+CREATE INDEX audit_log_operator ON audit_log(operator, id);
+"#;
+
+/// The append-only triggers of the audit log (since V5): no update, no delete, and an insert
+/// must extend the chain (a higher id, the last row's hash as its previous hash), so that
+/// `INSERT OR REPLACE` cannot overwrite a row either.
+pub const AUDIT_TRIGGERS: &str = r#"
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_extends_chain BEFORE INSERT ON audit_log
+WHEN NEW.id <= COALESCE((SELECT MAX(id) FROM audit_log), 0)
+  OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '')
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: a row must extend the chain');
+END;
+"#;
+
+/// The names of the triggers `dutydesk check` expects.
+pub const AUDIT_TRIGGER_NAMES: [&str; 3] = [
+    "audit_log_no_update",
+    "audit_log_no_delete",
+    "audit_log_extends_chain",
+];
+
+fn chain_existing_audit_rows(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    super::audit::chain_all(tx)?;
+    tx.execute_batch(AUDIT_TRIGGERS)?;
+    Ok(())
+}
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up_with_hook(V5, chain_existing_audit_rows),
+    ])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 4;
+pub const CURRENT_VERSION: usize = 5;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 4);
+        assert_eq!(super::CURRENT_VERSION, 5);
     }
 }

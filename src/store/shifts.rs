@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use rusqlite::{Connection, Transaction};
+
 use super::operators::Operator;
-use super::{Result, Store, StoreError, audit, from_millis, millis};
+use super::{Result, Scope, Store, from_millis, millis};
 use crate::domain::alert::Severity;
 use crate::domain::incident::StepState;
 
@@ -41,9 +43,13 @@ pub struct Handover {
     /// The most urgent open alerts, at most 20.
     pub urgent: Vec<HandoverAlert>,
     pub open_incidents: Vec<HandoverIncident>,
-    /// Audited actions of this operator during the shift, by action.
+    /// Audited actions of this operator during the shift, by action code.
     pub actions: Vec<(String, i64)>,
     pub note: String,
+    /// The audit log's last row and hash when the handover was written: printed, it pins the
+    /// history up to that moment.
+    #[serde(default)]
+    pub audit_head: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,17 +72,113 @@ fn shift_row(r: &rusqlite::Row) -> rusqlite::Result<ShiftRow> {
     })
 }
 
+pub(crate) fn current_in(conn: &Connection, login: &str) -> Result<Option<ShiftRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, operator, started_at, ended_at, summary FROM shifts
+             WHERE operator = ?1 AND ended_at IS NULL",
+        )?
+        .query_row([login], shift_row)
+        .optional()?)
+}
+
+/// Starts a shift (the unique index refuses a second open one); returns its id.
+pub(crate) fn start_in(tx: &Transaction, login: &str, now: DateTime<Utc>) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO shifts (operator, started_at) VALUES (?1, ?2)",
+        params![login, millis(now)],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The handover summary of `op`'s shift at `now`, within the operator's scope, read in the
+/// same transaction that ends the shift.
+pub(crate) fn summary_in(
+    conn: &Connection,
+    op: &Operator,
+    shift: &ShiftRow,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Handover> {
+    let scope = op.scope();
+    let alerts = super::alerts::alerts_in(conn, &scope, true)?;
+    let count = |s: Severity| alerts.iter().filter(|a| a.severity == s).count();
+    let urgent = alerts
+        .iter()
+        .take(20)
+        .map(|a| HandoverAlert {
+            severity: a.severity.code().into(),
+            kind: a.kind.code().into(),
+            patient: a.patient_name.clone(),
+            status: a.status.code().into(),
+        })
+        .collect();
+    let open_incidents = super::incidents::incidents_in(conn, &scope)?
+        .into_iter()
+        .filter(|i| i.is_open())
+        .map(|i| HandoverIncident {
+            id: i.id,
+            patient: i.patient_name.clone(),
+            location: i.location.clone(),
+            opened_at: i.opened_at,
+            steps: i
+                .steps
+                .iter()
+                .map(|s| {
+                    let st: StepState = s.state(now);
+                    format!("{}:{}", s.step, st.code())
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+        .collect();
+    let actions =
+        super::reports::action_counts_in(conn, shift.started_at, &scope, Some(&op.login))?
+            .into_iter()
+            .filter(|(a, _)| {
+                !matches!(
+                    a,
+                    crate::domain::audit::AuditAction::ShiftTakenOver
+                        | crate::domain::audit::AuditAction::ShiftHandedOver
+                )
+            })
+            .map(|(a, n)| (a.code().to_string(), n))
+            .collect();
+    Ok(Handover {
+        operator: op.login.clone(),
+        display_name: op.display_name.clone(),
+        started_at: shift.started_at,
+        ended_at: now,
+        open_alerts: [
+            count(Severity::P1),
+            count(Severity::P2),
+            count(Severity::P3),
+        ],
+        urgent,
+        open_incidents,
+        actions,
+        note: note.trim().to_string(),
+        audit_head: None,
+    })
+}
+
+/// Ends the shift with its stored summary, only if still open (compare-and-set).
+pub(crate) fn end_in(
+    tx: &Transaction,
+    shift_id: i64,
+    handover: &Handover,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let text = serde_json::to_string(handover).expect("serialisable");
+    Ok(tx.execute(
+        "UPDATE shifts SET ended_at = ?1, summary = ?2, note = ?3 WHERE id = ?4 AND ended_at IS NULL",
+        params![millis(now), text, handover.note, shift_id],
+    )? == 1)
+}
+
 impl Store {
     pub fn current_shift(&self, login: &str) -> Result<Option<ShiftRow>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT id, operator, started_at, ended_at, summary FROM shifts
-                 WHERE operator = ?1 AND ended_at IS NULL",
-                [login],
-                shift_row,
-            )
-            .optional()?)
+        current_in(self.conn(), login)
     }
 
     /// The last handover left for this desk: by an operator of the same role and station.
@@ -95,108 +197,15 @@ impl Store {
             .optional()?)
     }
 
-    /// 接班: starts a shift for the operator; refused when one is already open.
-    pub fn take_over(&mut self, op: &Operator, now: DateTime<Utc>) -> Result<i64> {
-        if self.current_shift(&op.login)?.is_some() {
-            return Err(StoreError::Refused("already on shift".into()));
-        }
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO shifts (operator, started_at) VALUES (?1, ?2)",
-                params![op.login, millis(now)],
-            )?;
-            let id = tx.last_insert_rowid();
-            audit::record(
-                tx,
-                now,
-                &op.login,
-                "shift.take_over",
-                "shift",
-                Some(&id.to_string()),
-                None,
-                None,
-            )?;
-            Ok(id)
-        })
-    }
-
-    /// 交班: ends the operator's shift with its handover summary, computed now within the
-    /// operator's scope, and the note they leave.
-    pub fn hand_over(&mut self, op: &Operator, note: &str, now: DateTime<Utc>) -> Result<Handover> {
-        let shift = self
-            .current_shift(&op.login)?
-            .ok_or_else(|| StoreError::Refused("not on shift".into()))?;
-        let scope = op.scope();
-        let alerts = self.alerts(&scope, true)?;
-        let count = |s: Severity| alerts.iter().filter(|a| a.severity == s).count();
-        let urgent = alerts
-            .iter()
-            .take(20)
-            .map(|a| HandoverAlert {
-                severity: a.severity.code().into(),
-                kind: a.kind.code().into(),
-                patient: a.patient_name.clone(),
-                status: a.status.code().into(),
-            })
-            .collect();
-        let open_incidents = self
-            .incidents(&scope, std::slice::from_ref(&op.login))?
-            .into_iter()
-            .filter(|i| i.is_open())
-            .map(|i| HandoverIncident {
-                id: i.id,
-                patient: i.patient_name.clone(),
-                location: i.location.clone(),
-                opened_at: i.opened_at,
-                steps: i
-                    .steps
-                    .iter()
-                    .map(|s| {
-                        let st: StepState = s.state(now);
-                        format!("{}:{}", s.step, st.code())
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            })
-            .collect();
-        let actions = self
-            .action_counts_since(shift.started_at, Some(std::slice::from_ref(&op.login)))?
-            .into_iter()
-            .filter(|(a, _)| !a.starts_with("shift."))
-            .collect();
-        let handover = Handover {
-            operator: op.login.clone(),
-            display_name: op.display_name.clone(),
-            started_at: shift.started_at,
-            ended_at: now,
-            open_alerts: [
-                count(Severity::P1),
-                count(Severity::P2),
-                count(Severity::P3),
-            ],
-            urgent,
-            open_incidents,
-            actions,
-            note: note.trim().to_string(),
-        };
-        let text = serde_json::to_string(&handover).expect("serialisable");
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE shifts SET ended_at = ?1, summary = ?2, note = ?3 WHERE id = ?4 AND ended_at IS NULL",
-                params![millis(now), text, note.trim(), shift.id],
-            )?;
-            let after = serde_json::json!({"open_alerts": handover.open_alerts, "open_incidents": handover.open_incidents.len()});
-            audit::record(tx, now, &op.login, "shift.hand_over", "shift", Some(&shift.id.to_string()), None, Some(&after))
-        })?;
-        Ok(handover)
-    }
-
-    /// Shifts newest first.
-    pub fn shifts(&self, limit: usize) -> Result<Vec<ShiftRow>> {
+    /// Shifts of operators in scope (a station sees its own desk's), newest first.
+    pub fn shifts(&self, scope: &Scope, limit: usize) -> Result<Vec<ShiftRow>> {
         let mut stmt = self.conn().prepare(
-            "SELECT id, operator, started_at, ended_at, summary FROM shifts ORDER BY started_at DESC LIMIT ?1",
+            "SELECT s.id, s.operator, s.started_at, s.ended_at, s.summary FROM shifts s
+             LEFT JOIN operators o ON o.login = s.operator
+             WHERE ?1 IS NULL OR o.station = ?1
+             ORDER BY s.started_at DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map([limit as i64], shift_row)?;
+        let rows = stmt.query_map(params![scope.station(), limit as i64], shift_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

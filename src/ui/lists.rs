@@ -340,11 +340,10 @@ pub fn audit(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     let Some(snap) = &s.snapshot else {
         return empty(f, area, s, &th);
     };
+    // Each row reads as a sentence with names; what changed follows it, in words.
     let cols = vec![
         col(s.t(T::ColTime), 14, 0),
-        col(s.t(T::Operator), 10, 0),
-        col(s.t(T::ColAction), 18, 0),
-        col(s.t(T::ColEntity), 10, 1),
+        col(s.t(T::ColAction), 40, 0),
         col(s.t(T::ColDetail), 20, 2),
     ];
     let rows: Vec<Row> = page(
@@ -353,54 +352,22 @@ pub fn audit(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         usize::from(area.height.saturating_sub(1)),
     )
     .into_iter()
-    .map(|e| {
-        let who = match (&e.entity_id, e.entity.as_str()) {
-            (Some(id), "patient") => snap
-                .patient_name(id)
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| format!("#{id}")),
-            (Some(id), other) => format!("{other} {id}"),
-            (None, other) => other.to_string(),
-        };
-        let detail = e.after.as_ref().map(summary).unwrap_or_default();
-        Row {
-            cells: vec![
-                (
-                    e.at.with_timezone(&beijing())
-                        .format("%m-%d %H:%M:%S")
-                        .to_string(),
-                    th.muted(),
-                ),
-                (e.operator.clone(), Style::new()),
-                (e.action.clone(), Style::new()),
-                (who, Style::new()),
-                (detail, th.muted()),
-            ],
-            style: Style::new(),
-        }
+    .map(|e| Row {
+        cells: vec![
+            (
+                e.at.with_timezone(&beijing())
+                    .format("%m-%d %H:%M:%S")
+                    .to_string(),
+                th.muted(),
+            ),
+            (s.lang.audit_sentence(e), Style::new()),
+            (s.lang.audit_changes(e).join("；"), th.muted()),
+        ],
+        style: Style::new(),
     })
     .collect();
     if rows.is_empty() {
         return empty(f, area, s, &th);
     }
     table::draw(f, area, &cols, &rows, selected_in_page(&s.audit), &th);
-}
-
-/// A one-line reading of an audit row's "after": its scalar fields, never an ID number.
-fn summary(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Object(m) => m
-            .iter()
-            .filter(|(k, _)| !k.contains("id_number") && !k.contains("phone"))
-            .filter_map(|(k, v)| match v {
-                serde_json::Value::String(s) => Some(format!("{k}={s}")),
-                serde_json::Value::Number(n) => Some(format!("{k}={n}")),
-                serde_json::Value::Bool(b) => Some(format!("{k}={b}")),
-                _ => None,
-            })
-            .take(4)
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => other.to_string(),
-    }
 }

@@ -53,7 +53,10 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         side.push(Line::from(Span::styled(s.t(T::NoRows), th.muted())));
     }
     for (action, n) in &r.today {
-        side.push(Line::from(format!("  {} {n:>5}", fit(action, 22))));
+        side.push(Line::from(format!(
+            "  {} {n:>5}",
+            fit(s.lang.audit_action(*action), 22)
+        )));
     }
     side.push(Line::from(""));
     side.push(Line::from(Span::styled(s.t(T::Compliance), th.title())));

@@ -1,0 +1,422 @@
+//! English: refusals and conflicts of the one-door API, audit sentences and fields.
+
+use super::audit::{Change, Said};
+use super::en::vocabulary;
+use crate::desk::error::{Conflict, DeskError, Field, Refusal, Thing};
+use crate::domain::audit::AuditAction;
+use crate::domain::patient::Vocabulary;
+use crate::store::StoreError;
+
+pub fn error(e: &DeskError) -> String {
+    match e {
+        DeskError::UnknownOperator { login } => format!(
+            "operator '{login}' is not registered: a center administrator registers operators \
+             with 'operator add'. Nothing was changed."
+        ),
+        DeskError::Disabled { login } => {
+            format!("operator '{login}' is disabled and can no longer write. Nothing was changed.")
+        }
+        DeskError::NotAllowed { login } => {
+            format!("operator '{login}' may not do this. Nothing was changed.")
+        }
+        DeskError::NotFound(t) => format!("{} (or outside your jurisdiction).", thing(t)),
+        DeskError::Conflict(c) => conflict(c),
+        DeskError::Refused(r) => format!("{}. Nothing was changed.", refusal(r)),
+        DeskError::Store(StoreError::Busy) => {
+            "the database is busy with another program's write; try again (nothing was changed)."
+                .into()
+        }
+        DeskError::Store(e) => format!("database error: {e}"),
+    }
+}
+
+fn thing(t: &Thing) -> String {
+    match t {
+        Thing::Patient(_) => "no such patient".into(),
+        Thing::PatientIdNumber(n) => format!("no patient with ID number {n}"),
+        Thing::Alert(id) => format!("no alert #{id}"),
+        Thing::Incident(id) => format!("no incident #{id}"),
+        Thing::Step { incident, step } => format!("incident #{incident} has no step {step}"),
+        Thing::Person(_) => "no such person".into(),
+        Thing::PersonNamed(n) => format!("no person '{n}'"),
+        Thing::Operator(l) => format!("no operator '{l}'"),
+        Thing::Key(f) => format!("no key {f}"),
+        Thing::Shift => "no such shift".into(),
+    }
+}
+
+fn conflict(c: &Conflict) -> String {
+    match c {
+        Conflict::Alert { status, by, at } => {
+            let when = at
+                .map(|t| {
+                    t.with_timezone(&crate::domain::clock::beijing())
+                        .format(" at %H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            format!(
+                "{by} already took this alert{when}; it is now '{}'. Nothing was changed.",
+                super::en::alert_status(*status)
+            )
+        }
+        Conflict::Step {
+            step,
+            actor,
+            recorded_by,
+        } => format!(
+            "step {step} was already recorded by {recorded_by} (acted: {actor}). Nothing was \
+             changed."
+        ),
+        Conflict::Assignment { role, holder, by } => match holder {
+            Some(h) => format!(
+                "{by} has meanwhile made {h} the {}; check and try again. Nothing was changed.",
+                vocabulary(role.code())
+            ),
+            None => format!(
+                "{by} has meanwhile removed the {}; check and try again. Nothing was changed.",
+                vocabulary(role.code())
+            ),
+        },
+        Conflict::IncidentClosed { by } => {
+            format!("{by} has already closed this incident. Nothing was changed.")
+        }
+        Conflict::AlreadyOnShift => "already on shift.".into(),
+        Conflict::NotOnShift => "not on shift: take over first.".into(),
+    }
+}
+
+fn refusal(r: &Refusal) -> String {
+    match r {
+        Refusal::Assignment(a) => super::en::text(&super::Msg::Assignment(a.clone())),
+        Refusal::PersonKind { person, kind, role } => format!(
+            "{person} is registered as {} and cannot serve as {}",
+            vocabulary(kind.code()),
+            vocabulary(role.code())
+        ),
+        Refusal::ReplaceUnconfirmed { role, holder } => format!(
+            "{holder} is the {} now; replacing them must be confirmed (--replace on the command \
+             line)",
+            vocabulary(role.code())
+        ),
+        Refusal::FollowUp(f) => super::en::text(&super::Msg::FollowUpRefused(f.clone())),
+        Refusal::Closing(c) => super::en::text(&super::Msg::ClosingRefused(*c)),
+        Refusal::UnknownPlace { kind, name } => format!(
+            "{} '{name}' is not in the register (check the spelling, or have the center register \
+             it with 'place add')",
+            vocabulary(kind.code())
+        ),
+        Refusal::PlaceExists { kind, name } => {
+            format!("{} '{name}' is already registered", vocabulary(kind.code()))
+        }
+        Refusal::AlertTransition { from, to } => format!(
+            "the alert is '{}' and cannot become '{}'",
+            super::en::alert_status(*from),
+            super::en::alert_status(*to)
+        ),
+        Refusal::ConditionHolds { kind } => format!(
+            "what raised the '{}' alert still holds, so it cannot be resolved: {}; or snooze it \
+             (z) until a date with a reason",
+            super::en::alert_kind(*kind),
+            what_clears(*kind)
+        ),
+        Refusal::SnoozeNotAfterToday { until } => {
+            format!("the snooze date {until} must be after today")
+        }
+        Refusal::IncidentClosed => "the incident is closed".into(),
+        Refusal::StepBeforeOpening => "a step cannot be before the incident was opened".into(),
+        Refusal::Missing(f) => format!("{} is required", field(*f)),
+        Refusal::OperatorExists(l) => format!("operator '{l}' exists already"),
+        Refusal::StationRequired => "a station operator needs a police station".into(),
+        Refusal::PersonExists { name, phone } => format!(
+            "{name} ({}) is already registered",
+            crate::domain::id_number::mask_phone(phone)
+        ),
+        Refusal::AsOfOnLiveDatabase => "--as-of is for drill databases only (a copy made by \
+                                        'dutydesk drill'): real records are never back-dated"
+            .into(),
+        Refusal::SelfDisable => "you cannot disable yourself".into(),
+    }
+}
+
+fn what_clears(kind: crate::domain::alert::AlertKind) -> &'static str {
+    use crate::domain::alert::AlertKind::*;
+    match kind {
+        Missing => "record a follow-up that saw the patient, or change the status",
+        LeftArea => "record a face-to-face visit after the return, or change the status",
+        Unstable => "a follow-up that finds the condition better, or admission to hospital",
+        FollowupOverdue => "record a follow-up",
+        VisitOverdue => "record a clinic or home visit",
+        TeamIncomplete => "assign the missing responsible persons",
+        Guardianship => "assign a guardian",
+        GuidanceNeeded => "record the psychiatrist's guidance on a follow-up",
+        Reported => "",
+    }
+}
+
+fn field(f: Field) -> &'static str {
+    match f {
+        Field::Location => "the location",
+        Field::Actor => "who acted",
+        Field::Note => "a note",
+        Field::Reason => "a reason",
+        Field::Name => "a name",
+        Field::DisplayName => "a display name",
+    }
+}
+
+pub fn action(a: AuditAction) -> &'static str {
+    use AuditAction::*;
+    match a {
+        AlertAcknowledged => "alerts acknowledged",
+        AlertInProgress => "alerts taken in hand",
+        AlertResolved => "alerts resolved",
+        AlertSnoozed => "alerts snoozed",
+        AlertReported => "reports raised",
+        AlertsReconciled => "alert updates by the system",
+        TeamAssigned => "responsible persons assigned",
+        TeamUnassigned => "responsible persons removed",
+        PersonCreated => "persons registered",
+        PlaceAdded => "places registered",
+        FollowUpRecorded => "follow-ups recorded",
+        PatientRevealed => "full ID numbers viewed",
+        PatientImported => "patients imported",
+        PatientReimported => "patients updated by import",
+        IncidentOpened => "incidents opened",
+        IncidentStepDone => "quick-response steps recorded",
+        IncidentNoted => "incident notes",
+        IncidentClosed => "incidents closed",
+        ShiftTakenOver => "shifts taken over",
+        ShiftHandedOver => "shifts handed over",
+        OperatorAdded => "operators registered",
+        OperatorDisabled => "operators disabled",
+        OperatorEnabled => "operators enabled",
+        KeyAdded => "SSH keys added",
+        KeyRemoved => "SSH keys removed",
+        ControlSet => "control levels set",
+        ReportExported => "reports exported",
+    }
+}
+
+fn kind(s: &Said) -> &'static str {
+    s.kind.map(super::en::alert_kind).unwrap_or("")
+}
+
+fn patient(s: &Said) -> &str {
+    s.patient.as_deref().unwrap_or("a patient")
+}
+
+fn vocab(code: Option<&str>) -> String {
+    code.map(label).unwrap_or_default()
+}
+
+pub fn sentence(s: &Said) -> String {
+    use AuditAction::*;
+    let who = &s.who;
+    let Some(action) = s.action else {
+        return format!("{who} did something this version cannot read");
+    };
+    match action {
+        AlertAcknowledged => format!("{who} acknowledged {}'s {} alert", patient(s), kind(s)),
+        AlertInProgress => format!("{who} took {}'s {} alert in hand", patient(s), kind(s)),
+        AlertResolved => {
+            let note = s
+                .text
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            format!("{who} resolved {}'s {} alert{note}", patient(s), kind(s))
+        }
+        AlertSnoozed => format!(
+            "{who} snoozed {}'s {} alert until {} ({})",
+            patient(s),
+            kind(s),
+            s.date.as_deref().unwrap_or(""),
+            s.text.as_deref().unwrap_or("")
+        ),
+        AlertReported => format!(
+            "{who} raised a report ({}) for {}: {}",
+            s.role.as_deref().unwrap_or(""),
+            patient(s),
+            s.text.as_deref().unwrap_or("")
+        ),
+        AlertsReconciled => {
+            let about = s
+                .patient
+                .as_deref()
+                .map(|p| format!(" of {p}"))
+                .unwrap_or_default();
+            format!(
+                "the system updated the alerts{about}: {} raised, {} cleared, {} changed",
+                s.counts[0], s.counts[1], s.counts[2]
+            )
+        }
+        TeamAssigned => {
+            let replaced = s
+                .replaced
+                .as_deref()
+                .map(|r| format!(" (replacing {r})"))
+                .unwrap_or_default();
+            format!(
+                "{who} made {} the {} of {}{replaced}",
+                s.person.as_deref().unwrap_or("a person"),
+                vocab(s.role.as_deref()),
+                patient(s)
+            )
+        }
+        TeamUnassigned => format!(
+            "{who} removed {} as the {} of {}",
+            s.person.as_deref().unwrap_or("a person"),
+            vocab(s.role.as_deref()),
+            patient(s)
+        ),
+        PersonCreated | PlaceAdded => format!(
+            "{who} registered the {} {}",
+            vocab(s.role.as_deref()),
+            s.person.as_deref().unwrap_or("")
+        ),
+        FollowUpRecorded => format!(
+            "{who} recorded a follow-up of {} ({}, {})",
+            patient(s),
+            s.date.as_deref().unwrap_or(""),
+            vocab(s.role.as_deref())
+        ),
+        PatientRevealed => format!("{who} viewed {}'s full ID number and phone", patient(s)),
+        PatientImported => format!("{who} imported a new patient, {}", patient(s)),
+        PatientReimported => format!(
+            "{who} updated {} by import ({} changes)",
+            patient(s),
+            s.number.unwrap_or(0)
+        ),
+        IncidentOpened => format!(
+            "{who} opened incident #{} ({}, {})",
+            s.number.unwrap_or(0),
+            s.patient.as_deref().unwrap_or("unknown person"),
+            s.text.as_deref().unwrap_or("")
+        ),
+        IncidentStepDone => format!(
+            "{who} recorded step {} ({}) of incident #{} done by {}",
+            s.step.unwrap_or(0),
+            s.text.as_deref().unwrap_or(""),
+            s.number.unwrap_or(0),
+            s.person.as_deref().unwrap_or("")
+        ),
+        IncidentNoted => format!(
+            "{who} added a note to incident #{}: {}",
+            s.number.unwrap_or(0),
+            s.text.as_deref().unwrap_or("")
+        ),
+        IncidentClosed => format!(
+            "{who} closed incident #{}: {}",
+            s.number.unwrap_or(0),
+            vocab(s.role.as_deref())
+        ),
+        ShiftTakenOver => format!("{who} took over the shift"),
+        ShiftHandedOver => format!("{who} handed over the shift"),
+        OperatorAdded => format!(
+            "{who} registered operator {} ({})",
+            s.person.as_deref().unwrap_or(""),
+            vocab(s.role.as_deref())
+        ),
+        OperatorDisabled => format!(
+            "{who} disabled operator {}",
+            s.person.as_deref().unwrap_or("")
+        ),
+        OperatorEnabled => format!(
+            "{who} enabled operator {}",
+            s.person.as_deref().unwrap_or("")
+        ),
+        KeyAdded => format!(
+            "{who} added SSH key {} for {}",
+            s.text.as_deref().unwrap_or(""),
+            s.person.as_deref().unwrap_or("")
+        ),
+        KeyRemoved => format!(
+            "{who} removed SSH key {} of {}",
+            s.text.as_deref().unwrap_or(""),
+            s.person.as_deref().unwrap_or("")
+        ),
+        ControlSet => format!("{who} set a control level"),
+        ReportExported => format!(
+            "{who} exported the {} ({} rows{})",
+            vocab(s.role.as_deref()),
+            s.number.unwrap_or(0),
+            if s.flag {
+                ", with full ID numbers and phones"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+pub fn label(code: &str) -> String {
+    let v = vocabulary(code);
+    if v != "?" {
+        return v.to_string();
+    }
+    if let Some(o) = crate::domain::incident::Outcome::parse(code) {
+        return vocabulary(o.code()).to_string();
+    }
+    match code {
+        "center" => "center operator",
+        "auditor" => "auditor (read-only)",
+        "clinic" => "clinic visit",
+        "home_visit" => "home visit",
+        "phone" => "phone call",
+        "stats" => "statistical report",
+        "exchange" => "police exchange list",
+        "rewards" => "guardian reward list",
+        "handover" => "handover",
+        "quick_response" => "quick-response compliance",
+        "console_report" => "console report",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn field_label(key: &str) -> String {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    last.replace('_', " ")
+}
+
+fn value(key: &str, v: &Option<serde_json::Value>) -> String {
+    use serde_json::Value;
+    let last = key.rsplit('.').next().unwrap_or(key);
+    match v {
+        None | Some(Value::Null) => "(empty)".into(),
+        Some(Value::Bool(true)) => "yes".into(),
+        Some(Value::Bool(false)) => "no".into(),
+        Some(Value::String(s)) if last == "id_number" => crate::domain::id_number::mask_id_text(s),
+        Some(Value::String(s)) if last == "phone" => crate::domain::id_number::mask_phone(s),
+        Some(Value::String(s)) if last == "status" => {
+            match serde_json::from_value::<crate::domain::alert::AlertStatus>(Value::String(
+                s.clone(),
+            )) {
+                Ok(st) => super::en::alert_status(st).to_string(),
+                Err(_) => label(s),
+            }
+        }
+        Some(Value::String(s)) if last == "kind" => {
+            match serde_json::from_value::<crate::domain::alert::AlertKind>(Value::String(
+                s.clone(),
+            )) {
+                Ok(k) => super::en::alert_kind(k).to_string(),
+                Err(_) => label(s),
+            }
+        }
+        Some(Value::String(s)) => label(s),
+        Some(Value::Number(n)) if last.starts_with("risk") => format!("level {n}"),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+pub fn change(c: &Change) -> String {
+    format!(
+        "{}: {} → {}",
+        field_label(&c.field),
+        value(&c.field, &c.before),
+        value(&c.field, &c.after)
+    )
+}

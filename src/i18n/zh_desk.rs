@@ -1,0 +1,472 @@
+//! 中文：一站式写入接口的拒绝与冲突说明，审计日志的语句与字段。
+
+use super::audit::{Change, Said};
+use crate::desk::error::{Conflict, DeskError, Field, Refusal, Thing};
+use crate::domain::audit::AuditAction;
+use crate::domain::patient::Vocabulary;
+use crate::store::StoreError;
+
+pub fn error(e: &DeskError) -> String {
+    match e {
+        DeskError::UnknownOperator { login } => {
+            format!("操作员“{login}”未登记，请中心管理员先用 operator add 登记。未作任何改动。")
+        }
+        DeskError::Disabled { login } => {
+            format!("操作员“{login}”已停用，不能再写入。未作任何改动。")
+        }
+        DeskError::NotAllowed { login } => format!("操作员“{login}”无权执行此操作。未作任何改动。"),
+        DeskError::NotFound(t) => format!("{}（或不在本辖区）。", thing(t)),
+        DeskError::Conflict(c) => conflict(c),
+        DeskError::Refused(r) => format!("{}。未作任何改动。", refusal(r)),
+        DeskError::Store(StoreError::Busy) => {
+            "数据库正被其他程序写入，请稍后重试（未作任何改动）。".into()
+        }
+        DeskError::Store(e) => format!("数据库错误：{e}"),
+    }
+}
+
+fn thing(t: &Thing) -> String {
+    match t {
+        Thing::Patient(_) => "未找到该患者".into(),
+        Thing::PatientIdNumber(n) => format!("未找到身份证号为 {n} 的患者"),
+        Thing::Alert(id) => format!("未找到预警 #{id}"),
+        Thing::Incident(id) => format!("未找到案事件 #{id}"),
+        Thing::Step { incident, step } => format!("案事件 #{incident} 没有第{step}步"),
+        Thing::Person(_) => "未找到该人员".into(),
+        Thing::PersonNamed(n) => format!("未找到人员“{n}”"),
+        Thing::Operator(l) => format!("未找到操作员“{l}”"),
+        Thing::Key(f) => format!("未找到公钥 {f}"),
+        Thing::Shift => "未找到班次".into(),
+    }
+}
+
+fn conflict(c: &Conflict) -> String {
+    match c {
+        Conflict::Alert { status, by, at } => {
+            let when = at
+                .map(|t| {
+                    t.with_timezone(&crate::domain::clock::beijing())
+                        .format(" %H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            format!(
+                "该预警已由 {by}{when} 处理，现为“{}”。未作任何改动。",
+                super::zh::alert_status(*status)
+            )
+        }
+        Conflict::Step {
+            step,
+            actor,
+            recorded_by,
+        } => format!("第{step}步已由 {recorded_by} 记录（处置人：{actor}）。未作任何改动。"),
+        Conflict::Assignment { role, holder, by } => match holder {
+            Some(h) => format!(
+                "{}已由 {by} 改为 {h}，请确认后重试。未作任何改动。",
+                role.zh()
+            ),
+            None => format!("{}已由 {by} 撤销，请确认后重试。未作任何改动。", role.zh()),
+        },
+        Conflict::IncidentClosed { by } => format!("该案事件已由 {by} 结案。未作任何改动。"),
+        Conflict::AlreadyOnShift => "已在班上，无需再次接班。".into(),
+        Conflict::NotOnShift => "当前不在班上，请先接班。".into(),
+    }
+}
+
+fn refusal(r: &Refusal) -> String {
+    match r {
+        Refusal::Assignment(a) => super::zh::text(&super::Msg::Assignment(a.clone())),
+        Refusal::PersonKind { person, kind, role } => {
+            format!("{person} 登记为“{}”，不能担任{}", kind.zh(), role.zh())
+        }
+        Refusal::ReplaceUnconfirmed { role, holder } => {
+            format!(
+                "{}现由 {holder} 担任；替换须确认（命令行加 --replace）",
+                role.zh()
+            )
+        }
+        Refusal::FollowUp(f) => super::zh::text(&super::Msg::FollowUpRefused(f.clone())),
+        Refusal::Closing(c) => super::zh::text(&super::Msg::ClosingRefused(*c)),
+        Refusal::UnknownPlace { kind, name } => format!(
+            "{}“{name}”不在登记册中（请检查拼写，或由中心用 place add 登记）",
+            kind.zh()
+        ),
+        Refusal::PlaceExists { kind, name } => format!("{}“{name}”已登记", kind.zh()),
+        Refusal::AlertTransition { from, to } => format!(
+            "预警现为“{}”，不能改为“{}”",
+            super::zh::alert_status(*from),
+            super::zh::alert_status(*to)
+        ),
+        Refusal::ConditionHolds { kind } => format!(
+            "“{}”预警的情形仍然存在，不能办结：{}；或选择暂缓（z）至某日并说明原因",
+            super::zh::alert_kind(*kind),
+            what_clears(*kind)
+        ),
+        Refusal::SnoozeNotAfterToday { until } => format!("暂缓日期 {until} 须晚于今天"),
+        Refusal::IncidentClosed => "该案事件已结案".into(),
+        Refusal::StepBeforeOpening => "步骤时间不能早于开案时间".into(),
+        Refusal::Missing(f) => format!("请填写{}", field(*f)),
+        Refusal::OperatorExists(l) => format!("操作员“{l}”已存在"),
+        Refusal::StationRequired => "派出所值班员（station）须指定派出所".into(),
+        Refusal::PersonExists { name, phone } => {
+            format!(
+                "已有人员 {name}（{}）",
+                crate::domain::id_number::mask_phone(phone)
+            )
+        }
+        Refusal::AsOfOnLiveDatabase => {
+            "--as-of 只能用于演练库（dutydesk drill 生成的副本），不能改写真实记录的时间".into()
+        }
+        Refusal::SelfDisable => "不能停用自己".into(),
+    }
+}
+
+fn what_clears(kind: crate::domain::alert::AlertKind) -> &'static str {
+    use crate::domain::alert::AlertKind::*;
+    match kind {
+        Missing => "找到患者后在随访中记录见到患者，或更改管理状态",
+        LeftArea => "患者返回后记录面访，或更改管理状态",
+        Unstable => "随访评估病情好转，或患者住院",
+        FollowupOverdue => "记录一次随访",
+        VisitOverdue => "记录一次门诊或入户面访",
+        TeamIncomplete => "指定缺少的五位一体人员",
+        Guardianship => "指定监护人",
+        GuidanceNeeded => "随访中记录已获精神科医师指导",
+        Reported => "",
+    }
+}
+
+fn field(f: Field) -> &'static str {
+    match f {
+        Field::Location => "地点",
+        Field::Actor => "处置人",
+        Field::Note => "说明",
+        Field::Reason => "原因",
+        Field::Name => "姓名",
+        Field::DisplayName => "显示名称",
+    }
+}
+
+/// 审计动作的名称（统计“今日操作”用）。
+pub fn action(a: AuditAction) -> &'static str {
+    use AuditAction::*;
+    match a {
+        AlertAcknowledged => "签收预警",
+        AlertInProgress => "预警转处置",
+        AlertResolved => "办结预警",
+        AlertSnoozed => "暂缓预警",
+        AlertReported => "上报异常",
+        AlertsReconciled => "系统更新预警",
+        TeamAssigned => "指定五位一体人员",
+        TeamUnassigned => "撤销五位一体人员",
+        PersonCreated => "登记人员",
+        PlaceAdded => "登记地名",
+        FollowUpRecorded => "记录随访",
+        PatientRevealed => "查看完整证件号",
+        PatientImported => "导入新患者",
+        PatientReimported => "导入更新患者",
+        IncidentOpened => "快反开案",
+        IncidentStepDone => "记录快反步骤",
+        IncidentNoted => "案事件备注",
+        IncidentClosed => "结案",
+        ShiftTakenOver => "接班",
+        ShiftHandedOver => "交班",
+        OperatorAdded => "登记操作员",
+        OperatorDisabled => "停用操作员",
+        OperatorEnabled => "启用操作员",
+        KeyAdded => "登记公钥",
+        KeyRemoved => "删除公钥",
+        ControlSet => "设置管控等级",
+        ReportExported => "导出报表",
+    }
+}
+
+fn kind(s: &Said) -> &'static str {
+    s.kind.map(super::zh::alert_kind).unwrap_or("")
+}
+
+fn patient(s: &Said) -> &str {
+    s.patient.as_deref().unwrap_or("某患者")
+}
+
+fn vocab(code: Option<&str>) -> String {
+    code.map(label).unwrap_or_default()
+}
+
+/// 一行审计记录的一句话。
+pub fn sentence(s: &Said) -> String {
+    use AuditAction::*;
+    let who = &s.who;
+    let Some(action) = s.action else {
+        return format!("{who} 执行了本版本无法识别的操作");
+    };
+    match action {
+        AlertAcknowledged => format!("{who} 签收了 {} 的 {} 预警", patient(s), kind(s)),
+        AlertInProgress => format!("{who} 将 {} 的 {} 预警转为处置中", patient(s), kind(s)),
+        AlertResolved => {
+            let note = s
+                .text
+                .as_deref()
+                .map(|n| format!("：{n}"))
+                .unwrap_or_default();
+            format!("{who} 办结了 {} 的 {} 预警{note}", patient(s), kind(s))
+        }
+        AlertSnoozed => format!(
+            "{who} 将 {} 的 {} 预警暂缓至 {}（{}）",
+            patient(s),
+            kind(s),
+            s.date.as_deref().unwrap_or(""),
+            s.text.as_deref().unwrap_or("")
+        ),
+        AlertReported => format!(
+            "{who} 为 {} 上报异常（{}）：{}",
+            patient(s),
+            s.role.as_deref().unwrap_or(""),
+            s.text.as_deref().unwrap_or("")
+        ),
+        AlertsReconciled => {
+            let about = s
+                .patient
+                .as_deref()
+                .map(|p| format!("{p} 的"))
+                .unwrap_or_default();
+            format!(
+                "系统更新了{about}预警：新增 {}，自动关闭 {}，调整 {}",
+                s.counts[0], s.counts[1], s.counts[2]
+            )
+        }
+        TeamAssigned => {
+            let replaced = s
+                .replaced
+                .as_deref()
+                .map(|r| format!("（替换 {r}）"))
+                .unwrap_or_default();
+            format!(
+                "{who} 指定 {} 为 {} 的{}{replaced}",
+                s.person.as_deref().unwrap_or("某人员"),
+                patient(s),
+                vocab(s.role.as_deref())
+            )
+        }
+        TeamUnassigned => format!(
+            "{who} 撤销了 {} 作为 {} 的{}",
+            s.person.as_deref().unwrap_or("某人员"),
+            patient(s),
+            vocab(s.role.as_deref())
+        ),
+        PersonCreated | PlaceAdded => format!(
+            "{who} 登记了{} {}",
+            vocab(s.role.as_deref()),
+            s.person.as_deref().unwrap_or("")
+        ),
+        FollowUpRecorded => format!(
+            "{who} 记录了 {} 的随访（{}，{}）",
+            patient(s),
+            s.date.as_deref().unwrap_or(""),
+            vocab(s.role.as_deref())
+        ),
+        PatientRevealed => format!("{who} 查看了 {} 的完整身份证号与电话", patient(s)),
+        PatientImported => format!("{who} 导入了新患者 {}", patient(s)),
+        PatientReimported => format!(
+            "{who} 导入更新了 {}（{} 项变化）",
+            patient(s),
+            s.number.unwrap_or(0)
+        ),
+        IncidentOpened => format!(
+            "{who} 开案 #{}（{}，{}）",
+            s.number.unwrap_or(0),
+            s.patient.as_deref().unwrap_or("身份不明人员"),
+            s.text.as_deref().unwrap_or("")
+        ),
+        IncidentStepDone => format!(
+            "{who} 记录案事件 #{} 第{}步（{}）由 {} 完成",
+            s.number.unwrap_or(0),
+            s.step.unwrap_or(0),
+            s.text.as_deref().unwrap_or(""),
+            s.person.as_deref().unwrap_or("")
+        ),
+        IncidentNoted => format!(
+            "{who} 为案事件 #{} 追加备注：{}",
+            s.number.unwrap_or(0),
+            s.text.as_deref().unwrap_or("")
+        ),
+        IncidentClosed => format!(
+            "{who} 结案 #{}：{}",
+            s.number.unwrap_or(0),
+            vocab(s.role.as_deref())
+        ),
+        ShiftTakenOver => format!("{who} 接班"),
+        ShiftHandedOver => format!("{who} 交班"),
+        OperatorAdded => format!(
+            "{who} 登记了操作员 {}（{}）",
+            s.person.as_deref().unwrap_or(""),
+            vocab(s.role.as_deref())
+        ),
+        OperatorDisabled => format!("{who} 停用了操作员 {}", s.person.as_deref().unwrap_or("")),
+        OperatorEnabled => format!("{who} 启用了操作员 {}", s.person.as_deref().unwrap_or("")),
+        KeyAdded => format!(
+            "{who} 为 {} 登记了 SSH 公钥 {}",
+            s.person.as_deref().unwrap_or(""),
+            s.text.as_deref().unwrap_or("")
+        ),
+        KeyRemoved => format!(
+            "{who} 删除了 {} 的 SSH 公钥 {}",
+            s.person.as_deref().unwrap_or(""),
+            s.text.as_deref().unwrap_or("")
+        ),
+        ControlSet => format!("{who} 设置了管控等级"),
+        ReportExported => format!(
+            "{who} 导出了{}（{} 行{}）",
+            vocab(s.role.as_deref()),
+            s.number.unwrap_or(0),
+            if s.flag {
+                "，含完整身份证号与电话"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+/// 代码的中文名：角色、人员类别、地名类别、处置结果、报表、随访形式、字段值。
+pub fn label(code: &str) -> String {
+    use crate::domain::patient::*;
+    use crate::domain::team::{PersonKind, Role};
+    use crate::store::places::PlaceKind;
+    fn find<T: Vocabulary>(code: &str) -> Option<&'static str> {
+        T::from_code(code).map(|v| v.zh())
+    }
+    let known = find::<Role>(code)
+        .or_else(|| find::<PersonKind>(code))
+        .or_else(|| find::<PlaceKind>(code))
+        .or_else(|| find::<Condition>(code))
+        .or_else(|| find::<Status>(code))
+        .or_else(|| find::<Guardianship>(code))
+        .or_else(|| find::<Diagnosis>(code))
+        .or_else(|| find::<Gender>(code))
+        .or_else(|| find::<TreatmentPlace>(code))
+        .or_else(|| find::<Medication>(code))
+        .or_else(|| find::<Compliance>(code))
+        .or_else(|| crate::domain::incident::Outcome::parse(code).map(|o| o.zh()));
+    if let Some(k) = known {
+        return k.to_string();
+    }
+    match code {
+        "center" => "中心值班员",
+        "station" => "派出所值班员",
+        "auditor" => "督导（只读）",
+        "clinic" => "门诊",
+        "home" => "家庭访视",
+        "home_visit" => "家庭访视",
+        "phone" => "电话",
+        "stats" => "统计表",
+        "exchange" => "信息交换名单",
+        "rewards" => "以奖代补名单",
+        "handover" => "交班记录",
+        "quick_response" => "快反达标率",
+        "console_report" => "值班台报表",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn field_label(key: &str) -> String {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    match last {
+        "name" => "姓名",
+        "id_number" => "身份证号",
+        "gender" => "性别",
+        "phone" => "电话",
+        "address" => "住址",
+        "township" => "乡镇街道",
+        "village" => "村居",
+        "station" => "派出所",
+        "diagnosis" => "诊断",
+        "risk_level" => "危险性",
+        "risk_highest" => "既往最高危险性",
+        "condition" => "病情",
+        "guardianship" => "监护情况",
+        "status" => "状态",
+        "away_destination" => "外出去向",
+        "treatment_place" => "治疗方式",
+        "medication" => "用药方式",
+        "compliance" => "服药依从性",
+        "police_listed" => "公安列管",
+        "incident_history" => "肇事肇祸史",
+        "floating" => "流动人口",
+        "vagrant" => "流浪乞讨",
+        "special_team" => "重症专班",
+        "ever_missing" => "曾失访",
+        "last_followup" => "末次随访",
+        "last_visit" => "末次面访",
+        "registered_on" => "登记日期",
+        "basic_stable_streak" => "连续基本稳定次数",
+        "not_reached_streak" => "连续未访到次数",
+        "relapses" => "复发次数",
+        "note" => "说明",
+        "kind" => "类别",
+        "role" => "角色",
+        "person" => "人员",
+        "disabled" => "已停用",
+        "snoozed_until" => "暂缓至",
+        "reason" => "原因",
+        "location" => "地点",
+        "description" => "情况",
+        "actor" => "处置人",
+        "step" => "步骤",
+        "label" => "步骤名称",
+        "outcome" => "处置结果",
+        "rows" => "行数",
+        "unmasked" => "完整证件号",
+        "file" => "文件",
+        "report" => "报表",
+        "severity" => "级别",
+        "fingerprint" => "公钥指纹",
+        "login" => "登录名",
+        "unit" => "单位",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn value(key: &str, v: &Option<serde_json::Value>) -> String {
+    use serde_json::Value;
+    let last = key.rsplit('.').next().unwrap_or(key);
+    match v {
+        None | Some(Value::Null) => "（空）".into(),
+        Some(Value::Bool(true)) => "是".into(),
+        Some(Value::Bool(false)) => "否".into(),
+        Some(Value::String(s)) if last == "id_number" => crate::domain::id_number::mask_id_text(s),
+        Some(Value::String(s)) if last == "phone" => crate::domain::id_number::mask_phone(s),
+        Some(Value::String(s)) if last == "status" => {
+            match serde_json::from_value::<crate::domain::alert::AlertStatus>(Value::String(
+                s.clone(),
+            )) {
+                Ok(st) => super::zh::alert_status(st).to_string(),
+                Err(_) => label(s),
+            }
+        }
+        Some(Value::String(s)) if last == "kind" => {
+            match serde_json::from_value::<crate::domain::alert::AlertKind>(Value::String(
+                s.clone(),
+            )) {
+                Ok(k) => super::zh::alert_kind(k).to_string(),
+                Err(_) => label(s),
+            }
+        }
+        Some(Value::String(s)) => label(s),
+        Some(Value::Number(n)) if last.starts_with("risk") => format!("{n}级"),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// 一项变化：“危险性：1级 → 3级”。
+pub fn change(c: &Change) -> String {
+    format!(
+        "{}：{} → {}",
+        field_label(&c.field),
+        value(&c.field, &c.before),
+        value(&c.field, &c.after)
+    )
+}
