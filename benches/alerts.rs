@@ -6,7 +6,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use dutydesk::config::Config;
 use dutydesk::demo::roster_table;
 use dutydesk::domain::alert::{DerivedAlert, derive};
-use dutydesk::import::Import;
 use dutydesk::store::Store;
 use dutydesk::store::alerts::reconcile;
 
@@ -16,16 +15,14 @@ fn filled_store(n: usize, dir: &tempfile::TempDir) -> Store {
     let mut store = Store::open(&dir.path().join(format!("bench{n}.db"))).unwrap();
     let table = roster_table(n, 42, anchor);
     let config = Config::default();
-    let report = Import {
-        store: &mut store,
-        config: &config,
-        operator: "bench",
-        today: anchor,
-        now,
-        dry_run: false,
-    }
-    .table(&table)
-    .unwrap();
+    let report = {
+        let session =
+            dutydesk::desk::admin::first_center_session(&mut store, "bench", "bench", now).unwrap();
+        let clock = dutydesk::domain::clock::FixedClock(now);
+        dutydesk::desk::Desk::new(&mut store, &session, &config, &clock)
+            .import_roster(&table, false)
+            .unwrap()
+    };
     assert!(report.committed);
     store
 }

@@ -11,7 +11,6 @@ use dutydesk::app::{AppState, update};
 use dutydesk::config::Config;
 use dutydesk::console::keys::KeyMap;
 use dutydesk::i18n::Lang;
-use dutydesk::import::Import;
 use dutydesk::store::Store;
 use dutydesk::ui::Ui;
 use ratatui::Terminal;
@@ -30,16 +29,15 @@ fn console(c: &mut Criterion) {
     let mut store = Store::open(&dir.path().join("c.db")).unwrap();
     dutydesk::demo::build(&mut store, &config, now).unwrap();
     let table = dutydesk::demo::roster_table(N, 7, anchor);
-    Import {
-        store: &mut store,
-        config: &config,
-        operator: "bench",
-        today: anchor,
-        now,
-        dry_run: false,
-    }
-    .table(&table)
-    .unwrap();
+    {
+        // The demo's center operator imports the large roster on top of it.
+        let session =
+            dutydesk::desk::Session::new(store.operator("center").unwrap().unwrap(), "bench");
+        let clock = dutydesk::domain::clock::FixedClock(now);
+        dutydesk::desk::Desk::new(&mut store, &session, &config, &clock)
+            .import_roster(&table, false)
+            .unwrap()
+    };
     let op = store.operator("center").unwrap().unwrap();
     let keys = KeyMap::new(&Default::default()).unwrap();
     let ui = Ui {

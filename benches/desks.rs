@@ -6,7 +6,7 @@
 use chrono::Utc;
 use dutydesk::config::Config;
 use dutydesk::domain::alert::Severity;
-use dutydesk::store::{Scope, Store};
+use dutydesk::store::Store;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::Read;
 use std::sync::{Arc, Mutex};
@@ -114,6 +114,9 @@ fn main() {
     // A writer makes a change a second; each change's latency to every screen.
     let mut writer = Store::open(&db).unwrap();
     let patient = writer.patients(&Default::default()).unwrap()[0].id;
+    let center = dutydesk::desk::Session::new(writer.operator("center").unwrap().unwrap(), "bench");
+    let config = Config::default();
+    let clock = dutydesk::domain::clock::SystemClock;
     let mut latencies = Vec::new();
     let mut busy = 0;
     for n in 0..CHANGES {
@@ -122,16 +125,13 @@ fn main() {
             .map(|s| new_alerts(&s.lock().unwrap()).unwrap_or(0) + 1)
             .collect();
         let t0 = Instant::now();
-        match writer.raise_reported_alert(
+        match dutydesk::desk::Desk::new(&mut writer, &center, &config, &clock).report_alert(
             patient,
             Severity::P3,
             &format!("演练{n}"),
-            "bench",
-            &Scope::All,
-            Utc::now(),
         ) {
             Ok(_) => {}
-            Err(dutydesk::store::StoreError::Busy) => busy += 1,
+            Err(dutydesk::desk::DeskError::Store(dutydesk::store::StoreError::Busy)) => busy += 1,
             Err(e) => panic!("{e}"),
         }
         let mut pending: Vec<usize> = (0..DESKS).collect();

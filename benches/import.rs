@@ -7,7 +7,6 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use dutydesk::config::Config;
 use dutydesk::demo::roster;
-use dutydesk::import::Import;
 use dutydesk::store::Store;
 
 fn import(c: &mut Criterion) {
@@ -32,16 +31,17 @@ fn import(c: &mut Criterion) {
                         (dir, store)
                     },
                     |(dir, mut store)| {
-                        let report = Import {
-                            store: &mut store,
-                            config: &config,
-                            operator: "bench",
-                            today: anchor,
-                            now,
-                            dry_run: false,
-                        }
-                        .file(path)
-                        .unwrap();
+                        let report = {
+                            let table = dutydesk::import::read(path).unwrap();
+                            let session = dutydesk::desk::admin::first_center_session(
+                                &mut store, "bench", "bench", now,
+                            )
+                            .unwrap();
+                            let clock = dutydesk::domain::clock::FixedClock(now);
+                            dutydesk::desk::Desk::new(&mut store, &session, &config, &clock)
+                                .import_roster(&table, false)
+                                .unwrap()
+                        };
                         assert!(report.committed);
                         (dir, store)
                     },

@@ -61,6 +61,9 @@ pub enum Command {
         /// 同时写入演示数据 · fill it with the demo roster and operators
         #[arg(long)]
         demo: bool,
+        /// 第一位中心操作员的登录名（默认：当前系统用户）· the first center operator's login [default: the OS user]
+        #[arg(long, value_name = "LOGIN", conflicts_with = "demo")]
+        admin: Option<String>,
     },
     /// 导入 · import
     #[command(subcommand)]

@@ -536,7 +536,6 @@ pub fn build(
             desk.record_followup(p.id, &basically_stable_followup(date))?;
         }
     }
-    drop(desk);
     store.refresh_alerts(now, config)?;
     let mut desk = Desk::new(store, &session, config, &clock);
     // Reports from a call and from a grid worker.
@@ -553,7 +552,6 @@ pub fn build(
         }
     }
     let open = desk.reader().alerts(true)?;
-    drop(desk);
     // Some alerts already taken in hand by the desks, as in the middle of a shift.
     for (n, a) in open
         .iter()

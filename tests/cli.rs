@@ -3,20 +3,52 @@
 mod common;
 
 use common::*;
+use dutydesk::store::Scope;
 use std::collections::BTreeSet;
 use std::process::{Command, Output, Stdio};
 
 struct Cli {
     db: TempDb,
+    /// The operator commands run as (`--operator`), unless a test names one itself.
+    operator: Option<&'static str>,
 }
 
 impl Cli {
     fn new() -> Cli {
-        Cli { db: TempDb::new() }
+        Cli {
+            db: TempDb::new(),
+            operator: None,
+        }
+    }
+
+    /// A demo database; commands run as its center operator (the test process owns the file,
+    /// so it administers the database and may act as a registered operator).
+    fn demo() -> Cli {
+        let cli = Cli {
+            db: TempDb::new(),
+            operator: Some("center"),
+        };
+        let o = cli.run(&["init", "--demo"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("演示数据库"));
+        cli
+    }
+
+    /// A new database whose first operator is the OS user running the test.
+    fn init() -> Cli {
+        let cli = Cli::new();
+        let o = cli.run(&["init"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        cli
     }
 
     fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
+        if let Some(op) = self.operator {
+            c.env("DUTYDESK_OPERATOR", op);
+        } else {
+            c.env_remove("DUTYDESK_OPERATOR");
+        }
         c.env("HOME", self.db.dir.path())
             .env("XDG_DATA_HOME", self.db.dir.path().join("data"))
             .env("XDG_CONFIG_HOME", self.db.dir.path().join("config"))
@@ -47,10 +79,7 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn init_demo_then_alerts_json_shows_every_alert_kind() {
-    let cli = Cli::new();
-    let o = cli.run(&["init", "--demo"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("演示数据库"));
+    let cli = Cli::demo();
     let o = cli.run(&["alerts", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let alerts: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
@@ -103,7 +132,7 @@ fn init_demo_then_alerts_json_shows_every_alert_kind() {
 
 #[test]
 fn alerts_as_of_derives_at_that_instant_without_writing() {
-    let cli = Cli::new();
+    let cli = Cli::init();
     let text = csv(&[row("测试甲", &id("19800101", 123))]);
     let f = cli.file("r.csv", &text);
     // Import happens now (2026+), so the 2025-03-01 follow-up is long overdue today...
@@ -125,7 +154,7 @@ fn alerts_as_of_derives_at_that_instant_without_writing() {
 
 #[test]
 fn broken_roster_exits_1_with_row_messages_in_chinese_and_english() {
-    let cli = Cli::new();
+    let cli = Cli::init();
     let mut r = row("测试甲", &id("19800101", 123));
     r[1].pop();
     r[1].push('Y');
@@ -158,7 +187,7 @@ fn broken_roster_exits_1_with_row_messages_in_chinese_and_english() {
 
 #[test]
 fn import_dry_run_then_real_import_then_patients_filtered() {
-    let cli = Cli::new();
+    let cli = Cli::init();
     let mut high = row("测试乙", &id("19800101", 125));
     high[5] = "4".into();
     high[6] = "不稳定".into();
@@ -227,8 +256,7 @@ fn bad_configuration_is_refused_with_its_line() {
 
 #[test]
 fn check_and_backup() {
-    let cli = Cli::new();
-    assert!(cli.run(&["init", "--demo"]).status.success());
+    let cli = Cli::demo();
     let o = cli.run(&["check"]);
     assert!(o.status.success());
     assert!(
@@ -266,8 +294,7 @@ fn demo_builds_once_and_reuses_its_database() {
 
 #[test]
 fn a_closed_pipe_ends_output_quietly() {
-    let cli = Cli::new();
-    assert!(cli.run(&["init", "--demo"]).status.success());
+    let cli = Cli::demo();
     let mut child = cli
         .cmd()
         .args(["alerts"])
@@ -283,7 +310,29 @@ fn a_closed_pipe_ends_output_quietly() {
 
 #[test]
 fn operators_are_added_listed_and_disabled_and_the_console_refuses_strangers() {
-    let cli = Cli::new();
+    let cli = Cli::init();
+    // A station operator's station must be in the register (an import or `place add`).
+    assert_eq!(
+        cli.run(&[
+            "operator",
+            "add",
+            "li",
+            "--name",
+            "李值班",
+            "--role",
+            "station",
+            "--station",
+            "望江派出所",
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert!(
+        cli.run(&["place", "add", "station", "望江派出所"])
+            .status
+            .success()
+    );
     assert_eq!(
         cli.run(&[
             "operator",
@@ -312,8 +361,8 @@ fn operators_are_added_listed_and_disabled_and_the_console_refuses_strangers() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = cli.run(&["operator", "list", "--json"]);
     let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v[0]["login"], "li");
-    assert_eq!(v[0]["station"], "望江派出所");
+    let li = v.iter().find(|o| o["login"] == "li").unwrap();
+    assert_eq!(li["station"], "望江派出所");
     // Without a terminal the console says so instead of drawing garbage into a pipe.
     let o = cli.run(&["--operator", "li", "console"]);
     assert_eq!(o.status.code(), Some(1));
@@ -328,8 +377,7 @@ fn operators_are_added_listed_and_disabled_and_the_console_refuses_strangers() {
 
 #[test]
 fn reports_from_the_command_line_and_unmasked_exports_are_audited() {
-    let cli = Cli::new();
-    assert!(cli.run(&["init", "--demo"]).status.success());
+    let cli = Cli::demo();
     let out = cli.db.dir.path().join("stats.xlsx");
     let o = cli.run(&[
         "report",
@@ -370,7 +418,14 @@ fn reports_from_the_command_line_and_unmasked_exports_are_audited() {
     );
     let store = dutydesk::store::Store::open(&cli.db.path).unwrap();
     assert_eq!(store.audit_count().unwrap(), before + 1);
-    assert_eq!(store.audit_entries(1).unwrap()[0].action, "report.export");
+    assert_eq!(
+        store.audit_entries(&Scope::All, 1).unwrap()[0].operator,
+        "center"
+    );
+    assert_eq!(
+        store.audit_entries(&Scope::All, 1).unwrap()[0].action,
+        Some(dutydesk::domain::audit::AuditAction::ReportExported)
+    );
     let o = cli.run(&["report", "rewards", "--month", "2025-13"]);
     assert_eq!(o.status.code(), Some(2));
     let o = cli.run(&["report", "rewards", "--month", "2026-11", "--json"]);
@@ -384,8 +439,7 @@ fn reports_from_the_command_line_and_unmasked_exports_are_audited() {
 
 #[test]
 fn a_station_operator_reaches_only_its_station_from_the_command_line() {
-    let cli = Cli::new();
-    assert!(cli.run(&["init", "--demo"]).status.success());
+    let cli = Cli::demo();
     let as_desk = |args: &[&str]| {
         let mut all = vec!["--operator", "wangjiang"];
         all.extend_from_slice(args);

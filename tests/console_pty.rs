@@ -3,6 +3,8 @@
 
 mod common;
 
+use dutydesk::domain::audit::AuditAction;
+
 use common::TempDb;
 use common::pty::Console;
 use dutydesk::domain::patient::{Condition, Status};
@@ -32,7 +34,7 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
                 && p.risk_level.value() == 0
                 && all.iter().filter(|q| q.name == p.name).count() == 1
                 && store
-                    .team(p.id)
+                    .team(p.id, &Scope::All)
                     .unwrap()
                     .iter()
                     .all(|m| m.role != Role::Doctor)
@@ -81,28 +83,28 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
     assert!(screen.wait_exit().success());
 
     let store = db.open();
-    let team = store.team(patient.id).unwrap();
+    let team = store.team(patient.id, &Scope::All).unwrap();
     let doctor = team
         .iter()
         .find(|m| m.role == Role::Doctor)
         .expect("a doctor is assigned");
     assert!(doctor.person.name.contains("医生"));
-    assert_eq!(store.followups(patient.id).unwrap().len(), 1);
+    assert_eq!(store.followups(patient.id, &Scope::All).unwrap().len(), 1);
     let after = store.patient(patient.id, &Scope::All).unwrap().unwrap();
     assert_eq!(
         after.last_followup,
         Some(dutydesk::domain::clock::beijing_date(chrono::Utc::now()))
     );
-    let actions: Vec<String> = store
-        .audit_entries(50)
+    let actions: Vec<AuditAction> = store
+        .audit_entries(&Scope::All, 50)
         .unwrap()
         .into_iter()
         .filter(|e| e.operator == "center")
-        .map(|e| e.action)
+        .filter_map(|e| e.action)
         .collect();
-    assert!(actions.contains(&"team.assign".to_string()), "{actions:?}");
+    assert!(actions.contains(&AuditAction::TeamAssigned), "{actions:?}");
     assert!(
-        actions.contains(&"followup.record".to_string()),
+        actions.contains(&AuditAction::FollowUpRecorded),
         "{actions:?}"
     );
 }

@@ -217,31 +217,23 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
             }
             WithIncident => {
                 let a = store.alerts(&dutydesk::store::Scope::All, true).unwrap()[0].clone();
-                let qr = Config::default().quick_response;
                 let at = now() - chrono::Duration::seconds(90);
-                let id = store
-                    .open_incident(
-                        Some(a.patient_id),
-                        Some(a.id),
+                let center = dutydesk::desk::Session::new(op.clone(), "test-os-user");
+                let id = with_desk_at(&mut store, &center, at, |d| {
+                    d.open_incident(
+                        &dutydesk::desk::incidents::Subject::Alert(a.id),
                         "杏林社区二组",
                         "",
-                        "center",
-                        &Default::default(),
-                        &qr,
-                        at,
                     )
-                    .unwrap();
-                store
-                    .mark_step(
-                        id,
-                        1,
-                        "网格员甲",
-                        "center",
-                        &Default::default(),
-                        &[],
-                        at + chrono::Duration::seconds(50),
-                    )
-                    .unwrap();
+                })
+                .unwrap();
+                with_desk_at(
+                    &mut store,
+                    &center,
+                    at + chrono::Duration::seconds(50),
+                    |d| d.mark_step(id, 1, "网格员甲"),
+                )
+                .unwrap();
                 let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
                 update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
             }

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use dutydesk::app::action::{Action, Effect, Event, Reply, Request};
-use dutydesk::app::data::load_snapshot;
+use dutydesk::app::data::{load_detail, load_snapshot};
 use dutydesk::app::state::{Dialog, QuickFilter, Sort};
 use dutydesk::app::{AppState, View, update};
 use dutydesk::config::Config;
@@ -286,17 +286,30 @@ fn follow_up_form_refuses_a_contradiction_and_sends_a_valid_record() {
 }
 
 #[test]
-fn unassign_sends_the_chosen_role() {
-    let (_, mut s) = state_for("center");
+fn unassign_sends_the_chosen_role_and_the_holder_seen() {
+    let (store, mut s) = state_for("center");
     act(&mut s, Action::ShowPatients);
     let pid = s.selected_patient().unwrap().patient.id;
+    act(&mut s, Action::Open);
+    let detail = load_detail(&store, &s.operator, &Config::default(), pid, false, now())
+        .unwrap()
+        .unwrap();
+    let guardian = detail
+        .team
+        .iter()
+        .find(|m| m.role == dutydesk::domain::team::Role::Guardian)
+        .unwrap()
+        .person
+        .id;
+    update(&mut s, Event::Store(Reply::Detail(Box::new(detail))));
     act(&mut s, Action::Unassign);
     let fx = update(&mut s, Event::Char('5'));
     assert_eq!(
         fx,
         vec![Effect::Request(Request::Unassign {
             patient_id: pid,
-            role: dutydesk::domain::team::Role::Guardian
+            role: dutydesk::domain::team::Role::Guardian,
+            person_id: guardian,
         })]
     );
 }
@@ -420,19 +433,11 @@ fn from_the_incidents_view_i_opens_one_for_an_unknown_person() {
 fn on_the_incident_screen_digits_mark_steps_and_c_closes() {
     let (mut store, mut s) = state_for("center");
     let a = s.selected_alert().unwrap().clone();
-    let qr = Config::default().quick_response;
-    let id = store
-        .open_incident(
-            Some(a.patient_id),
-            Some(a.id),
-            "村口",
-            "",
-            "center",
-            &Default::default(),
-            &qr,
-            now(),
-        )
-        .unwrap();
+    let center = dutydesk::desk::Session::new(s.operator.clone(), "test-os-user");
+    let id = with_desk(&mut store, &center, |d| {
+        d.open_incident(&dutydesk::desk::incidents::Subject::Alert(a.id), "村口", "")
+    })
+    .unwrap();
     let op = s.operator.clone();
     let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
     update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
@@ -474,19 +479,15 @@ fn a_step_going_overdue_rings_the_bell_once() {
     for a in s.snapshot.as_ref().unwrap().alerts.clone() {
         s.rung.insert(a.id);
     }
-    let qr = Config::default().quick_response;
-    store
-        .open_incident(
-            None,
-            None,
+    let center = dutydesk::desk::Session::new(s.operator.clone(), "test-os-user");
+    with_desk(&mut store, &center, |d| {
+        d.open_incident(
+            &dutydesk::desk::incidents::Subject::Unknown { station: None },
             "车站",
             "",
-            "center",
-            &Default::default(),
-            &qr,
-            now(),
         )
-        .unwrap();
+    })
+    .unwrap();
     let op = s.operator.clone();
     let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
     update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));

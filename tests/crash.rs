@@ -31,18 +31,13 @@ fn crash_child_writer() {
         .parse()
         .unwrap();
     let mut out = std::io::stdout().lock();
+    let t = tester(&mut store);
     for n in start.. {
         if n % 2 == 0 {
-            let id = store
-                .raise_reported_alert(
-                    anchor.id,
-                    Severity::P3,
-                    &format!("n{n}"),
-                    "crash",
-                    &Scope::All,
-                    now(),
-                )
-                .unwrap();
+            let id = with_desk(&mut store, &t, |d| {
+                d.report_alert(anchor.id, Severity::P3, &format!("n{n}"))
+            })
+            .unwrap();
             writeln!(out, "alert {id}").unwrap();
         } else {
             let rows: Vec<Vec<String>> = batch_ids(n)

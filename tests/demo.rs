@@ -8,7 +8,6 @@ use dutydesk::config::Config;
 use dutydesk::domain::key_population::{KeyCategory, categories};
 use dutydesk::domain::patient::*;
 use dutydesk::domain::team::{Role, missing_roles};
-use dutydesk::import::Import;
 use dutydesk::store::Scope;
 use dutydesk::store::patients::PatientQuery;
 use std::collections::BTreeSet;
@@ -44,7 +43,12 @@ fn demo_roster_represents_every_level_condition_status_guardianship_and_category
     let mut complete = 0;
     let mut incomplete = 0;
     for p in &ps {
-        let roles: Vec<Role> = store.team(p.id).unwrap().iter().map(|m| m.role).collect();
+        let roles: Vec<Role> = store
+            .team(p.id, &Scope::All)
+            .unwrap()
+            .iter()
+            .map(|m| m.role)
+            .collect();
         if missing_roles(p, &roles, &config.team).is_empty() {
             complete += 1;
         } else {
@@ -56,7 +60,7 @@ fn demo_roster_represents_every_level_condition_status_guardianship_and_category
         "{complete} complete, {incomplete} incomplete"
     );
     // Operators of both roles.
-    let ops = store.operators().unwrap();
+    let ops = store.operators(&Scope::All).unwrap();
     assert!(
         ops.iter()
             .any(|o| o.role == dutydesk::store::operators::OperatorRole::Center)
@@ -97,16 +101,7 @@ fn demo_roster_csv_and_xlsx_hold_the_same_patients_and_import_cleanly() {
     for file in ["roster.csv", "roster.xlsx"] {
         let db = TempDb::new();
         let mut store = db.open();
-        let report = Import {
-            store: &mut store,
-            config: &Config::default(),
-            operator: "t",
-            today: "2026-11-01".parse().unwrap(),
-            now: at("2026-11-01", 9),
-            dry_run: false,
-        }
-        .file(&root.join(file))
-        .unwrap();
+        let report = import_file_at(&mut store, &root.join(file), at("2026-11-01", 9));
         assert!(report.problems.is_empty(), "{file}: {:?}", report.problems);
         let ps = store.patients(&PatientQuery::default()).unwrap();
         counts.push(

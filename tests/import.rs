@@ -5,11 +5,9 @@
 mod common;
 
 use common::*;
-use dutydesk::config::Config;
 use dutydesk::domain::alert::{AlertKind, Severity};
 use dutydesk::domain::patient::{Condition, Guardianship, Status};
 use dutydesk::domain::team::Role;
-use dutydesk::import::Import;
 use dutydesk::import::rows::{Level, Reason};
 use dutydesk::store::Scope;
 use dutydesk::store::patients::PatientQuery;
@@ -70,16 +68,7 @@ fn gbk_encoded_csv_imports() {
     let (bytes, _, _) = encoding_rs::GBK.encode(&text);
     let path = db.dir.path().join("gbk.csv");
     std::fs::write(&path, &bytes).unwrap();
-    let report = Import {
-        store: &mut store,
-        config: &Config::default(),
-        operator: "t",
-        today: today(),
-        now: now(),
-        dry_run: false,
-    }
-    .file(&path)
-    .unwrap();
+    let report = import_file_at(&mut store, &path, now());
     assert!(report.committed);
     assert_eq!(
         store.patients(&PatientQuery::default()).unwrap()[0]
@@ -132,22 +121,13 @@ fn xlsx_with_date_cells_and_numbers_imports() {
     book.save(&path).unwrap();
 
     let mut store = db.open();
-    let report = Import {
-        store: &mut store,
-        config: &Config::default(),
-        operator: "t",
-        today: today(),
-        now: now(),
-        dry_run: false,
-    }
-    .file(&path)
-    .unwrap();
+    let report = import_file_at(&mut store, &path, now());
     assert!(report.committed, "{:?}", report.problems);
     let p = &store.patients(&PatientQuery::default()).unwrap()[0];
     assert_eq!(p.last_followup, Some("2025-02-20".parse().unwrap()));
     assert_eq!(p.phone, "13800007777");
     assert_eq!(p.risk_level.value(), 2);
-    let team = store.team(p.id).unwrap();
+    let team = store.team(p.id, &Scope::All).unwrap();
     assert_eq!(team[0].role, Role::Guardian);
     assert_eq!(team[0].person.phone, "13800005003");
 }
@@ -289,6 +269,7 @@ fn team_member_from_another_station_rolls_back_the_whole_file() {
 fn dry_run_reports_counts_and_writes_nothing() {
     let db = TempDb::new();
     let mut store = db.open();
+    tester(&mut store);
     let before = dump(&db.path);
     let report = import_csv(
         &mut store,

@@ -7,9 +7,16 @@ mod common;
 use chrono::Duration;
 use common::*;
 use dutydesk::config::Config;
+use dutydesk::desk::incidents::Subject;
+use dutydesk::desk::{Conflict, DeskError, Session};
 use dutydesk::domain::alert::AlertStatus;
+use dutydesk::domain::audit::AuditAction;
 use dutydesk::domain::incident::{Closing, Outcome, StepState, SyncChecklist, SyncItem};
-use dutydesk::store::{Scope, Store, StoreError};
+use dutydesk::store::{Scope, Store};
+
+fn desk_of(store: &Store, login: &str) -> Session {
+    Session::new(store.operator(login).unwrap().unwrap(), "test-os-user")
+}
 
 fn demo() -> (TempDb, i64, i64) {
     let db = TempDb::new();
@@ -46,39 +53,25 @@ fn closing() -> Closing {
 #[test]
 fn a_restart_in_the_middle_of_an_incident_shows_the_same_states() {
     let (db, pid, aid) = demo();
-    let qr = Config::default().quick_response;
     let opened = now();
     let id = {
         let mut store = db.open();
-        let id = store
-            .open_incident(
-                Some(pid),
-                Some(aid),
-                "村口",
-                "",
-                "desk",
-                &Scope::All,
-                &qr,
-                opened,
-            )
-            .unwrap();
-        store
-            .mark_step(
-                id,
-                1,
-                "网格员",
-                "desk",
-                &Scope::All,
-                &[],
-                opened + Duration::seconds(45),
-            )
-            .unwrap();
+        let c = desk_of(&store, "center");
+        let id = with_desk_at(&mut store, &c, opened, |d| {
+            d.open_incident(&Subject::Alert(aid), "村口", "")
+        })
+        .unwrap();
+        with_desk_at(&mut store, &c, opened + Duration::seconds(45), |d| {
+            d.mark_step(id, 1, "网格员")
+        })
+        .unwrap();
         id
     };
     // The process is gone; a new one opens the file at 3 min 30 s.
     let at = opened + Duration::seconds(210);
     let store = Store::open(&db.path).unwrap();
-    let inc = store.incident(id, &Scope::All, &[]).unwrap().unwrap();
+    let inc = store.incident(id, &Scope::All).unwrap().unwrap();
+    assert_eq!(inc.patient_id, Some(pid));
     let states: Vec<StepState> = inc.steps.iter().map(|s| s.state(at)).collect();
     assert_eq!(
         states,
@@ -96,29 +89,25 @@ fn a_restart_in_the_middle_of_an_incident_shows_the_same_states() {
 #[test]
 fn two_processes_marking_the_same_step_at_once_record_it_once() {
     let (db, pid, _) = demo();
-    let qr = Config::default().quick_response;
-    let id = db
-        .open()
-        .open_incident(Some(pid), None, "村口", "", "desk", &Scope::All, &qr, now())
-        .unwrap();
+    let mut store = db.open();
+    let c = desk_of(&store, "center");
+    let id = with_desk(&mut store, &c, |d| {
+        d.open_incident(&Subject::Patient(pid), "村口", "")
+    })
+    .unwrap();
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
-    let handles: Vec<_> = ["甲", "乙"]
+    let handles: Vec<_> = [("center", "甲"), ("center2", "乙")]
         .into_iter()
-        .map(|who| {
+        .map(|(login, who)| {
             let path = db.path.clone();
             let barrier = barrier.clone();
             std::thread::spawn(move || {
                 let mut store = Store::open(&path).unwrap();
+                let session = desk_of(&store, login);
                 barrier.wait();
-                store.mark_step(
-                    id,
-                    1,
-                    who,
-                    who,
-                    &Scope::All,
-                    &[],
-                    now() + Duration::seconds(30),
-                )
+                with_desk_at(&mut store, &session, now() + Duration::seconds(30), |d| {
+                    d.mark_step(id, 1, who)
+                })
             })
         })
         .collect();
@@ -126,14 +115,21 @@ fn two_processes_marking_the_same_step_at_once_record_it_once() {
     let ok = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(ok, 1, "{results:?}");
     let refused = results.iter().find(|r| r.is_err()).unwrap();
+    // The second desk is told who recorded it and who acted.
     assert!(
-        matches!(refused, Err(StoreError::StepAlreadyDone { step: 1, .. })),
+        matches!(
+            refused,
+            Err(DeskError::Conflict(Conflict::Step { step: 1, .. }))
+        ),
         "{refused:?}"
     );
-    let inc = db.open().incident(id, &Scope::All, &[]).unwrap().unwrap();
-    let audit = db.open().audit_entries(5).unwrap();
+    let inc = db.open().incident(id, &Scope::All).unwrap().unwrap();
+    let audit = db.open().audit_entries(&Scope::All, 5).unwrap();
     assert_eq!(
-        audit.iter().filter(|e| e.action == "incident.step").count(),
+        audit
+            .iter()
+            .filter(|e| e.action == Some(AuditAction::IncidentStepDone))
+            .count(),
         1
     );
     assert!(inc.steps[0].done_at.is_some());
@@ -142,57 +138,66 @@ fn two_processes_marking_the_same_step_at_once_record_it_once() {
 #[test]
 fn closing_requires_the_checklist_and_can_resolve_the_alert() {
     let (db, pid, aid) = demo();
-    let qr = Config::default().quick_response;
     let mut store = db.open();
-    let id = store
-        .open_incident(
-            Some(pid),
-            Some(aid),
-            "村口",
-            "持棍",
-            "desk",
-            &Scope::All,
-            &qr,
-            now(),
-        )
-        .unwrap();
+    let center = desk_of(&store, "center");
+    let id = with_desk(&mut store, &center, |d| {
+        d.open_incident(&Subject::Alert(aid), "村口", "持棍")
+    })
+    .unwrap();
     let mut c = closing();
     c.sync.social = SyncItem::default();
-    assert!(
-        store
-            .close_incident(id, &c, true, "desk", &Scope::All, &[], now())
-            .is_err()
-    );
-    store
-        .close_incident(
-            id,
-            &closing(),
-            true,
-            "desk",
-            &Scope::All,
-            &[],
-            now() + Duration::minutes(20),
-        )
-        .unwrap();
-    let inc = store.incident(id, &Scope::All, &[]).unwrap().unwrap();
+    assert!(with_desk(&mut store, &center, |d| d.close_incident(id, &c, true)).is_err());
+    // A reported alert's condition does not hold, so closing can resolve it; a derived one
+    // whose condition still holds stays open (it is in progress, linked to the incident).
+    with_desk_at(&mut store, &center, now() + Duration::minutes(20), |d| {
+        d.close_incident(id, &closing(), true)
+    })
+    .unwrap();
+    let inc = store.incident(id, &Scope::All).unwrap().unwrap();
     assert!(!inc.is_open());
     assert_eq!(inc.closing.unwrap().outcome, Outcome::Hospital);
+    let alert = store.alert(aid, &Scope::All).unwrap().unwrap();
     assert_eq!(
-        store.alert(aid, &Scope::All).unwrap().unwrap().status,
+        alert.kind,
+        dutydesk::domain::alert::AlertKind::Unstable,
+        "the demo's first new alert"
+    );
+    assert_eq!(
+        alert.status,
+        AlertStatus::InProgress,
+        "an unstable patient's alert is not resolved by closing while still unstable"
+    );
+    // A reported alert is resolved with the incident opened from it.
+    let reported = store
+        .alerts(&Scope::All, true)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.kind == dutydesk::domain::alert::AlertKind::Reported)
+        .unwrap();
+    let id2 = with_desk(&mut store, &center, |d| {
+        d.open_incident(&Subject::Alert(reported.id), "村口", "")
+    })
+    .unwrap();
+    with_desk(&mut store, &center, |d| {
+        d.close_incident(id2, &closing(), true)
+    })
+    .unwrap();
+    assert_eq!(
+        store
+            .alert(reported.id, &Scope::All)
+            .unwrap()
+            .unwrap()
+            .status,
         AlertStatus::Resolved
     );
     // A closed incident takes no more steps.
-    assert!(
-        store
-            .mark_step(id, 2, "x", "desk", &Scope::All, &[], now())
-            .is_err()
-    );
+    assert!(with_desk(&mut store, &center, |d| d.mark_step(id, 2, "x")).is_err());
+    let _ = pid;
 }
 
 #[test]
 fn a_station_desk_cannot_reach_another_stations_incident() {
     let (db, _, _) = demo();
-    let qr = Config::default().quick_response;
     let mut store = db.open();
     let other = store
         .patients(&Default::default())
@@ -200,64 +205,53 @@ fn a_station_desk_cannot_reach_another_stations_incident() {
         .into_iter()
         .find(|p| p.jurisdiction.station == "青石派出所")
         .unwrap();
-    let id = store
-        .open_incident(
-            Some(other.id),
-            None,
-            "云岭",
-            "",
-            "center",
-            &Scope::All,
-            &qr,
-            now(),
-        )
-        .unwrap();
+    let center = desk_of(&store, "center");
+    let id = with_desk(&mut store, &center, |d| {
+        d.open_incident(&Subject::Patient(other.id), "云岭", "")
+    })
+    .unwrap();
     let wangjiang = Scope::Station("望江派出所".into());
+    let desk = desk_of(&store, "wangjiang");
+    assert!(store.incident(id, &wangjiang).unwrap().is_none());
     assert!(
         store
-            .incident(id, &wangjiang, &["wangjiang".into()])
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        store
-            .incidents(&wangjiang, &["wangjiang".into()])
+            .incidents(&wangjiang)
             .unwrap()
             .iter()
             .all(|i| i.id != id)
     );
+    assert!(matches!(
+        with_desk(&mut store, &desk, |d| d.mark_step(id, 1, "x")),
+        Err(DeskError::NotFound(_))
+    ));
+    // An unknown person's incident opened by a station desk belongs to its station.
+    let unknown = with_desk(&mut store, &desk, |d| {
+        d.open_incident(&Subject::Unknown { station: None }, "车站", "")
+    })
+    .unwrap();
+    assert!(store.incident(unknown, &wangjiang).unwrap().is_some());
     assert!(
         store
-            .mark_step(
-                id,
-                1,
-                "x",
-                "wangjiang",
-                &wangjiang,
-                &["wangjiang".into()],
-                now()
-            )
-            .is_err()
-    );
-    // An unknown person's incident is seen by the desk that opened it.
-    let unknown = store
-        .open_incident(None, None, "车站", "", "wangjiang", &wangjiang, &qr, now())
-        .unwrap();
-    assert!(
-        store
-            .incident(unknown, &wangjiang, &["wangjiang".into()])
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        store
-            .incident(
-                unknown,
-                &Scope::Station("新港派出所".into()),
-                &["xingang".into()]
-            )
+            .incident(unknown, &Scope::Station("新港派出所".into()))
             .unwrap()
             .is_none()
+    );
+    // The center names the station of the location, and that desk sees it.
+    let named = with_desk(&mut store, &center, |d| {
+        d.open_incident(
+            &Subject::Unknown {
+                station: Some("新港派出所".into()),
+            },
+            "港口",
+            "",
+        )
+    })
+    .unwrap();
+    assert!(
+        store
+            .incident(named, &Scope::Station("新港派出所".into()))
+            .unwrap()
+            .is_some()
     );
 }
 
@@ -286,6 +280,47 @@ fn compliance_report_matches_figures_worked_out_by_hand() {
         o
     };
     run(&["init"]);
+    run(&[
+        "operator",
+        "add",
+        "tester",
+        "--name",
+        "测试值班员",
+        "--role",
+        "center",
+    ]);
+    // Writes at a chosen instant are for a drill copy, never the live database.
+    let drill = cli_db.dir.path().join("drill.db");
+    let drill = drill.to_str().unwrap();
+    let o = std::process::Command::new(exe)
+        .args([
+            "--db",
+            db,
+            "--operator",
+            "tester",
+            "incident",
+            "open",
+            "--unknown",
+        ])
+        .args(["--location", "x", "--as-of", "2025-03-10T09:00:00+08:00"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "a live database refuses --as-of");
+    run(&["--operator", "tester", "drill", drill]);
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(exe)
+            .args(["--db", drill, "--operator", "tester"])
+            .args(args)
+            .env("XDG_DATA_HOME", cli_db.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o
+    };
     let plan = [
         ("09", Some(40), Some(150)),
         ("10", Some(60), None),

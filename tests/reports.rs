@@ -114,7 +114,8 @@ fn closing(injured: u32, dead: u32) -> Closing {
 /// Period 2025-03-01..2025-03-31. Two incidents in March: 丁 on 03-05 (1 injured) and an
 /// unknown person on 03-08 (1 dead); one in February for 丙 (outside the period).
 fn with_incidents(store: &mut Store) {
-    let qr = Config::default().quick_response;
+    use dutydesk::desk::incidents::Subject;
+    let t = tester(store);
     let ding = store
         .patient_by_id_number(&id("19800101", 129), &Scope::All)
         .unwrap()
@@ -123,64 +124,26 @@ fn with_incidents(store: &mut Store) {
         .patient_by_id_number(&id("19800101", 127), &Scope::All)
         .unwrap()
         .unwrap();
-    let a = store
-        .open_incident(
-            Some(ding.id),
-            None,
-            "村口",
-            "",
-            "t",
-            &Scope::All,
-            &qr,
-            at("2025-03-05", 10),
-        )
-        .unwrap();
-    store
-        .close_incident(
-            a,
-            &closing(1, 0),
-            false,
-            "t",
-            &Scope::All,
-            &[],
-            at("2025-03-05", 11),
-        )
-        .unwrap();
-    let b = store
-        .open_incident(
-            None,
-            None,
-            "车站",
-            "",
-            "t",
-            &Scope::All,
-            &qr,
-            at("2025-03-08", 10),
-        )
-        .unwrap();
-    store
-        .close_incident(
-            b,
-            &closing(0, 1),
-            false,
-            "t",
-            &Scope::All,
-            &[],
-            at("2025-03-08", 11),
-        )
-        .unwrap();
-    store
-        .open_incident(
-            Some(bing.id),
-            None,
-            "家中",
-            "",
-            "t",
-            &Scope::All,
-            &qr,
-            at("2025-02-10", 10),
-        )
-        .unwrap();
+    let a = with_desk_at(store, &t, at("2025-03-05", 10), |d| {
+        d.open_incident(&Subject::Patient(ding.id), "村口", "")
+    })
+    .unwrap();
+    with_desk_at(store, &t, at("2025-03-05", 11), |d| {
+        d.close_incident(a, &closing(1, 0), false)
+    })
+    .unwrap();
+    let b = with_desk_at(store, &t, at("2025-03-08", 10), |d| {
+        d.open_incident(&Subject::Unknown { station: None }, "车站", "")
+    })
+    .unwrap();
+    with_desk_at(store, &t, at("2025-03-08", 11), |d| {
+        d.close_incident(b, &closing(0, 1), false)
+    })
+    .unwrap();
+    with_desk_at(store, &t, at("2025-02-10", 10), |d| {
+        d.open_incident(&Subject::Patient(bing.id), "家中", "")
+    })
+    .unwrap();
 }
 
 #[test]
@@ -191,7 +154,6 @@ fn statistical_report_figures_match_the_hand_count() {
     let rows = report::statistics(
         &store,
         &Scope::All,
-        &[],
         d("2025-03-01"),
         d("2025-03-31"),
         &Config::default(),
@@ -240,7 +202,6 @@ fn rewards_resume_after_the_suspension_and_name_the_reason_when_not_due() {
     let lines = report::reward_lines(
         &store,
         &Scope::All,
-        &[],
         Month::parse("2025-03").unwrap(),
         Month::parse("2025-03").unwrap(),
         &Config::default(),
@@ -261,7 +222,6 @@ fn rewards_resume_after_the_suspension_and_name_the_reason_when_not_due() {
     let later = report::reward_lines(
         &store,
         &Scope::All,
-        &[],
         Month::parse("2026-03").unwrap(),
         Month::parse("2026-03").unwrap(),
         &Config::default(),
@@ -283,7 +243,6 @@ fn stats_xlsx_reads_back_cell_by_cell_and_csv_has_a_bom() {
     let rows = report::statistics(
         &store,
         &Scope::All,
-        &[],
         d("2025-03-01"),
         d("2025-03-31"),
         &Config::default(),
@@ -325,7 +284,6 @@ fn a_stations_report_counts_only_its_station_and_the_exchange_list_masks_ids() {
     let rows = report::statistics(
         &store,
         &wj,
-        &[],
         d("2025-03-01"),
         d("2025-03-31"),
         &Config::default(),

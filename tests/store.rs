@@ -77,9 +77,11 @@ fn data_version_changes_when_another_connection_commits() {
         v0,
         "no change, same version"
     );
-    writer
-        .raise_reported_alert(pid, Severity::P2, "来电", "tester", &Scope::All, now())
-        .unwrap();
+    let t = tester(&mut writer);
+    with_desk(&mut writer, &t, |d| {
+        d.report_alert(pid, Severity::P2, "来电")
+    })
+    .unwrap();
     assert_ne!(watcher.data_version().unwrap(), v0);
 }
 
@@ -87,24 +89,27 @@ fn data_version_changes_when_another_connection_commits() {
 fn every_write_leaves_an_audit_row_with_before_and_after() {
     let (db, pid) = one_patient_db();
     let mut store = db.open();
+    let desk1 = operator(
+        &mut store,
+        "desk1",
+        dutydesk::store::operators::OperatorRole::Station,
+        Some("望江派出所"),
+    );
     let before = store.audit_count().unwrap();
-    let id = store
-        .raise_reported_alert(pid, Severity::P1, "持械", "desk1", &Scope::All, now())
-        .unwrap();
-    store
-        .set_alert_status(
-            id,
-            AlertStatus::Acknowledged,
-            None,
-            "desk1",
-            &Scope::All,
-            now(),
-        )
-        .unwrap();
+    let id = with_desk(&mut store, &desk1, |d| {
+        d.report_alert(pid, Severity::P1, "持械")
+    })
+    .unwrap();
+    with_desk(&mut store, &desk1, |d| d.acknowledge(id)).unwrap();
     assert_eq!(store.audit_count().unwrap(), before + 2);
-    let last = &store.audit_entries(1).unwrap()[0];
+    let last = &store.audit_entries(&Scope::All, 1).unwrap()[0];
     assert_eq!(last.operator, "desk1");
-    assert_eq!(last.action, "alert.acknowledged");
+    assert_eq!(last.os_user, "test-os-user");
+    assert_eq!(
+        last.action,
+        Some(dutydesk::domain::audit::AuditAction::AlertAcknowledged)
+    );
+    assert_eq!(last.patient_id, Some(pid));
     assert_eq!(last.before.as_ref().unwrap()["status"], "new");
     assert_eq!(last.after.as_ref().unwrap()["status"], "acknowledged");
 }
@@ -124,16 +129,13 @@ fn reconcile_opens_new_alerts_closes_cleared_ones_and_keeps_acknowledgements() {
         alerts[0].days_overdue(dutydesk::store::alerts::today_at(late)),
         Some(10)
     );
-    store
-        .set_alert_status(
-            alerts[0].id,
-            AlertStatus::Acknowledged,
-            None,
-            "desk1",
-            &Scope::All,
-            late,
-        )
-        .unwrap();
+    let desk1 = operator(
+        &mut store,
+        "desk1",
+        dutydesk::store::operators::OperatorRole::Station,
+        Some("望江派出所"),
+    );
+    with_desk_at(&mut store, &desk1, late, |d| d.acknowledge(alerts[0].id)).unwrap();
     // A second reconcile at a later instant changes nothing and keeps who took it.
     let s2 = store
         .refresh_alerts(late + chrono::Duration::days(1), &config)
@@ -156,21 +158,15 @@ fn reconcile_opens_new_alerts_closes_cleared_ones_and_keeps_acknowledgements() {
 fn alert_lifecycle_cannot_go_backwards() {
     let (db, pid) = one_patient_db();
     let mut store = db.open();
-    let id = store
-        .raise_reported_alert(pid, Severity::P2, "x", "d", &Scope::All, now())
-        .unwrap();
-    store
-        .set_alert_status(
-            id,
-            AlertStatus::Resolved,
-            Some("已处置"),
-            "d",
-            &Scope::All,
-            now(),
-        )
-        .unwrap();
-    let err = store.set_alert_status(id, AlertStatus::Acknowledged, None, "d", &Scope::All, now());
+    let t = tester(&mut store);
+    let id = with_desk(&mut store, &t, |d| d.report_alert(pid, Severity::P2, "x")).unwrap();
+    with_desk(&mut store, &t, |d| d.resolve(id, "已处置")).unwrap();
+    let err = with_desk(&mut store, &t, |d| d.acknowledge(id));
     assert!(err.is_err());
+    assert_eq!(
+        store.alert(id, &Scope::All).unwrap().unwrap().status,
+        AlertStatus::Resolved
+    );
 }
 
 #[test]
@@ -215,7 +211,6 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
     use dutydesk::domain::risk::RiskLevel;
     let (db, pid) = one_patient_db();
     let mut store = db.open();
-    let config = Config::default();
     let a = Assessment {
         informant: Informant::Patient,
         risk_level: RiskLevel::new(3).unwrap(),
@@ -247,20 +242,21 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
         by_whom: "医生甲".into(),
     };
     // Risk 3 recorded as stable is refused, and nothing is written.
+    let t = tester(&mut store);
     let audit_before = store.audit_count().unwrap();
-    let err = store.record_followup(pid, &f, "desk", &Scope::All, &config, today(), now());
+    let err = with_desk(&mut store, &t, |d| d.record_followup(pid, &f));
     assert!(matches!(
         err,
-        Err(dutydesk::store::followups::FollowUpError::Refused(_))
+        Err(dutydesk::desk::DeskError::Refused(
+            dutydesk::desk::Refusal::FollowUp(_)
+        ))
     ));
     assert_eq!(store.audit_count().unwrap(), audit_before);
     f.outcome = FollowUpOutcome::Reached(Box::new(Assessment {
         class: Condition::Unstable,
         ..a
     }));
-    let saved = store
-        .record_followup(pid, &f, "desk", &Scope::All, &config, today(), now())
-        .unwrap();
+    let saved = with_desk(&mut store, &t, |d| d.record_followup(pid, &f)).unwrap();
     assert_eq!(saved.patient.condition, Condition::Unstable);
     assert!(saved.patient.flags.incident_history);
     let alerts = store.alerts(&Scope::All, true).unwrap();
@@ -269,7 +265,7 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
             .iter()
             .any(|a| a.kind == AlertKind::Unstable && a.severity == Severity::P1)
     );
-    assert_eq!(store.followups(pid).unwrap().len(), 1);
+    assert_eq!(store.followups(pid, &Scope::All).unwrap().len(), 1);
     let p = store.patient(pid, &Scope::All).unwrap().unwrap();
     assert_eq!(p.status, Status::Managed);
     assert_eq!(p.risk_level.value(), 3);
@@ -277,40 +273,60 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
 
 #[test]
 fn team_assignment_is_audited_and_replaces_the_holder() {
+    use dutydesk::desk::team::Holder;
     use dutydesk::domain::patient::Jurisdiction;
-    use dutydesk::store::persons;
+    use dutydesk::domain::team::PersonKind;
+    use dutydesk::store::persons::NewPerson;
     let (db, pid) = one_patient_db();
     let mut store = db.open();
-    store
-        .write(|tx| {
-            let (p, created) = persons::find_or_create(
-                tx,
-                "医生乙",
-                "13800004002",
-                "",
-                &Jurisdiction::default(),
-                now(),
-                "desk",
-            )?;
-            assert!(created);
-            assert!(persons::assign(tx, pid, Role::Doctor, p.id, now(), "desk")?);
-            assert!(!persons::assign(
-                tx,
-                pid,
-                Role::Doctor,
-                p.id,
-                now(),
-                "desk"
-            )?);
-            Ok(())
-        })
-        .unwrap();
-    let team = store.team(pid).unwrap();
+    let t = tester(&mut store);
+    let old = store.team(pid, &Scope::All).unwrap();
+    let old = old
+        .iter()
+        .find(|m| m.role == Role::Doctor)
+        .unwrap()
+        .person
+        .clone();
+    let new = NewPerson {
+        name: "医生乙".into(),
+        phone: "13800004002".into(),
+        unit: String::new(),
+        jurisdiction: Jurisdiction {
+            township: "望江街道".into(),
+            ..Default::default()
+        },
+        kind: PersonKind::Doctor,
+        county_wide: false,
+    };
+    // Replacing the doctor without saying whom one saw there is refused.
+    let err = with_desk(&mut store, &t, |d| {
+        d.assign_new(pid, Role::Doctor, &new, Holder::Empty)
+    });
+    assert!(matches!(
+        err,
+        Err(dutydesk::desk::DeskError::Refused(
+            dutydesk::desk::Refusal::ReplaceUnconfirmed { .. }
+        ))
+    ));
+    let done = with_desk(&mut store, &t, |d| {
+        d.assign_new(pid, Role::Doctor, &new, Holder::Person(old.id))
+    })
+    .unwrap();
+    assert!(done.person_created);
+    assert_eq!(
+        done.replaced.as_ref().map(|p| p.name.as_str()),
+        Some(old.name.as_str())
+    );
+    let team = store.team(pid, &Scope::All).unwrap();
     let doctor = team.iter().find(|m| m.role == Role::Doctor).unwrap();
     assert_eq!(doctor.person.name, "医生乙");
-    let last = &store.audit_entries(1).unwrap()[0];
-    assert_eq!(last.action, "team.assign");
-    assert!(last.before.is_some(), "the previous doctor is recorded");
+    let entries = store.audit_entries(&Scope::All, 5).unwrap();
+    let last = entries
+        .iter()
+        .find(|e| e.action == Some(dutydesk::domain::audit::AuditAction::TeamAssigned))
+        .unwrap();
+    assert_eq!(last.before.as_ref().unwrap()["person"], old.name.as_str());
+    assert_eq!(last.after.as_ref().unwrap()["person"], "医生乙");
 }
 
 #[test]
@@ -319,9 +335,12 @@ fn backup_is_a_consistent_copy_while_another_connection_writes() {
     let path = db.path.clone();
     let writer = std::thread::spawn(move || {
         let mut s = dutydesk::store::Store::open(&path).unwrap();
+        let t = tester(&mut s);
         for i in 0..200 {
-            s.raise_reported_alert(pid, Severity::P3, &format!("n{i}"), "w", &Scope::All, now())
-                .unwrap();
+            with_desk(&mut s, &t, |d| {
+                d.report_alert(pid, Severity::P3, &format!("n{i}"))
+            })
+            .unwrap();
         }
     });
     let store = db.open();

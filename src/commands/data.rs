@@ -69,7 +69,7 @@ pub fn demo(ctx: &Context, fresh: bool) -> Result<(), Failure> {
     open_console(ctx, crate::desk::Session::new(operator, ctx.identity()))
 }
 
-pub fn init(ctx: &Context, with_demo: bool) -> Result<(), Failure> {
+pub fn init(ctx: &Context, with_demo: bool, admin: Option<String>) -> Result<(), Failure> {
     let existed = ctx.db.exists();
     let mut store = ctx.open_store()?;
     let path = ctx.db.display().to_string();
@@ -79,6 +79,21 @@ pub fn init(ctx: &Context, with_demo: bool) -> Result<(), Failure> {
         } else {
             Msg::DatabaseCreated { path }
         });
+        // The one who creates the database is its first center operator, so that the next
+        // command (an import, the console) knows who acts.
+        let login = admin.unwrap_or_else(|| ctx.os_user.clone());
+        let op = crate::store::operators::Operator {
+            login: login.clone(),
+            display_name: login.clone(),
+            role: crate::store::operators::OperatorRole::Center,
+            station: None,
+            disabled: false,
+        };
+        if crate::desk::admin::bootstrap_operator(&mut store, &op, &ctx.os_user, ctx.clock.now())
+            .map_err(|e| ctx.desk_failure(e))?
+        {
+            ctx.say(&Msg::FirstOperator { login });
+        }
         return Ok(());
     }
     let count = store

@@ -277,7 +277,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
     match command {
         Command::Console => data::console(ctx),
         Command::Demo { fresh } => data::demo(ctx, fresh),
-        Command::Init { demo } => data::init(ctx, demo),
+        Command::Init { demo, admin } => data::init(ctx, demo, admin),
         Command::Import(ImportCommand::Roster {
             file,
             dry_run,

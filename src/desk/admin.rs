@@ -199,6 +199,30 @@ pub fn bootstrap_operator(
     })
 }
 
+/// The session of `login` on a database: registered first as its center operator when the
+/// database has no operator yet (a fresh benchmark or script database).
+pub fn first_center_session(
+    store: &mut Store,
+    login: &str,
+    os_user: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::Session> {
+    let op = Operator {
+        login: login.to_string(),
+        display_name: login.to_string(),
+        role: OperatorRole::Center,
+        station: None,
+        disabled: false,
+    };
+    bootstrap_operator(store, &op, os_user, now)?;
+    let op = store
+        .operator(login)?
+        .ok_or_else(|| DeskError::UnknownOperator {
+            login: login.to_string(),
+        })?;
+    Ok(super::Session::new(op, os_user))
+}
+
 /// Makes a drill copy of the database at `dest`: an online backup marked as a drill, where
 /// writes may be dated with `--as-of`. Center operators only.
 pub fn make_drill_copy(desk: &mut Desk, dest: &std::path::Path) -> Result<()> {

@@ -185,7 +185,7 @@ pub(crate) fn display_name(act: &Act, login: &str) -> String {
 }
 
 /// Whether what raised a derived alert still holds now (a reported alert never does).
-fn condition_holds(act: &Act, alert: &AlertRow) -> Result<bool> {
+pub(crate) fn condition_holds(act: &Act, alert: &AlertRow) -> Result<bool> {
     if alert.kind == AlertKind::Reported {
         return Ok(false);
     }

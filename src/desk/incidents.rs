@@ -158,9 +158,12 @@ impl Desk<'_> {
                 incident_event(AuditAction::IncidentClosed, &incident)
                     .after(serde_json::to_value(closing).unwrap_or_default()),
             )?;
+            // The alert it came from is resolved with it, unless what raised it still holds
+            // (an unstable patient is still unstable): then it stays in hand, linked.
             if let (true, Some(aid)) = (resolve_alert, incident.alert_id)
                 && let Some(alert) = crate::store::alerts::load_in(act.tx, aid)?
                 && alert.status != crate::domain::alert::AlertStatus::Resolved
+                && !super::alerts::condition_holds(act, &alert)?
             {
                 let note = format!("#{incident_id} {}", closing.outcome.zh());
                 crate::store::alerts::move_status_in(

@@ -215,6 +215,10 @@ pub fn text(m: &Msg) -> String {
             format!("The audit log's hash chain is whole ({rows} rows checked).")
         }
         Msg::AuditHead { row, hash } => format!("Audit log head: row #{row}, hash {hash}"),
+        Msg::FirstOperator { login } => format!(
+            "'{login}' is registered as the first center operator. Register the others with \
+             'dutydesk operator add', and the station desks' SSH keys with 'dutydesk key add'."
+        ),
         Msg::BadRole(r) => format!(
             "unknown role '{r}': township_cadre, station_officer, village_cadre, doctor or guardian"
         ),

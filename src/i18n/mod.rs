@@ -312,6 +312,9 @@ pub enum Msg {
     DrillMade {
         path: String,
     },
+    FirstOperator {
+        login: String,
+    },
     BadRole(String),
     NoSuchPerson(String),
     AmbiguousPerson(String),

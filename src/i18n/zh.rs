@@ -196,6 +196,9 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::AuditChainOk { rows } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
         Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
+        Msg::FirstOperator { login } => format!(
+            "已将“{login}”登记为第一位中心操作员。其他操作员用 dutydesk operator add 登记，派出所值班室的 SSH 公钥用 dutydesk key add 登记。"
+        ),
         Msg::BadRole(r) => format!(
             "角色“{r}”无法识别，应为 township_cadre、station_officer、village_cadre、doctor、guardian 或其中文名"
         ),

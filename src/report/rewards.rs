@@ -161,6 +161,8 @@ mod tests {
             phone: "13800005001".into(),
             unit: String::new(),
             jurisdiction: Default::default(),
+            kind: crate::domain::team::PersonKind::Guardian,
+            county_wide: false,
         }
     }
 

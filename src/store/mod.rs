@@ -206,7 +206,7 @@ impl Store {
 
     /// Whether this database is a drill copy, where writes may be dated with `--as-of`.
     pub fn is_drill(&self) -> Result<bool> {
-        Ok(settings::flag_in(self.conn(), settings::DRILL_KEY)?)
+        settings::flag_in(self.conn(), settings::DRILL_KEY)
     }
 
     /// Marks this database as a drill copy.

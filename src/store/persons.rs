@@ -237,14 +237,14 @@ impl Store {
     /// Persons serving at least one patient in scope, or belonging to the scope's station.
     pub fn persons(&self, scope: &Scope) -> Result<Vec<Person>> {
         let station = scope.station();
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT p.id, p.name, p.phone, p.unit, p.township, p.village, p.station, p.kind,
                 p.county_wide FROM persons p
              WHERE ?1 IS NULL OR p.station = ?1 OR EXISTS (
                  SELECT 1 FROM team_assignments t JOIN patients q ON q.id = t.patient_id
                  WHERE t.person_id = p.id AND q.station = ?1)
-             ORDER BY name, phone"
-        ))?;
+             ORDER BY name, phone",
+        )?;
         let rows = stmt.query_map([station], person_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

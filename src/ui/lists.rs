@@ -343,8 +343,8 @@ pub fn audit(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     // Each row reads as a sentence with names; what changed follows it, in words.
     let cols = vec![
         col(s.t(T::ColTime), 14, 0),
-        col(s.t(T::ColAction), 40, 0),
-        col(s.t(T::ColDetail), 20, 2),
+        col(s.t(T::ColAction), 56, 0),
+        col(s.t(T::ColDetail), 30, 1),
     ];
     let rows: Vec<Row> = page(
         &snap.audit,

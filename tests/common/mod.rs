@@ -6,11 +6,14 @@ pub mod pty;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use dutydesk::config::Config;
+use dutydesk::desk::{Desk, Session};
+use dutydesk::domain::clock::FixedClock;
 use dutydesk::domain::clock::{beijing_date, beijing_midnight};
 use dutydesk::domain::id_number::check_char;
-use dutydesk::import::Import;
 use dutydesk::import::table::read_csv;
 use dutydesk::store::Store;
+use dutydesk::store::operators::{Operator, OperatorRole};
+use dutydesk::store::places::PlaceKind;
 use std::path::PathBuf;
 
 /// 2025-03-10 09:00 Beijing time: the instant every test lives at unless it says otherwise.
@@ -99,19 +102,105 @@ pub fn csv(rows: &[Vec<String>]) -> String {
     s
 }
 
-/// Imports CSV text at the fixed instant; panics if the store fails (not if rows are bad).
-pub fn import_csv(store: &mut Store, text: &str, dry_run: bool) -> dutydesk::import::ImportReport {
-    let table = read_csv(text.as_bytes(), "test.csv").unwrap();
-    Import {
-        store,
-        config: &Config::default(),
-        operator: "tester",
-        today: today(),
-        now: now(),
-        dry_run,
+/// The center operator the tests act as (`tester`), registered as the database's first
+/// operator when it has none.
+pub fn tester(store: &mut Store) -> Session {
+    let op = Operator {
+        login: "tester".into(),
+        display_name: "测试值班员".into(),
+        role: OperatorRole::Center,
+        station: None,
+        disabled: false,
+    };
+    if store.operator("tester").unwrap().is_none() {
+        let first =
+            dutydesk::desk::admin::bootstrap_operator(store, &op, "test-os-user", now()).unwrap();
+        if !first {
+            // A database with operators already (the demo's): its center registers tester.
+            let center = store
+                .operators(&dutydesk::store::Scope::All)
+                .unwrap()
+                .into_iter()
+                .find(|o| o.role == OperatorRole::Center && !o.disabled)
+                .expect("a center operator");
+            let center = Session::new(center, "test-os-user");
+            with_desk(store, &center, |d| d.add_operator(&op)).unwrap();
+        }
     }
-    .table(&table)
-    .unwrap()
+    Session::new(store.operator("tester").unwrap().unwrap(), "test-os-user")
+}
+
+/// An operator of the given role (a station desk's station is registered if it is not),
+/// registered by `tester` unless present.
+pub fn operator(
+    store: &mut Store,
+    login: &str,
+    role: OperatorRole,
+    station: Option<&str>,
+) -> Session {
+    let admin = tester(store);
+    if store.operator(login).unwrap().is_none() {
+        let config = Config::default();
+        let clock = FixedClock(now());
+        let mut desk = Desk::new(store, &admin, &config, &clock);
+        if let Some(s) = station
+            && !desk
+                .store()
+                .place_exists(PlaceKind::Station, s, "")
+                .unwrap()
+        {
+            desk.add_place(PlaceKind::Station, s, None).unwrap();
+        }
+        desk.add_operator(&Operator {
+            login: login.into(),
+            display_name: format!("{login}值班员"),
+            role,
+            station: station.map(str::to_string),
+            disabled: false,
+        })
+        .unwrap();
+    }
+    Session::new(store.operator(login).unwrap().unwrap(), "test-os-user")
+}
+
+/// Runs `f` with the one-door API as `session` at the fixed instant.
+pub fn with_desk<T>(store: &mut Store, session: &Session, f: impl FnOnce(&mut Desk) -> T) -> T {
+    with_desk_at(store, session, now(), f)
+}
+
+pub fn with_desk_at<T>(
+    store: &mut Store,
+    session: &Session,
+    at: DateTime<Utc>,
+    f: impl FnOnce(&mut Desk) -> T,
+) -> T {
+    let config = Config::default();
+    let clock = FixedClock(at);
+    let mut desk = Desk::new(store, session, &config, &clock);
+    f(&mut desk)
+}
+
+/// Imports CSV text at the fixed instant as `tester`; panics if the store fails (not if rows
+/// are bad).
+pub fn import_csv(
+    store: &mut Store,
+    text: &str,
+    dry_run: bool,
+) -> dutydesk::desk::roster::ImportReport {
+    let table = read_csv(text.as_bytes(), "test.csv").unwrap();
+    let session = tester(store);
+    with_desk(store, &session, |d| d.import_roster(&table, dry_run)).unwrap()
+}
+
+/// Imports a roster file as `tester`, the clock at `at`.
+pub fn import_file_at(
+    store: &mut Store,
+    path: &std::path::Path,
+    at: DateTime<Utc>,
+) -> dutydesk::desk::roster::ImportReport {
+    let table = dutydesk::import::read(path).unwrap();
+    let session = tester(store);
+    with_desk_at(store, &session, at, |d| d.import_roster(&table, false)).unwrap()
 }
 
 /// Every row of every table, as text, in a stable order: "the content" of a database.
