@@ -9,6 +9,7 @@ pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod logging;

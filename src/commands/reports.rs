@@ -5,17 +5,22 @@ use std::path::Path;
 
 use super::{Context, Failure, emit};
 use crate::domain::clock::beijing_date;
+use crate::files::{Existing, FileError};
 use crate::i18n::{Lang, Msg};
 use crate::report::rewards::{Month, RewardDecision};
 use crate::report::{self, write};
 
-fn written(ctx: &Context, path: &Path, r: Result<(), String>) -> Result<(), Failure> {
-    r.map_err(|reason| {
-        ctx.fail(&Msg::TableUnreadable {
-            path: path.display().to_string(),
-            reason,
-        })
-    })?;
+/// `--force` asks for an existing file to be replaced (atomically); otherwise it is refused.
+pub(super) fn existing(force: bool) -> Existing {
+    if force {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    }
+}
+
+pub(super) fn written(ctx: &Context, path: &Path, r: Result<(), FileError>) -> Result<(), Failure> {
+    r.map_err(|e| ctx.fail(&Msg::file_refused(&e)))?;
     ctx.say(&Msg::ReportWritten {
         path: path.display().to_string(),
     });
@@ -27,6 +32,7 @@ pub fn stats(
     from: NaiveDate,
     to: NaiveDate,
     out: Option<&Path>,
+    force: bool,
     json: bool,
 ) -> Result<(), Failure> {
     if to < from {
@@ -45,7 +51,14 @@ pub fn stats(
         return written(
             ctx,
             path,
-            write::stats(&rows, &title, &ctx.config.area.name, &date, path),
+            write::stats(
+                &rows,
+                &title,
+                &ctx.config.area.name,
+                &date,
+                path,
+                existing(force),
+            ),
         );
     }
     if json {
@@ -74,6 +87,7 @@ pub fn stats(
 pub fn exchange(
     ctx: &Context,
     out: Option<&Path>,
+    force: bool,
     unmasked: bool,
     json: bool,
 ) -> Result<(), Failure> {
@@ -94,7 +108,7 @@ pub fn exchange(
             .map_err(|e| ctx.store_failure(e))?;
     }
     if let Some(path) = out {
-        return written(ctx, path, write::sheet(&sheet, path));
+        return written(ctx, path, write::sheet(&sheet, path, existing(force)));
     }
     if json {
         let v: Vec<serde_json::Value> = sheet
@@ -121,7 +135,13 @@ pub fn exchange(
     Ok(())
 }
 
-pub fn rewards(ctx: &Context, month: Month, out: Option<&Path>, json: bool) -> Result<(), Failure> {
+pub fn rewards(
+    ctx: &Context,
+    month: Month,
+    out: Option<&Path>,
+    force: bool,
+    json: bool,
+) -> Result<(), Failure> {
     let store = ctx.open_store()?;
     let access = ctx.access(&store)?;
     let lines = report::reward_lines(
@@ -182,7 +202,7 @@ pub fn rewards(ctx: &Context, month: Month, out: Option<&Path>, json: bool) -> R
             .collect(),
     };
     if let Some(path) = out {
-        return written(ctx, path, write::sheet(&sheet, path));
+        return written(ctx, path, write::sheet(&sheet, path, existing(force)));
     }
     let due: u32 = lines.iter().map(|l| l.amount_yuan).sum();
     for r in &sheet.rows {

@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
             ctx.say(&Msg::ShiftHandedOver);
             handover::lines(ctx.lang, &h).iter().for_each(|l| emit(l));
         }
-        ShiftCommand::Last { json, out } => {
+        ShiftCommand::Last { json, out, force } => {
             let Some(h) = store
                 .last_handover(&op)
                 .map_err(f)?
@@ -50,15 +50,9 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
                 return Ok(());
             };
             if let Some(path) = out {
-                crate::report::write::sheet(&handover::sheet(&h), &path).map_err(|reason| {
-                    ctx.fail(&Msg::TableUnreadable {
-                        path: path.display().to_string(),
-                        reason,
-                    })
-                })?;
-                ctx.say(&Msg::ReportWritten {
-                    path: path.display().to_string(),
-                });
+                let sheet = handover::sheet(&h);
+                let w = crate::report::write::sheet(&sheet, &path, super::reports::existing(force));
+                super::reports::written(ctx, &path, w)?;
             } else if json {
                 emit(&serde_json::to_string_pretty(&h).unwrap_or_default());
             } else {

@@ -171,7 +171,7 @@ impl Worker {
         let r = crate::app::data::load_report(&self.store, &self.operator, &self.config, now)
             .map_err(|e| self.describe(e))?;
         let dir = crate::commands::default_data_dir().join("reports");
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        crate::files::private_dir(&dir).map_err(|e| e.to_string())?;
         let stamp = now
             .with_timezone(&crate::domain::clock::beijing())
             .format("%Y%m%d-%H%M%S");
@@ -186,7 +186,9 @@ impl Worker {
             &self.config.area.name,
             &r.to.to_string(),
             &stats,
-        )?;
+            crate::files::Existing::Refuse,
+        )
+        .map_err(|e| self.lang.text(&crate::i18n::Msg::file_refused(&e)))?;
         let figures = dir.join(format!("值班与快反-{stamp}.csv"));
         let mut rows: Vec<Vec<String>> = r
             .today
@@ -211,7 +213,8 @@ impl Worker {
                 .collect(),
             rows,
         };
-        crate::report::write::sheet(&sheet, &figures)?;
+        crate::report::write::sheet(&sheet, &figures, crate::files::Existing::Refuse)
+            .map_err(|e| self.lang.text(&crate::i18n::Msg::file_refused(&e)))?;
         Ok(format!(
             "{} {} · {}",
             self.lang.t(T::ExportedTo),

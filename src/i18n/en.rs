@@ -205,6 +205,47 @@ pub fn text(m: &Msg) -> String {
             format!("configuration [keys]: key \"{key}\" for {action} is not understood")
         }
         Msg::DaysOverdue(d) => format!("{d}d"),
+        Msg::OutputExists { path } => format!(
+            "{path} already exists and was not overwritten. Add --force to replace it \
+             (atomically: never half a file)."
+        ),
+        Msg::OutputSymlink { path } => {
+            format!("{path} is a symbolic link; refused, so that nothing is written elsewhere.")
+        }
+        Msg::OutputDatabase { path } => format!(
+            "{path} is a database file (or its -wal/-shm file); an export cannot overwrite it."
+        ),
+        Msg::OutputNotRegular { path } => {
+            format!("{path} is not a regular file (a folder or a device); nothing written.")
+        }
+        Msg::OutputFailed { path, reason } => format!("Cannot write {path}: {reason}"),
+        Msg::CopyVerified {
+            path,
+            version,
+            patients,
+            audit_rows,
+        } => format!(
+            "Verified: {path} (schema version {version}, {patients} patients, \
+             {audit_rows} audit entries)"
+        ),
+        Msg::CopyNotDatabase { path } => {
+            format!("{path} is not a dutydesk database; nothing was changed.")
+        }
+        Msg::CopySameFile { path } => {
+            format!("{path} is the current database itself; nothing to restore.")
+        }
+        Msg::CopyUnsound { path, problems } => format!(
+            "{path} failed the check; nothing was changed:\n{}",
+            problems.join("\n")
+        ),
+        Msg::CopyInUse { path } => format!(
+            "The database {path} is in use by another program (a console, the SSH server or a \
+             command). Close them all (stop serve) and restore again; nothing was changed."
+        ),
+        Msg::RestoreDone { path, kept } => match kept {
+            Some(k) => format!("Restored {path}; the previous database is kept as {k}"),
+            None => format!("Restored {path}"),
+        },
     }
 }
 

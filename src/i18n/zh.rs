@@ -191,6 +191,39 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
         Msg::DaysOverdue(d) => format!("{d}天"),
+        Msg::OutputExists { path } => {
+            format!("{path} 已存在，未覆盖。确需替换请加 --force（整体替换，不会留下半个文件）。")
+        }
+        Msg::OutputSymlink { path } => {
+            format!("{path} 是符号链接，为防止数据被写到别处，已拒绝写入。")
+        }
+        Msg::OutputDatabase { path } => {
+            format!("{path} 是数据库文件（或其 -wal/-shm 文件），不能用导出内容覆盖。")
+        }
+        Msg::OutputNotRegular { path } => format!("{path} 不是普通文件（是目录或设备），未写入。"),
+        Msg::OutputFailed { path, reason } => format!("无法写入 {path}：{reason}"),
+        Msg::CopyVerified {
+            path,
+            version,
+            patients,
+            audit_rows,
+        } => format!(
+            "校验通过：{path}（架构版本 {version}，患者 {patients} 名，审计记录 {audit_rows} 条）"
+        ),
+        Msg::CopyNotDatabase { path } => format!("{path} 不是 dutydesk 数据库文件，未作任何改动。"),
+        Msg::CopySameFile { path } => format!("{path} 就是当前数据库本身，无需恢复。"),
+        Msg::CopyUnsound { path, problems } => format!(
+            "{path} 未通过校验，未作任何改动：\n{}",
+            problems.join("\n")
+        ),
+        Msg::CopyInUse { path } => format!(
+            "数据库 {path} 正被其他程序（控制台、SSH 服务或命令）使用。请先全部退出（停止 serve），\
+             再恢复；未作任何改动。"
+        ),
+        Msg::RestoreDone { path, kept } => match kept {
+            Some(k) => format!("已恢复到 {path}；原数据库保留为 {k}"),
+            None => format!("已恢复到 {path}"),
+        },
     }
 }
 
