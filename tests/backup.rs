@@ -240,12 +240,22 @@ fn only_the_center_restores() {
     let o = cli(
         &db,
         &[
-            "operator", "add", "wj", "--name", "望江值班", "--role", "station", "--station",
+            "operator",
+            "add",
+            "wj",
+            "--name",
+            "望江值班",
+            "--role",
+            "station",
+            "--station",
             "望江派出所",
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
-    let o = cli(&db, &["--operator", "wj", "restore", copy.to_str().unwrap()]);
+    let o = cli(
+        &db,
+        &["--operator", "wj", "restore", copy.to_str().unwrap()],
+    );
     assert!(!o.status.success());
     assert!(text(&o).contains("无权"), "{}", text(&o));
 }

@@ -212,10 +212,9 @@ pub fn text(m: &Msg) -> String {
         ),
         Msg::CopyNotDatabase { path } => format!("{path} 不是 dutydesk 数据库文件，未作任何改动。"),
         Msg::CopySameFile { path } => format!("{path} 就是当前数据库本身，无需恢复。"),
-        Msg::CopyUnsound { path, problems } => format!(
-            "{path} 未通过校验，未作任何改动：\n{}",
-            problems.join("\n")
-        ),
+        Msg::CopyUnsound { path, problems } => {
+            format!("{path} 未通过校验，未作任何改动：\n{}", problems.join("\n"))
+        }
         Msg::CopyInUse { path } => format!(
             "数据库 {path} 正被其他程序（控制台、SSH 服务或命令）使用。请先全部退出（停止 serve），\
              再恢复；未作任何改动。"

@@ -298,7 +298,8 @@ fn lock_exclusively(db: &Path) -> Result<Connection, CopyError> {
     if !mode.eq_ignore_ascii_case("delete") {
         return Err(in_use());
     }
-    conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;").map_err(busy)?;
+    conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
+        .map_err(busy)?;
     Ok(conn)
 }
 
