@@ -137,6 +137,11 @@ fn print_report(ctx: &Context, file: &Path, r: &ImportReport, json: bool) {
             warning: p.level == Level::Warning,
         });
     }
+    if r.problems_omitted > 0 {
+        ctx.say(&Msg::ProblemsOmitted {
+            count: r.problems_omitted,
+        });
+    }
     ctx.say(&Msg::ImportSummary {
         file: file.display().to_string(),
         rows: r.rows,
@@ -163,11 +168,7 @@ fn print_report(ctx: &Context, file: &Path, r: &ImportReport, json: bool) {
 }
 
 fn table_failure(ctx: &Context, e: TableError) -> Failure {
-    ctx.fail(&match e {
-        TableError::Unreadable { path, reason } => Msg::TableUnreadable { path, reason },
-        TableError::NoSheet { path } | TableError::Empty { path } => Msg::TableEmpty { path },
-        TableError::UnsupportedType { path } => Msg::TableUnsupported { path },
-    })
+    ctx.fail(&Msg::Table(e))
 }
 
 pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> Result<(), Failure> {

@@ -265,6 +265,11 @@ pub enum Msg {
         path: String,
         reason: String,
     },
+    /// A roster file refused as a whole (see `crate::import::table`).
+    Table(crate::import::table::TableError),
+    ProblemsOmitted {
+        count: usize,
+    },
     // Backup and restore: see `crate::store::backup`.
     CopyVerified {
         path: String,

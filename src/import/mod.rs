@@ -2,6 +2,7 @@
 //! reported by row, column, value and reason; any error writes nothing at all.
 
 pub mod columns;
+pub mod phone;
 pub mod rows;
 pub mod table;
 pub mod values;
@@ -24,6 +25,8 @@ pub struct ImportReport {
     pub counts: RosterCounts,
     pub errors: usize,
     pub warnings: usize,
+    /// Problems counted but not listed (only the first `MAX_LISTED_PROBLEMS` are).
+    pub problems_omitted: usize,
     pub dry_run: bool,
     pub committed: bool,
     pub alerts: Option<ReconcileSummary>,
@@ -64,13 +67,14 @@ impl Import<'_> {
             counts: RosterCounts::default(),
             errors: 0,
             warnings: 0,
+            problems_omitted: 0,
             dry_run: self.dry_run,
             committed: false,
             alerts: None,
             problems: Vec::new(),
         };
         let has_errors = |p: &[Problem]| p.iter().any(|p| p.level == Level::Error);
-        if !has_errors(&problems) {
+        if !problems.has_errors() {
             // Writing can still find problems (a team member who belongs elsewhere); the
             // transaction is rolled back then, and on a dry run.
             let (today, now, operator, dry_run) =
@@ -96,12 +100,17 @@ impl Import<'_> {
             report.counts = counts;
             report.committed = committed;
             report.alerts = alerts;
-            problems.extend(more);
+            for p in more {
+                problems.push(p);
+            }
         }
-        problems.sort_by_key(|p| (p.row, p.level == Level::Warning));
-        report.errors = problems.iter().filter(|p| p.level == Level::Error).count();
-        report.warnings = problems.len() - report.errors;
-        report.problems = problems;
+        problems
+            .listed
+            .sort_by_key(|p| (p.row, p.level == Level::Warning));
+        report.errors = problems.errors;
+        report.warnings = problems.warnings;
+        report.problems_omitted = problems.omitted();
+        report.problems = problems.listed;
         tracing::info!(
             rows = report.rows,
             errors = report.errors,
