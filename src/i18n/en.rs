@@ -255,7 +255,6 @@ pub fn text(m: &Msg) -> String {
     }
 }
 
-
 fn table_error(e: &crate::import::table::TableError) -> String {
     use crate::import::table::{ForeignEncoding, TableError as E};
     let save_as = "In Excel, use Save As \"CSV UTF-8 (Comma delimited)\" or .xlsx and import again";
@@ -298,9 +297,9 @@ fn table_error(e: &crate::import::table::TableError) -> String {
             format!("{path} separates its columns with {name}, not commas. {save_as}.")
         }
         E::Encoding { path, encoding } => match encoding {
-            ForeignEncoding::Utf16 => format!(
-                "{path} is UTF-16 (Excel's \"Unicode Text\"). {save_as}."
-            ),
+            ForeignEncoding::Utf16 => {
+                format!("{path} is UTF-16 (Excel's \"Unicode Text\"). {save_as}.")
+            }
             ForeignEncoding::Big5 => format!("{path} is in Big5 (traditional Chinese). {save_as}."),
             ForeignEncoding::Other => format!(
                 "{path} is neither UTF-8 nor GBK (perhaps Latin-1 or another Western code \

@@ -244,7 +244,9 @@ fn table_error(e: &crate::import::table::TableError) -> String {
             format!("不支持的文件类型：{path}（请使用 .xlsx 或 .csv）")
         }
         E::OldWorkbook { path } => {
-            format!("{path} 是旧版 Excel（.xls）或其他表格格式，请在 Excel/WPS 中另存为 .xlsx 后再导入。")
+            format!(
+                "{path} 是旧版 Excel（.xls）或其他表格格式，请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+            )
         }
         E::NotRegular { path } => {
             format!("{path} 不是普通文件（是目录、管道或设备），未读取。")

@@ -31,7 +31,9 @@ pub enum Reason {
     DuplicateColumn,
     Required,
     IdNumber(IdNumberError),
-    GenderMismatch { from_id: Gender },
+    GenderMismatch {
+        from_id: Gender,
+    },
     UnknownGender,
     BadDate,
     FutureDate,
@@ -45,8 +47,13 @@ pub enum Reason {
     UnknownMedication,
     UnknownCompliance,
     BadFlag,
-    DuplicateId { first_row: usize },
-    RiskConditionMismatch { risk: u8, condition: Condition },
+    DuplicateId {
+        first_row: usize,
+    },
+    RiskConditionMismatch {
+        risk: u8,
+        condition: Condition,
+    },
     PhoneWithoutName,
     OutsideJurisdiction(AssignmentRefusal),
     /// A control character, escape or bidi override (see `values::forbidden_char`).

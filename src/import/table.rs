@@ -297,10 +297,22 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, ForeignEncoding> {
         return Ok(s.to_string());
     }
     if looks_like_gbk(bytes) {
-        return Ok(encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned());
+        return Ok(encoding_rs::GB18030
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned());
     }
     let (big5, errors) = encoding_rs::BIG5.decode_without_bom_handling(bytes);
-    let traditional = ["姓名", "身份證", "診斷", "派出所", "電話", "監護", "鄉鎮", "住址"];
+    let traditional = [
+        "姓名",
+        "身份證",
+        "診斷",
+        "派出所",
+        "電話",
+        "監護",
+        "鄉鎮",
+        "住址",
+    ];
     if !errors && traditional.iter().any(|w| big5.contains(w)) {
         return Err(ForeignEncoding::Big5);
     }
@@ -328,9 +340,9 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
     pairs > 0 && gb2312 * 10 >= pairs * 7
 }
 
-/// Splits CSV text into records as a spreadsheet shows them as rows: a line ends at CRLF, LF
+/// Where each row of CSV text starts, as a spreadsheet counts rows: a line ends at CRLF, LF
 /// or a lone CR, except inside a quoted cell; a blank line is a row too.
-fn records(text: &str) -> impl Iterator<Item = &str> {
+fn row_starts(text: &str) -> Vec<usize> {
     #[derive(Clone, Copy, PartialEq)]
     enum St {
         FieldStart,
@@ -339,47 +351,64 @@ fn records(text: &str) -> impl Iterator<Item = &str> {
         QuoteInQuoted,
     }
     let bytes = text.as_bytes();
-    let mut pos = 0usize;
-    std::iter::from_fn(move || {
-        if pos >= bytes.len() {
-            return None;
-        }
-        let start = pos;
-        let mut st = St::FieldStart;
-        while pos < bytes.len() {
-            let b = bytes[pos];
-            let at_end = matches!(b, b'\n' | b'\r') && st != St::Quoted;
-            if at_end {
-                let end = pos;
-                pos += 1;
-                if b == b'\r' && bytes.get(pos) == Some(&b'\n') {
-                    pos += 1;
-                }
-                return Some(&text[start..end]);
+    let mut starts = vec![0];
+    let mut st = St::FieldStart;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if matches!(b, b'\n' | b'\r') && st != St::Quoted {
+            i += 1;
+            if b == b'\r' && bytes.get(i) == Some(&b'\n') {
+                i += 1;
             }
-            st = match (st, b) {
-                (St::FieldStart, b'"') => St::Quoted,
-                (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b',') => St::FieldStart,
-                (St::FieldStart | St::Unquoted, _) => St::Unquoted,
-                (St::Quoted, b'"') => St::QuoteInQuoted,
-                (St::Quoted, _) => St::Quoted,
-                (St::QuoteInQuoted, b'"') => St::Quoted,
-                (St::QuoteInQuoted, _) => St::Unquoted,
-            };
-            pos += 1;
+            if i < bytes.len() {
+                starts.push(i);
+            }
+            st = St::FieldStart;
+            continue;
         }
-        Some(&text[start..])
-    })
+        st = match (st, b) {
+            (St::FieldStart, b'"') => St::Quoted,
+            (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b',') => St::FieldStart,
+            (St::FieldStart | St::Unquoted, _) => St::Unquoted,
+            (St::Quoted, b'"') => St::QuoteInQuoted,
+            (St::Quoted, _) => St::Quoted,
+            (St::QuoteInQuoted, b'"') => St::Quoted,
+            (St::QuoteInQuoted, _) => St::Unquoted,
+        };
+        i += 1;
+    }
+    starts
 }
 
-fn fields(record: &str) -> Vec<Cell> {
+pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
+    let text = decode_text(bytes).map_err(|encoding| TableError::Encoding {
+        path: path.into(),
+        encoding,
+    })?;
+    let starts = row_starts(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(record.as_bytes());
-    let mut rec = csv::StringRecord::new();
-    match reader.read_record(&mut rec) {
-        Ok(true) => rec
+        .from_reader(text.as_bytes());
+    let mut table = Table::default();
+    let mut found_header = false;
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| TableError::Unreadable {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        // The reader may place a record at the line end before it (the LF of a CRLF, a blank
+        // line it skipped); a record itself never starts with one unquoted.
+        let mut byte = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        let row = match starts.binary_search(&byte) {
+            Ok(i) => i + 1,
+            Err(i) => i.max(1),
+        };
+        let cells: Vec<Cell> = rec
             .iter()
             .map(|s| {
                 if s.trim().is_empty() {
@@ -388,21 +417,7 @@ fn fields(record: &str) -> Vec<Cell> {
                     Cell::Text(s.to_string())
                 }
             })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
-    let text = decode_text(bytes).map_err(|encoding| TableError::Encoding {
-        path: path.into(),
-        encoding,
-    })?;
-    let mut table = Table::default();
-    let mut found_header = false;
-    for (index, record) in records(&text).enumerate() {
-        let row = index + 1;
-        let cells = fields(record);
+            .collect();
         if cells.len() > MAX_COLUMNS
             && let Some(col) = cells.iter().rposition(|c| !c.is_blank())
             && col >= MAX_COLUMNS
@@ -436,7 +451,10 @@ pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
     }
     if !found_header {
         // One cell per line: the file is separated by something other than commas.
-        let first = records(&text).find(|r| !r.trim().is_empty()).unwrap_or("");
+        let first = text
+            .split(['\n', '\r'])
+            .find(|r| !r.trim().is_empty())
+            .unwrap_or("");
         for delimiter in [';', '\t', '|'] {
             if first.contains(delimiter) {
                 return Err(TableError::Delimiter {
@@ -465,6 +483,25 @@ mod tests {
         let t = read_csv("\u{feff}姓名,身份证号\n张三,1\n".as_bytes(), "x").unwrap();
         assert_eq!(t.headers, vec!["姓名", "身份证号"]);
         assert_eq!(t.rows[0].0, 2);
+    }
+
+    #[test]
+    fn row_numbers_are_the_spreadsheets_for_every_line_ending() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = ["姓名,诊断", "甲,\"多\n行\"", "", "乙,癫痫"].join(eol) + eol;
+            let t = read_csv(text.as_bytes(), "x").unwrap();
+            let rows: Vec<usize> = t.rows.iter().map(|(n, _)| *n).collect();
+            assert_eq!(rows, vec![2, 4], "{eol:?}");
+            assert_eq!(t.header_row, 1);
+        }
+    }
+
+    #[test]
+    fn column_letters_are_the_spreadsheets() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(16_383), "XFD");
     }
 
     #[test]

@@ -203,7 +203,10 @@ mod tests {
 
     #[test]
     fn problem_values_are_shown_without_their_escapes_and_cut() {
-        assert_eq!(visible("李\u{1b}]0;PWNED\u{7}红"), "李<U+001B>]0;PWNED<U+0007>红");
+        assert_eq!(
+            visible("李\u{1b}]0;PWNED\u{7}红"),
+            "李<U+001B>]0;PWNED<U+0007>红"
+        );
         let long = "名".repeat(1000);
         let v = visible(&long);
         assert!(v.ends_with("…(1000)"));
