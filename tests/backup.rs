@@ -259,3 +259,40 @@ fn only_the_center_restores() {
     assert!(!o.status.success());
     assert!(text(&o).contains("无权"), "{}", text(&o));
 }
+
+#[test]
+fn a_backup_killed_at_any_moment_leaves_a_sound_backup_or_none() {
+    let db = TempDb::new();
+    let o = cli(&db, &["init", "--demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut sound = 0;
+    for round in 0..20 {
+        let dest = db.dir.path().join(format!("kill-{round}.db"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dutydesk"))
+            .env("HOME", db.dir.path())
+            .env("XDG_DATA_HOME", db.dir.path().join("data"))
+            .args(["--db", db.path.to_str().unwrap(), "backup", "--verify"])
+            .arg(&dest)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(fastrand::u64(0..80)));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        if dest.exists() {
+            let v = backup::verify_file(&dest).unwrap_or_else(|e| panic!("round {round}: {e}"));
+            assert_eq!(v.patients, 360, "round {round}");
+            sound += 1;
+        }
+    }
+    eprintln!("{sound} of 20 backups finished before the kill");
+    // Whatever was killed left the live database sound.
+    assert!(
+        Store::open(&db.path)
+            .unwrap()
+            .integrity_problems()
+            .unwrap()
+            .is_empty()
+    );
+}
