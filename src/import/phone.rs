@@ -1,7 +1,8 @@
 //! Whether a roster's phone cell is a Chinese phone number: a mobile (11 digits starting with
-//! 1) or a landline with its area code (starting with 0, 10 to 12 digits), optionally after
-//! +86, with spaces, hyphens or brackets between groups; several numbers may be separated by
-//! `/`, `、`, `;` or `，`. A number that cannot be called at night is worse than none.
+//! a 1) or a landline with its area code (starting with a 0, 10 to 12 digits), optionally
+//! after the country code, with spaces, hyphens or brackets between groups; several numbers
+//! may be separated by a slash, `、`, `;` or `，`. A number that cannot be called at night is
+//! worse than none.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhoneProblem {
