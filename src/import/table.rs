@@ -497,6 +497,30 @@ mod tests {
     }
 
     #[test]
+    fn a_workbook_that_would_unpack_past_the_cap_is_refused_unread() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("xl/sharedStrings.xml", stored).unwrap();
+        zip.write_all(b"<sst/>").unwrap();
+        let mut bytes = zip.finish().unwrap().into_inner();
+        // Declare 2 GB unpacked in the central directory, as a zip bomb does.
+        let at = bytes
+            .windows(4)
+            .position(|w| w == [0x50, 0x4b, 0x01, 0x02])
+            .unwrap();
+        bytes[at + 24..at + 28].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.xlsx");
+        std::fs::write(&path, &bytes).unwrap();
+        match read(&path) {
+            Err(TableError::TooLarge { max, .. }) => assert_eq!(max, MAX_UNPACKED_BYTES),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn column_letters_are_the_spreadsheets() {
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(25), "Z");
