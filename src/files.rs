@@ -213,10 +213,18 @@ pub fn create_temp_beside(path: &Path) -> Result<(PathBuf, File), FileError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let base = path
+    // Part of the name, so that a left-over temporary says whose it was; cut so that the
+    // temporary's name stays within the 255 bytes a file name may have.
+    let base: String = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .chars()
+        .scan(0usize, |len, c| {
+            *len += c.len_utf8();
+            (*len <= 160).then_some(c)
+        })
+        .collect();
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -368,6 +376,14 @@ mod tests {
             assert!(!p.exists());
         }
         assert_eq!(std::fs::read(&db).unwrap(), head);
+    }
+
+    #[test]
+    fn a_long_name_still_gets_its_temporary_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(format!("{}.csv", "统".repeat(80)));
+        create_private_new(&p, fill("x")).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "x");
     }
 
     #[test]
