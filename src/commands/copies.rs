@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::{Context, Failure};
 use crate::domain::clock::beijing;
+use crate::files::FileError;
 use crate::i18n::Msg;
 use crate::store::StoreError;
 use crate::store::backup::{self, CopyError};
@@ -13,6 +14,7 @@ fn copy_failure(ctx: &Context, e: CopyError) -> Failure {
     tracing::warn!(error = %e, "backup or restore refused");
     let path = |p: &Path| p.display().to_string();
     match e {
+        CopyError::File(FileError::Exists(p)) => ctx.fail(&Msg::BackupExists { path: path(&p) }),
         CopyError::File(f) => ctx.fail(&Msg::file_refused(&f)),
         CopyError::Store(s) => ctx.store_failure(s),
         CopyError::NotRegular(p) => ctx.fail(&Msg::OutputNotRegular { path: path(&p) }),

@@ -20,7 +20,14 @@ pub(super) fn existing(force: bool) -> Existing {
 }
 
 pub(super) fn written(ctx: &Context, path: &Path, r: Result<(), FileError>) -> Result<(), Failure> {
-    r.map_err(|e| ctx.fail(&Msg::file_refused(&e)))?;
+    r.map_err(|e| {
+        let mut text = ctx.lang.text(&Msg::file_refused(&e));
+        if matches!(e, FileError::Exists(_)) {
+            text.push(' ');
+            text.push_str(&ctx.lang.text(&Msg::ForceHint));
+        }
+        Failure::BadInput(text)
+    })?;
     ctx.say(&Msg::ReportWritten {
         path: path.display().to_string(),
     });

@@ -205,10 +205,8 @@ pub fn text(m: &Msg) -> String {
             format!("configuration [keys]: key \"{key}\" for {action} is not understood")
         }
         Msg::DaysOverdue(d) => format!("{d}d"),
-        Msg::OutputExists { path } => format!(
-            "{path} already exists and was not overwritten. Add --force to replace it \
-             (atomically: never half a file)."
-        ),
+        Msg::OutputExists { path } => format!("{path} already exists and was not overwritten."),
+        Msg::ForceHint => "Add --force to replace it (atomically: never half a file).".into(),
         Msg::OutputSymlink { path } => {
             format!("{path} is a symbolic link; refused, so that nothing is written elsewhere.")
         }

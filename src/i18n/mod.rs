@@ -252,6 +252,8 @@ pub enum Msg {
     OutputExists {
         path: String,
     },
+    /// Said after `OutputExists` where the command takes `--force`.
+    ForceHint,
     OutputSymlink {
         path: String,
     },

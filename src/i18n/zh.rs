@@ -191,9 +191,8 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
         Msg::DaysOverdue(d) => format!("{d}天"),
-        Msg::OutputExists { path } => {
-            format!("{path} 已存在，未覆盖。确需替换请加 --force（整体替换，不会留下半个文件）。")
-        }
+        Msg::OutputExists { path } => format!("{path} 已存在，未覆盖。"),
+        Msg::ForceHint => "确需替换请加 --force（整体替换，不会留下半个文件）。".into(),
         Msg::OutputSymlink { path } => {
             format!("{path} 是符号链接，为防止数据被写到别处，已拒绝写入。")
         }
