@@ -106,6 +106,38 @@ mod tests {
     }
 
     #[test]
+    fn any_text_comes_back_from_the_csv_whole_and_never_as_a_formula() {
+        let mut rng = fastrand::Rng::with_seed(13);
+        let starts = [
+            '=', '+', '-', '@', '\t', '\r', '\'', '"', ',', '\n', '陈', 'a', ' ',
+        ];
+        for _ in 0..500 {
+            let cell: String = std::iter::once(starts[rng.usize(0..starts.len())])
+                .chain((0..rng.usize(0..12)).map(|_| starts[rng.usize(0..starts.len())]))
+                .collect();
+            let sheet = Sheet {
+                name: String::new(),
+                headers: vec!["h".into()],
+                rows: vec![vec![cell.clone()]],
+            };
+            let mut out = Vec::new();
+            write_csv(&sheet, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+            let back = r.records().next().unwrap().unwrap()[0].to_string();
+            assert!(
+                !back.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+            let unquoted = back
+                .strip_prefix('\'')
+                .filter(|_| back != cell)
+                .unwrap_or(&back);
+            assert_eq!(unquoted, cell);
+        }
+    }
+
+    #[test]
     fn a_written_csv_holds_no_formula_cell() {
         let sheet = Sheet {
             name: String::new(),

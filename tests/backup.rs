@@ -71,7 +71,11 @@ fn backup_verify_checks_the_copy_and_the_copy_is_owner_only_and_self_contained()
     let o = cli(&db, &["backup", dest.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(text(&o).contains("备份目标已存在，未覆盖"), "{}", text(&o));
-    assert!(!text(&o).contains("--force"), "backup has no --force: {}", text(&o));
+    assert!(
+        !text(&o).contains("--force"),
+        "backup has no --force: {}",
+        text(&o)
+    );
     assert_eq!(backup::verify_file(&dest).unwrap().patients, 2);
 }
 
