@@ -20,8 +20,10 @@ fn import(c: &mut Criterion) {
         let sheet = roster(n, 42, anchor);
         let csv_path = files.path().join(format!("r{n}.csv"));
         let xlsx_path = files.path().join(format!("r{n}.xlsx"));
-        dutydesk::export::write_csv_file(&sheet, &csv_path).unwrap();
-        dutydesk::export::write_xlsx_file(&sheet, &xlsx_path).unwrap();
+        dutydesk::export::write_csv_file(&sheet, &csv_path, dutydesk::files::Existing::Replace)
+            .unwrap();
+        dutydesk::export::write_xlsx_file(&sheet, &xlsx_path, dutydesk::files::Existing::Replace)
+            .unwrap();
         for (kind, path) in [("csv", &csv_path), ("xlsx", &xlsx_path)] {
             group.bench_function(format!("{kind}/{n}"), |b| {
                 b.iter_batched(

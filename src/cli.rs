@@ -148,6 +148,14 @@ pub enum Command {
     Backup {
         /// 备份文件（不得已存在）· backup file (must not exist)
         file: PathBuf,
+        /// 备份后打开副本做完整性检查，通过后才生成备份文件 · check the copy before it is kept
+        #[arg(long)]
+        verify: bool,
+    },
+    /// 从备份恢复（仅中心；先校验，原库保留为 .before-restore-时间）· restore from a backup
+    Restore {
+        /// 备份文件 · the backup file
+        file: PathBuf,
     },
     /// 生成虚构花名册（开发与基准测试用）· write a synthetic roster
     #[command(hide = true)]
@@ -273,6 +281,9 @@ pub enum ReportCommand {
         /// 导出到 .xlsx 或 .csv · write to .xlsx or .csv
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 目标文件已存在时原子替换 · replace an existing --out file (atomically)
+        #[arg(long, requires = "out")]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -280,6 +291,9 @@ pub enum ReportCommand {
     Exchange {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 目标文件已存在时原子替换 · replace an existing --out file (atomically)
+        #[arg(long, requires = "out")]
+        force: bool,
         /// 导出完整身份证号与电话（记入审计日志）· full ID numbers and phones (audited)
         #[arg(long)]
         unmasked: bool,
@@ -293,6 +307,9 @@ pub enum ReportCommand {
         month: crate::report::rewards::Month,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 目标文件已存在时原子替换 · replace an existing --out file (atomically)
+        #[arg(long, requires = "out")]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -327,6 +344,9 @@ pub enum ShiftCommand {
         /// 导出到 .xlsx 或 .csv · write to .xlsx or .csv
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 目标文件已存在时原子替换 · replace an existing --out file (atomically)
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// 班次列表 · shifts, newest first
     List {

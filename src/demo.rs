@@ -635,6 +635,7 @@ pub fn roster_table(count: usize, seed: u64, anchor: NaiveDate) -> Table {
     let sheet = roster(count, seed, anchor);
     Table {
         headers: sheet.headers,
+        header_row: 1,
         rows: sheet
             .rows
             .into_iter()

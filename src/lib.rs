@@ -10,6 +10,7 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod export;
+pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod logging;

@@ -72,6 +72,19 @@ fn batch_ids(n: usize) -> Vec<String> {
 
 #[test]
 fn killed_writer_loses_no_committed_write() {
+    kill_the_writer(30);
+}
+
+/// The long run: at least 200 kills. `cargo test --test crash -- --ignored`
+#[test]
+#[ignore = "long run: cargo test --test crash -- --ignored"]
+fn killed_writer_loses_no_committed_write_in_200_rounds() {
+    kill_the_writer(200);
+}
+
+/// Starts the writing child `rounds` times, kills it at a random moment each time, and
+/// checks after every kill that each reported commit is there and the file is sound.
+fn kill_the_writer(rounds: usize) {
     if std::env::var(CHILD_ENV).is_ok() {
         return;
     }
@@ -84,7 +97,6 @@ fn killed_writer_loses_no_committed_write() {
     let mut committed_alerts: Vec<i64> = Vec::new();
     let mut committed_batches: Vec<usize> = Vec::new();
     let mut next = 0usize;
-    let rounds = 30;
     for round in 0..rounds {
         let mut child = Command::new(&exe)
             .args([

@@ -23,7 +23,7 @@ fn csv_with_every_accepted_variant_imports() {
          末次随访日期,末次面访日期,公安列管,肇事肇祸史,监护情况,既往最高危险性\n\
          无,{},  测试甲 ,双相情感障碍,三级,不稳定,桃源社区,望江街道,望江派出所,2025/3/5,\
          2025年3月1日,是,否,弱,4级\n\
-         无,{},测试乙,精神分裂症,１,基本稳定,桃源社区,望江街道,望江派出所,2025-03-05,45716,否,是,有,\n",
+         无,{},测试乙,精神分裂症,１,基本稳定,桃源社区,望江街道,望江派出所,2025-03-05,2025.2.28,否,是,有,\n",
         id("19800101", 123),
         id("19900202", 124)
             .replace('9', "９")
@@ -55,7 +55,7 @@ fn csv_with_every_accepted_variant_imports() {
     assert_eq!(
         b.last_visit,
         Some("2025-02-28".parse().unwrap()),
-        "Excel serial 45716"
+        "dotted date"
     );
     assert!(b.flags.incident_history);
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use common::*;
 use dutydesk::config::Config;
 use dutydesk::domain::incident::{Closing, Outcome, SyncChecklist, SyncItem};
+use dutydesk::files::Existing;
 use dutydesk::report::rewards::{Month, RewardDecision};
 use dutydesk::report::stats::StatRow;
 use dutydesk::report::{self, write};
@@ -249,7 +250,15 @@ fn stats_xlsx_reads_back_cell_by_cell_and_csv_has_a_bom() {
     )
     .unwrap();
     let xlsx = db.dir.path().join("stats.xlsx");
-    write::stats(&rows, "示范区统计表", "示范区综治中心", "2025-03-31", &xlsx).unwrap();
+    write::stats(
+        &rows,
+        "示范区统计表",
+        "示范区综治中心",
+        "2025-03-31",
+        &xlsx,
+        Existing::Refuse,
+    )
+    .unwrap();
     let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
@@ -268,7 +277,7 @@ fn stats_xlsx_reads_back_cell_by_cell_and_csv_has_a_bom() {
         }
     }
     let csv_path = db.dir.path().join("stats.csv");
-    write::stats(&rows, "t", "u", "d", &csv_path).unwrap();
+    write::stats(&rows, "t", "u", "d", &csv_path, Existing::Refuse).unwrap();
     let bytes = std::fs::read(&csv_path).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();

@@ -345,13 +345,13 @@ fn backup_is_a_consistent_copy_while_another_connection_writes() {
     });
     let store = db.open();
     let dest = db.dir.path().join("copy.db");
-    store.backup_to(&dest).unwrap();
+    store.backup_to(&dest, false).unwrap();
     writer.join().unwrap();
     let copy = dutydesk::store::Store::open(&dest).unwrap();
     assert!(copy.integrity_problems().unwrap().is_empty());
     assert_eq!(copy.patient_count(&Scope::All).unwrap(), 1);
     // A second backup to the same file is refused rather than overwriting it.
-    assert!(store.backup_to(&dest).is_err());
+    assert!(store.backup_to(&dest, false).is_err());
 }
 
 #[test]

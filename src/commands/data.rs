@@ -140,6 +140,11 @@ fn print_report(ctx: &Context, file: &Path, r: &ImportReport, json: bool) {
             warning: p.level == Level::Warning,
         });
     }
+    if r.problems_omitted > 0 {
+        ctx.say(&Msg::ProblemsOmitted {
+            count: r.problems_omitted,
+        });
+    }
     ctx.say(&Msg::ImportSummary {
         file: file.display().to_string(),
         rows: r.rows,
@@ -166,11 +171,7 @@ fn print_report(ctx: &Context, file: &Path, r: &ImportReport, json: bool) {
 }
 
 fn table_failure(ctx: &Context, e: TableError) -> Failure {
-    ctx.fail(&match e {
-        TableError::Unreadable { path, reason } => Msg::TableUnreadable { path, reason },
-        TableError::NoSheet { path } | TableError::Empty { path } => Msg::TableEmpty { path },
-        TableError::UnsupportedType { path } => Msg::TableUnsupported { path },
-    })
+    ctx.fail(&Msg::Table(e))
 }
 
 pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> Result<(), Failure> {
@@ -224,18 +225,6 @@ pub fn check(ctx: &Context) -> Result<(), Failure> {
     }
 }
 
-pub fn backup(ctx: &Context, file: &Path) -> Result<(), Failure> {
-    let path = file.display().to_string();
-    if file.exists() {
-        return Err(ctx.fail(&Msg::BackupExists { path }));
-    }
-    let store = ctx.open_store()?;
-    ctx.center_or_administrator(&store)?;
-    store.backup_to(file).map_err(|e| ctx.store_failure(e))?;
-    ctx.say(&Msg::BackupDone { path });
-    Ok(())
-}
-
 pub fn synth_roster(
     ctx: &Context,
     count: usize,
@@ -244,20 +233,9 @@ pub fn synth_roster(
     out: &Path,
 ) -> Result<(), Failure> {
     let sheet = demo::roster(count, seed, anchor);
-    let is_xlsx = out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    let written = if is_xlsx {
-        crate::export::write_xlsx_file(&sheet, out).map_err(|e| e.to_string())
-    } else {
-        crate::export::write_csv_file(&sheet, out).map_err(|e| e.to_string())
-    };
-    written.map_err(|reason| {
-        ctx.fail(&Msg::TableUnreadable {
-            path: out.display().to_string(),
-            reason,
-        })
-    })
+    // A synthetic roster is fictional: it may replace an earlier one, never a database.
+    crate::report::write::sheet(&sheet, out, crate::files::Existing::Replace)
+        .map_err(|e| ctx.fail(&Msg::file_refused(&e)))
 }
 
 pub fn operator_add(

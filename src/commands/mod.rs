@@ -2,6 +2,7 @@
 //! language speaks, and turning every failure into a message and an exit code
 //! (0 ok, 1 bad input, 2 usage).
 
+mod copies;
 mod data;
 mod incidents;
 mod lists;
@@ -330,16 +331,21 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             from,
             to,
             out,
+            force,
             json,
-        }) => reports::stats(ctx, from, to, out.as_deref(), json),
+        }) => reports::stats(ctx, from, to, out.as_deref(), force, json),
         Command::Report(crate::cli::ReportCommand::Exchange {
             out,
+            force,
             unmasked,
             json,
-        }) => reports::exchange(ctx, out.as_deref(), unmasked, json),
-        Command::Report(crate::cli::ReportCommand::Rewards { month, out, json }) => {
-            reports::rewards(ctx, month, out.as_deref(), json)
-        }
+        }) => reports::exchange(ctx, out.as_deref(), force, unmasked, json),
+        Command::Report(crate::cli::ReportCommand::Rewards {
+            month,
+            out,
+            force,
+            json,
+        }) => reports::rewards(ctx, month, out.as_deref(), force, json),
         Command::Operator(OperatorCommand::Add {
             login,
             name,
@@ -353,7 +359,8 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Operator(OperatorCommand::Enable { login }) => {
             data::operator_enable(ctx, &login, true)
         }
-        Command::Backup { file } => data::backup(ctx, &file),
+        Command::Backup { file, verify } => copies::backup(ctx, &file, verify),
+        Command::Restore { file } => copies::restore(ctx, &file),
         Command::SynthRoster {
             count,
             seed,

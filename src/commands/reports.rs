@@ -6,16 +6,28 @@ use std::path::Path;
 use super::{Context, Failure, emit};
 use crate::desk::records::ExportKind;
 use crate::domain::clock::beijing_date;
+use crate::files::{Existing, FileError};
 use crate::i18n::{Lang, Msg};
 use crate::report::rewards::{Month, RewardDecision};
 use crate::report::{self, write};
 
-fn written(ctx: &Context, path: &Path, r: Result<(), String>) -> Result<(), Failure> {
-    r.map_err(|reason| {
-        ctx.fail(&Msg::TableUnreadable {
-            path: path.display().to_string(),
-            reason,
-        })
+/// `--force` asks for an existing file to be replaced (atomically); otherwise it is refused.
+pub(super) fn existing(force: bool) -> Existing {
+    if force {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    }
+}
+
+pub(super) fn written(ctx: &Context, path: &Path, r: Result<(), FileError>) -> Result<(), Failure> {
+    r.map_err(|e| {
+        let mut text = ctx.lang.text(&Msg::file_refused(&e));
+        if matches!(e, FileError::Exists(_)) {
+            text.push(' ');
+            text.push_str(&ctx.lang.text(&Msg::ForceHint));
+        }
+        Failure::BadInput(text)
     })?;
     ctx.say(&Msg::ReportWritten {
         path: path.display().to_string(),
@@ -23,9 +35,11 @@ fn written(ctx: &Context, path: &Path, r: Result<(), String>) -> Result<(), Fail
     Ok(())
 }
 
-/// Audits an export to a file before it is written; says the audit log's head, which pins
-/// the history the report was made from.
-fn audit_export(
+/// Writes an export, then audits it (what, how many rows, masked or not, where) and says
+/// the audit log's head, which pins the history the report was made from. If the audit
+/// cannot be written, the file is removed again: no export leaves unrecorded.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn export(
     ctx: &Context,
     store: &mut crate::store::Store,
     session: &crate::desk::Session,
@@ -33,13 +47,23 @@ fn audit_export(
     rows: usize,
     unmasked: bool,
     path: &Path,
+    write: Result<(), FileError>,
 ) -> Result<(), Failure> {
-    let (row, hash) = ctx
-        .desk(store, session, None)?
-        .record_export(kind, rows, unmasked, Some(&path.display().to_string()))
-        .map_err(|e| ctx.desk_failure(e))?;
-    ctx.say(&Msg::AuditHead { row, hash });
-    Ok(())
+    written(ctx, path, write)?;
+    let recorded = ctx.desk(store, session, None).and_then(|mut d| {
+        d.record_export(kind, rows, unmasked, Some(&path.display().to_string()))
+            .map_err(|e| ctx.desk_failure(e))
+    });
+    match recorded {
+        Ok((row, hash)) => {
+            ctx.say(&Msg::AuditHead { row, hash });
+            Ok(())
+        }
+        Err(f) => {
+            let _ = std::fs::remove_file(path);
+            Err(f)
+        }
+    }
 }
 
 pub fn stats(
@@ -47,6 +71,7 @@ pub fn stats(
     from: NaiveDate,
     to: NaiveDate,
     out: Option<&Path>,
+    force: bool,
     json: bool,
 ) -> Result<(), Failure> {
     if to < from {
@@ -57,24 +82,28 @@ pub fn stats(
     let rows = report::statistics(&store, &session.scope(), from, to, &ctx.config)
         .map_err(|e| ctx.store_failure(e))?;
     if let Some(path) = out {
-        audit_export(
-            ctx,
-            &mut store,
-            &session,
-            ExportKind::Stats,
-            rows.len(),
-            false,
-            path,
-        )?;
         let title = format!(
             "{}严重精神障碍患者肇事肇祸专项行动统计（{from}至{to}）",
             ctx.config.area.name
         );
         let date = beijing_date(ctx.clock.now()).to_string();
-        return written(
+        let n = rows.len();
+        return export(
             ctx,
+            &mut store,
+            &session,
+            ExportKind::Stats,
+            n,
+            false,
             path,
-            write::stats(&rows, &title, &ctx.config.area.name, &date, path),
+            write::stats(
+                &rows,
+                &title,
+                &ctx.config.area.name,
+                &date,
+                path,
+                existing(force),
+            ),
         );
     }
     if json {
@@ -103,6 +132,7 @@ pub fn stats(
 pub fn exchange(
     ctx: &Context,
     out: Option<&Path>,
+    force: bool,
     unmasked: bool,
     json: bool,
 ) -> Result<(), Failure> {
@@ -110,23 +140,25 @@ pub fn exchange(
     let session = ctx.session(&store)?;
     let sheet = report::exchange::list(&store, &session.scope(), unmasked)
         .map_err(|e| ctx.store_failure(e))?;
-    if unmasked && out.is_none() {
-        // Full ID numbers leave the system: who did it and when goes in the audit log.
-        ctx.desk(&mut store, &session, None)?
-            .record_export(ExportKind::Exchange, sheet.rows.len(), true, None)
-            .map_err(|e| ctx.desk_failure(e))?;
-    }
     if let Some(path) = out {
-        audit_export(
+        let write = write::sheet(&sheet, path, existing(force));
+        let n = sheet.rows.len();
+        return export(
             ctx,
             &mut store,
             &session,
             ExportKind::Exchange,
-            sheet.rows.len(),
+            n,
             unmasked,
             path,
-        )?;
-        return written(ctx, path, write::sheet(&sheet, path));
+            write,
+        );
+    }
+    if unmasked {
+        // Full ID numbers leave the system: who did it and when goes in the audit log.
+        ctx.desk(&mut store, &session, None)?
+            .record_export(ExportKind::Exchange, sheet.rows.len(), true, None)
+            .map_err(|e| ctx.desk_failure(e))?;
     }
     if json {
         let v: Vec<serde_json::Value> = sheet
@@ -153,22 +185,17 @@ pub fn exchange(
     Ok(())
 }
 
-pub fn rewards(ctx: &Context, month: Month, out: Option<&Path>, json: bool) -> Result<(), Failure> {
+pub fn rewards(
+    ctx: &Context,
+    month: Month,
+    out: Option<&Path>,
+    force: bool,
+    json: bool,
+) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
     let session = ctx.session(&store)?;
     let lines = report::reward_lines(&store, &session.scope(), month, month, &ctx.config)
         .map_err(|e| ctx.store_failure(e))?;
-    if let Some(path) = out {
-        audit_export(
-            ctx,
-            &mut store,
-            &session,
-            ExportKind::Rewards,
-            lines.len(),
-            false,
-            path,
-        )?;
-    }
     if json {
         emit(&serde_json::to_string_pretty(&lines).unwrap_or_default());
         return Ok(());
@@ -218,7 +245,18 @@ pub fn rewards(ctx: &Context, month: Month, out: Option<&Path>, json: bool) -> R
             .collect(),
     };
     if let Some(path) = out {
-        return written(ctx, path, write::sheet(&sheet, path));
+        let write = write::sheet(&sheet, path, existing(force));
+        let n = lines.len();
+        return export(
+            ctx,
+            &mut store,
+            &session,
+            ExportKind::Rewards,
+            n,
+            false,
+            path,
+            write,
+        );
     }
     let due: u32 = lines.iter().map(|l| l.amount_yuan).sum();
     for r in &sheet.rows {

@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
             ctx.say(&Msg::ShiftHandedOver);
             handover::lines(ctx.lang, &h).iter().for_each(|l| emit(l));
         }
-        ShiftCommand::Last { json, out } => {
+        ShiftCommand::Last { json, out, force } => {
             let Some(h) = store
                 .last_handover(&session.operator)
                 .map_err(f)?
@@ -41,25 +41,18 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
                 return Ok(());
             };
             if let Some(path) = out {
-                let (row, hash) = ctx
-                    .desk(&mut store, &session, None)?
-                    .record_export(
-                        crate::desk::records::ExportKind::Handover,
-                        1,
-                        false,
-                        Some(&path.display().to_string()),
-                    )
-                    .map_err(|e| ctx.desk_failure(e))?;
-                ctx.say(&Msg::AuditHead { row, hash });
-                crate::report::write::sheet(&handover::sheet(&h), &path).map_err(|reason| {
-                    ctx.fail(&Msg::TableUnreadable {
-                        path: path.display().to_string(),
-                        reason,
-                    })
-                })?;
-                ctx.say(&Msg::ReportWritten {
-                    path: path.display().to_string(),
-                });
+                let sheet = handover::sheet(&h);
+                let w = crate::report::write::sheet(&sheet, &path, super::reports::existing(force));
+                super::reports::export(
+                    ctx,
+                    &mut store,
+                    &session,
+                    crate::desk::records::ExportKind::Handover,
+                    1,
+                    false,
+                    &path,
+                    w,
+                )?;
             } else if json {
                 emit(&serde_json::to_string_pretty(&h).unwrap_or_default());
             } else {

@@ -199,6 +199,29 @@ pub fn bootstrap_operator(
     })
 }
 
+/// Records, in the restored database's own log, who restored it from which file and what
+/// was kept. The restorer is the database's administrator, who may not be a registered
+/// operator of the restored copy: the row names their OS identity.
+pub fn record_restore(
+    store: &mut Store,
+    login: &str,
+    os_user: &str,
+    from: &str,
+    kept: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    store.transact(|tx| {
+        audit::append(
+            tx,
+            now,
+            &Author::new(login, os_user),
+            &AuditEvent::new(AuditAction::DatabaseRestored, "database", from)
+                .after(json!({"from": from, "kept": kept})),
+        )?;
+        Ok(())
+    })
+}
+
 /// The session of `login` on a database: registered first as its center operator when the
 /// database has no operator yet (a fresh benchmark or script database).
 pub fn first_center_session(
@@ -231,7 +254,9 @@ pub fn make_drill_copy(desk: &mut Desk, dest: &std::path::Path) -> Result<()> {
             login: desk.session().operator.login.clone(),
         });
     }
-    desk.store().backup_to(dest)?;
+    desk.store()
+        .backup_to(dest, true)
+        .map_err(|e| DeskError::Store(crate::store::StoreError::Refused(e.to_string())))?;
     let mut copy = Store::open(dest)?;
     copy.mark_drill()?;
     Ok(())

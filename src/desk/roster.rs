@@ -42,6 +42,8 @@ pub struct ImportReport {
     pub counts: RosterCounts,
     pub errors: usize,
     pub warnings: usize,
+    /// Problems counted but not listed (only the first `MAX_LISTED_PROBLEMS` are).
+    pub problems_omitted: usize,
     pub dry_run: bool,
     pub committed: bool,
     pub alerts: Option<ReconcileSummary>,
@@ -61,13 +63,14 @@ impl Desk<'_> {
             counts: RosterCounts::default(),
             errors: 0,
             warnings: 0,
+            problems_omitted: 0,
             dry_run,
             committed: false,
             alerts: None,
             problems: Vec::new(),
         };
         let has_errors = |p: &[Problem]| p.iter().any(|p| p.level == Level::Error);
-        if !has_errors(&problems) {
+        if !problems.has_errors() {
             // Writing can still find problems (a team member who belongs elsewhere); the
             // transaction is rolled back then, and on a dry run.
             let ((counts, more, refreshed), committed) =
@@ -89,15 +92,20 @@ impl Desk<'_> {
             report.counts = counts;
             report.committed = committed;
             report.alerts = refreshed;
-            problems.extend(more);
+            for p in more {
+                problems.push(p);
+            }
         } else {
             // Nothing to write, but the operator must still be one who may import.
             self.act_or_roll_back(Need::Center, |_| Ok(((), false)))?;
         }
-        problems.sort_by_key(|p| (p.row, p.level == Level::Warning));
-        report.errors = problems.iter().filter(|p| p.level == Level::Error).count();
-        report.warnings = problems.len() - report.errors;
-        report.problems = problems;
+        problems
+            .listed
+            .sort_by_key(|p| (p.row, p.level == Level::Warning));
+        report.errors = problems.errors;
+        report.warnings = problems.warnings;
+        report.problems_omitted = problems.omitted();
+        report.problems = problems.listed;
         tracing::info!(
             rows = report.rows,
             errors = report.errors,

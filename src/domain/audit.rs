@@ -104,6 +104,9 @@ pub enum AuditAction {
     #[strum(serialize = "report.export")]
     #[serde(rename = "report.export")]
     ReportExported,
+    #[strum(serialize = "database.restore")]
+    #[serde(rename = "database.restore")]
+    DatabaseRestored,
 }
 
 impl AuditAction {

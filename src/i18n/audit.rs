@@ -139,6 +139,7 @@ pub fn said(e: &AuditEntry) -> Said {
             out.person = s(a, "operator").or_else(|| e.entity_id.clone());
             out.text = s(a, "fingerprint").or_else(|| s(b, "fingerprint"));
         }
+        Some(AuditAction::DatabaseRestored) => out.text = s(a, "from"),
         Some(AuditAction::ReportExported) => {
             out.role = s(a, "report");
             out.number = i(a, "rows");

@@ -113,8 +113,9 @@ pub fn text(m: &Msg) -> String {
         Msg::FollowUpRefused(r) => followup_refusal(r),
         Msg::ClassReason(r) => class_reason(*r).into(),
         Msg::UnknownOperator { login } => format!(
-            "Operator \"{login}\" is not registered, so the console will not open. Ask the center \
-             to register it, or pass --operator with a registered login."
+            "operator '{login}' is not registered: a center operator registers operators with \
+             'dutydesk operator add'; the database's administrator may name a registered one \
+             with --operator."
         ),
         Msg::OperatorDisabled { login } => format!("Operator \"{login}\" is disabled."),
         Msg::StepAlreadyDone { step, actor } => {
@@ -252,6 +253,105 @@ pub fn text(m: &Msg) -> String {
             format!("configuration [keys]: key \"{key}\" for {action} is not understood")
         }
         Msg::DaysOverdue(d) => format!("{d}d"),
+        Msg::OutputExists { path } => format!("{path} already exists and was not overwritten."),
+        Msg::ForceHint => "Add --force to replace it (atomically: never half a file).".into(),
+        Msg::OutputSymlink { path } => {
+            format!("{path} is a symbolic link; refused, so that nothing is written elsewhere.")
+        }
+        Msg::OutputDatabase { path } => format!(
+            "{path} is a database file (or its -wal/-shm file); an export cannot overwrite it."
+        ),
+        Msg::OutputNotRegular { path } => {
+            format!("{path} is not a regular file (a folder or a device); nothing written.")
+        }
+        Msg::OutputFailed { path, reason } => format!("Cannot write {path}: {reason}"),
+        Msg::Table(e) => table_error(e),
+        Msg::ProblemsOmitted { count } => format!(
+            "… and {count} more problems not listed (the first {} are shown); fix these and \
+             check again.",
+            crate::import::rows::MAX_LISTED_PROBLEMS
+        ),
+        Msg::CopyVerified {
+            path,
+            version,
+            patients,
+            audit_rows,
+        } => format!(
+            "Verified: {path} (schema version {version}, {patients} patients, \
+             {audit_rows} audit entries)"
+        ),
+        Msg::CopyNotDatabase { path } => {
+            format!("{path} is not a dutydesk database; nothing was changed.")
+        }
+        Msg::CopySameFile { path } => {
+            format!("{path} is the current database itself; nothing to restore.")
+        }
+        Msg::CopyUnsound { path, problems } => format!(
+            "{path} failed the check; nothing was changed:\n{}",
+            problems.join("\n")
+        ),
+        Msg::CopyInUse { path } => format!(
+            "The database {path} is in use by another program (a console, the SSH server or a \
+             command). Close them all (stop serve) and restore again; nothing was changed."
+        ),
+        Msg::RestoreDone { path, kept } => match kept {
+            Some(k) => format!("Restored {path}; the previous database is kept as {k}"),
+            None => format!("Restored {path}"),
+        },
+    }
+}
+
+fn table_error(e: &crate::import::table::TableError) -> String {
+    use crate::import::table::{ForeignEncoding, TableError as E};
+    let save_as = "In Excel, use Save As \"CSV UTF-8 (Comma delimited)\" or .xlsx and import again";
+    match e {
+        E::Unreadable { path, reason } => format!("Cannot read {path}: {reason}"),
+        E::NoSheet { path } | E::Empty { path } => format!("{path} has no header and no data."),
+        E::NoRows { path, header_row } => format!(
+            "{path} has only a header (row {header_row}) and no patient rows; nothing imported."
+        ),
+        E::UnsupportedType { path } => format!("Unsupported file type: {path} (use .xlsx or .csv)"),
+        E::OldWorkbook { path } => format!(
+            "{path} is an old Excel (.xls) or other spreadsheet format; save it as .xlsx in \
+             Excel or WPS and import again."
+        ),
+        E::NotRegular { path } => {
+            format!("{path} is not a regular file (a folder, pipe or device); not read.")
+        }
+        E::TooLarge { path, max } => format!(
+            "{path} is too large (over {} MB) to be a roster; not read.",
+            max / (1024 * 1024)
+        ),
+        E::TooManyRows { path, max } => format!(
+            "{path} has more than {max} rows, the most one import takes; split it by township."
+        ),
+        E::TooManyColumns {
+            path,
+            row,
+            column,
+            max,
+        } => format!(
+            "{path}: row {row} has a value in column {column}, beyond the first {max} columns; \
+             delete what lies to the right of the roster and import again."
+        ),
+        E::Delimiter { path, delimiter } => {
+            let name = match delimiter {
+                ';' => "semicolons (;)",
+                '\t' => "tabs",
+                _ => "vertical bars (|)",
+            };
+            format!("{path} separates its columns with {name}, not commas. {save_as}.")
+        }
+        E::Encoding { path, encoding } => match encoding {
+            ForeignEncoding::Utf16 => {
+                format!("{path} is UTF-16 (Excel's \"Unicode Text\"). {save_as}.")
+            }
+            ForeignEncoding::Big5 => format!("{path} is in Big5 (traditional Chinese). {save_as}."),
+            ForeignEncoding::Other => format!(
+                "{path} is neither UTF-8 nor GBK (perhaps Latin-1 or another Western code \
+                 page). {save_as}."
+            ),
+        },
     }
 }
 
@@ -299,6 +399,20 @@ fn class_reason(r: ClassReason) -> &'static str {
     }
 }
 
+fn phone(p: &crate::import::phone::PhoneProblem) -> String {
+    use crate::import::phone::PhoneProblem as P;
+    let rule = "a mobile has 11 digits starting with 1; a landline starts with its area code (0…)";
+    match p {
+        P::BadCharacter(c) => format!("“{c}” is no part of a phone number ({rule})"),
+        P::MobileLength(n) => format!("{n} digits; a mobile number has 11"),
+        P::LandlineLength(n) => {
+            format!("{n} digits; a landline with its area code has 10 to 12")
+        }
+        P::NoAreaCode => format!("a local number without its area code ({rule})"),
+        P::NotAPhone => format!("not a phone number ({rule})"),
+    }
+}
+
 fn reason(r: &Reason) -> String {
     match r {
         Reason::MissingColumn => "required column missing".into(),
@@ -337,6 +451,27 @@ fn reason(r: &Reason) -> String {
         ),
         Reason::PhoneWithoutName => "phone without a name, ignored".into(),
         Reason::OutsideJurisdiction(a) => assignment(a),
+        Reason::ControlCharacter(c) => format!(
+            "contains {} (U+{:04X}); roster text may not hold control characters, terminal \
+             escapes or direction overrides",
+            if c.is_control() {
+                "a control character"
+            } else {
+                "an invisible formatting character (text direction or line separator)"
+            },
+            *c as u32
+        ),
+        Reason::TooLong { max, length } => {
+            format!("{length} characters, more than the {max} this column takes")
+        }
+        Reason::DateBeforeBirth { birth } => {
+            format!("date is before the patient's birth ({birth}, from the ID number)")
+        }
+        Reason::SerialNumberDate { as_date } => format!(
+            "an Excel date serial number (it would be {as_date}); write the date as {as_date}, \
+             or format the column as a date before saving the CSV"
+        ),
+        Reason::BadPhone(p) => phone(p),
     }
 }
 

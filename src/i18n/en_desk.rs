@@ -195,6 +195,7 @@ pub fn action(a: AuditAction) -> &'static str {
         KeyRemoved => "SSH keys removed",
         ControlSet => "control levels set",
         ReportExported => "reports exported",
+        DatabaseRestored => "database restores",
     }
 }
 
@@ -337,6 +338,10 @@ pub fn sentence(s: &Said) -> String {
             s.person.as_deref().unwrap_or("")
         ),
         ControlSet => format!("{who} set a control level"),
+        DatabaseRestored => format!(
+            "{who} restored the database from the backup {}",
+            s.text.as_deref().unwrap_or("")
+        ),
         ReportExported => format!(
             "{who} exported the {} ({} rows{})",
             vocab(s.role.as_deref()),

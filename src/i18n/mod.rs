@@ -339,6 +339,76 @@ pub enum Msg {
         action: String,
         key: String,
     },
+    // Files written out (exports, handovers, backups): see `crate::files`.
+    OutputExists {
+        path: String,
+    },
+    /// Said after `OutputExists` where the command takes `--force`.
+    ForceHint,
+    OutputSymlink {
+        path: String,
+    },
+    OutputDatabase {
+        path: String,
+    },
+    OutputNotRegular {
+        path: String,
+    },
+    OutputFailed {
+        path: String,
+        reason: String,
+    },
+    /// A roster file refused as a whole (see `crate::import::table`).
+    Table(crate::import::table::TableError),
+    ProblemsOmitted {
+        count: usize,
+    },
+    // Backup and restore: see `crate::store::backup`.
+    CopyVerified {
+        path: String,
+        version: usize,
+        patients: i64,
+        audit_rows: i64,
+    },
+    CopyNotDatabase {
+        path: String,
+    },
+    CopySameFile {
+        path: String,
+    },
+    CopyUnsound {
+        path: String,
+        problems: Vec<String>,
+    },
+    CopyInUse {
+        path: String,
+    },
+    RestoreDone {
+        path: String,
+        kept: Option<String>,
+    },
+}
+
+impl Msg {
+    /// Why an export, handover or backup file was not written.
+    pub fn file_refused(e: &crate::files::FileError) -> Msg {
+        use crate::files::FileError;
+        let path = e.path().display().to_string();
+        match e {
+            FileError::Exists(_) => Msg::OutputExists { path },
+            FileError::Symlink(_) => Msg::OutputSymlink { path },
+            FileError::Database(_) => Msg::OutputDatabase { path },
+            FileError::NotRegular(_) => Msg::OutputNotRegular { path },
+            FileError::Io { source, .. } => Msg::OutputFailed {
+                path,
+                reason: source.to_string(),
+            },
+            FileError::Write { reason, .. } => Msg::OutputFailed {
+                path,
+                reason: reason.clone(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]

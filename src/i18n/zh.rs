@@ -108,7 +108,7 @@ pub fn text(m: &Msg) -> String {
         Msg::FollowUpRefused(r) => followup_refusal(r),
         Msg::ClassReason(r) => class_reason(*r).into(),
         Msg::UnknownOperator { login } => format!(
-            "操作员“{login}”未登记，不能打开控制台。请由中心管理员登记，或用 --operator 指定已登记的账号。"
+            "操作员“{login}”未登记。请由中心操作员用 dutydesk operator add 登记；数据库管理员可用 --operator 指定已登记的账号。"
         ),
         Msg::OperatorDisabled { login } => format!("操作员“{login}”已停用。"),
         Msg::StepAlreadyDone { step, actor } => {
@@ -224,6 +224,97 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
         Msg::DaysOverdue(d) => format!("{d}天"),
+        Msg::OutputExists { path } => format!("{path} 已存在，未覆盖。"),
+        Msg::ForceHint => "确需替换请加 --force（整体替换，不会留下半个文件）。".into(),
+        Msg::OutputSymlink { path } => {
+            format!("{path} 是符号链接，为防止数据被写到别处，已拒绝写入。")
+        }
+        Msg::OutputDatabase { path } => {
+            format!("{path} 是数据库文件（或其 -wal/-shm 文件），不能用导出内容覆盖。")
+        }
+        Msg::OutputNotRegular { path } => format!("{path} 不是普通文件（是目录或设备），未写入。"),
+        Msg::OutputFailed { path, reason } => format!("无法写入 {path}：{reason}"),
+        Msg::Table(e) => table_error(e),
+        Msg::ProblemsOmitted { count } => format!(
+            "……另有 {count} 个问题未列出（只列出前 {} 个），请先修正以上问题后再检查。",
+            crate::import::rows::MAX_LISTED_PROBLEMS
+        ),
+        Msg::CopyVerified {
+            path,
+            version,
+            patients,
+            audit_rows,
+        } => format!(
+            "校验通过：{path}（架构版本 {version}，患者 {patients} 名，审计记录 {audit_rows} 条）"
+        ),
+        Msg::CopyNotDatabase { path } => format!("{path} 不是 dutydesk 数据库文件，未作任何改动。"),
+        Msg::CopySameFile { path } => format!("{path} 就是当前数据库本身，无需恢复。"),
+        Msg::CopyUnsound { path, problems } => {
+            format!("{path} 未通过校验，未作任何改动：\n{}", problems.join("\n"))
+        }
+        Msg::CopyInUse { path } => format!(
+            "数据库 {path} 正被其他程序（控制台、SSH 服务或命令）使用。请先全部退出（停止 serve），\
+             再恢复；未作任何改动。"
+        ),
+        Msg::RestoreDone { path, kept } => match kept {
+            Some(k) => format!("已恢复到 {path}；原数据库保留为 {k}"),
+            None => format!("已恢复到 {path}"),
+        },
+    }
+}
+
+fn table_error(e: &crate::import::table::TableError) -> String {
+    use crate::import::table::{ForeignEncoding, TableError as E};
+    let save_as = "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入";
+    match e {
+        E::Unreadable { path, reason } => format!("无法读取 {path}：{reason}"),
+        E::NoSheet { path } | E::Empty { path } => format!("{path} 中没有表头或数据。"),
+        E::NoRows { path, header_row } => {
+            format!("{path} 只有表头（第{header_row}行），没有任何患者行，未导入。")
+        }
+        E::UnsupportedType { path } => {
+            format!("不支持的文件类型：{path}（请使用 .xlsx 或 .csv）")
+        }
+        E::OldWorkbook { path } => {
+            format!(
+                "{path} 是旧版 Excel（.xls）或其他表格格式，请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+            )
+        }
+        E::NotRegular { path } => {
+            format!("{path} 不是普通文件（是目录、管道或设备），未读取。")
+        }
+        E::TooLarge { path, max } => format!(
+            "{path} 太大（超过 {} MB），不像是花名册，未读取。",
+            max / (1024 * 1024)
+        ),
+        E::TooManyRows { path, max } => {
+            format!("{path} 超过 {max} 行，超出一次导入的上限；请按乡镇街道拆分后分批导入。")
+        }
+        E::TooManyColumns {
+            path,
+            row,
+            column,
+            max,
+        } => format!(
+            "{path} 第{row}行 {column} 列有内容，超出前 {max} 列的范围；请删除表格右侧多余的内容后再导入。"
+        ),
+        E::Delimiter { path, delimiter } => {
+            let name = match delimiter {
+                ';' => "分号（;）",
+                '\t' => "制表符（Tab）",
+                _ => "竖线（|）",
+            };
+            format!("{path} 用{name}分隔各列，而不是逗号。{save_as}。")
+        }
+        E::Encoding { path, encoding } => match encoding {
+            ForeignEncoding::Utf16 => {
+                format!("{path} 是 UTF-16 编码（Excel 的“Unicode 文本”）。{save_as}。")
+            }
+            ForeignEncoding::Big5 => format!("{path} 是繁体中文 Big5 编码。{save_as}。"),
+            ForeignEncoding::Other => format!(
+                "{path} 既不是 UTF-8 也不是 GBK 编码（可能是 Latin-1 等西文编码）。{save_as}。"
+            ),
+        },
     }
 }
 
@@ -269,6 +360,18 @@ fn class_reason(r: ClassReason) -> &'static str {
     }
 }
 
+fn phone(p: &crate::import::phone::PhoneProblem) -> String {
+    use crate::import::phone::PhoneProblem as P;
+    let rule = "手机为1开头的11位数字，固话须带区号（0开头）";
+    match p {
+        P::BadCharacter(c) => format!("“{c}”不是电话号码中的字符（{rule}）"),
+        P::MobileLength(n) => format!("共 {n} 位数字，手机号应为11位"),
+        P::LandlineLength(n) => format!("共 {n} 位数字，带区号的固话应为10～12位"),
+        P::NoAreaCode => format!("固话缺少区号（{rule}）"),
+        P::NotAPhone => format!("不是电话号码（{rule}）"),
+    }
+}
+
 fn reason(r: &Reason) -> String {
     match r {
         Reason::MissingColumn => "缺少必填列".into(),
@@ -301,6 +404,23 @@ fn reason(r: &Reason) -> String {
         ),
         Reason::PhoneWithoutName => "有电话但没有姓名，已忽略".into(),
         Reason::OutsideJurisdiction(a) => assignment(a),
+        Reason::ControlCharacter(c) => format!(
+            "含有{}（U+{:04X}），花名册文字中不能有控制字符、终端转义序列或文字方向控制符",
+            if c.is_control() {
+                "控制字符"
+            } else {
+                "不可见的格式控制符（文字方向或分行符）"
+            },
+            *c as u32
+        ),
+        Reason::TooLong { max, length } => format!("共 {length} 个字，超过该列上限 {max} 个字"),
+        Reason::DateBeforeBirth { birth } => {
+            format!("日期早于患者出生日期（身份证号显示为 {birth}）")
+        }
+        Reason::SerialNumberDate { as_date } => format!(
+            "这是 Excel 日期序号（相当于 {as_date}），请写成 {as_date}，或在另存 CSV 前把该列设为日期格式"
+        ),
+        Reason::BadPhone(p) => phone(p),
     }
 }
 

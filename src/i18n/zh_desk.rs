@@ -178,6 +178,7 @@ pub fn action(a: AuditAction) -> &'static str {
         KeyRemoved => "删除公钥",
         ControlSet => "设置管控等级",
         ReportExported => "导出报表",
+        DatabaseRestored => "恢复数据库",
     }
 }
 
@@ -315,6 +316,10 @@ pub fn sentence(s: &Said) -> String {
             s.text.as_deref().unwrap_or("")
         ),
         ControlSet => format!("{who} 设置了管控等级"),
+        DatabaseRestored => format!(
+            "{who} 用备份 {} 恢复了数据库",
+            s.text.as_deref().unwrap_or("")
+        ),
         ReportExported => format!(
             "{who} 导出了{}（{} 行{}）",
             vocab(s.role.as_deref()),

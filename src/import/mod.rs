@@ -3,6 +3,7 @@
 //! transaction: any error writes nothing at all.
 
 pub mod columns;
+pub mod phone;
 pub mod rows;
 pub mod table;
 pub mod values;

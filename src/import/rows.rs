@@ -1,13 +1,16 @@
 //! One roster row checked field by field: either a `RosterRow` ready to write, or the problems
-//! with it as row, column, value and reason. Nothing here touches the store.
+//! with it as row, column, value and reason. Text that could drive a terminal (control
+//! characters, escapes, bidi overrides), absurd lengths and numbers nobody can call are refused
+//! here, so nothing hostile reaches the store or a screen. Nothing here touches the store.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
 
 use super::columns::{ColumnMap, Field};
+use super::phone::{self, PhoneProblem};
 use super::table::{Cell, Table};
-use super::values;
+use super::values::{self, DateProblem};
 use crate::domain::id_number::{IdNumber, IdNumberError};
 use crate::domain::patient::*;
 use crate::domain::risk::RiskLevel;
@@ -28,7 +31,9 @@ pub enum Reason {
     DuplicateColumn,
     Required,
     IdNumber(IdNumberError),
-    GenderMismatch { from_id: Gender },
+    GenderMismatch {
+        from_id: Gender,
+    },
     UnknownGender,
     BadDate,
     FutureDate,
@@ -42,10 +47,79 @@ pub enum Reason {
     UnknownMedication,
     UnknownCompliance,
     BadFlag,
-    DuplicateId { first_row: usize },
-    RiskConditionMismatch { risk: u8, condition: Condition },
+    DuplicateId {
+        first_row: usize,
+    },
+    RiskConditionMismatch {
+        risk: u8,
+        condition: Condition,
+    },
     PhoneWithoutName,
     OutsideJurisdiction(AssignmentRefusal),
+    /// A control character, escape or bidi override (see `values::forbidden_char`).
+    ControlCharacter(char),
+    TooLong {
+        max: usize,
+        length: usize,
+    },
+    DateBeforeBirth {
+        birth: NaiveDate,
+    },
+    SerialNumberDate {
+        as_date: NaiveDate,
+    },
+    BadPhone(PhoneProblem),
+}
+
+/// How many problems a report lists; the rest are counted. Ten thousand bad rows are fixed at
+/// the source, not read line by line on a terminal.
+pub const MAX_LISTED_PROBLEMS: usize = 200;
+
+/// The problems of a file: the first `MAX_LISTED_PROBLEMS` in file order, and how many
+/// errors and warnings there are in all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Problems {
+    pub listed: Vec<Problem>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Problems {
+    pub fn push(&mut self, p: Problem) {
+        match p.level {
+            Level::Error => self.errors += 1,
+            Level::Warning => self.warnings += 1,
+        }
+        if self.listed.len() < MAX_LISTED_PROBLEMS {
+            self.listed.push(p);
+        }
+    }
+
+    pub fn append(&mut self, other: Problems) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        let room = MAX_LISTED_PROBLEMS.saturating_sub(self.listed.len());
+        self.listed.extend(other.listed.into_iter().take(room));
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// Problems counted but not listed.
+    pub fn omitted(&self) -> usize {
+        self.errors + self.warnings - self.listed.len()
+    }
+}
+
+/// The longest text each free-text field takes, in characters.
+fn max_chars(f: Field) -> Option<usize> {
+    match f {
+        Field::Name | Field::MemberName(_) => Some(64),
+        Field::Township | Field::Village | Field::Station => Some(64),
+        Field::Address | Field::AwayDestination => Some(200),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,45 +250,41 @@ impl RosterRow {
     }
 }
 
-/// Checks every row of `table`. Returns the rows that passed and every problem found; a
+/// Checks every row of `table`. Returns the rows that passed and the problems found; a
 /// caller writes nothing if any problem is an error.
-pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Vec<Problem>) {
+pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Problems) {
     let map = ColumnMap::new(&table.headers);
-    let mut problems = Vec::new();
-    let header_row = table
-        .rows
-        .first()
-        .map(|(n, _)| n.saturating_sub(1))
-        .unwrap_or(1)
-        .max(1);
+    let mut problems = Problems::default();
+    let header_row = table.header_row.max(1);
+    let header_problem = |column: String, reason: Reason, level: Level| Problem {
+        row: header_row,
+        column: values::visible(&column),
+        value: String::new(),
+        reason,
+        level,
+    };
     for f in map.missing_required() {
-        problems.push(Problem {
-            row: header_row,
-            column: f.header().into(),
-            value: String::new(),
-            reason: Reason::MissingColumn,
-            level: Level::Error,
-        });
+        problems.push(header_problem(
+            f.header().into(),
+            Reason::MissingColumn,
+            Level::Error,
+        ));
     }
     for (_, h) in &map.unknown {
-        problems.push(Problem {
-            row: header_row,
-            column: h.clone(),
-            value: String::new(),
-            reason: Reason::UnknownColumn,
-            level: Level::Warning,
-        });
+        problems.push(header_problem(
+            h.clone(),
+            Reason::UnknownColumn,
+            Level::Warning,
+        ));
     }
     for (_, h) in &map.duplicated {
-        problems.push(Problem {
-            row: header_row,
-            column: h.clone(),
-            value: String::new(),
-            reason: Reason::DuplicateColumn,
-            level: Level::Error,
-        });
+        problems.push(header_problem(
+            h.clone(),
+            Reason::DuplicateColumn,
+            Level::Error,
+        ));
     }
-    if problems.iter().any(|p| p.level == Level::Error) {
+    if problems.has_errors() {
         return (Vec::new(), problems);
     }
     // Rows are checked independently, so the work is spread over the cores; duplicates
@@ -224,7 +294,7 @@ pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Vec<Problem>) 
         .unwrap_or(1)
         .min(8);
     let chunk = table.rows.len().div_ceil(threads).max(1000);
-    let checked: Vec<(Vec<RosterRow>, Vec<Problem>)> = std::thread::scope(|scope| {
+    let checked: Vec<(Vec<RosterRow>, Problems)> = std::thread::scope(|scope| {
         let handles: Vec<_> = table
             .rows
             .chunks(chunk)
@@ -232,16 +302,22 @@ pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Vec<Problem>) 
                 let map = &map;
                 scope.spawn(move || {
                     let mut ok = Vec::with_capacity(part.len());
-                    let mut found = Vec::new();
+                    let mut found = Problems::default();
                     for (line, cells) in part {
                         let mut c = RowChecker {
                             map,
                             cells,
                             line: *line,
-                            problems: &mut found,
+                            problems: Vec::new(),
+                            tainted: Vec::new(),
+                            birth: None,
                             today,
                         };
-                        if let Some(row) = c.row() {
+                        let row = c.row();
+                        for p in c.problems {
+                            found.push(p);
+                        }
+                        if let Some(row) = row {
                             ok.push(row);
                         }
                     }
@@ -257,7 +333,7 @@ pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Vec<Problem>) 
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut seen: HashMap<IdNumber, usize> = HashMap::with_capacity(table.rows.len());
     for (ok, found) in checked {
-        problems.extend(found);
+        problems.append(found);
         for row in ok {
             if let Some(first) = seen.get(&row.id_number) {
                 problems.push(Problem {
@@ -280,16 +356,61 @@ struct RowChecker<'a> {
     map: &'a ColumnMap,
     cells: &'a [Cell],
     line: usize,
-    problems: &'a mut Vec<Problem>,
+    problems: Vec<Problem>,
+    /// Fields already refused for what their text holds; read as absent from then on, so one
+    /// bad cell gives one problem.
+    tainted: Vec<Field>,
+    /// From the ID number, once it is read: no date of the patient's can be before it.
+    birth: Option<NaiveDate>,
     today: NaiveDate,
 }
 
 impl RowChecker<'_> {
     fn cell(&self, f: Field) -> Option<&Cell> {
+        if self.tainted.contains(&f) {
+            return None;
+        }
         self.map
             .position(f)
             .and_then(|i| self.cells.get(i))
             .filter(|c| !c.is_blank())
+    }
+
+    /// Refuses, before any field is read, what no field may hold: control characters and
+    /// escapes, text longer than the field takes, and phone numbers that cannot be dialled.
+    fn screen(&mut self) {
+        for &(f, _) in &self.map.positions {
+            let Some(cell) = self.cell(f) else {
+                continue;
+            };
+            let v = values::text(cell);
+            let reason = if let Some(c) = values::forbidden_char(&v) {
+                Some(Reason::ControlCharacter(c))
+            } else if let Some(max) = max_chars(f)
+                && v.chars().count() > max
+            {
+                Some(Reason::TooLong {
+                    max,
+                    length: v.chars().count(),
+                })
+            } else if matches!(f, Field::Phone | Field::MemberPhone(_)) {
+                phone::check(&v).err().map(Reason::BadPhone)
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                self.error(f, v, reason);
+                self.tainted.push(f);
+            }
+        }
+    }
+
+    /// A required field the file left blank; one already refused for its text is not
+    /// reported twice.
+    fn missing(&mut self, f: Field) {
+        if !self.tainted.contains(&f) {
+            self.error(f, String::new(), Reason::Required);
+        }
     }
 
     fn raw(&self, f: Field) -> String {
@@ -305,7 +426,7 @@ impl RowChecker<'_> {
         self.problems.push(Problem {
             row: self.line,
             column,
-            value,
+            value: values::visible(&value),
             reason,
             level,
         });
@@ -318,7 +439,7 @@ impl RowChecker<'_> {
     fn required_text(&mut self, f: Field) -> Option<String> {
         let v = self.raw(f);
         if v.is_empty() {
-            self.error(f, v, Reason::Required);
+            self.missing(f);
             None
         } else {
             Some(v)
@@ -347,7 +468,7 @@ impl RowChecker<'_> {
         match self.vocab(f, reason) {
             Some(Some(t)) => Some(t),
             Some(None) => {
-                self.error(f, String::new(), Reason::Required);
+                self.missing(f);
                 None
             }
             None => None,
@@ -372,14 +493,23 @@ impl RowChecker<'_> {
         let Some(cell) = self.cell(f) else {
             return Some(None);
         };
-        match values::date(cell) {
-            Some(d) if d > self.today => {
-                self.error(f, cell.text(), Reason::FutureDate);
+        let v = cell.text();
+        match values::date_checked(cell) {
+            Ok(d) if d > self.today => {
+                self.error(f, v, Reason::FutureDate);
                 None
             }
-            Some(d) => Some(Some(d)),
-            None => {
-                let v = cell.text();
+            Ok(d) if self.birth.is_some_and(|b| d < b) => {
+                let birth = self.birth.unwrap_or(d);
+                self.error(f, v, Reason::DateBeforeBirth { birth });
+                None
+            }
+            Ok(d) => Some(Some(d)),
+            Err(DateProblem::SerialNumber(as_date)) => {
+                self.error(f, v, Reason::SerialNumberDate { as_date });
+                None
+            }
+            Err(DateProblem::Unreadable) => {
                 self.error(f, v, Reason::BadDate);
                 None
             }
@@ -402,11 +532,14 @@ impl RowChecker<'_> {
 
     /// Checks every field even after an error, so one pass reports all of a row's problems.
     fn row(&mut self) -> Option<RosterRow> {
-        let before = self.problems.len();
+        self.screen();
         let name = self.required_text(Field::Name);
         let id_number = match self.required_text(Field::IdNumber) {
             Some(raw) => match IdNumber::parse_as_of(&raw, self.today) {
-                Ok(id) => Some(id),
+                Ok(id) => {
+                    self.birth = Some(id.birth_date());
+                    Some(id)
+                }
                 Err(e) => {
                     self.error(Field::IdNumber, raw, Reason::IdNumber(e));
                     None
@@ -432,7 +565,7 @@ impl RowChecker<'_> {
         let risk_level = match self.level(Field::RiskLevel) {
             Some(Some(l)) => Some(l),
             Some(None) => {
-                self.error(Field::RiskLevel, String::new(), Reason::Required);
+                self.missing(Field::RiskLevel);
                 None
             }
             None => None,
@@ -505,9 +638,7 @@ impl RowChecker<'_> {
                 );
             }
         }
-        let has_error = self.problems[before..]
-            .iter()
-            .any(|p| p.level == Level::Error);
+        let has_error = self.problems.iter().any(|p| p.level == Level::Error);
         if has_error {
             return None;
         }

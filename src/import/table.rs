@@ -1,8 +1,13 @@
 //! Reading a roster file into a plain table of cells: xlsx (first sheet) or CSV in UTF-8 (with
-//! or without BOM) or GBK/GB18030, as Excel in China saves it.
+//! or without BOM) or GBK/GB18030, as Excel in China saves it. A hostile or broken file is
+//! refused with what is wrong (not a regular file, too large, too many rows or columns,
+//! another delimiter or encoding) before it can exhaust memory.
 
-use calamine::{Data, DataType, Reader};
+use calamine::{DataRef, DataType, Reader, Xlsx};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,14 +39,34 @@ impl Cell {
     }
 }
 
-/// A sheet: the header row and the data rows, each with its row number in the file.
+/// A sheet: the header row and the data rows, each with its row number as the spreadsheet
+/// shows it (the first line of the file is row 1).
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub headers: Vec<String>,
+    pub header_row: usize,
     pub rows: Vec<(usize, Vec<Cell>)>,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// The largest roster file read at all; a county's register is a few megabytes.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The most a workbook may unpack to (its zip parts' declared sizes), against zip bombs.
+pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+/// The most data rows one file may hold; far above any county's register.
+pub const MAX_ROWS: usize = 100_000;
+/// The most columns; the roster has about forty.
+pub const MAX_COLUMNS: usize = 128;
+
+/// Encodings recognised only to say what to do with them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForeignEncoding {
+    Utf16,
+    Big5,
+    /// Neither UTF-8 nor GBK: Latin-1 or another Western code page.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TableError {
     #[error("cannot read {path}: {reason}")]
     Unreadable { path: String, reason: String },
@@ -49,97 +74,319 @@ pub enum TableError {
     NoSheet { path: String },
     #[error("{path} is empty")]
     Empty { path: String },
+    #[error("{path} has a header (row {header_row}) but no rows")]
+    NoRows { path: String, header_row: usize },
     #[error("unsupported file type: {path} (use .xlsx or .csv)")]
     UnsupportedType { path: String },
+    #[error("{path} is an old Excel or other workbook format; save it as .xlsx")]
+    OldWorkbook { path: String },
+    #[error("{path} is not a regular file")]
+    NotRegular { path: String },
+    #[error("{path} is larger than {max} bytes")]
+    TooLarge { path: String, max: u64 },
+    #[error("{path} has more than {max} rows")]
+    TooManyRows { path: String, max: usize },
+    #[error("{path}: row {row} has a value in column {column}, beyond the first {max}")]
+    TooManyColumns {
+        path: String,
+        row: usize,
+        column: String,
+        max: usize,
+    },
+    #[error("{path} is separated by {delimiter:?}, not commas")]
+    Delimiter { path: String, delimiter: char },
+    #[error("{path} is not UTF-8 or GBK ({encoding:?})")]
+    Encoding {
+        path: String,
+        encoding: ForeignEncoding,
+    },
 }
 
+/// Reads a roster file: the first sheet of an xlsx, or a CSV. Anything that is not a regular
+/// file (a FIFO, a device such as /dev/zero, a folder) is refused before a byte is read, and
+/// so is a file too large to be a roster.
 pub fn read(path: &Path) -> Result<Table, TableError> {
+    let p = path.display().to_string();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" => read_workbook(path),
-        "csv" | "txt" => {
-            let bytes = std::fs::read(path).map_err(|e| TableError::Unreadable {
-                path: path.display().to_string(),
+        "xlsx" | "xlsm" | "csv" | "txt" => {}
+        "xls" | "xlsb" | "ods" | "et" => return Err(TableError::OldWorkbook { path: p }),
+        _ => return Err(TableError::UnsupportedType { path: p }),
+    }
+    let file = open_regular(path)?;
+    if ext.starts_with("xls") {
+        read_xlsx(file, &p)
+    } else {
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| TableError::Unreadable {
+                path: p.clone(),
                 reason: e.to_string(),
             })?;
-            read_csv(&bytes, &path.display().to_string())
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(TableError::TooLarge {
+                path: p,
+                max: MAX_FILE_BYTES,
+            });
         }
-        _ => Err(TableError::UnsupportedType {
-            path: path.display().to_string(),
-        }),
+        read_csv(&bytes, &p)
     }
 }
 
-fn read_workbook(path: &Path) -> Result<Table, TableError> {
+/// Opens without blocking (a FIFO would wait for a writer) and checks what was opened, so a
+/// name swapped after a check cannot slip through.
+fn open_regular(path: &Path) -> Result<File, TableError> {
     let p = path.display().to_string();
-    let unreadable = |e: &dyn std::fmt::Display| TableError::Unreadable {
+    let unreadable = |e: std::io::Error| TableError::Unreadable {
         path: p.clone(),
         reason: e.to_string(),
     };
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| unreadable(&e))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| TableError::NoSheet { path: p.clone() })?
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(TableError::NotRegular { path: p });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(TableError::TooLarge {
+            path: p,
+            max: MAX_FILE_BYTES,
+        });
+    }
+    Ok(file)
+}
+
+/// Refuses a workbook whose parts would unpack to more than `MAX_UNPACKED_BYTES`.
+fn check_unpacked_size(file: &mut File, path: &str) -> Result<(), TableError> {
+    let unreadable = |e: &dyn std::fmt::Display| TableError::Unreadable {
+        path: path.into(),
+        reason: e.to_string(),
+    };
+    let mut zip = zip::ZipArchive::new(&mut *file).map_err(|e| unreadable(&e))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| unreadable(&e))?;
+        total = total.saturating_add(entry.size());
+    }
+    drop(zip);
+    if total > MAX_UNPACKED_BYTES {
+        return Err(TableError::TooLarge {
+            path: path.into(),
+            max: MAX_UNPACKED_BYTES,
+        });
+    }
+    file.seek(SeekFrom::Start(0)).map_err(|e| unreadable(&e))?;
+    Ok(())
+}
+
+/// Spreadsheet column letters for a 0-based index: 0 → A, 16383 → XFD.
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The first sheet, cell by cell: memory follows the cells that hold something, never the
+/// sheet's declared or apparent size (one cell at XFD1048576 must not allocate a grid).
+fn read_xlsx(mut file: File, path: &str) -> Result<Table, TableError> {
+    let unreadable = |e: &dyn std::fmt::Display| TableError::Unreadable {
+        path: path.into(),
+        reason: e.to_string(),
+    };
+    check_unpacked_size(&mut file, path)?;
+    let mut book: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|e| unreadable(&e))?;
+    let Some(name) = book.sheet_names().first().cloned() else {
+        return Err(TableError::NoSheet { path: path.into() });
+    };
+    let mut reader = book
+        .worksheet_cells_reader(&name)
         .map_err(|e| unreadable(&e))?;
-    let (first_row, _) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows().enumerate();
-    let headers = loop {
-        match rows.next() {
-            // Skip blank lines above the header, as hand-made ledgers often have a title row
-            // merged above; a row with a single filled cell is taken as such a title.
-            Some((_, r)) if r.iter().filter(|c| !matches!(c, Data::Empty)).count() <= 1 => {
-                continue;
-            }
-            Some((_, r)) => break r.iter().map(|c| cell_from(c).text()).collect::<Vec<_>>(),
-            None => return Err(TableError::Empty { path: p }),
-        }
-    };
-    let mut table = Table {
-        headers,
-        rows: Vec::new(),
-    };
-    for (i, r) in rows {
-        let cells: Vec<Cell> = r.iter().map(cell_from).collect();
-        if cells.iter().all(Cell::is_blank) {
+    let mut grid: BTreeMap<u32, Vec<Cell>> = BTreeMap::new();
+    while let Some(c) = reader.next_cell().map_err(|e| unreadable(&e))? {
+        let value = cell_from_ref(c.get_value());
+        if value.is_blank() {
             continue;
         }
-        table.rows.push((first_row as usize + i + 1, cells));
+        let (r, col) = c.get_position();
+        let col = col as usize;
+        if col >= MAX_COLUMNS {
+            return Err(TableError::TooManyColumns {
+                path: path.into(),
+                row: r as usize + 1,
+                column: column_letters(col),
+                max: MAX_COLUMNS,
+            });
+        }
+        if !grid.contains_key(&r) && grid.len() > MAX_ROWS {
+            return Err(TableError::TooManyRows {
+                path: path.into(),
+                max: MAX_ROWS,
+            });
+        }
+        let cells = grid.entry(r).or_default();
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = value;
+    }
+    let mut rows = grid.into_iter().map(|(r, cells)| (r as usize + 1, cells));
+    let (header_row, header) = loop {
+        match rows.next() {
+            // A title row merged above the header holds a single filled cell.
+            Some((_, cells)) if cells.iter().filter(|c| !c.is_blank()).count() <= 1 => continue,
+            Some(found) => break found,
+            None => return Err(TableError::Empty { path: path.into() }),
+        }
+    };
+    let table = Table {
+        headers: header.iter().map(Cell::text).collect(),
+        header_row,
+        rows: rows.collect(),
+    };
+    if table.rows.is_empty() {
+        return Err(TableError::NoRows {
+            path: path.into(),
+            header_row,
+        });
     }
     Ok(table)
 }
 
-fn cell_from(d: &Data) -> Cell {
+fn cell_from_ref(d: &DataRef<'_>) -> Cell {
     match d {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-        Data::DateTime(_) => match d.as_datetime() {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+        DataRef::DateTime(x) => match d.as_datetime() {
             Some(dt) => Cell::Date(dt.date()),
-            None => Cell::Text(d.to_string()),
+            None => Cell::Number(x.as_f64()),
         },
-        Data::DateTimeIso(s) => Cell::Text(s.clone()),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Text(format!("#{e:?}")),
     }
 }
 
-/// Decodes CSV bytes: UTF-8 with or without BOM, else GB18030 (a superset of GBK).
-pub fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+/// Decodes CSV bytes: UTF-8 with or without BOM, else GBK/GB18030 as Excel in China saves it.
+/// UTF-16, Big5 and Western code pages are recognised only to say how to save the file.
+pub fn decode_text(bytes: &[u8]) -> Result<String, ForeignEncoding> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ForeignEncoding::Utf16);
     }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    if looks_like_gbk(bytes) {
+        return Ok(encoding_rs::GB18030
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned());
+    }
+    let (big5, errors) = encoding_rs::BIG5.decode_without_bom_handling(bytes);
+    let traditional = [
+        "姓名",
+        "身份證",
+        "診斷",
+        "派出所",
+        "電話",
+        "監護",
+        "鄉鎮",
+        "住址",
+    ];
+    if !errors && traditional.iter().any(|w| big5.contains(w)) {
+        return Err(ForeignEncoding::Big5);
+    }
+    Err(ForeignEncoding::Other)
+}
+
+/// GBK text is mostly GB2312 characters, both of whose bytes are 0xA1..=0xFE; Big5 and
+/// Latin-1 put ASCII after most of their high bytes.
+fn looks_like_gbk(bytes: &[u8]) -> bool {
+    let (mut pairs, mut gb2312) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        pairs += 1;
+        if (0xA1..=0xFE).contains(&b) && (0xA1..=0xFE).contains(&next) {
+            gb2312 += 1;
+        }
+        i += 2;
+    }
+    pairs > 0 && gb2312 * 10 >= pairs * 7
+}
+
+/// Where each row of CSV text starts, as a spreadsheet counts rows: a line ends at CRLF, LF
+/// or a lone CR, except inside a quoted cell; a blank line is a row too.
+fn row_starts(text: &str) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut st = St::FieldStart;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if matches!(b, b'\n' | b'\r') && st != St::Quoted {
+            i += 1;
+            if b == b'\r' && bytes.get(i) == Some(&b'\n') {
+                i += 1;
+            }
+            if i < bytes.len() {
+                starts.push(i);
+            }
+            st = St::FieldStart;
+            continue;
+        }
+        st = match (st, b) {
+            (St::FieldStart, b'"') => St::Quoted,
+            (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b',') => St::FieldStart,
+            (St::FieldStart | St::Unquoted, _) => St::Unquoted,
+            (St::Quoted, b'"') => St::QuoteInQuoted,
+            (St::Quoted, _) => St::Quoted,
+            (St::QuoteInQuoted, b'"') => St::Quoted,
+            (St::QuoteInQuoted, _) => St::Unquoted,
+        };
+        i += 1;
+    }
+    starts
 }
 
 pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
-    let text = decode_text(bytes);
+    let text = decode_text(bytes).map_err(|encoding| TableError::Encoding {
+        path: path.into(),
+        encoding,
+    })?;
+    let starts = row_starts(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -151,7 +398,16 @@ pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
             path: path.into(),
             reason: e.to_string(),
         })?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        // The reader may place a record at the line end before it (the LF of a CRLF, a blank
+        // line it skipped); a record itself never starts with one unquoted.
+        let mut byte = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        let row = match starts.binary_search(&byte) {
+            Ok(i) => i + 1,
+            Err(i) => i.max(1),
+        };
         let cells: Vec<Cell> = rec
             .iter()
             .map(|s| {
@@ -162,21 +418,58 @@ pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
                 }
             })
             .collect();
+        if cells.len() > MAX_COLUMNS
+            && let Some(col) = cells.iter().rposition(|c| !c.is_blank())
+            && col >= MAX_COLUMNS
+        {
+            return Err(TableError::TooManyColumns {
+                path: path.into(),
+                row,
+                column: column_letters(col),
+                max: MAX_COLUMNS,
+            });
+        }
         if !found_header {
             if cells.iter().filter(|c| !c.is_blank()).count() <= 1 {
                 continue;
             }
             table.headers = cells.iter().map(Cell::text).collect();
+            table.header_row = row;
             found_header = true;
             continue;
         }
         if cells.iter().all(Cell::is_blank) {
             continue;
         }
-        table.rows.push((line, cells));
+        if table.rows.len() >= MAX_ROWS {
+            return Err(TableError::TooManyRows {
+                path: path.into(),
+                max: MAX_ROWS,
+            });
+        }
+        table.rows.push((row, cells));
     }
     if !found_header {
+        // One cell per line: the file is separated by something other than commas.
+        let first = text
+            .split(['\n', '\r'])
+            .find(|r| !r.trim().is_empty())
+            .unwrap_or("");
+        for delimiter in [';', '\t', '|'] {
+            if first.contains(delimiter) {
+                return Err(TableError::Delimiter {
+                    path: path.into(),
+                    delimiter,
+                });
+            }
+        }
         return Err(TableError::Empty { path: path.into() });
+    }
+    if table.rows.is_empty() {
+        return Err(TableError::NoRows {
+            path: path.into(),
+            header_row: table.header_row,
+        });
     }
     Ok(table)
 }
@@ -190,6 +483,49 @@ mod tests {
         let t = read_csv("\u{feff}姓名,身份证号\n张三,1\n".as_bytes(), "x").unwrap();
         assert_eq!(t.headers, vec!["姓名", "身份证号"]);
         assert_eq!(t.rows[0].0, 2);
+    }
+
+    #[test]
+    fn row_numbers_are_the_spreadsheets_for_every_line_ending() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = ["姓名,诊断", "甲,\"多\n行\"", "", "乙,癫痫"].join(eol) + eol;
+            let t = read_csv(text.as_bytes(), "x").unwrap();
+            let rows: Vec<usize> = t.rows.iter().map(|(n, _)| *n).collect();
+            assert_eq!(rows, vec![2, 4], "{eol:?}");
+            assert_eq!(t.header_row, 1);
+        }
+    }
+
+    #[test]
+    fn a_workbook_that_would_unpack_past_the_cap_is_refused_unread() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("xl/sharedStrings.xml", stored).unwrap();
+        zip.write_all(b"<sst/>").unwrap();
+        let mut bytes = zip.finish().unwrap().into_inner();
+        // Declare 2 GB unpacked in the central directory, as a zip bomb does.
+        let at = bytes
+            .windows(4)
+            .position(|w| w == [0x50, 0x4b, 0x01, 0x02])
+            .unwrap();
+        bytes[at + 24..at + 28].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.xlsx");
+        std::fs::write(&path, &bytes).unwrap();
+        match read(&path) {
+            Err(TableError::TooLarge { max, .. }) => assert_eq!(max, MAX_UNPACKED_BYTES),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn column_letters_are_the_spreadsheets() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(16_383), "XFD");
     }
 
     #[test]

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::app::data::ReportData;
 use crate::config::Config;
-use crate::i18n::Lang;
+use crate::files::{Existing, FileError};
+use crate::i18n::{Lang, Msg};
 
-/// Writes both files into `dir` (created if absent); returns their paths.
+/// Writes both files into `dir` (created 0700 if absent), never over an existing file: a
+/// second export within the same second takes the next free suffix. Returns their paths.
 pub fn export(
     r: &ReportData,
     dir: &Path,
@@ -16,23 +18,38 @@ pub fn export(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let refused = |e: &FileError| lang.text(&Msg::file_refused(e));
+    crate::files::private_dir(dir).map_err(|e| e.to_string())?;
     let stamp = now
         .with_timezone(&crate::domain::clock::beijing())
-        .format("%Y%m%d-%H%M%S");
-    let stats = dir.join(format!("统计表-{stamp}.xlsx"));
+        .format("%Y%m%d-%H%M%S")
+        .to_string();
     let title = format!(
         "{}严重精神障碍患者肇事肇祸专项行动统计（{}至{}）",
         config.area.name, r.from, r.to
     );
-    super::write::stats(
-        &r.stats,
-        &title,
-        &config.area.name,
-        &r.to.to_string(),
-        &stats,
-    )?;
-    let figures = dir.join(format!("值班与快反-{stamp}.csv"));
+    let mut n = 1;
+    let (stats, suffix) = loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let path = dir.join(format!("统计表-{stamp}{suffix}.xlsx"));
+        match super::write::stats(
+            &r.stats,
+            &title,
+            &config.area.name,
+            &r.to.to_string(),
+            &path,
+            Existing::Refuse,
+        ) {
+            Ok(()) => break (path, suffix),
+            Err(FileError::Exists(_)) if n < 100 => n += 1,
+            Err(e) => return Err(refused(&e)),
+        }
+    };
+    let figures = dir.join(format!("值班与快反-{stamp}{suffix}.csv"));
     let mut rows: Vec<Vec<String>> = r
         .today
         .iter()
@@ -63,6 +80,6 @@ pub fn export(
             .collect(),
         rows,
     };
-    super::write::sheet(&sheet, &figures)?;
+    super::write::sheet(&sheet, &figures, Existing::Refuse).map_err(|e| refused(&e))?;
     Ok(vec![stats, figures])
 }

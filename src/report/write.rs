@@ -1,12 +1,13 @@
 //! Writing reports: the statistical report laid out like the paper form (title, unit, date,
 //! sections, hand-entry rows marked), and plain sheets; xlsx or CSV (UTF-8 with BOM) by the
-//! file's extension.
+//! file's extension. Every file goes through `files` (0600, new or replaced atomically).
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use std::path::Path;
 
 use super::stats::StatRow;
-use crate::export::{Sheet, write_csv_file, write_xlsx_file};
+use crate::export::{Sheet, save_xlsx, write_csv_file, write_xlsx_file};
+use crate::files::{Existing, FileError};
 
 pub const MANUAL_MARK: &str = "手工填报";
 
@@ -43,11 +44,11 @@ pub fn is_xlsx(path: &Path) -> bool {
 }
 
 /// Writes a plain sheet as xlsx or csv by the extension.
-pub fn sheet(sheet: &Sheet, path: &Path) -> Result<(), String> {
+pub fn sheet(sheet: &Sheet, path: &Path, existing: Existing) -> Result<(), FileError> {
     if is_xlsx(path) {
-        write_xlsx_file(sheet, path).map_err(|e| e.to_string())
+        write_xlsx_file(sheet, path, existing)
     } else {
-        write_csv_file(sheet, path).map_err(|e| e.to_string())
+        write_csv_file(sheet, path, existing)
     }
 }
 
@@ -58,11 +59,16 @@ pub fn stats(
     unit: &str,
     date: &str,
     path: &Path,
-) -> Result<(), String> {
+    existing: Existing,
+) -> Result<(), FileError> {
     if is_xlsx(path) {
-        stats_xlsx(rows, title, unit, date, path).map_err(|e| e.to_string())
+        let mut book = stats_xlsx(rows, title, unit, date).map_err(|e| FileError::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        save_xlsx(&mut book, path, existing)
     } else {
-        write_csv_file(&stats_sheet(rows), path).map_err(|e| e.to_string())
+        write_csv_file(&stats_sheet(rows), path, existing)
     }
 }
 
@@ -71,8 +77,7 @@ fn stats_xlsx(
     title: &str,
     unit: &str,
     date: &str,
-    path: &Path,
-) -> Result<(), XlsxError> {
+) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("统计表")?;
@@ -143,5 +148,5 @@ fn stats_xlsx(
         0,
         "说明：标“手工填报”的各行不由本系统统计，请相关部门填写。",
     )?;
-    book.save(path)
+    Ok(book)
 }

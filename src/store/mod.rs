@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod backup;
 pub mod followups;
 pub mod incidents;
 pub mod keys;
@@ -292,21 +293,6 @@ impl Store {
             problems.push(row?);
         }
         Ok(problems)
-    }
-
-    /// An online copy to `dest`, consistent even while others write. The copy is mode 0600.
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(StoreError::Refused(format!(
-                "{} already exists",
-                dest.display()
-            )));
-        }
-        create_private(dest)?;
-        let mut target = Connection::open(dest)?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
-        backup.run_to_completion(256, Duration::from_millis(5), None)?;
-        Ok(())
     }
 }
 
