@@ -354,23 +354,42 @@ pub fn key_list(ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Removes a key (center only, audited); the SSH server ends the sessions it opened.
+pub fn key_remove(ctx: &Context, fingerprint: &str) -> Result<(), Failure> {
+    let mut store = ctx.open_store()?;
+    ctx.center_only(&store)?;
+    let login = store
+        .remove_key(fingerprint.trim(), &ctx.operator, ctx.clock.now())
+        .map_err(|e| ctx.store_failure(e))?;
+    ctx.say(&Msg::Ssh(crate::i18n::SshText::KeyRemovedFor {
+        login,
+        fingerprint: fingerprint.trim().into(),
+    }));
+    Ok(())
+}
+
+/// Serves the console over SSH until SIGTERM or SIGINT; says where it listens, the host key's
+/// fingerprint and who can log in, and, at the end, how many sessions it closed.
 pub fn serve(
     ctx: &Context,
     addr: String,
     host_key: Option<std::path::PathBuf>,
-    max_sessions: usize,
+    max_sessions: Option<usize>,
 ) -> Result<(), Failure> {
     // Opening here creates and migrates the database before any session arrives.
     drop(ctx.open_store()?);
     let host_key =
         host_key.unwrap_or_else(|| super::default_data_dir().join("ssh_host_ed25519_key"));
+    let lang = ctx.lang;
     crate::ssh::serve(crate::ssh::ServeSetup {
         db: ctx.db.clone(),
         addr,
         host_key,
-        lang: ctx.lang,
+        lang,
+        limits: ctx.config.ssh.clone(),
         max_sessions,
         config_path: ctx.config_path.clone(),
+        say: Box::new(move |t| super::emit(&lang.text(&Msg::Ssh(t)))),
     })
     .map_err(Failure::BadInput)
 }

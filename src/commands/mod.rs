@@ -266,6 +266,9 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             data::key_add(ctx, &login, &pubkey_file)
         }
         Command::Key(crate::cli::KeyCommand::List) => data::key_list(ctx),
+        Command::Key(crate::cli::KeyCommand::Remove { fingerprint }) => {
+            data::key_remove(ctx, &fingerprint)
+        }
         Command::Serve {
             ssh,
             host_key,

@@ -204,6 +204,7 @@ pub fn text(m: &Msg) -> String {
         Msg::BadKey { action, key } => {
             format!("configuration [keys]: key \"{key}\" for {action} is not understood")
         }
+        Msg::Ssh(t) => super::en_ssh::text(t),
         Msg::DaysOverdue(d) => format!("{d}d"),
     }
 }

@@ -3,11 +3,15 @@
 //! translation is a compile error, not a blank on screen.
 
 mod en;
+mod en_ssh;
 mod en_ui;
+pub mod ssh;
 pub mod ui;
 mod zh;
+mod zh_ssh;
 mod zh_ui;
 
+pub use ssh::SshText;
 pub use ui::T;
 
 use serde::{Deserialize, Serialize};
@@ -248,6 +252,8 @@ pub enum Msg {
         action: String,
         key: String,
     },
+    /// The embedded SSH server's messages.
+    Ssh(SshText),
 }
 
 #[cfg(test)]

@@ -190,6 +190,7 @@ pub fn text(m: &Msg) -> String {
                 .into()
         }
         Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
+        Msg::Ssh(t) => super::zh_ssh::text(t),
         Msg::DaysOverdue(d) => format!("{d}天"),
     }
 }
