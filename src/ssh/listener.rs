@@ -19,6 +19,8 @@ use crate::i18n::{Msg, SshText};
 
 /// How long a hung-up console has to restore the desk's terminal before the link is cut.
 const CONSOLE_END: Duration = Duration::from_secs(6);
+/// How long a client whose channel closed has to leave before it is disconnected.
+const CLIENT_LEAVES: Duration = Duration::from_secs(3);
 /// How long a stopping server waits for its connections to end.
 const STOP_WAIT: Duration = Duration::from_secs(10);
 
@@ -174,11 +176,22 @@ async fn watch_over(
     drop(slot);
     if let Some(mut console) = link.console() {
         console.hang_up(Some(why.clone()));
-        if !console.ended(CONSOLE_END).await {
+        if console.ended(CONSOLE_END).await {
+            // The channel closed after the farewell, so the client leaves by itself once it
+            // has printed everything; a disconnect now could overtake the farewell there.
+            if tokio::time::timeout(CLIENT_LEAVES, &mut session)
+                .await
+                .is_ok()
+            {
+                return;
+            }
+        } else {
             tracing::warn!(%peer, "console did not end in time; link cut");
         }
     }
-    let text = shared.lang.text(&Msg::Ssh(why));
+    // OpenSSH prints a disconnect reason with every non-ASCII byte escaped (\346\223…), so the
+    // reason on the wire is the English text; the desk read its own language on the channel.
+    let text = crate::i18n::Lang::En.text(&Msg::Ssh(why));
     let _ = handle
         .disconnect(Disconnect::ByApplication, text, "".into())
         .await;

@@ -58,9 +58,13 @@ fn operators_with_keys(store: &Store) -> Result<usize, String> {
 
 /// Serves until SIGTERM or SIGINT, then ends every session and returns.
 pub fn serve(setup: ServeSetup) -> Result<(), String> {
+    // Each console starts in its own directory: relative paths would name other files there.
+    let absolute = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
+    let db = absolute(&setup.db);
+    let config_path = setup.config_path.as_ref().map(absolute);
     let key = host_key(&setup.host_key)?;
     let host_fingerprint = fingerprint(key.public_key());
-    let with_keys = operators_with_keys(&Store::open(&setup.db).map_err(|e| e.to_string())?)?;
+    let with_keys = operators_with_keys(&Store::open(&db).map_err(|e| e.to_string())?)?;
     let max_tries = setup.limits.max_auth_tries;
     let config = Arc::new(russh::server::Config {
         methods: russh::MethodSet::from(&[russh::MethodKind::PublicKey][..]),
@@ -80,9 +84,9 @@ pub fn serve(setup: ServeSetup) -> Result<(), String> {
     });
     let live = Arc::new(LiveSessions::default());
     let shared = Arc::new(Shared {
-        db: setup.db.clone(),
+        db: db.clone(),
         lang: setup.lang,
-        config_path: setup.config_path.clone(),
+        config_path,
         max_sessions: setup
             .max_sessions
             .unwrap_or(setup.limits.max_sessions as usize),
@@ -102,7 +106,7 @@ pub fn serve(setup: ServeSetup) -> Result<(), String> {
 
     let (stop_watcher, watcher_stop) = std::sync::mpsc::channel::<()>();
     let watcher = {
-        let db = setup.db.clone();
+        let db = db.clone();
         std::thread::spawn(move || revocation::watch(db, live, watcher_stop))
     };
     let say = setup.say;
