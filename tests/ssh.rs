@@ -3,6 +3,7 @@
 //! can be run instead of the console.
 
 mod common;
+mod ssh_support;
 
 use common::TempDb;
 use common::pty::Console;
@@ -179,4 +180,57 @@ fn desks_reach_their_console_over_ssh_and_nothing_else() {
         !o.status.success(),
         "exec is refused: only the console is served"
     );
+}
+
+#[test]
+fn serve_says_where_it_listens_its_host_key_as_ssh_keygen_shows_it_and_who_can_log_in() {
+    let d = ssh_support::Desks::new();
+    let k = d.keygen("desk", "ed25519", None);
+    d.add_key("wangjiang", &k);
+    let k2 = d.keygen("desk2", "ecdsa", None);
+    d.add_key("xingang", &k2);
+    // A disabled operator's key does not count: it cannot log in.
+    let k3 = d.keygen("desk3", "ed25519", None);
+    d.add_key("qingshi", &k3);
+    d.dd(&["operator", "disable", "qingshi"]);
+    let mut s = d.serve("", &[]);
+    s.wait_line(
+        &format!("监听 127.0.0.1:{}", s.port),
+        Duration::from_secs(5),
+    );
+    let fp = ssh_support::keygen_fingerprint(&d.path("host_key"));
+    assert!(fp.starts_with("SHA256:"), "{fp}");
+    let line = s.wait_line("主机密钥指纹", Duration::from_secs(5));
+    assert!(line.contains(&format!("：{fp}（")), "{line} vs {fp}");
+    s.wait_line("可以登录的操作员：2 名", Duration::from_secs(5));
+    s.signal("INT");
+    s.wait_line("SSH 服务已停止（结束了 0 个会话", Duration::from_secs(15));
+    assert!(s.wait_exit(Duration::from_secs(15)).success());
+}
+
+#[test]
+fn sigterm_ends_each_desks_session_with_a_message_restores_its_terminal_and_exits_zero() {
+    let d = ssh_support::Desks::new();
+    let k = d.keygen("desk", "ed25519", None);
+    d.add_key("wangjiang", &k);
+    let k2 = d.keygen("desk2", "rsa", Some("3072"));
+    d.add_key("xingang", &k2);
+    let mut s = d.serve("", &[]);
+    let mut a = s.desk(&k, &[], 24, 80);
+    a.wait_for("望江派出所值班室");
+    let mut b = s.desk(&k2, &[], 40, 120);
+    b.wait_for("新港派出所值班室");
+    s.wait_children(2, Duration::from_secs(10));
+
+    s.signal("TERM");
+    s.wait_line("正在结束 2 个会话", Duration::from_secs(10));
+    for c in [&mut a, &mut b] {
+        c.wait_exit();
+        c.pump(Duration::from_millis(200));
+        assert!(c.text().contains("值班服务正在停止"), "{}", c.text());
+        assert!(!c.parser.screen().alternate_screen());
+        assert!(!c.parser.screen().hide_cursor());
+    }
+    s.wait_line("SSH 服务已停止（结束了 2 个会话", Duration::from_secs(15));
+    assert!(s.wait_exit(Duration::from_secs(15)).success());
 }
