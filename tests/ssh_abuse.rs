@@ -310,3 +310,42 @@ fn removing_a_key_is_for_the_center_and_an_unknown_key_is_named() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("SHA256:nosuchkey"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_guesses_passwords_or_never_logs_in_is_disconnected() {
+    let d = Desks::new();
+    let s = d.serve("login_grace_seconds = 3\nmax_auth_tries = 3", &[]);
+    let config = Arc::new(russh::client::Config::default());
+
+    // Passwords are never accepted, and the third failure closes the connection.
+    let mut h = russh::client::connect(config.clone(), ("127.0.0.1", s.port), Trusting)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let r = h.authenticate_password("duty", "123456").await.unwrap();
+        assert!(!r.success());
+    }
+    let _ = h.authenticate_password("duty", "123456").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !h.is_closed() {
+        assert!(
+            Instant::now() < deadline,
+            "a third failure left the connection open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // A client that completes the key exchange and then waits is closed at the grace time.
+    let idle = russh::client::connect(config, ("127.0.0.1", s.port), Trusting)
+        .await
+        .unwrap();
+    assert!(!idle.is_closed());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !idle.is_closed() {
+        assert!(
+            Instant::now() < deadline,
+            "an idle client outlived the login grace time"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -75,7 +75,9 @@ pub fn serve(setup: ServeSetup) -> Result<(), String> {
         },
         // The tally in `auth` decides; russh's own count is only a ceiling.
         max_auth_attempts: auth::AuthTally::russh_ceiling(max_tries),
-        auth_rejection_time: Duration::from_millis(500),
+        // Each refusal waits this long: it slows a guesser, but each key an agent offers before
+        // the desk's own waits too, so it stays short (keys, not passwords, decide here).
+        auth_rejection_time: Duration::from_millis(200),
         auth_rejection_time_initial: Some(Duration::from_millis(0)),
         inactivity_timeout: Some(Duration::from_secs(12 * 3600)),
         keepalive_interval: Some(Duration::from_secs(30)),
