@@ -234,3 +234,33 @@ fn sigterm_ends_each_desks_session_with_a_message_restores_its_terminal_and_exit
     s.wait_line("SSH 服务已停止（结束了 2 个会话", Duration::from_secs(15));
     assert!(s.wait_exit(Duration::from_secs(15)).success());
 }
+
+#[test]
+fn serve_on_a_busy_address_says_so_in_the_operators_language_and_exits_one() {
+    let d = ssh_support::Desks::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let host_key = d.path("host_key");
+    let o = d.run(&[
+        "serve",
+        "--ssh",
+        &addr,
+        "--host-key",
+        host_key.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("无法在 {addr} 上监听")), "{err}");
+    let o = d.run(&[
+        "--lang",
+        "en",
+        "serve",
+        "--ssh",
+        &addr,
+        "--host-key",
+        host_key.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("Cannot listen on {addr}")), "{err}");
+}
