@@ -304,9 +304,9 @@ pub enum KeyCommand {
     },
     /// 列出公钥指纹 · list key fingerprints
     List,
-    /// 移除公钥（用它登录的会话数秒内结束）· remove a key; its sessions end within seconds
+    /// 删除公钥（用它登录的会话随即结束）· remove a key; its sessions end
     Remove {
-        /// 指纹，如 key list 所示 · fingerprint as `key list` shows it (SHA256:…)
+        /// SHA256:… 指纹 · the key's fingerprint
         fingerprint: String,
     },
 }

@@ -3,15 +3,11 @@
 //! translation is a compile error, not a blank on screen.
 
 mod en;
-mod en_ssh;
 mod en_ui;
-pub mod ssh;
 pub mod ui;
 mod zh;
-mod zh_ssh;
 mod zh_ui;
 
-pub use ssh::SshText;
 pub use ui::T;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +18,12 @@ use crate::domain::id_number::IdNumberError;
 use crate::domain::patient::Vocabulary;
 use crate::domain::team::AssignmentRefusal;
 use crate::import::rows::Reason;
+
+// The SSH server's sentences, in their own catalogue.
+mod en_ssh;
+pub mod ssh;
+mod zh_ssh;
+pub use ssh::SshText;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -48,8 +48,7 @@ pub struct ServeSetup {
 
 /// Operators who can log in now: enabled, with at least one key.
 fn operators_with_keys(store: &Store) -> Result<usize, String> {
-    let keys = store.keys().map_err(|e| e.to_string())?;
-    let ops = store.operators().map_err(|e| e.to_string())?;
+    let (keys, ops) = revocation::keys_and_operators(store).map_err(|e| e.to_string())?;
     Ok(ops
         .iter()
         .filter(|o| !o.disabled && keys.iter().any(|(login, _)| *login == o.login))

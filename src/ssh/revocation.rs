@@ -89,6 +89,15 @@ impl LiveSessions {
     }
 }
 
+/// (login, fingerprint) of keys.
+pub type Keys = Vec<(String, String)>;
+
+/// Every key and every operator, whatever their station: the one read
+/// the server makes of who may be logged in.
+pub fn keys_and_operators(store: &Store) -> crate::store::Result<(Keys, Vec<Operator>)> {
+    Ok((store.keys()?, store.operators()?))
+}
+
 /// The watcher's loop, on its own thread (the store is blocking); returns when `stop` is
 /// dropped or signalled.
 pub fn watch(db: PathBuf, live: std::sync::Arc<LiveSessions>, stop: std::sync::mpsc::Receiver<()>) {
@@ -120,9 +129,9 @@ pub fn watch(db: PathBuf, live: std::sync::Arc<LiveSessions>, stop: std::sync::m
         if seen == Some(now) && checked.elapsed() < FULL_RECHECK {
             continue;
         }
-        let (keys, operators) = match (s.keys(), s.operators()) {
-            (Ok(k), Ok(o)) => (k, o),
-            (Err(e), _) | (_, Err(e)) => {
+        let (keys, operators) = match keys_and_operators(s) {
+            Ok(both) => both,
+            Err(e) => {
                 // A busy or swapped database: try again on the next tick with a fresh handle.
                 tracing::warn!(error = %e, "ssh watcher cannot read operators and keys");
                 store = None;
