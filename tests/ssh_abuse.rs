@@ -272,11 +272,11 @@ fn a_disabled_operators_and_a_removed_keys_sessions_end_within_seconds_with_a_me
     // wait_exit allows 10 seconds.
     a.wait_exit();
     a.pump(Duration::from_millis(200));
+    // The server's farewell, or the console's own words if it noticed first.
     assert!(
-        a.text().contains("wangjiang 已被停用"),
-        "{}\n{}",
-        a.text(),
-        std::fs::read_to_string(d.path("dutydesk/dutydesk.log")).unwrap_or_default()
+        a.text().contains("wangjiang") && a.text().contains("停用"),
+        "{}",
+        a.text()
     );
     assert!(!a.parser.screen().alternate_screen());
     assert!(
