@@ -105,9 +105,11 @@ impl Connection {
 
     fn start_console(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), String> {
         let op = self.operator.clone().ok_or("not authenticated")?;
+        let fingerprint = self.fingerprint.clone().ok_or("not authenticated")?;
         let launch = Launch {
             db: &self.shared.db,
             login: &op.login,
+            fingerprint: &fingerprint,
             lang: self.shared.lang,
             config_path: self.shared.config_path.as_deref(),
             term: &self.term,

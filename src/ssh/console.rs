@@ -68,6 +68,8 @@ fn console_program() -> Result<PathBuf, String> {
 pub struct Launch<'a> {
     pub db: &'a Path,
     pub login: &'a str,
+    /// The key the desk logged in with: the audit records it behind the operator.
+    pub fingerprint: &'a str,
     pub lang: Lang,
     pub config_path: Option<&'a Path>,
     pub term: &'a str,
@@ -146,6 +148,7 @@ impl ConsoleProcess {
         }
         cmd.arg("console");
         cmd.env("TERM", launch.term);
+        cmd.env("DUTYDESK_SSH_KEY", launch.fingerprint);
         let child = pair.slave.spawn_command(cmd).map_err(|e| e.to_string())?;
         // Only the console holds the terminal side, so its exit ends our reads.
         drop(pair.slave);
