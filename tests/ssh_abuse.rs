@@ -238,8 +238,9 @@ fn connections_that_never_log_in_are_capped_and_closed_after_the_grace_time() {
         f.set_nonblocking(true).unwrap();
     }
     let open = |flood: &[TcpStream]| flood.iter().filter(|f| !closed(f)).count();
-    // Past the cap, connections are closed as they arrive: at most 8 stay.
-    let deadline = Instant::now() + Duration::from_secs(3);
+    // Past the cap, connections are closed as they arrive: at most 8 stay (checked until the
+    // count drops to 8 or less; a loaded machine may take a moment to accept 300).
+    let deadline = Instant::now() + Duration::from_secs(10);
     let mut now_open = open(&flood);
     while now_open > 8 {
         assert!(
