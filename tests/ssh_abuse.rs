@@ -171,18 +171,26 @@ async fn one_console_per_connection_and_a_failure_reply_to_every_other_request()
     );
     // However often it asked, one console runs.
     s.wait_children(1, Duration::from_secs(10));
-    // It runs as the key's operator, and knows the key, for the audit to record it.
+    // It runs as the key's operator, and knows the key, for the audit to record it (read once
+    // the forked child has become the console: before its exec it still shows the server's).
     let (console, _) = s.children()[0];
-    let environ = std::fs::read(format!("/proc/{console}/environ")).unwrap();
     let fp = ssh_support::keygen_fingerprint(std::path::Path::new(&format!("{key}.pub")));
-    assert!(
-        environ
-            .split(|b| *b == 0)
-            .any(|v| v == format!("DUTYDESK_SSH_KEY={fp}").as_bytes()),
-        "the console does not know the key it was opened with"
-    );
-    let cmdline = std::fs::read_to_string(format!("/proc/{console}/cmdline")).unwrap();
-    assert!(cmdline.contains("--operator\0wangjiang\0"), "{cmdline:?}");
+    let wanted = format!("DUTYDESK_SSH_KEY={fp}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let cmdline = std::fs::read_to_string(format!("/proc/{console}/cmdline")).unwrap();
+        if cmdline.contains("console") {
+            assert!(cmdline.contains("--operator\0wangjiang\0"), "{cmdline:?}");
+            let environ = std::fs::read(format!("/proc/{console}/environ")).unwrap();
+            assert!(
+                environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()),
+                "the console does not know the key it was opened with"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "the console never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // --max-sessions 2: a second connection gets its session, a third does not.
     let h2 = log_in(s.port, &key).await;
