@@ -138,9 +138,10 @@ pub enum Command {
         /// 主机密钥（不存在则生成，权限 0600）· host key file, created on first start
         #[arg(long, value_name = "PATH")]
         host_key: Option<PathBuf>,
-        /// 同时会话上限 · most sessions at once
-        #[arg(long, default_value_t = 64)]
-        max_sessions: usize,
+        /// 同时会话上限（默认取配置 [ssh] max_sessions，64）· most sessions at once (default: the
+        /// configuration's [ssh] max_sessions, 64)
+        #[arg(long)]
+        max_sessions: Option<usize>,
     },
     /// 完整性检查与架构版本 · integrity check and schema version
     Check,

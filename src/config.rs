@@ -17,6 +17,7 @@ pub struct Config {
     pub alerts: AlertConfig,
     pub quick_response: QuickResponseConfig,
     pub rewards: RewardConfig,
+    pub ssh: SshConfig,
     /// Extra or replacement keys for console actions, by kebab-case action name.
     pub keys: std::collections::BTreeMap<crate::app::Action, Vec<String>>,
 }
@@ -86,6 +87,31 @@ pub struct RewardConfig {
     pub monthly_yuan: u32,
     /// Months without reward after a month with an incident.
     pub suspension_months: u32,
+}
+
+/// The embedded SSH server's limits (`dutydesk serve`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SshConfig {
+    /// Seconds a connection has to log in before it is closed.
+    pub login_grace_seconds: u32,
+    /// Connections still logging in at once; more are closed as they arrive.
+    pub max_unauthenticated: u32,
+    /// Failed logins per connection (a key an agent only offers is not a failure).
+    pub max_auth_tries: u32,
+    /// Desk sessions at once; `serve --max-sessions` overrides it.
+    pub max_sessions: u32,
+}
+
+impl Default for SshConfig {
+    fn default() -> Self {
+        SshConfig {
+            login_grace_seconds: 30,
+            max_unauthenticated: 10,
+            max_auth_tries: 3,
+            max_sessions: 64,
+        }
+    }
 }
 
 impl Default for AreaConfig {
@@ -221,6 +247,14 @@ impl Config {
         if c.level1_days == 0 || c.level2_days == 0 || c.level3_days == 0 {
             return Err("control level intervals must be at least 1 day".into());
         }
+        let s = &self.ssh;
+        if s.login_grace_seconds == 0
+            || s.max_unauthenticated == 0
+            || s.max_auth_tries == 0
+            || s.max_sessions == 0
+        {
+            return Err("ssh limits must be at least 1".into());
+        }
         if self.quick_response.steps.is_empty() {
             return Err("quick_response.steps must name at least one step".into());
         }
@@ -289,6 +323,16 @@ mod tests {
         );
         let err = Config::from_toml("[keys]\nacknowlege = [\"A\"]\n", "x").unwrap_err();
         assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn ssh_login_grace_time_defaults_to_thirty_seconds_and_zero_is_refused() {
+        assert_eq!(Config::default().ssh.login_grace_seconds, 30);
+        let c = Config::from_toml("[ssh]\nlogin_grace_seconds = 5\n", "x").unwrap();
+        assert_eq!(c.ssh.login_grace_seconds, 5);
+        assert_eq!(c.ssh.max_auth_tries, 3);
+        let err = Config::from_toml("[ssh]\nlogin_grace_seconds = 0\n", "x").unwrap_err();
+        assert!(err.reason.contains("ssh"), "{}", err.reason);
     }
 
     #[test]

@@ -371,23 +371,27 @@ pub fn key_list(ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Removes a key (center only, audited); the SSH server ends the sessions it opened.
 pub fn serve(
     ctx: &Context,
     addr: String,
     host_key: Option<std::path::PathBuf>,
-    max_sessions: usize,
+    max_sessions: Option<usize>,
 ) -> Result<(), Failure> {
     // Opening here creates and migrates the database before any session arrives.
     drop(ctx.open_store()?);
     let host_key =
         host_key.unwrap_or_else(|| super::default_data_dir().join("ssh_host_ed25519_key"));
+    let lang = ctx.lang;
     crate::ssh::serve(crate::ssh::ServeSetup {
         db: ctx.db.clone(),
         addr,
         host_key,
-        lang: ctx.lang,
+        lang,
+        limits: ctx.config.ssh.clone(),
         max_sessions,
         config_path: ctx.config_path.clone(),
+        say: Box::new(move |t| super::emit(&lang.text(&Msg::Ssh(t)))),
     })
     .map_err(Failure::BadInput)
 }

@@ -252,6 +252,7 @@ pub fn text(m: &Msg) -> String {
         Msg::BadKey { action, key } => {
             format!("configuration [keys]: key \"{key}\" for {action} is not understood")
         }
+        Msg::Ssh(t) => super::en_ssh::text(t),
         Msg::DaysOverdue(d) => format!("{d}d"),
         Msg::OutputExists { path } => format!("{path} already exists and was not overwritten."),
         Msg::ForceHint => "Add --force to replace it (atomically: never half a file).".into(),

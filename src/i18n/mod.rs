@@ -22,6 +22,12 @@ use crate::domain::patient::Vocabulary;
 use crate::domain::team::AssignmentRefusal;
 use crate::import::rows::Reason;
 
+// The SSH server's sentences, in their own catalogue.
+mod en_ssh;
+pub mod ssh;
+mod zh_ssh;
+pub use ssh::SshText;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Lang {
@@ -387,6 +393,8 @@ pub enum Msg {
         path: String,
         kept: Option<String>,
     },
+    /// The embedded SSH server's messages.
+    Ssh(SshText),
 }
 
 impl Msg {

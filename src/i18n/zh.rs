@@ -223,6 +223,7 @@ pub fn text(m: &Msg) -> String {
                 .into()
         }
         Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
+        Msg::Ssh(t) => super::zh_ssh::text(t),
         Msg::DaysOverdue(d) => format!("{d}天"),
         Msg::OutputExists { path } => format!("{path} 已存在，未覆盖。"),
         Msg::ForceHint => "确需替换请加 --force（整体替换，不会留下半个文件）。".into(),

@@ -1,411 +1,165 @@
 //! The embedded SSH server: police-station desks connect with their operator's key and get the
 //! console as that operator, nothing else (no shell, no exec, no forwarding). Each session runs
 //! its own console process on its own pseudo-terminal, so crossterm reads input as usual and
-//! window changes arrive as the OS delivers them. A dropped link ends only that session.
+//! window changes arrive as the OS delivers them. A dropped link ends only that session; a
+//! disabled operator's or removed key's sessions end within seconds; SIGTERM or SIGINT ends
+//! every session cleanly and the server exits 0.
+//!
+//! `keys` host key and fingerprints · `auth` what counts as a failed login · `connection` one
+//! connection's requests · `console` the console process on its pty · `listener` accepting,
+//! grace time and ending connections · `revocation` the logged-in sessions and the watcher that
+//! ends them when access is withdrawn.
 
-use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
-use russh::keys::{HashAlg, PrivateKey, PublicKey};
-use russh::server::{
-    Auth, ChannelOpenHandle, Handle, Msg, Server as _, Session, VerifiedPublicKey,
-};
-use russh::{Channel, ChannelId, ChannelOpenFailure};
-use std::io::{Read, Write};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+mod auth;
+mod connection;
+mod console;
+mod keys;
+mod listener;
+mod revocation;
+
+pub use console::clamp_size;
+pub use keys::{fingerprint, host_key, parse_public_key};
+
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use crate::i18n::Lang;
+use crate::config::SshConfig;
+use crate::i18n::{Lang, SshText};
 use crate::store::Store;
-use crate::store::operators::Operator;
-
-/// A pty is never smaller or larger than this, whatever the client asks.
-const MIN_COLS: u16 = 20;
-const MIN_ROWS: u16 = 5;
-const MAX_COLS: u16 = 500;
-const MAX_ROWS: u16 = 300;
-
-pub fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
-    let c = if cols == 0 {
-        80
-    } else {
-        cols.min(u32::from(MAX_COLS)) as u16
-    };
-    let r = if rows == 0 {
-        24
-    } else {
-        rows.min(u32::from(MAX_ROWS)) as u16
-    };
-    (c.max(MIN_COLS), r.max(MIN_ROWS))
-}
-
-/// The SHA-256 fingerprint OpenSSH prints (`SHA256:…`).
-pub fn fingerprint(key: &PublicKey) -> String {
-    key.fingerprint(HashAlg::Sha256).to_string()
-}
-
-/// Reads an OpenSSH public key line (`ssh-ed25519 AAAA… comment`).
-pub fn parse_public_key(text: &str) -> Result<PublicKey, String> {
-    PublicKey::from_openssh(text.trim()).map_err(|e| e.to_string())
-}
-
-/// The program each session runs: this binary, or, after it was replaced on disk by an
-/// upgrade while serving, the new binary at the same path.
-fn console_program() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    if exe.exists() {
-        return Ok(exe);
-    }
-    let text = exe.to_string_lossy();
-    match text.strip_suffix(" (deleted)") {
-        Some(path) if Path::new(path).exists() => Ok(PathBuf::from(path)),
-        _ => Err(format!("{} is gone", exe.display())),
-    }
-}
-
-/// The server's host key: read from `path`, or created there (mode 0600) on first start so
-/// clients can pin it.
-pub fn host_key(path: &Path) -> Result<PrivateKey, String> {
-    if path.exists() {
-        return russh::keys::load_secret_key(path, None)
-            .map_err(|e| format!("{}: {e}", path.display()));
-    }
-    let mut seed = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut seed))
-        .map_err(|e| e.to_string())?;
-    let pair = russh::keys::ssh_key::private::Ed25519Keypair::from_seed(&seed);
-    let key = PrivateKey::from(pair);
-    let text = key
-        .to_openssh(russh::keys::ssh_key::LineEnding::LF)
-        .map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| e.to_string())?;
-    Ok(key)
-}
+use connection::Shared;
+use revocation::LiveSessions;
 
 pub struct ServeSetup {
     pub db: PathBuf,
     pub addr: String,
     pub host_key: PathBuf,
     pub lang: Lang,
-    pub max_sessions: usize,
-    /// Extra environment for each console process (data directories).
+    /// Limits from the configuration's `[ssh]` table.
+    pub limits: SshConfig,
+    /// `--max-sessions`, over the configuration's.
+    pub max_sessions: Option<usize>,
+    /// The configuration file given on the command line, passed on to each console.
     pub config_path: Option<PathBuf>,
+    /// Where the server says what it does (start, stop), in the operator's language.
+    pub say: Box<dyn Fn(SshText) + Send + Sync>,
 }
 
-#[derive(Clone)]
-struct Server {
-    db: PathBuf,
-    lang: Lang,
-    sessions: Arc<AtomicUsize>,
-    max_sessions: usize,
-    config_path: Option<PathBuf>,
+/// Operators who can log in now: enabled, with at least one key.
+fn operators_with_keys(store: &Store) -> Result<usize, String> {
+    let (keys, ops) = revocation::keys_and_operators(store).map_err(|e| e.to_string())?;
+    Ok(ops
+        .iter()
+        .filter(|o| !o.disabled && keys.iter().any(|(login, _)| *login == o.login))
+        .count())
 }
 
-impl russh::server::Server for Server {
-    type Handler = Connection;
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
-        Connection {
-            server: self.clone(),
-            peer,
-            operator: None,
-            pty: None,
-            term: "xterm-256color".into(),
-            console: None,
-            counted: false,
-        }
-    }
-}
-
-/// One console process on its pty.
-struct Console {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-pub struct Connection {
-    server: Server,
-    peer: Option<SocketAddr>,
-    operator: Option<Operator>,
-    pty: Option<(u16, u16)>,
-    term: String,
-    console: Option<Console>,
-    counted: bool,
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.console.take() {
-            let _ = c.child.kill();
-            let _ = c.child.wait();
-        }
-        if self.counted {
-            self.server.sessions.fetch_sub(1, Ordering::SeqCst);
-        }
-        tracing::info!(peer = ?self.peer, operator = ?self.operator.as_ref().map(|o| &o.login), "ssh session ended");
-    }
-}
-
-impl Connection {
-    fn start_console(&mut self, channel: ChannelId, handle: Handle) -> Result<(), String> {
-        let op = self.operator.clone().ok_or("not authenticated")?;
-        let (cols, rows) = self.pty.unwrap_or((80, 24));
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .map_err(|e| e.to_string())?;
-        let exe = console_program()?;
-        let mut cmd = CommandBuilder::new(exe);
-        cmd.args([std::ffi::OsStr::new("--db"), self.server.db.as_os_str()]);
-        cmd.args(["--operator", op.login.as_str()]);
-        cmd.args([
-            "--lang",
-            match self.server.lang {
-                Lang::Zh => "zh",
-                Lang::En => "en",
-            },
-        ]);
-        if let Some(c) = &self.server.config_path {
-            cmd.args([std::ffi::OsStr::new("--config"), c.as_os_str()]);
-        }
-        cmd.arg("console");
-        cmd.env("TERM", &self.term);
-        let child = pair.slave.spawn_command(cmd).map_err(|e| e.to_string())?;
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().map_err(|e| e.to_string())?;
-        let writer = pair.master.take_writer().map_err(|e| e.to_string())?;
-        let rt = tokio::runtime::Handle::current();
-        // The console's output goes to the client as it comes; when the console ends (quit,
-        // or killed), the channel closes.
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 16 * 1024];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if rt
-                            .block_on(
-                                handle.data(channel, bytes::Bytes::copy_from_slice(&buf[..n])),
-                            )
-                            .is_err()
-                        {
-                            break;
-                        }
-                    }
-                }
-            }
-            let _ = rt.block_on(handle.exit_status_request(channel, 0));
-            let _ = rt.block_on(handle.eof(channel));
-            let _ = rt.block_on(handle.close(channel));
-        });
-        self.console = Some(Console {
-            master: pair.master,
-            writer,
-            child,
-        });
-        Ok(())
-    }
-}
-
-impl russh::server::Handler for Connection {
-    type Error = russh::Error;
-
-    async fn auth_password(&mut self, user: &str, _: &str) -> Result<Auth, Self::Error> {
-        tracing::warn!(peer = ?self.peer, user, "ssh password refused");
-        Ok(Auth::reject())
-    }
-
-    async fn auth_publickey(
-        &mut self,
-        user: &str,
-        key: VerifiedPublicKey<'_>,
-    ) -> Result<Auth, Self::Error> {
-        let fp = fingerprint(key.public_key);
-        let op = Store::open(&self.server.db)
-            .ok()
-            .and_then(|s| s.operator_by_key(&fp).ok().flatten());
-        match op {
-            Some(op) => {
-                tracing::info!(peer = ?self.peer, user, operator = %op.login, "ssh key accepted");
-                self.operator = Some(op);
-                Ok(Auth::Accept)
-            }
-            None => {
-                tracing::warn!(peer = ?self.peer, user, fingerprint = %fp, "ssh key refused");
-                Ok(Auth::reject())
-            }
-        }
-    }
-
-    async fn channel_open_session(
-        &mut self,
-        _channel: Channel<Msg>,
-        reply: ChannelOpenHandle,
-        _session: &mut Session,
-    ) -> Result<(), Self::Error> {
-        let open = self.server.sessions.fetch_add(1, Ordering::SeqCst);
-        if open >= self.server.max_sessions || self.counted {
-            self.server.sessions.fetch_sub(1, Ordering::SeqCst);
-            tracing::warn!(peer = ?self.peer, "ssh session refused: limit reached");
-            reply.reject(ChannelOpenFailure::ResourceShortage).await;
-            return Ok(());
-        }
-        self.counted = true;
-        reply.accept().await;
-        Ok(())
-    }
-
-    async fn pty_request(
-        &mut self,
-        channel: ChannelId,
-        term: &str,
-        cols: u32,
-        rows: u32,
-        _: u32,
-        _: u32,
-        _: &[(russh::Pty, u32)],
-        session: &mut Session,
-    ) -> Result<(), Self::Error> {
-        self.pty = Some(clamp_size(cols, rows));
-        if !term.is_empty() {
-            self.term = term.to_string();
-        }
-        session.channel_success(channel)?;
-        Ok(())
-    }
-
-    async fn shell_request(
-        &mut self,
-        channel: ChannelId,
-        session: &mut Session,
-    ) -> Result<(), Self::Error> {
-        match self.start_console(channel, session.handle()) {
-            Ok(()) => session.channel_success(channel)?,
-            Err(e) => {
-                tracing::warn!(peer = ?self.peer, error = %e, "console did not start");
-                session.channel_failure(channel)?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn exec_request(
-        &mut self,
-        channel: ChannelId,
-        _: &[u8],
-        session: &mut Session,
-    ) -> Result<(), Self::Error> {
-        // Only the console: no commands.
-        session.channel_failure(channel)?;
-        session.close(channel)?;
-        Ok(())
-    }
-
-    async fn subsystem_request(
-        &mut self,
-        channel: ChannelId,
-        _: &str,
-        session: &mut Session,
-    ) -> Result<(), Self::Error> {
-        session.channel_failure(channel)?;
-        session.close(channel)?;
-        Ok(())
-    }
-
-    async fn data(
-        &mut self,
-        _channel: ChannelId,
-        data: &[u8],
-        _: &mut Session,
-    ) -> Result<(), Self::Error> {
-        if let Some(c) = &mut self.console {
-            let _ = c.writer.write_all(data);
-            let _ = c.writer.flush();
-        }
-        Ok(())
-    }
-
-    async fn window_change_request(
-        &mut self,
-        _: ChannelId,
-        cols: u32,
-        rows: u32,
-        _: u32,
-        _: u32,
-        _: &mut Session,
-    ) -> Result<(), Self::Error> {
-        let (cols, rows) = clamp_size(cols, rows);
-        self.pty = Some((cols, rows));
-        if let Some(c) = &self.console {
-            let _ = c.master.resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            });
-        }
-        Ok(())
-    }
-}
-
-/// Serves until killed.
+/// Serves until SIGTERM or SIGINT, then ends every session and returns.
 pub fn serve(setup: ServeSetup) -> Result<(), String> {
+    // Each console starts in its own directory: relative paths would name other files there.
+    let absolute = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
+    let db = absolute(&setup.db);
+    let config_path = setup.config_path.as_ref().map(absolute);
     let key = host_key(&setup.host_key)?;
-    tracing::info!(addr = %setup.addr, fingerprint = %fingerprint(key.public_key()), "ssh server starting");
-    let config = russh::server::Config {
+    let host_fingerprint = fingerprint(key.public_key());
+    let with_keys = operators_with_keys(&Store::open(&db).map_err(|e| e.to_string())?)?;
+    let max_tries = setup.limits.max_auth_tries;
+    let config = Arc::new(russh::server::Config {
         methods: russh::MethodSet::from(&[russh::MethodKind::PublicKey][..]),
         keys: vec![key],
-        max_auth_attempts: 3,
-        auth_rejection_time: std::time::Duration::from_millis(500),
-        auth_rejection_time_initial: Some(std::time::Duration::from_millis(0)),
-        inactivity_timeout: Some(std::time::Duration::from_secs(12 * 3600)),
-        keepalive_interval: Some(std::time::Duration::from_secs(30)),
+        preferred: russh::Preferred {
+            key: keys::offered_algorithms().into(),
+            ..russh::Preferred::DEFAULT
+        },
+        // The tally in `auth` decides; russh's own count is only a ceiling.
+        max_auth_attempts: auth::AuthTally::russh_ceiling(max_tries),
+        // Each refusal waits this long: it slows a guesser, but each key an agent offers before
+        // the desk's own waits too, so it stays short (keys, not passwords, decide here).
+        auth_rejection_time: Duration::from_millis(200),
+        auth_rejection_time_initial: Some(Duration::from_millis(0)),
+        inactivity_timeout: Some(Duration::from_secs(12 * 3600)),
+        keepalive_interval: Some(Duration::from_secs(30)),
         nodelay: true,
         ..Default::default()
+    });
+    let live = Arc::new(LiveSessions::default());
+    let shared = Arc::new(Shared {
+        db: db.clone(),
+        lang: setup.lang,
+        config_path,
+        max_sessions: setup
+            .max_sessions
+            .unwrap_or(setup.limits.max_sessions as usize),
+        max_auth_tries: max_tries,
+        sessions: AtomicUsize::new(0),
+        live: live.clone(),
+    });
+    let limits = listener::Limits {
+        login_grace: Duration::from_secs(u64::from(setup.limits.login_grace_seconds)),
+        max_unauthenticated: setup.limits.max_unauthenticated as usize,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let mut server = Server {
-        db: setup.db,
-        lang: setup.lang,
-        sessions: Arc::new(AtomicUsize::new(0)),
-        max_sessions: setup.max_sessions,
-        config_path: setup.config_path,
+
+    let (stop_watcher, watcher_stop) = std::sync::mpsc::channel::<()>();
+    let watcher = {
+        let db = db.clone();
+        std::thread::spawn(move || revocation::watch(db, live, watcher_stop))
     };
-    runtime.block_on(async move {
-        server
-            .run_on_address(Arc::new(config), setup.addr.as_str())
+    let say = setup.say;
+    let addr = setup.addr;
+    let outcome = runtime.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        let cannot = |reason: String| {
+            tracing::error!(addr = %addr, %reason, "ssh server cannot listen");
+            SshText::CannotListen {
+                addr: addr.clone(),
+                reason,
+            }
+        };
+        let listener = tokio::net::TcpListener::bind(addr.as_str())
             .await
-            .map_err(|e| e.to_string())
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clamp_size;
-
-    #[test]
-    fn absurd_window_sizes_are_clamped() {
-        assert_eq!(clamp_size(0, 0), (80, 24));
-        assert_eq!(clamp_size(3, 2), (20, 5));
-        assert_eq!(clamp_size(100_000, 100_000), (500, 300));
-        assert_eq!(clamp_size(120, 40), (120, 40));
-    }
+            .map_err(|e| cannot(e.to_string()))?;
+        let mut term = signal(SignalKind::terminate()).map_err(|e| cannot(e.to_string()))?;
+        let mut int = signal(SignalKind::interrupt()).map_err(|e| cannot(e.to_string()))?;
+        let local = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|_| addr.clone());
+        tracing::info!(addr = %local, fingerprint = %host_fingerprint, operators = with_keys, "ssh server listening");
+        say(SshText::Listening {
+            addr: local,
+            fingerprint: host_fingerprint,
+            operators_with_keys: with_keys,
+        });
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let accepting = tokio::spawn(listener::accept(
+            listener,
+            config,
+            shared.clone(),
+            limits,
+            stopped,
+        ));
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        let sessions = shared.sessions.load(Ordering::SeqCst);
+        tracing::info!(sessions, "ssh server stopping");
+        say(SshText::Stopping { sessions });
+        let _ = stop.send(true);
+        let _ = accepting.await;
+        tracing::info!(sessions, "ssh server stopped");
+        say(SshText::Stopped { sessions });
+        Ok::<(), SshText>(())
+    });
+    drop(stop_watcher);
+    let _ = watcher.join();
+    // Console threads still finishing their farewells must not hold the exit.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    outcome.map_err(|t| setup.lang.text(&crate::i18n::Msg::Ssh(t)))
 }
