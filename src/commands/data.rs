@@ -81,35 +81,6 @@ pub fn demo(ctx: &Context, fresh: bool) -> Result<(), Failure> {
     open_console(ctx, &login)
 }
 
-pub fn init(ctx: &Context, with_demo: bool) -> Result<(), Failure> {
-    let existed = ctx.db.exists();
-    let mut store = ctx.open_store()?;
-    let path = ctx.db.display().to_string();
-    if !with_demo {
-        ctx.say(&if existed {
-            Msg::DatabaseExists { path }
-        } else {
-            Msg::DatabaseCreated { path }
-        });
-        return Ok(());
-    }
-    let count = store
-        .patient_count(&Default::default())
-        .map_err(|e| ctx.store_failure(e))?;
-    if count > 0 {
-        // Never mix fictional patients into a register that already holds people.
-        return Err(ctx.fail(&Msg::DatabaseExists { path }));
-    }
-    let s =
-        demo::build(&mut store, &ctx.config, ctx.clock.now()).map_err(|e| ctx.store_failure(e))?;
-    ctx.say(&Msg::DemoBuilt {
-        path,
-        patients: s.patients,
-        alerts: s.alerts,
-    });
-    Ok(())
-}
-
 fn problem_json(ctx: &Context, p: &Problem) -> serde_json::Value {
     serde_json::json!({
         "row": p.row,

@@ -127,6 +127,7 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
             location,
             description,
             as_of,
+            json,
         } => {
             let at = parse_as_of(ctx, as_of.as_deref())?;
             let patient_id = match patient {
@@ -152,11 +153,15 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
                     at,
                 )
                 .map_err(f)?;
-            ctx.say(&Msg::IncidentOpened { id });
+            // One human line, or the new incident as JSON for scripts: never both.
+            if !json {
+                ctx.say(&Msg::IncidentOpened { id });
+                return Ok(());
+            }
             let row = store
                 .incident(id, scope, own)
                 .map_err(f)?
-                .expect("just opened");
+                .ok_or_else(|| ctx.fail(&Msg::NotFound(format!("#{id}"))))?;
             emit(
                 &serde_json::to_string_pretty(&incident_json(ctx.lang, &row, at))
                     .unwrap_or_default(),

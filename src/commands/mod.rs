@@ -2,8 +2,10 @@
 //! language speaks, and turning every failure into a message and an exit code
 //! (0 ok, 1 bad input, 2 usage).
 
+mod completions;
 mod data;
 mod incidents;
+mod init;
 mod lists;
 mod reports;
 mod shifts;
@@ -209,7 +211,8 @@ fn os_user() -> String {
     "local".to_string()
 }
 
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs `cli`; `name` ("incident open") is what the log says about it.
+pub fn run(cli: Cli, name: &str) -> ExitCode {
     let lang = cli.lang.unwrap_or_default();
     let outcome = load_config(cli.config.as_deref(), lang).and_then(|config| {
         let command = cli.command.unwrap_or(Command::Console);
@@ -228,7 +231,8 @@ pub fn run(cli: Cli) -> ExitCode {
             config_path: cli.config.clone(),
             color,
         };
-        tracing::info!(command = ?command, db = %ctx.db.display(), "command");
+        // The command's name only: its arguments carry ID numbers, notes and places.
+        tracing::info!(command = name, db = %ctx.db.display(), "command");
         dispatch(&ctx, command)
     });
     match outcome {
@@ -248,7 +252,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
     match command {
         Command::Console => data::console(ctx),
         Command::Demo { fresh } => data::demo(ctx, fresh),
-        Command::Init { demo } => data::init(ctx, demo),
+        Command::Init { demo, admin, name } => init::init(ctx, demo, admin, name),
         Command::Import(ImportCommand::Roster {
             file,
             dry_run,
@@ -289,7 +293,12 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             json,
         }) => reports::exchange(ctx, out.as_deref(), unmasked, json),
         Command::Report(crate::cli::ReportCommand::Rewards { month, out, json }) => {
-            reports::rewards(ctx, month, out.as_deref(), json)
+            reports::rewards(
+                ctx,
+                crate::report::rewards::Month::of(month),
+                out.as_deref(),
+                json,
+            )
         }
         Command::Operator(OperatorCommand::Add {
             login,
@@ -302,11 +311,22 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             data::operator_disable(ctx, &login)
         }
         Command::Backup { file } => data::backup(ctx, &file),
+        Command::Completions { shell } => completions::print(ctx, &shell),
         Command::SynthRoster {
             count,
             seed,
             anchor,
             out,
-        } => data::synth_roster(ctx, count, seed, anchor, &out),
+        } => data::synth_roster(
+            ctx,
+            count,
+            seed.unwrap_or(crate::demo::DEMO_SEED),
+            anchor.unwrap_or_else(|| {
+                crate::demo::DEMO_ANCHOR
+                    .parse()
+                    .expect("the demo's anchor is a date")
+            }),
+            &out,
+        ),
     }
 }

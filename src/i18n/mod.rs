@@ -4,13 +4,14 @@
 
 mod en;
 mod en_ui;
+pub mod help_words;
+mod lang;
 pub mod ui;
 mod zh;
 mod zh_ui;
 
+pub use lang::Lang;
 pub use ui::T;
-
-use serde::{Deserialize, Serialize};
 
 use crate::domain::alert::{AlertKind, AlertStatus};
 use crate::domain::followup::{ClassReason, FollowUpRefusal};
@@ -19,27 +20,7 @@ use crate::domain::patient::Vocabulary;
 use crate::domain::team::AssignmentRefusal;
 use crate::import::rows::Reason;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
 impl Lang {
-    /// `zh`, `zh-CN`, `zh_CN.UTF-8` → Chinese; `en…` → English.
-    pub fn parse(s: &str) -> Option<Lang> {
-        let s = s.trim().to_ascii_lowercase();
-        if s.starts_with("zh") {
-            Some(Lang::Zh)
-        } else if s.starts_with("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
-    }
-
     pub fn text(self, m: &Msg) -> String {
         match self {
             Lang::Zh => zh::text(m),
@@ -141,6 +122,20 @@ pub enum Msg {
         path: String,
     },
     DatabaseExists {
+        path: String,
+    },
+    /// `init` registered the first center operator of a new (or operator-less) database.
+    FirstOperator {
+        path: String,
+        login: String,
+        created: bool,
+    },
+    /// `init` was run by a system account without `--admin`.
+    AdminNeeded {
+        user: String,
+    },
+    /// `init --admin` on a database that already has operators.
+    OperatorsExist {
         path: String,
     },
     DemoBuilt {
