@@ -63,7 +63,8 @@ fn assets_dir() -> PathBuf {
 /// One page per command (`dutydesk.1`, `dutydesk-import-roster.1`, …) in `lang`.
 fn manual(dir: &Path, lang: Lang) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let cmd = cli_help::localized(cli::Cli::command(), lang);
+    // `dutydesk help X` is `dutydesk X --help`: no pages of its own.
+    let cmd = cli_help::localized(cli::Cli::command().disable_help_subcommand(true), lang);
     clap_mangen::generate_to(cmd, dir)?;
     if lang == Lang::Zh {
         for entry in std::fs::read_dir(dir)? {
