@@ -9,7 +9,6 @@ use crate::store::operators::{Operator, OperatorRole};
 
 /// Accounts below this uid are system accounts (Debian's `FIRST_UID`): a service user such as
 /// `dutydesk` creates the database, but a person must be named as its first operator.
-#[cfg(target_os = "linux")]
 const FIRST_PERSON_UID: u32 = 1000;
 
 pub fn init(
@@ -79,13 +78,18 @@ fn register_first_operator(
         .map_err(|e| ctx.store_failure(e))
 }
 
-/// True for a system account other than root (the owner of `/proc/self` is the effective
-/// user); false where that cannot be read.
+/// A service account: not root, not a person's account.
+fn is_system_uid(uid: u32) -> bool {
+    uid != 0 && uid < FIRST_PERSON_UID
+}
+
+/// True when this process runs as a system account (the owner of `/proc/self` is the
+/// effective user); false where that cannot be read.
 fn running_as_system_account() -> bool {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::MetadataExt;
-        std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() != 0 && m.uid() < FIRST_PERSON_UID)
+        std::fs::metadata("/proc/self").is_ok_and(|m| is_system_uid(m.uid()))
     }
     #[cfg(not(target_os = "linux"))]
     false
@@ -110,4 +114,18 @@ fn init_demo(ctx: &Context) -> Result<(), Failure> {
         alerts: s.alerts,
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_system_uid;
+
+    #[test]
+    fn a_service_account_must_name_the_first_operator_but_root_and_people_need_not() {
+        assert!(is_system_uid(999));
+        assert!(is_system_uid(101));
+        assert!(!is_system_uid(0));
+        assert!(!is_system_uid(1000));
+        assert!(!is_system_uid(60_000));
+    }
 }
