@@ -106,6 +106,11 @@ fn localize(cmd: &mut Command, lang: Lang, top: bool) {
                 "{{before-help}}{{about-with-newline}}\n{}：{{usage}}\n\n{{all-args}}{{after-help}}",
                 help_words::USAGE
             ));
+        // clap writes `[OPTIONS]` in the usage line by itself.
+        let usage = c.render_usage().to_string();
+        let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage);
+        let usage = usage.replace("[OPTIONS]", &format!("[{}]", help_words::OPTIONS));
+        c = c.override_usage(usage);
     }
     *cmd = c;
     for sub in cmd.get_subcommands_mut() {
