@@ -1,4 +1,8 @@
-//! The command line (clap). Help is bilingual; messages follow `--lang`.
+//! The command line (clap). Every help text is written once as "中文 · english" (a line without
+//! "· " is the same in both languages); `cli_help.rs` shows the half `--lang` asks for.
+//! The build script compiles this file too, for the manual pages and completions: use clap,
+//! chrono, std and `crate::i18n::Lang` only, and turn other values into domain types in
+//! `commands/`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -8,9 +12,9 @@ use std::path::PathBuf;
     name = "dutydesk",
     version,
     about = "严重精神障碍患者管理值班台 · duty console for severe mental disorder management",
-    long_about = "严重精神障碍患者管理值班台：预警、五位一体、1-3-5分钟快反。\n\
-                  A terminal duty console: alerts, five responsible persons, 1-3-5 minute quick \
-                  response. Without a command it opens the console."
+    long_about = "严重精神障碍患者管理值班台：预警、五位一体、1-3-5分钟快反；不带命令时打开控制台。\
+                  · A terminal duty console: alerts, the five responsible persons, the 1-3-5 \
+                  minute quick response. Without a command it opens the console."
 )]
 pub struct Cli {
     /// 数据库文件 · database file [default: per-user data directory]
@@ -38,12 +42,15 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-fn parse_month(s: &str) -> Result<crate::report::rewards::Month, String> {
-    crate::report::rewards::Month::parse(s).ok_or_else(|| format!("'{s}' is not a month (YYYY-MM)"))
+/// `2025-03` → the first day of that month.
+fn parse_month(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' 不是月份 · is not a month (YYYY-MM)"))
 }
 
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
-    crate::i18n::Lang::parse(s).ok_or_else(|| format!("unknown language '{s}' (zh | en)"))
+    crate::i18n::Lang::parse(s)
+        .ok_or_else(|| format!("未知语言 · unknown language '{s}' (zh | en)"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,14 +63,17 @@ pub enum Command {
         #[arg(long)]
         fresh: bool,
     },
-    /// 创建数据库 · create the database
+    /// 创建数据库并登记第一位中心操作员 · create the database and register its first center operator
     Init {
-        /// 同时写入演示数据 · fill it with the demo roster and operators
+        /// 同时写入演示数据（含演示操作员）· fill it with the demo roster and its operators
         #[arg(long)]
         demo: bool,
-        /// 第一位中心操作员的登录名（默认：当前系统用户）· the first center operator's login [default: the OS user]
+        /// 第一位中心操作员的登录名（默认：当前系统用户）· login of the first center operator [default: the OS user]
         #[arg(long, value_name = "LOGIN", conflicts_with = "demo")]
         admin: Option<String>,
+        /// 第一位中心操作员的显示名称（默认：登录名）· display name of the first center operator [default: the login]
+        #[arg(long, value_name = "NAME", conflicts_with = "demo")]
+        name: Option<String>,
     },
     /// 导入 · import
     #[command(subcommand)]
@@ -77,6 +87,7 @@ pub enum Command {
         /// 只列进行中的 · open ones only
         #[arg(long)]
         open: bool,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
         /// 以该时刻计算步骤状态 · step states at this instant (RFC 3339)
@@ -158,17 +169,25 @@ pub enum Command {
         /// 备份文件 · the backup file
         file: PathBuf,
     },
+    /// 输出 shell 补全脚本 · print a shell completion script
+    Completions {
+        /// 哪种 shell · which shell
+        #[arg(value_parser = ["bash", "zsh", "fish", "powershell"])]
+        shell: String,
+    },
     /// 生成虚构花名册（开发与基准测试用）· write a synthetic roster
     #[command(hide = true)]
     SynthRoster {
+        /// 患者人数 · how many patients
         #[arg(long, default_value_t = 1000)]
         count: usize,
-        #[arg(long, default_value_t = crate::demo::DEMO_SEED)]
-        seed: u64,
-        /// dates are written relative to this day
-        #[arg(long, default_value = crate::demo::DEMO_ANCHOR)]
-        anchor: chrono::NaiveDate,
-        /// .csv or .xlsx
+        /// 随机种子（默认：演示库的种子）· random seed [default: the demo's]
+        #[arg(long)]
+        seed: Option<u64>,
+        /// 各日期以此日为基准（默认：演示库的基准日）· dates are written relative to this day [default: the demo's]
+        #[arg(long)]
+        anchor: Option<chrono::NaiveDate>,
+        /// 输出文件，.csv 或 .xlsx · output file, .csv or .xlsx
         #[arg(long)]
         out: PathBuf,
     },
@@ -178,6 +197,7 @@ pub enum Command {
 pub enum ImportCommand {
     /// 导入患者花名册（xlsx 或 csv）· import a patient roster (xlsx or csv)
     Roster {
+        /// 花名册文件 · the roster file
         file: PathBuf,
         /// 只检查，不写入 · check only, write nothing
         #[arg(long)]
@@ -219,42 +239,57 @@ pub enum IncidentCommand {
     },
     /// 记录第 N 步已完成 · record step N done
     Step {
+        /// 案件编号 · incident number
         id: i64,
+        /// 第几步 · step number
         #[arg(value_parser = clap::value_parser!(u8).range(1..=9))]
         step: u8,
         /// 处置人 · who acted
         #[arg(long)]
         by: String,
+        /// 以该时刻记录（RFC 3339）· record at this instant (RFC 3339)
         #[arg(long, value_name = "RFC3339")]
         as_of: Option<String>,
     },
     /// 追加备注 · append a note
-    Note { id: i64, text: String },
-    /// 结案 · close with the outcome and the 三同步 checklist
-    Close {
+    Note {
+        /// 案件编号 · incident number
         id: i64,
-        /// 送医 | 居家 | 移交公安 | 其他
+        /// 备注内容 · the note
+        text: String,
+    },
+    /// 结案：处置结果与三同步清单 · close with the outcome and the checklist of the three parallel actions
+    Close {
+        /// 案件编号 · incident number
+        id: i64,
+        /// 处置结果：送医 | 居家 | 移交公安 | 其他 · outcome: hospital | home | police | other
         #[arg(long)]
         outcome: String,
         /// 依法处置已完成 · legal handling done
         #[arg(long)]
         legal: bool,
+        /// 未完成依法处置的原因 · why legal handling was not done
         #[arg(long, value_name = "TEXT")]
         legal_reason: Option<String>,
         /// 舆论引导已完成 · public-opinion guidance done
         #[arg(long)]
         opinion: bool,
+        /// 未完成舆论引导的原因 · why opinion guidance was not done
         #[arg(long, value_name = "TEXT")]
         opinion_reason: Option<String>,
         /// 社会面管控已完成 · social control done
         #[arg(long)]
         social: bool,
+        /// 未完成社会面管控的原因 · why social control was not done
         #[arg(long, value_name = "TEXT")]
         social_reason: Option<String>,
+        /// 涉及人数 · persons involved
         #[arg(long, default_value_t = 1)]
         persons: u32,
+        /// 受伤人数 · persons injured
         #[arg(long, default_value_t = 0)]
         injured: u32,
+        /// 死亡人数 · persons killed
         #[arg(long, default_value_t = 0)]
         dead: u32,
         /// 已向上级报告 · reported upward
@@ -263,15 +298,36 @@ pub enum IncidentCommand {
         /// 同时办结来源预警 · also resolve the alert it came from
         #[arg(long)]
         resolve_alert: bool,
+        /// 以该时刻结案（RFC 3339）· close at this instant (RFC 3339)
         #[arg(long, value_name = "RFC3339")]
         as_of: Option<String>,
     },
 }
 
+/// Each figure's definition, as `report stats --help` prints it. Row names are the form's own,
+/// so the English half quotes them.
+const STATS_HELP: &str = "\
+统计口径（患者均指辖区内在册患者：在管、住院、外出、失访、拒访）· Definitions (patients are those on the register: managed, in hospital, away, lost, refusing visits):
+  患者总数：在册患者数 · `患者总数`: patients on the register
+  0级/1～2级患者数：目前危险性等级 · `0级/1～2级患者数`: by current risk level
+  3～5级 目前新发：目前3级以上且首次评为3级以上在统计期内 · `3～5级 目前新发`: risk ≥3 now, first reached ≥3 inside the period
+  3～5级 既往人数：目前3级以上且首次评为3级以上早于统计期 · `3～5级 既往人数`: risk ≥3 now, first reached ≥3 before the period
+  住院治疗人数：管理状态为住院或治疗方式为住院 · `住院治疗人数`: in hospital
+  居家治疗人数：其余在册患者 · `居家治疗人数`: everyone else on the register
+  长效针剂/口服药治疗人数：用药方式 · `长效针剂/口服药治疗人数`: by medication
+  流动人口/流浪乞讨人员患者数：对应标记为是 · `流动人口/流浪乞讨人员患者数`: flagged
+  易肇事肇祸患者人数：有肇事肇祸史或目前3级以上 · `易肇事肇祸患者人数`: incident history or risk ≥3
+  列入公安机关重点管控人数 / 列入重症患者管理专班人数：对应标记为是 · `列入公安机关重点管控人数` / `列入重症患者管理专班人数`: flagged
+  行动期间肇事肇祸人数/起数/伤人数/死亡人数：统计期内开案的案事件涉及患者数（身份不明者每起计1人）、起数、结案记录的伤亡 · `行动期间肇事肇祸人数/起数/伤人数/死亡人数`: incidents opened in the period: patients involved (an unknown person counts 1 per incident), incidents, casualties recorded at closing
+  随访患者数：统计期内有随访记录或末次随访在期内的患者 · `随访患者数`: patients followed up in the period
+  参加随访的工作人员数：统计期内随访记录的随访人（去重）· `参加随访的工作人员数`: distinct people who did those follow-ups
+  奖补监护人数/奖补金额：统计期内各月应发以奖代补的监护人（去重）与金额（万元），按患者目前等级0～2级/3～5级 · `奖补监护人数/奖补金额`: guardians due the reward in the period's months (distinct) and amounts (10,000 yuan), by the patient's current level 0-2 / 3-5
+  其余各行由相关部门手工填报 · the other rows are filled in by hand";
+
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// 专项行动统计表（附件2）· the statistical report of the special action
-    #[command(long_about = crate::report::stats::HELP)]
+    #[command(long_about = STATS_HELP)]
     Stats {
         /// 起始日期（含）· from (inclusive), YYYY-MM-DD
         #[arg(long)]
@@ -285,11 +341,13 @@ pub enum ReportCommand {
         /// 目标文件已存在时原子替换 · replace an existing --out file (atomically)
         #[arg(long, requires = "out")]
         force: bool,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
     /// 公安信息交换名单：3级以上及病情不稳定患者与五位一体 · police exchange list
     Exchange {
+        /// 导出到 .xlsx 或 .csv · write to .xlsx or .csv
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// 目标文件已存在时原子替换 · replace an existing --out file (atomically)
@@ -298,19 +356,22 @@ pub enum ReportCommand {
         /// 导出完整身份证号与电话（记入审计日志）· full ID numbers and phones (audited)
         #[arg(long)]
         unmasked: bool,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
     /// 以奖代补：某月应发的监护人与金额，不发的说明原因 · guardian reward for a month
     Rewards {
-        /// YYYY-MM
-        #[arg(long, value_parser = parse_month)]
-        month: crate::report::rewards::Month,
+        /// 月份 YYYY-MM · month, YYYY-MM
+        #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
+        month: chrono::NaiveDate,
+        /// 导出到 .xlsx 或 .csv · write to .xlsx or .csv
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// 目标文件已存在时原子替换 · replace an existing --out file (atomically)
         #[arg(long, requires = "out")]
         force: bool,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -322,6 +383,7 @@ pub enum ReportCommand {
         /// 截止日期（含）· to (inclusive), YYYY-MM-DD
         #[arg(long)]
         to: chrono::NaiveDate,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
         #[arg(long, value_name = "RFC3339")]
@@ -335,11 +397,13 @@ pub enum ShiftCommand {
     TakeOver,
     /// 交班（生成并保存交班记录）· hand over, storing the summary
     HandOver {
+        /// 交班备注 · a note for the next shift
         #[arg(long, default_value = "")]
         note: String,
     },
     /// 上一班交班记录 · the last handover for this desk
     Last {
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
         /// 导出到 .xlsx 或 .csv · write to .xlsx or .csv
@@ -351,6 +415,7 @@ pub enum ShiftCommand {
     },
     /// 班次列表 · shifts, newest first
     List {
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -360,8 +425,10 @@ pub enum ShiftCommand {
 pub enum KeyCommand {
     /// 为操作员登记公钥（OpenSSH 格式的 .pub 文件）· add an OpenSSH public key for an operator
     Add {
+        /// 操作员登录名 · the operator's login
         #[arg(value_name = "OPERATOR")]
         login: String,
+        /// 公钥文件 · the public key file
         pubkey_file: PathBuf,
     },
     /// 列出公钥指纹 · list key fingerprints
@@ -382,7 +449,7 @@ pub enum OperatorCommand {
         /// 显示名称 · display name
         #[arg(long)]
         name: String,
-        /// center | station | auditor
+        /// 角色：center 中心，station 派出所，auditor 审计（只读）· role: center, station desk, or auditor (read-only)
         #[arg(long, value_parser = ["center", "station", "auditor"])]
         role: String,
         /// 派出所（station 角色必填）· police station (required for station)
@@ -391,13 +458,20 @@ pub enum OperatorCommand {
     },
     /// 列出操作员 · list operators
     List {
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
     /// 停用操作员（其已打开的控制台与 SSH 会话随即结束）· disable an operator
-    Disable { login: String },
+    Disable {
+        /// 登录名 · login
+        login: String,
+    },
     /// 重新启用操作员 · enable an operator again
-    Enable { login: String },
+    Enable {
+        /// 登录名 · login
+        login: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

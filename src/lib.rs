@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_help;
 pub mod commands;
 pub mod config;
 pub mod console;

@@ -1,10 +1,9 @@
-//! dutydesk: parse the command line and run the command.
+//! dutydesk: parse the command line (in the operator's language) and run the command.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = dutydesk::cli::Cli::parse();
-    dutydesk::logging::init(&dutydesk::commands::default_data_dir().join("dutydesk.log"));
-    dutydesk::commands::run(cli)
+    let (cli, name) = dutydesk::cli_help::parse_args();
+    dutydesk::logging::init(&dutydesk::commands::default_data_dir().join("logs"));
+    dutydesk::commands::run(cli, &name)
 }

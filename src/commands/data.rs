@@ -69,50 +69,6 @@ pub fn demo(ctx: &Context, fresh: bool) -> Result<(), Failure> {
     open_console(ctx, crate::desk::Session::new(operator, ctx.identity()))
 }
 
-pub fn init(ctx: &Context, with_demo: bool, admin: Option<String>) -> Result<(), Failure> {
-    let existed = ctx.db.exists();
-    let mut store = ctx.open_store()?;
-    let path = ctx.db.display().to_string();
-    if !with_demo {
-        ctx.say(&if existed {
-            Msg::DatabaseExists { path }
-        } else {
-            Msg::DatabaseCreated { path }
-        });
-        // The one who creates the database is its first center operator, so that the next
-        // command (an import, the console) knows who acts.
-        let login = admin.unwrap_or_else(|| ctx.os_user.clone());
-        let op = crate::store::operators::Operator {
-            login: login.clone(),
-            display_name: login.clone(),
-            role: crate::store::operators::OperatorRole::Center,
-            station: None,
-            disabled: false,
-        };
-        if crate::desk::admin::bootstrap_operator(&mut store, &op, &ctx.os_user, ctx.clock.now())
-            .map_err(|e| ctx.desk_failure(e))?
-        {
-            ctx.say(&Msg::FirstOperator { login });
-        }
-        return Ok(());
-    }
-    let count = store
-        .patient_count(&Default::default())
-        .map_err(|e| ctx.store_failure(e))?;
-    if count > 0 {
-        // Never mix fictional patients into a register that already holds people.
-        return Err(ctx.fail(&Msg::DatabaseExists { path }));
-    }
-    let s =
-        demo::build(&mut store, &ctx.config, ctx.clock.now()).map_err(|e| ctx.desk_failure(e))?;
-    ctx.say(&Msg::DemoBuilt {
-        path,
-        patients: s.patients,
-        alerts: s.alerts,
-    });
-    Ok(())
-}
-
 fn problem_json(ctx: &Context, p: &Problem) -> serde_json::Value {
     serde_json::json!({
         "row": p.row,
@@ -278,10 +234,8 @@ pub fn operator_add(
 
 pub fn operator_list(ctx: &Context, json: bool) -> Result<(), Failure> {
     let store = ctx.open_store()?;
-    let session = ctx.session(&store)?;
-    let ops = store
-        .operators(&session.scope())
-        .map_err(|e| ctx.store_failure(e))?;
+    let scope = ctx.admin_scope(&store)?;
+    let ops = store.operators(&scope).map_err(|e| ctx.store_failure(e))?;
     if json {
         super::emit(&serde_json::to_string_pretty(&ops).unwrap_or_default());
         return Ok(());
@@ -361,11 +315,8 @@ pub fn key_remove(ctx: &Context, fingerprint: &str) -> Result<(), Failure> {
 
 pub fn key_list(ctx: &Context) -> Result<(), Failure> {
     let store = ctx.open_store()?;
-    let session = ctx.session(&store)?;
-    for (login, fp) in store
-        .keys(&session.scope())
-        .map_err(|e| ctx.store_failure(e))?
-    {
+    let scope = ctx.admin_scope(&store)?;
+    for (login, fp) in store.keys(&scope).map_err(|e| ctx.store_failure(e))? {
         super::emit(&format!("{login}  {fp}"));
     }
     Ok(())

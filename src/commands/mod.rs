@@ -2,9 +2,11 @@
 //! language speaks, and turning every failure into a message and an exit code
 //! (0 ok, 1 bad input, 2 usage).
 
+mod completions;
 mod copies;
 mod data;
 mod incidents;
+mod init;
 mod lists;
 mod reports;
 mod shifts;
@@ -87,6 +89,22 @@ impl Context {
                 login: session.operator.login,
             }))
         }
+    }
+
+    /// The scope for lists about the database itself (operators, keys): the operator's, or
+    /// everything for the database's administrator who is not a registered operator (the
+    /// service account that runs `serve`).
+    pub fn admin_scope(&self, store: &Store) -> Result<crate::store::Scope, Failure> {
+        if self.console_login.is_none()
+            && self.is_administrator()
+            && store
+                .operator(&self.os_user)
+                .map_err(|e| self.store_failure(e))?
+                .is_none()
+        {
+            return Ok(crate::store::Scope::All);
+        }
+        Ok(self.session(store)?.scope())
     }
 
     /// The identity the audit records behind the operator.
@@ -239,7 +257,8 @@ fn os_user() -> String {
     "local".to_string()
 }
 
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs `cli`; `name` ("incident open") is what the log says about it.
+pub fn run(cli: Cli, name: &str) -> ExitCode {
     let lang = cli.lang.unwrap_or_default();
     let outcome = load_config(cli.config.as_deref(), lang).and_then(|config| {
         let command = cli.command.unwrap_or(Command::Console);
@@ -258,7 +277,8 @@ pub fn run(cli: Cli) -> ExitCode {
             config_path: cli.config.clone(),
             color,
         };
-        tracing::info!(command = ?command, db = %ctx.db.display(), "command");
+        // The command's name only: its arguments carry ID numbers, notes and places.
+        tracing::info!(command = name, db = %ctx.db.display(), "command");
         dispatch(&ctx, command)
     });
     match outcome {
@@ -278,7 +298,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
     match command {
         Command::Console => data::console(ctx),
         Command::Demo { fresh } => data::demo(ctx, fresh),
-        Command::Init { demo, admin } => data::init(ctx, demo, admin),
+        Command::Init { demo, admin, name } => init::init(ctx, demo, admin, name),
         Command::Import(ImportCommand::Roster {
             file,
             dry_run,
@@ -345,7 +365,13 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
             out,
             force,
             json,
-        }) => reports::rewards(ctx, month, out.as_deref(), force, json),
+        }) => reports::rewards(
+            ctx,
+            crate::report::rewards::Month::of(month),
+            out.as_deref(),
+            force,
+            json,
+        ),
         Command::Operator(OperatorCommand::Add {
             login,
             name,
@@ -361,11 +387,22 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         }
         Command::Backup { file, verify } => copies::backup(ctx, &file, verify),
         Command::Restore { file } => copies::restore(ctx, &file),
+        Command::Completions { shell } => completions::print(ctx, &shell),
         Command::SynthRoster {
             count,
             seed,
             anchor,
             out,
-        } => data::synth_roster(ctx, count, seed, anchor, &out),
+        } => data::synth_roster(
+            ctx,
+            count,
+            seed.unwrap_or(crate::demo::DEMO_SEED),
+            anchor.unwrap_or_else(|| {
+                crate::demo::DEMO_ANCHOR
+                    .parse()
+                    .expect("the demo's anchor is a date")
+            }),
+            &out,
+        ),
     }
 }

@@ -76,6 +76,28 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::DatabaseCreated { path } => format!("Database created: {path}"),
         Msg::DatabaseExists { path } => format!("Database exists, left as it is: {path}"),
+        Msg::FirstOperator {
+            path,
+            login,
+            created,
+        } => format!(
+            "{}: {path}; {login} is registered as its first center operator (add others with \
+             dutydesk operator add).",
+            if *created {
+                "Database created"
+            } else {
+                "Database exists"
+            }
+        ),
+        Msg::AdminNeeded { user } => format!(
+            "{user} is a system account and cannot be an operator: name the first center \
+             operator with --admin LOGIN (e.g. dutydesk init --admin zhangsan --name \"Zhang San\"). \
+             Nothing was changed."
+        ),
+        Msg::OperatorsExist { path } => format!(
+            "The database already has operators, left as it is: {path}. Register new operators \
+             with dutydesk operator add."
+        ),
         Msg::DemoBuilt {
             path,
             patients,
@@ -216,10 +238,6 @@ pub fn text(m: &Msg) -> String {
             format!("The audit log's hash chain is whole ({rows} rows checked).")
         }
         Msg::AuditHead { row, hash } => format!("Audit log head: row #{row}, hash {hash}"),
-        Msg::FirstOperator { login } => format!(
-            "'{login}' is registered as the first center operator. Register the others with \
-             'dutydesk operator add', and the station desks' SSH keys with 'dutydesk key add'."
-        ),
         Msg::BadRole(r) => format!(
             "unknown role '{r}': township_cadre, station_officer, village_cadre, doctor or guardian"
         ),

@@ -6,14 +6,15 @@ pub mod audit;
 mod en;
 mod en_desk;
 mod en_ui;
+pub mod help_words;
+mod lang;
 pub mod ui;
 mod zh;
 mod zh_desk;
 mod zh_ui;
 
+pub use lang::Lang;
 pub use ui::T;
-
-use serde::{Deserialize, Serialize};
 
 use crate::domain::alert::{AlertKind, AlertStatus};
 use crate::domain::followup::{ClassReason, FollowUpRefusal};
@@ -28,27 +29,7 @@ pub mod ssh;
 mod zh_ssh;
 pub use ssh::SshText;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
 impl Lang {
-    /// `zh`, `zh-CN`, `zh_CN.UTF-8` → Chinese; `en…` → English.
-    pub fn parse(s: &str) -> Option<Lang> {
-        let s = s.trim().to_ascii_lowercase();
-        if s.starts_with("zh") {
-            Some(Lang::Zh)
-        } else if s.starts_with("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
-    }
-
     pub fn text(self, m: &Msg) -> String {
         match self {
             Lang::Zh => zh::text(m),
@@ -196,6 +177,20 @@ pub enum Msg {
     DatabaseExists {
         path: String,
     },
+    /// `init` registered the first center operator of a new (or operator-less) database.
+    FirstOperator {
+        path: String,
+        login: String,
+        created: bool,
+    },
+    /// `init` was run by a system account without `--admin`.
+    AdminNeeded {
+        user: String,
+    },
+    /// `init --admin` on a database that already has operators.
+    OperatorsExist {
+        path: String,
+    },
     DemoBuilt {
         path: String,
         patients: usize,
@@ -317,9 +312,6 @@ pub enum Msg {
     },
     DrillMade {
         path: String,
-    },
-    FirstOperator {
-        login: String,
     },
     BadRole(String),
     NoSuchPerson(String),

@@ -73,6 +73,25 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::DatabaseCreated { path } => format!("已创建数据库：{path}"),
         Msg::DatabaseExists { path } => format!("数据库已存在，未改动：{path}"),
+        Msg::FirstOperator {
+            path,
+            login,
+            created,
+        } => format!(
+            "{}：{path}；已登记 {login} 为第一位中心操作员，其他操作员用 dutydesk operator add 登记。",
+            if *created {
+                "已创建数据库"
+            } else {
+                "数据库已存在"
+            }
+        ),
+        Msg::AdminNeeded { user } => format!(
+            "{user} 是系统账户，不能作为操作员：请用 --admin 登录名 指定第一位中心操作员\
+             （如 dutydesk init --admin zhangsan --name 张三）。未作任何改动。"
+        ),
+        Msg::OperatorsExist { path } => {
+            format!("数据库已有操作员，未改动：{path}。请用 dutydesk operator add 登记新的操作员。")
+        }
         Msg::DemoBuilt {
             path,
             patients,
@@ -196,9 +215,6 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::AuditChainOk { rows } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
         Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
-        Msg::FirstOperator { login } => format!(
-            "已将“{login}”登记为第一位中心操作员。其他操作员用 dutydesk operator add 登记，派出所值班室的 SSH 公钥用 dutydesk key add 登记。"
-        ),
         Msg::BadRole(r) => format!(
             "角色“{r}”无法识别，应为 township_cadre、station_officer、village_cadre、doctor、guardian 或其中文名"
         ),

@@ -58,24 +58,6 @@ pub struct StatsInput<'a> {
 const MANUAL: &str = "不由本系统统计，请手工填报";
 const MANUAL_EN: &str = "not kept by this system; fill in by hand";
 
-/// The definitions, as `--help` prints them.
-pub const HELP: &str = "统计口径 · definitions (患者均指辖区内在册患者：在管、住院、外出、失访、拒访):
-  患者总数            在册患者数 · patients on the register
-  0级/1～2级患者数     目前危险性等级 · by current risk level
-  3～5级 目前新发      目前3级以上且首次评为3级以上在统计期内 · risk ≥3 now, first reached ≥3 inside the period
-  3～5级 既往人数      目前3级以上且首次评为3级以上早于统计期 · risk ≥3 now, first reached ≥3 before the period
-  住院治疗人数        管理状态为住院或治疗方式为住院 · in hospital
-  居家治疗人数        其余在册患者 · everyone else on the register
-  长效针剂/口服药治疗人数  用药方式 · by medication
-  流动人口/流浪乞讨人员患者数  对应标记为是 · flagged
-  易肇事肇祸患者人数    有肇事肇祸史或目前3级以上 · incident history or risk ≥3
-  列入公安机关重点管控人数 / 列入重症患者管理专班人数  对应标记为是 · flagged
-  行动期间肇事肇祸人数/起数/伤人数/死亡人数  统计期内开案的案事件：涉及患者数（身份不明者每起计1人）、起数、结案记录的伤亡 · incidents opened in the period
-  随访患者数          统计期内有随访记录或末次随访在期内的患者 · patients followed up in the period
-  参加随访的工作人员数  统计期内随访记录的随访人（去重）· distinct people who did those follow-ups
-  奖补监护人数/奖补金额  统计期内各月应发以奖代补的监护人（去重）与金额（万元），按患者目前等级0～2级/3～5级 · guardians due the reward and amounts
-  其余各行由相关部门手工填报 · other rows are filled in by hand";
-
 fn in_period(d: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
     from <= d && d <= to
 }
