@@ -86,7 +86,14 @@ pub fn stats(
             "{}严重精神障碍患者肇事肇祸专项行动统计（{from}至{to}）",
             ctx.config.area.name
         );
-        let date = beijing_date(ctx.clock.now()).to_string();
+        // The paper copy names the audit log's head the report was made from, which pins the
+        // history behind its figures.
+        let (head, hash) = store.audit_head().map_err(|e| ctx.store_failure(e))?;
+        let date = format!(
+            "{}  {}",
+            beijing_date(ctx.clock.now()),
+            ctx.lang.text(&Msg::AuditHead { row: head, hash })
+        );
         let n = rows.len();
         return export(
             ctx,

@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, c: ShiftCommand) -> Result<(), Failure> {
                 return Ok(());
             };
             if let Some(path) = out {
-                let sheet = handover::sheet(&h);
+                let sheet = handover::sheet(ctx.lang, &h);
                 let w = crate::report::write::sheet(&sheet, &path, super::reports::existing(force));
                 super::reports::export(
                     ctx,

@@ -15,17 +15,15 @@ pub fn lines(lang: Lang, h: &Handover) -> Vec<String> {
     let mut out = vec![
         if zh {
             format!(
-                "{}（{}）{} 至 {}",
+                "{} {} 至 {}",
                 h.display_name,
-                h.operator,
                 t(h.started_at),
                 t(h.ended_at)
             )
         } else {
             format!(
-                "{} ({}) {} to {}",
+                "{} {} to {}",
                 h.display_name,
-                h.operator,
                 t(h.started_at),
                 t(h.ended_at)
             )
@@ -62,7 +60,7 @@ pub fn lines(lang: Lang, h: &Handover) -> Vec<String> {
             i.id,
             i.patient.as_deref().unwrap_or("—"),
             i.location,
-            i.steps
+            step_words(lang, &i.steps)
         ));
     }
     out.push(if zh {
@@ -74,7 +72,7 @@ pub fn lines(lang: Lang, h: &Handover) -> Vec<String> {
         out.push("  —".into());
     }
     for (a, n) in &h.actions {
-        out.push(format!("  {a} {n}"));
+        out.push(format!("  {} {n}", action_words(lang, a)));
     }
     if !h.note.is_empty() {
         out.push(if zh {
@@ -83,15 +81,56 @@ pub fn lines(lang: Lang, h: &Handover) -> Vec<String> {
             format!("Note: {}", h.note)
         });
     }
+    if let Some((row, hash)) = &h.audit_head {
+        out.push(if zh {
+            format!("审计日志至 #{row}，哈希 {hash}")
+        } else {
+            format!("Audit log up to #{row}, hash {hash}")
+        });
+    }
     out
 }
 
-pub fn sheet(h: &Handover) -> Sheet {
+/// An audited action's name in words (a code this build does not know stays as it is).
+fn action_words(lang: Lang, code: &str) -> String {
+    crate::domain::audit::AuditAction::from_code(code)
+        .map(|a| lang.audit_action(a).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// "1:met 2:overdue" as words: "第1步 按时 · 第2步 超时未完成".
+fn step_words(lang: Lang, steps: &str) -> String {
+    let zh = lang == Lang::Zh;
+    steps
+        .split_whitespace()
+        .filter_map(|s| s.split_once(':'))
+        .map(|(n, state)| {
+            let word = match (state, zh) {
+                ("met", true) => "按时",
+                ("late", true) => "超时完成",
+                ("overdue", true) => "超时未完成",
+                ("pending", true) => "计时中",
+                ("met", false) => "on time",
+                ("late", false) => "done late",
+                ("overdue", false) => "overdue",
+                ("pending", false) => "running",
+                (other, _) => other,
+            };
+            if zh {
+                format!("第{n}步 {word}")
+            } else {
+                format!("step {n} {word}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The handover as a sheet (headings in Chinese, as the paper record is kept; values in the
+/// operator's language).
+pub fn sheet(lang: Lang, h: &Handover) -> Sheet {
     let mut rows = vec![
-        vec![
-            "交班人".into(),
-            format!("{}（{}）", h.display_name, h.operator),
-        ],
+        vec!["交班人".into(), h.display_name.clone()],
         vec![
             "接班时间".into(),
             h.started_at.with_timezone(&beijing()).to_rfc3339(),
@@ -109,9 +148,15 @@ pub fn sheet(h: &Handover) -> Sheet {
         ],
     ];
     for a in &h.urgent {
+        let kind = crate::domain::alert::AlertKind::from_code(&a.kind)
+            .map(|k| lang.alert_kind(k))
+            .unwrap_or(&a.kind);
+        let status = crate::domain::alert::AlertStatus::from_code(&a.status)
+            .map(|s| lang.alert_status(s))
+            .unwrap_or(&a.status);
         rows.push(vec![
             "预警".into(),
-            format!("{} {} {} {}", a.severity, a.kind, a.patient, a.status),
+            format!("{} {kind} {} {status}", a.severity, a.patient),
         ]);
     }
     for i in &h.open_incidents {
@@ -122,14 +167,20 @@ pub fn sheet(h: &Handover) -> Sheet {
                 i.id,
                 i.patient.as_deref().unwrap_or("—"),
                 i.location,
-                i.steps
+                step_words(lang, &i.steps)
             ),
         ]);
     }
     for (a, n) in &h.actions {
-        rows.push(vec!["本班操作".into(), format!("{a} {n}")]);
+        rows.push(vec![
+            "本班操作".into(),
+            format!("{} {n}", action_words(lang, a)),
+        ]);
     }
     rows.push(vec!["交班说明".into(), h.note.clone()]);
+    if let Some((row, hash)) = &h.audit_head {
+        rows.push(vec!["审计日志".into(), format!("#{row} {hash}")]);
+    }
     Sheet {
         name: "交班记录".into(),
         headers: vec!["项目".into(), "内容".into()],
