@@ -6,15 +6,14 @@ mod common;
 use common::*;
 use dutydesk::app::action::{Action, Event, Reply};
 use dutydesk::app::data::{load_detail, load_snapshot};
+use dutydesk::app::keys::{Key, KeyMap};
 use dutydesk::app::{AppState, update};
 use dutydesk::config::Config;
-use dutydesk::console::keys::KeyMap;
 use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
 use dutydesk::ui::Ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tui_input::InputRequest;
 
 struct Scene {
     name: &'static str,
@@ -23,17 +22,27 @@ struct Scene {
 
 enum Step {
     Do(Action),
+    /// Keys as the terminal sends them, through the real key map, space separated.
+    Press(&'static str),
     Ev(fn() -> Event),
     Type(&'static str),
     Detail,
     /// Loads the reports view's figures, as the store thread does when the view opens.
     Report,
+    /// Takes over a shift an hour ago and hands it over with a long note, then takes over
+    /// again, as the console does: the last handover arrives to be read.
+    LongHandover,
+    /// On shift (taken over an hour ago), reloaded.
+    OnShift,
     /// Opens an incident 90 s ago for the first alert's patient, step 1 done at 50 s, and
     /// reloads.
     WithIncident,
 }
 
 use Step::*;
+
+/// A handover note of 200 characters, in Chinese, as a night shift writes it.
+const NOTE: &str = "夜班情况：望江村张某某凌晨两点情绪激动，监护人来电求助，已通知社区民警和精防医生上门，现已平稳，明早需复核服药情况；桃源村李某某外出务工未归，已联系村干部核实去向，请白班继续跟进；另有两条失访预警尚未处理，已签收，待白班联系家属。高危患者名单已更新，请注意查看三级以上人员的随访期限，今日到期四人。";
 
 const SCENES: &[Scene] = &[
     Scene {
@@ -78,7 +87,7 @@ const SCENES: &[Scene] = &[
             WithIncident,
             Do(Action::ShowIncidents),
             Do(Action::Open),
-            Do(Action::ShowPatients),
+            Press("2"),
             Type("社区民警"),
         ],
     },
@@ -89,6 +98,7 @@ const SCENES: &[Scene] = &[
             Do(Action::ShowIncidents),
             Do(Action::Open),
             Do(Action::CloseIncident),
+            Press("right 1 2"),
         ],
     },
     Scene {
@@ -162,23 +172,40 @@ const SCENES: &[Scene] = &[
         steps: &[
             Do(Action::ShowPatients),
             Do(Action::FollowUp),
-            Ev(|| Event::FieldDown),
-            Ev(|| Event::FieldDown),
-            Ev(|| Event::FieldDown),
-            Ev(|| Event::ValueRight),
-            Ev(|| Event::ValueRight),
-            Ev(|| Event::ValueRight),
-            // Six fields up from the risk level, past the top, is the class.
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::ValueLeft),
-            Ev(|| Event::ValueLeft),
-            Ev(|| Event::Submit),
+            Type("2025-03-09"),
+            Press("enter right enter right ctrl-s"),
         ],
+    },
+    Scene {
+        name: "followup_summary",
+        steps: &[
+            Do(Action::ShowPatients),
+            Do(Action::FollowUp),
+            Type("2025-03-09"),
+            Press(
+                "enter right enter right down down right down right down right down right \
+                 down right down down down down down down down right down right down right \
+                 down right down right down right down right down right down down down",
+            ),
+            Type("望江医生丙"),
+            Press("ctrl-s"),
+        ],
+    },
+    Scene {
+        name: "handover_editor",
+        steps: &[OnShift, Press("t"), Type(NOTE)],
+    },
+    Scene {
+        name: "last_handover",
+        steps: &[LongHandover],
+    },
+    Scene {
+        name: "last_handover_end",
+        steps: &[LongHandover, Press("end")],
+    },
+    Scene {
+        name: "audit_entry",
+        steps: &[Do(Action::ShowAudit), Press("enter")],
     },
 ];
 
@@ -207,12 +234,35 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
             Do(a) => {
                 update(&mut s, Event::Action(*a));
             }
+            Press(keys) => {
+                let map = KeyMap::new(&Default::default()).unwrap();
+                for name in keys.split_whitespace() {
+                    let k = Key::parse(name).unwrap();
+                    let mut mods = crossterm::event::KeyModifiers::NONE;
+                    if k.ctrl {
+                        mods |= crossterm::event::KeyModifiers::CONTROL;
+                    }
+                    let ev =
+                        crossterm::event::Event::Key(crossterm::event::KeyEvent::new(k.code, mods));
+                    for e in map.translate(&ev, s.input_mode()) {
+                        update(&mut s, e);
+                    }
+                }
+            }
             Ev(f) => {
                 update(&mut s, f());
             }
             Type(text) => {
+                // Typed key by key through the real key map, as a terminal sends them.
+                let map = KeyMap::new(&Default::default()).unwrap();
                 for c in text.chars() {
-                    update(&mut s, Event::Text(InputRequest::InsertChar(c)));
+                    let ev = crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+                        crossterm::event::KeyCode::Char(c),
+                        crossterm::event::KeyModifiers::NONE,
+                    ));
+                    for e in map.translate(&ev, s.input_mode()) {
+                        update(&mut s, e);
+                    }
                 }
             }
             WithIncident => {
@@ -245,13 +295,36 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
                 let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
                 update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
             }
+            OnShift | LongHandover => {
+                let at = now() - chrono::Duration::hours(1);
+                if matches!(step, LongHandover) {
+                    store
+                        .take_over(&op, at - chrono::Duration::hours(8))
+                        .unwrap();
+                    store.hand_over(&op, NOTE, at).unwrap();
+                }
+                store.take_over(&op, at).unwrap();
+                let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+                update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+                if matches!(step, LongHandover) {
+                    let last = store.last_handover(&op).unwrap();
+                    let h = last.and_then(|r| r.handover).map(Box::new);
+                    update(
+                        &mut s,
+                        Event::Store(Reply::Handover {
+                            taking_over: true,
+                            handover: h,
+                        }),
+                    );
+                }
+            }
             Report => {
                 let r = dutydesk::app::data::load_report(&store, &op, &Config::default(), now())
                     .unwrap();
                 update(&mut s, Event::Store(Reply::Report(Box::new(r))));
             }
             Detail => {
-                let id = s.detail.as_ref().unwrap().patient_id;
+                let id = s.detail().unwrap().patient_id;
                 let d = load_detail(&store, &op, &Config::default(), id, false, now())
                     .unwrap()
                     .unwrap();

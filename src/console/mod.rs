@@ -2,7 +2,6 @@
 //! answers and a clock tick, updates the state and redraws when something changed. The store
 //! never runs on this loop, so a busy database cannot freeze the screen.
 
-pub mod keys;
 pub mod worker;
 
 use chrono::Timelike;
@@ -15,12 +14,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::app::keys::KeyMap;
 use crate::app::{AppState, Effect, Event, update};
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::i18n::{Lang, Msg};
 use crate::store::operators::Operator;
-use keys::KeyMap;
 
 pub struct ConsoleSetup {
     pub db: PathBuf,

@@ -252,12 +252,9 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     if area.width >= 110 {
         let [l, rr] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(area);
-        f.render_widget(
-            Paragraph::new(left)
-                .scroll((d.scroll, 0))
-                .wrap(Wrap { trim: false }),
-            l,
-        );
+        let p = Paragraph::new(left).wrap(Wrap { trim: false });
+        d.scroll.fit(p.line_count(l.width), l.height);
+        f.render_widget(p.scroll((d.scroll.top(), 0)), l);
         let block = Block::new().borders(Borders::LEFT);
         f.render_widget(
             Paragraph::new(right)
@@ -268,11 +265,8 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     } else {
         left.push(Line::from(""));
         left.extend(right);
-        f.render_widget(
-            Paragraph::new(left)
-                .scroll((d.scroll, 0))
-                .wrap(Wrap { trim: false }),
-            area,
-        );
+        let p = Paragraph::new(left).wrap(Wrap { trim: false });
+        d.scroll.fit(p.line_count(area.width), area.height);
+        f.render_widget(p.scroll((d.scroll.top(), 0)), area);
     }
 }
