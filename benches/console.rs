@@ -9,7 +9,7 @@ use dutydesk::app::action::{Action, Event, Reply};
 use dutydesk::app::data::{load_first, load_snapshot};
 use dutydesk::app::{AppState, update};
 use dutydesk::config::Config;
-use dutydesk::console::keys::KeyMap;
+use dutydesk::app::keys::KeyMap;
 use dutydesk::i18n::Lang;
 use dutydesk::import::Import;
 use dutydesk::store::Store;

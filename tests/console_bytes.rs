@@ -8,7 +8,7 @@ use dutydesk::app::action::{Event, Reply};
 use dutydesk::app::data::load_snapshot;
 use dutydesk::app::{AppState, update};
 use dutydesk::config::Config;
-use dutydesk::console::keys::KeyMap;
+use dutydesk::app::keys::KeyMap;
 use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
 use dutydesk::ui::Ui;
