@@ -399,7 +399,7 @@ pub struct Help {
 /// the overlays (the filter line, dialogs, help). The top layer gets the keys.
 #[derive(Debug, Clone)]
 pub enum Layer {
-    Detail(Detail),
+    Detail(Box<Detail>),
     Incident(i64),
     /// Typing the current list's filter.
     Filter,

@@ -274,10 +274,10 @@ fn close_screen(s: &mut AppState, fx: &mut Vec<Effect>) {
 }
 
 fn open_detail(s: &mut AppState, patient_id: i64, fx: &mut Vec<Effect>) {
-    s.layers.push(Layer::Detail(Detail {
+    s.layers.push(Layer::Detail(Box::new(Detail {
         patient_id,
         data: None,
         scroll: Scroll::default(),
-    }));
+    })));
     fx.push(Effect::Request(Request::OpenDetail(patient_id)));
 }
