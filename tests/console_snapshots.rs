@@ -386,3 +386,50 @@ fn popups_over_wide_characters_leave_no_half_glyph() {
         }
     }
 }
+
+#[test]
+fn taken_alerts_name_the_desk_not_the_login_at_80_columns() {
+    let mut store = Store::open_in_memory().unwrap();
+    dutydesk::demo::build(&mut store, &Config::default(), now()).unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let desk = store.operator("wangjiang").unwrap().unwrap().display_name;
+    let mut s = AppState::new(Lang::Zh, Config::default(), op.clone(), now());
+    update(
+        &mut s,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let mut snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    let first = snap
+        .alerts
+        .iter_mut()
+        .find(|a| a.severity == dutydesk::domain::alert::Severity::P2)
+        .unwrap();
+    first.status = dutydesk::domain::alert::AlertStatus::Acknowledged;
+    first.acknowledged_by = Some("wangjiang".into());
+    let name = first.patient_name.clone();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    update(&mut s, Event::Action(Action::Filter));
+    for c in name.chars() {
+        update(&mut s, Event::Text(tui_input::InputRequest::InsertChar(c)));
+    }
+    let keys = KeyMap::new(&Default::default()).unwrap();
+    let ui = Ui {
+        keys: &keys,
+        color: false,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| ui.draw(f, &s)).unwrap();
+    let text: String = {
+        let buf = terminal.backend().buffer();
+        (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let short: String = desk.chars().take(3).collect();
+    assert!(text.replace(' ', "").contains(&short), "{desk} in\n{text}");
+    assert!(!text.contains("wangjiang"), "no login on screen:\n{text}");
+}

@@ -827,3 +827,113 @@ fn footer_and_help_name_only_commands_the_keys_run() {
     );
     assert!(f.iter().all(|(_, t)| *t != dutydesk::i18n::T::KeyOpen));
 }
+
+/// The same snapshot again with one alert added or changed, as another desk's write makes
+/// the next reload show.
+fn reload_with(s: &mut AppState, change: impl FnOnce(&mut Vec<dutydesk::store::alerts::AlertRow>)) {
+    let mut snap = s.snapshot.clone().unwrap();
+    change(&mut snap.alerts);
+    let p1 = snap
+        .alerts
+        .iter()
+        .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+        .count();
+    snap.counts.p1 = p1;
+    update(s, Event::Store(Reply::Snapshot(Box::new(snap))))
+        .into_iter()
+        .for_each(drop);
+}
+
+fn new_p1(s: &AppState) -> dutydesk::store::alerts::AlertRow {
+    let snap = s.snapshot.as_ref().unwrap();
+    let mut a = snap
+        .alerts
+        .iter()
+        .find(|a| a.severity == Severity::P1)
+        .unwrap()
+        .clone();
+    a.id = snap.alerts.iter().map(|a| a.id).max().unwrap() + 1;
+    a.status = AlertStatus::New;
+    a.acknowledged_by = None;
+    a.in_progress_by = None;
+    a.raised_at = now() + chrono::Duration::seconds(30);
+    a
+}
+
+#[test]
+fn a_new_p1_shows_a_banner_naming_patient_and_kind_until_someone_acknowledges_it() {
+    let (_, mut s) = state_for("center");
+    assert!(s.banner().is_none(), "what was there at start is not news");
+    let a = new_p1(&s);
+    let id = a.id;
+    let mut snap = s.snapshot.clone().unwrap();
+    snap.alerts.push(a.clone());
+    let fx = update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    assert_eq!(fx, vec![Effect::Bell], "a new P1 rings");
+    let (shown, more) = s.banner().unwrap();
+    assert_eq!((shown.id, more), (id, 0));
+    assert_eq!(shown.patient_name, a.patient_name);
+    // The banner takes a row: the list's page is one shorter.
+    assert_eq!(s.chrome_rows(), 6);
+    // Another desk acknowledges it: the banner goes.
+    reload_with(&mut s, |alerts| {
+        let x = alerts.iter_mut().find(|x| x.id == id).unwrap();
+        x.status = AlertStatus::Acknowledged;
+        x.acknowledged_by = Some("wangjiang".into());
+    });
+    assert!(s.banner().is_none());
+}
+
+#[test]
+fn unacknowledged_alerts_sort_first_within_a_severity_newest_first() {
+    let (_, mut s) = state_for("center");
+    let a = new_p1(&s);
+    let id = a.id;
+    reload_with(&mut s, |alerts| alerts.push(a));
+    let snap = s.snapshot.as_ref().unwrap();
+    let rows: Vec<_> = s.alerts.visible.iter().map(|&i| &snap.alerts[i]).collect();
+    assert_eq!(rows[0].id, id, "the newest unacknowledged P1 is on top");
+    for w in rows.windows(2) {
+        let key =
+            |a: &dutydesk::store::alerts::AlertRow| (a.severity, a.status != AlertStatus::New);
+        assert!(key(w[0]) <= key(w[1]));
+        if key(w[0]) == key(w[1]) {
+            assert!(w[0].raised_at >= w[1].raised_at);
+        }
+    }
+}
+
+#[test]
+fn the_header_counts_unacknowledged_p1s_and_v_filters_them() {
+    let (_, mut s) = state_for("center");
+    let snap = s.snapshot.as_ref().unwrap();
+    let unack = snap
+        .alerts
+        .iter()
+        .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+        .count();
+    assert_eq!(snap.counts.p1, unack);
+    press(&mut s, "v");
+    assert_eq!(s.alert_quick, dutydesk::app::state::AlertQuick::NewP1);
+    let snap = s.snapshot.as_ref().unwrap();
+    assert_eq!(s.alerts.visible.len(), unack);
+    assert!(s.alerts.visible.iter().all(|&i| {
+        let a = &snap.alerts[i];
+        a.severity == Severity::P1 && a.status == AlertStatus::New
+    }));
+}
+
+#[test]
+fn filter_words_are_and_ed_and_severity_words_match() {
+    let (_, mut s) = state_for("center");
+    press(&mut s, "/");
+    type_text(&mut s, "P2");
+    let snap = s.snapshot.as_ref().unwrap();
+    assert!(!s.alerts.visible.is_empty());
+    assert!(
+        s.alerts
+            .visible
+            .iter()
+            .all(|&i| snap.alerts[i].severity == Severity::P2)
+    );
+}

@@ -78,6 +78,7 @@ pub struct PersonRow {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub patients: usize,
+    /// P1 alerts nobody has acknowledged yet.
     pub p1: usize,
     pub new_alerts: usize,
     pub open_incidents: usize,
@@ -99,11 +100,21 @@ pub struct Snapshot {
     pub patient_index: HashMap<i64, usize>,
     /// This operator's open shift, if any.
     pub shift: Option<crate::store::shifts::ShiftRow>,
+    /// Operators' display names by login, so the console names desks, never logins.
+    pub operator_names: HashMap<String, String>,
 }
 
 impl Snapshot {
     pub fn patient(&self, id: i64) -> Option<&PatientRow> {
         self.patient_index.get(&id).map(|&i| &self.patients[i])
+    }
+
+    /// The display name of an operator (a desk), or the login if unknown.
+    pub fn operator_name<'a>(&'a self, login: &'a str) -> &'a str {
+        self.operator_names
+            .get(login)
+            .map(String::as_str)
+            .unwrap_or(login)
     }
 
     /// The name of the patient an audit row's entity id names, if in scope.
@@ -137,7 +148,10 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
     let incidents = store.incidents(&scope, &logins)?;
     let counts = Counts {
         patients: store.patient_count(&scope)? as usize,
-        p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
+        p1: alerts
+            .iter()
+            .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+            .count(),
         new_alerts: alerts
             .iter()
             .filter(|a| a.status == AlertStatus::New)
@@ -156,6 +170,7 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
         complete: false,
         patient_index: HashMap::new(),
         shift: store.current_shift(&operator.login)?,
+        operator_names: operator_names(store)?,
     })
 }
 
@@ -230,7 +245,10 @@ pub fn load_snapshot(
     );
     let counts = Counts {
         patients: patients.len(),
-        p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
+        p1: alerts
+            .iter()
+            .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+            .count(),
         new_alerts: alerts
             .iter()
             .filter(|a| a.status == AlertStatus::New)
@@ -249,7 +267,16 @@ pub fn load_snapshot(
         complete: true,
         patient_index,
         shift: store.current_shift(&operator.login)?,
+        operator_names: operator_names(store)?,
     })
+}
+
+fn operator_names(store: &Store) -> Result<HashMap<String, String>> {
+    Ok(store
+        .operators()?
+        .into_iter()
+        .map(|o| (o.login, o.display_name))
+        .collect())
 }
 
 /// A station desk reads the log of its own patients and its own actions, nothing else.

@@ -452,6 +452,9 @@ pub struct AppState {
     pub report: Option<super::data::ReportData>,
     pub report_scroll: Scroll,
     pub message: Option<Message>,
+    /// Alerts present when the console first loaded: only P1s that arrive after are announced
+    /// by the banner.
+    pub known_alerts: Option<HashSet<i64>>,
     /// Escalated P1 alerts the bell has already rung for.
     pub rung: HashSet<i64>,
     /// Overdue quick-response steps the bell has already rung for.
@@ -482,6 +485,7 @@ impl AppState {
             report: None,
             report_scroll: Scroll::default(),
             message: None,
+            known_alerts: None,
             rung: HashSet::new(),
             rung_steps: HashSet::new(),
         }
@@ -493,7 +497,35 @@ impl AppState {
 
     /// Rows a list shows at the current height.
     pub fn page(&self) -> usize {
-        usize::from(self.height.saturating_sub(LIST_CHROME_ROWS)).max(1)
+        usize::from(self.height.saturating_sub(self.chrome_rows())).max(1)
+    }
+
+    /// Rows around a list: the layout's chrome and the banner when one shows.
+    pub fn chrome_rows(&self) -> u16 {
+        LIST_CHROME_ROWS + u16::from(self.banner().is_some())
+    }
+
+    /// The first screen row of a list's body.
+    pub fn list_first_row(&self) -> u16 {
+        LIST_FIRST_ROW + u16::from(self.banner().is_some())
+    }
+
+    /// The P1 to announce: the newest unacknowledged P1 that arrived after this console first
+    /// loaded, and how many more such are waiting. It shows until someone (any desk)
+    /// acknowledges it.
+    pub fn banner(&self) -> Option<(&AlertRow, usize)> {
+        let snap = self.snapshot.as_ref()?;
+        let known = self.known_alerts.as_ref()?;
+        let mut new: Vec<&AlertRow> = snap
+            .alerts
+            .iter()
+            .filter(|a| {
+                a.severity == Severity::P1 && a.status == AlertStatus::New && !known.contains(&a.id)
+            })
+            .collect();
+        new.sort_by_key(|a| (std::cmp::Reverse(a.raised_at), std::cmp::Reverse(a.id)));
+        let first = *new.first()?;
+        Some((first, new.len() - 1))
     }
 
     pub fn too_small(&self) -> bool {

@@ -64,8 +64,8 @@ pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         col(s.t(T::ColVillage), 10, 4),
         col(s.t(T::ColStation), 10, 3),
         col(s.t(T::ColAge), 5, 2),
-        col(s.t(T::ColStatus), 8, 0),
-        col(s.t(T::ColTakenBy), 10, 5),
+        // The status names the desk that took the alert, so it shows at 80 columns too.
+        col(s.t(T::ColStatus), 14, 0),
     ];
     let today = crate::domain::clock::beijing_date(s.now);
     let rows: Vec<Row> = page(
@@ -96,8 +96,17 @@ pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
                 (a.village.clone(), Style::new()),
                 (a.station.clone(), Style::new()),
                 (age(s.lang, a.raised_at, s.now), Style::new()),
-                (s.lang.alert_status(a.status).to_string(), Style::new()),
-                (a.taken_by().unwrap_or("").to_string(), th.muted()),
+                (
+                    match a.taken_by() {
+                        Some(login) => format!(
+                            "{} {}",
+                            s.lang.alert_status(a.status),
+                            snap.operator_name(login)
+                        ),
+                        None => s.lang.alert_status(a.status).to_string(),
+                    },
+                    Style::new(),
+                ),
             ],
             style,
         }

@@ -44,9 +44,11 @@ impl Ui<'_> {
             self.too_small(f, area, s);
             return;
         }
-        let [header, tabs, body, status, footer] = Layout::vertical([
+        let banner = s.banner();
+        let [header, tabs, banner_row, body, status, footer] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
+            Constraint::Length(u16::from(banner.is_some())),
             Constraint::Min(1),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -54,6 +56,9 @@ impl Ui<'_> {
         .areas(area);
         self.header(f, header, s);
         self.tabs(f, tabs, s);
+        if let Some((alert, more)) = banner {
+            self.banner(f, banner_row, s, alert, more);
+        }
         match s.screen() {
             ScreenKind::Incident => match s.open_incident() {
                 Some(inc) => incident::draw(self, f, body, s, inc),
@@ -125,10 +130,10 @@ impl Ui<'_> {
                 format!("{}{}", s.t(T::Control), s.t(level))
             });
         let time_long = format_time(clock, true);
-        let time_short = format_time(clock, false);
+        let time_mid = clock.format("%m-%d %H:%M:%S").to_string();
+        let p1 = format!("{} {}", s.t(T::UnackP1), c.p1);
         let counts_long = format!(
-            "P1 {}  {} {}  {} {}  {} {}",
-            c.p1,
+            "{p1}  {} {}  {} {}  {} {}",
             s.t(T::NewAlerts),
             c.new_alerts,
             s.t(T::OpenIncidents),
@@ -136,27 +141,24 @@ impl Ui<'_> {
             s.t(T::PatientsInScope),
             c.patients
         );
-        let counts_short = format!(
-            "P1 {} {} {} {} {}",
-            c.p1,
-            s.t(T::NewAlerts),
-            c.new_alerts,
-            s.t(T::OpenIncidents),
-            c.open_incidents
-        );
-        let shift = s
-            .snapshot
-            .as_ref()
-            .and_then(|x| x.shift.as_ref())
-            .map(|sh| {
-                format!(
-                    " {}{}",
-                    sh.started_at.with_timezone(&beijing()).format("%H:%M"),
-                    s.t(T::OnShiftSince)
-                )
-            });
-        let shift = shift.unwrap_or_else(|| format!(" {}", s.t(T::NoShift)));
+        let counts_short = format!("{p1} {} {}", s.t(T::OpenIncidents), c.open_incidents);
+        let shift_row = s.snapshot.as_ref().and_then(|x| x.shift.as_ref());
+        let shift = match shift_row {
+            Some(sh) => format!(
+                " {}{}",
+                sh.started_at.with_timezone(&beijing()).format("%H:%M"),
+                s.t(T::OnShiftSince)
+            ),
+            None => format!(" {}", s.t(T::NoShift)),
+        };
+        // At 80 columns the shift is one word: on shift or not.
+        let shift_short = if shift_row.is_some() {
+            s.t(T::OnShift)
+        } else {
+            s.t(T::NoShift)
+        };
         let who = format!("{}·{}{}", s.operator.display_name, role, shift);
+        let who_short = format!("{}·{}", s.operator.display_name, shift_short);
         let ctl = control.map(|c| format!(" [{c}]")).unwrap_or_default();
         let candidates = [
             format!(
@@ -176,24 +178,55 @@ impl Ui<'_> {
                 counts_long,
                 ctl
             ),
-            format!(" {} │ {} │ {}{}", who, time_short, counts_long, ctl),
-            format!(
-                " {} │ {} │ {}{}",
-                s.operator.display_name, time_short, counts_short, ctl
-            ),
-            format!(" {time_short} │ {counts_short}{ctl}"),
+            format!(" {} │ {} │ {}{}", who, time_long, counts_long, ctl),
+            format!(" {who_short} │ {time_mid} │ {counts_short}{ctl}"),
+            format!(" {who_short} │ {time_mid} │ {p1}{ctl}"),
+            format!(" {shift_short} {time_mid} │ {p1}{ctl}"),
         ];
         let w = usize::from(area.width);
         let text = candidates
             .iter()
             .find(|t| width(t) <= w)
             .cloned()
-            .unwrap_or_else(|| candidates[4].clone());
+            .unwrap_or_else(|| candidates[candidates.len() - 1].clone());
         let mut style = th.header();
         if c.p1 > 0 && th.color {
             style = style.bg(ratatui::style::Color::Red);
         }
         f.render_widget(Paragraph::new(text::fit(&text, w)).style(style), area);
+    }
+
+    /// A new P1, where the eye is: the patient and the kind, until a desk acknowledges it.
+    fn banner(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        s: &AppState,
+        a: &crate::store::alerts::AlertRow,
+        more: usize,
+    ) {
+        let th = self.theme();
+        let mut text = format!(
+            " {} {} · {} · {} · {} {}",
+            Theme::severity_mark(a.severity),
+            s.t(T::BannerNewP1),
+            a.patient_name,
+            s.lang.alert_kind(a.kind),
+            a.station,
+            lists::age(s.lang, a.raised_at, s.now),
+        );
+        if more > 0 {
+            text.push_str(&format!("  (+{more})"));
+        }
+        text.push_str(&format!(
+            "  {} {}",
+            self.keys.first(Action::Acknowledge),
+            s.t(T::KeyAck)
+        ));
+        f.render_widget(
+            Paragraph::new(text::fit(&text, usize::from(area.width))).style(th.banner()),
+            area,
+        );
     }
 
     fn tabs(&self, f: &mut Frame, area: Rect, s: &AppState) {
@@ -257,6 +290,12 @@ impl Ui<'_> {
                     ));
                 }
                 None => spans.push(Span::styled(s.t(T::Loading), th.muted())),
+            }
+            if s.view == View::Alerts {
+                spans.push(Span::styled(
+                    format!("  [{}]", s.t(s.alert_quick.label())),
+                    th.muted(),
+                ));
             }
             if s.view == View::Patients {
                 spans.push(Span::styled(

@@ -50,21 +50,35 @@ pub fn refresh_view(s: &mut AppState, view: View) {
     match view {
         View::Alerts => {
             let needle = s.alerts.filter.value().to_lowercase();
-            s.alerts.visible = (0..snap.alerts.len())
+            let quick = s.alert_quick;
+            let mut order: Vec<usize> = (0..snap.alerts.len())
+                .filter(|&i| quick.admits(&snap.alerts[i]))
                 .filter(|&i| {
                     let a = &snap.alerts[i];
                     needle.is_empty()
                         || format!(
-                            "{} {} {} {}",
+                            "{} {} {} {} {}",
                             a.patient_name,
                             s.lang.alert_kind(a.kind),
                             a.village,
-                            a.station
+                            a.station,
+                            a.severity.code()
                         )
                         .to_lowercase()
                         .contains(&needle)
                 })
                 .collect();
+            // Within a severity, what nobody has taken first, the newest first.
+            order.sort_by_key(|&i| {
+                let a = &snap.alerts[i];
+                (
+                    a.severity,
+                    a.status != crate::domain::alert::AlertStatus::New,
+                    std::cmp::Reverse(a.raised_at),
+                    std::cmp::Reverse(a.id),
+                )
+            });
+            s.alerts.visible = order;
             let keys: Vec<i64> = s
                 .alerts
                 .visible

@@ -33,7 +33,7 @@ pub fn update(s: &mut AppState, ev: Event) -> Vec<Effect> {
             s.height = height;
             lists::clamp_all(s);
         }
-        Event::Store(reply) => store_reply(s, reply),
+        Event::Store(reply) => store_reply(s, reply, &mut fx),
         Event::Click { column, row } => click(s, column, row, &mut fx),
         ev => match s.layers.last() {
             Some(Layer::Help(_)) => dialogs::help(s, ev),
@@ -109,11 +109,20 @@ fn tick(s: &mut AppState, now: chrono::DateTime<chrono::Utc>, fx: &mut Vec<Effec
     }
 }
 
-fn store_reply(s: &mut AppState, reply: Reply) {
+fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
     match reply {
         Reply::Snapshot(snap) => {
+            let before = s.banner().map(|(a, n)| (a.id, n));
+            if s.known_alerts.is_none() {
+                s.known_alerts = Some(snap.alerts.iter().map(|a| a.id).collect());
+            }
             s.snapshot = Some(*snap);
             refresh_lists(s);
+            // A P1 newly announced rings once.
+            let after = s.banner().map(|(a, n)| (a.id, n));
+            if after.is_some_and(|(id, n)| before.is_none_or(|(b, m)| b != id && n >= m)) {
+                fx.push(Effect::Bell);
+            }
         }
         Reply::Detail(d) => {
             if let Some(open) = s.detail_mut()
@@ -199,15 +208,16 @@ fn click(s: &mut AppState, column: u16, row: u16, fx: &mut Vec<Effect>) {
         }
         return;
     }
+    let first = s.list_first_row();
     if s.screen() != crate::app::action::ScreenKind::List(s.view)
-        || row < LIST_FIRST_ROW
+        || row < first
         || row >= s.height.saturating_sub(2)
     {
         return;
     }
     let page = s.page();
     if let Some(l) = s.current_list_mut() {
-        let i = l.cursor.offset + usize::from(row - LIST_FIRST_ROW);
+        let i = l.cursor.offset + usize::from(row - first);
         if i < l.visible.len() {
             l.cursor.index = i;
             let len = l.visible.len();
