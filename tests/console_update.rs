@@ -937,3 +937,61 @@ fn filter_words_are_and_ed_and_severity_words_match() {
             .all(|&i| snap.alerts[i].severity == Severity::P2)
     );
 }
+
+#[test]
+fn the_patient_filter_matches_pinyin_initials_full_pinyin_and_several_words() {
+    use dutydesk::app::search::pinyin;
+    let (_, mut s) = state_for("center");
+    press(&mut s, "2");
+    let p = s
+        .patients
+        .visible
+        .first()
+        .map(|&i| s.snapshot.as_ref().unwrap().patients[i].patient.clone())
+        .unwrap();
+    let (full, initials) = pinyin(&p.name);
+    for typed in [
+        initials.clone(),
+        full.clone(),
+        format!("{} {}", initials, p.jurisdiction.village),
+    ] {
+        press(&mut s, "/");
+        type_text(&mut s, &typed);
+        let snap = s.snapshot.as_ref().unwrap();
+        assert!(
+            s.patients
+                .visible
+                .iter()
+                .any(|&i| snap.patients[i].patient.id == p.id),
+            "{typed} finds {}",
+            p.name
+        );
+        press(&mut s, "esc");
+    }
+    // Two words narrow: every row shown matches both.
+    press(&mut s, "/");
+    type_text(&mut s, &format!("{} {}", p.jurisdiction.station, initials));
+    let snap = s.snapshot.as_ref().unwrap();
+    assert!(s.patients.visible.iter().all(|&i| {
+        let x = &snap.patients[i].patient;
+        x.jurisdiction.station == p.jurisdiction.station
+    }));
+}
+
+#[test]
+fn names_sort_by_pinyin() {
+    use dutydesk::app::search::sort_key;
+    let (_, mut s) = state_for("center");
+    press(&mut s, "2");
+    press(&mut s, "o");
+    press(&mut s, "o");
+    assert_eq!(s.sort, Sort::Name);
+    let snap = s.snapshot.as_ref().unwrap();
+    let keys: Vec<String> = s
+        .patients
+        .visible
+        .iter()
+        .map(|&i| sort_key(&snap.patients[i].patient.name))
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+}

@@ -10,6 +10,7 @@ pub mod followup_form;
 pub mod form;
 pub mod keys;
 pub mod one_line;
+pub mod search;
 pub mod state;
 pub mod update;
 

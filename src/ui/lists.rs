@@ -28,6 +28,12 @@ pub fn age(lang: Lang, from: DateTime<Utc>, now: DateTime<Utc>) -> String {
     format!("{n}{}", lang.t(unit))
 }
 
+/// "逾期3天" / "overdue 3d": English keeps a space between the word and the number.
+pub fn overdue(lang: Lang, days: i64) -> String {
+    let sep = if lang == Lang::En { " " } else { "" };
+    format!("{}{sep}{days}{}", lang.t(T::Overdue), lang.t(T::DaysShort))
+}
+
 fn page<'a, T>(items: &'a [T], list: &ListView, rows: usize) -> Vec<&'a T> {
     list.visible
         .iter()
@@ -143,10 +149,7 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     .map(|r| {
         let p = &r.patient;
         let follow = if r.days_overdue > 0 && p.status.is_active() {
-            (
-                format!("{}{}{}", s.t(T::Overdue), r.days_overdue, s.t(T::DaysShort)),
-                th.warn(),
-            )
+            (overdue(s.lang, r.days_overdue), th.warn())
         } else {
             (r.due.format("%m-%d").to_string(), Style::new())
         };

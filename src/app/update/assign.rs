@@ -229,12 +229,12 @@ pub fn assign_candidates<'a>(
     let Some(p) = snap.patients.iter().find(|p| p.patient.id == patient_id) else {
         return Vec::new();
     };
-    let needle = search.trim().to_lowercase();
+    let words = super::super::search::words(search);
     let mut found: Vec<&PersonRow> = snap
         .persons
         .iter()
         .filter(|r| fits_role(role, &r.person, &p.patient.jurisdiction))
-        .filter(|r| needle.is_empty() || r.haystack.contains(&needle))
+        .filter(|r| words.is_empty() || super::super::search::matches(&r.haystack, &words))
         .collect();
     // People who already serve in this role come first.
     found.sort_by_key(|r| !r.roles.contains(&role));

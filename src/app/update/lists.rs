@@ -2,6 +2,7 @@
 //! filter, the cursor that follows its row across reloads, and typing the filter.
 
 use super::super::action::{Action, Edit, Event};
+use super::super::search;
 use super::super::state::*;
 
 /// Recomputes every list's visible rows from the snapshot, keeping each selection on its row.
@@ -27,17 +28,17 @@ pub fn order_patients(s: &mut AppState) {
     match s.sort {
         Sort::Risk => rows.sort_by(|&a, &b| {
             let (x, y) = (&ps[a], &ps[b]);
-            (y.patient.risk_level, y.days_overdue, &x.patient.name).cmp(&(
+            (y.patient.risk_level, y.days_overdue, &x.name_order).cmp(&(
                 x.patient.risk_level,
                 x.days_overdue,
-                &y.patient.name,
+                &y.name_order,
             ))
         }),
         Sort::Overdue => rows.sort_by_key(|&i| std::cmp::Reverse(ps[i].days_overdue)),
-        Sort::Name => rows.sort_by(|&a, &b| ps[a].patient.name.cmp(&ps[b].patient.name)),
+        Sort::Name => rows.sort_by(|&a, &b| ps[a].name_order.cmp(&ps[b].name_order)),
         Sort::Village => rows.sort_by(|&a, &b| {
-            let (x, y) = (&ps[a].patient.jurisdiction, &ps[b].patient.jurisdiction);
-            (&x.station, &x.village).cmp(&(&y.station, &y.village))
+            (&ps[a].village_order, &ps[a].name_order)
+                .cmp(&(&ps[b].village_order, &ps[b].name_order))
         }),
     }
     s.patient_order = rows;
@@ -49,23 +50,16 @@ pub fn refresh_view(s: &mut AppState, view: View) {
     let Some(snap) = &s.snapshot else { return };
     match view {
         View::Alerts => {
-            let needle = s.alerts.filter.value().to_lowercase();
+            let words = search::words(s.alerts.filter.value());
             let quick = s.alert_quick;
             let mut order: Vec<usize> = (0..snap.alerts.len())
                 .filter(|&i| quick.admits(&snap.alerts[i]))
                 .filter(|&i| {
-                    let a = &snap.alerts[i];
-                    needle.is_empty()
-                        || format!(
-                            "{} {} {} {} {}",
-                            a.patient_name,
-                            s.lang.alert_kind(a.kind),
-                            a.village,
-                            a.station,
-                            a.severity.code()
-                        )
-                        .to_lowercase()
-                        .contains(&needle)
+                    words.is_empty()
+                        || snap
+                            .alert_keys
+                            .get(i)
+                            .is_some_and(|k| search::matches(k, &words))
                 })
                 .collect();
             // Within a severity, what nobody has taken first, the newest first.
@@ -90,15 +84,15 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 .follow(keys.into_iter(), s.alerts.visible.len(), page);
         }
         View::Patients => {
-            let needle = s.patients.filter.value().to_lowercase();
+            let words = search::words(s.patients.filter.value());
             let ps = &snap.patients;
-            s.patients.visible = if needle.is_empty() {
+            s.patients.visible = if words.is_empty() {
                 s.patient_order.clone()
             } else {
                 s.patient_order
                     .iter()
                     .copied()
-                    .filter(|&i| ps[i].haystack.contains(&needle))
+                    .filter(|&i| search::matches(&ps[i].haystack, &words))
                     .collect()
             };
             let keys: Vec<i64> = s
@@ -112,9 +106,9 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 .follow(keys.into_iter(), s.patients.visible.len(), page);
         }
         View::Persons => {
-            let needle = s.persons.filter.value().to_lowercase();
+            let words = search::words(s.persons.filter.value());
             s.persons.visible = (0..snap.persons.len())
-                .filter(|&i| needle.is_empty() || snap.persons[i].haystack.contains(&needle))
+                .filter(|&i| words.is_empty() || search::matches(&snap.persons[i].haystack, &words))
                 .collect();
             let keys: Vec<i64> = s
                 .persons
@@ -127,7 +121,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 .follow(keys.into_iter(), s.persons.visible.len(), page);
         }
         View::Incidents => {
-            let needle = s.incidents.filter.value().to_lowercase();
+            let words = search::words(s.incidents.filter.value());
             let now = s.now;
             let mut order: Vec<usize> = (0..snap.incidents.len()).collect();
             // Open incidents first, the most urgent (an overdue step, then the nearest
@@ -148,10 +142,11 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 .into_iter()
                 .filter(|&i| {
                     let x = &snap.incidents[i];
-                    needle.is_empty()
-                        || format!("{} {}", x.patient_name.as_deref().unwrap_or(""), x.location)
-                            .to_lowercase()
-                            .contains(&needle)
+                    words.is_empty()
+                        || search::matches(
+                            &search::key([x.patient_name.as_deref().unwrap_or(""), &x.location]),
+                            &words,
+                        )
                 })
                 .collect();
             let keys: Vec<i64> = s
@@ -165,7 +160,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 .follow(keys.into_iter(), s.incidents.visible.len(), page);
         }
         View::Audit => {
-            let needle = s.audit.filter.value().to_lowercase();
+            let words = search::words(s.audit.filter.value());
             s.audit.visible = (0..snap.audit.len())
                 .filter(|&i| {
                     let e = &snap.audit[i];
@@ -174,10 +169,16 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                         .as_ref()
                         .and_then(|id| snap.patient_name(id))
                         .unwrap_or("");
-                    needle.is_empty()
-                        || format!("{} {} {}", e.operator, e.action, who)
-                            .to_lowercase()
-                            .contains(&needle)
+                    words.is_empty()
+                        || search::matches(
+                            &search::key([
+                                e.operator.as_str(),
+                                snap.operator_name(&e.operator),
+                                e.action.as_str(),
+                                who,
+                            ]),
+                            &words,
+                        )
                 })
                 .collect();
             let keys: Vec<i64> = s.audit.visible.iter().map(|&i| snap.audit[i].id).collect();
