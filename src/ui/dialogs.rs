@@ -21,19 +21,47 @@ use crate::domain::id_number::mask_phone;
 use crate::domain::patient::Vocabulary;
 use crate::i18n::T;
 
+/// The part of a one-line field that fits `width` columns, scrolled by display width so the
+/// cursor stays in view (CJK characters take two columns), split at the cursor.
+pub fn visible_part(input: &Input, width: usize) -> (String, String) {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(2);
+    // One column is kept for the cursor mark.
+    let scroll = input.visual_scroll(width - 1);
+    let mut skipped = 0;
+    let mut before = String::new();
+    let mut after = String::new();
+    let mut used = 0;
+    for (i, c) in input.value().chars().enumerate() {
+        let w = c.width().unwrap_or(0);
+        if skipped < scroll {
+            skipped += w;
+            continue;
+        }
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        if i < input.cursor() {
+            before.push(c);
+        } else {
+            after.push(c);
+        }
+    }
+    (before, after)
+}
+
 fn input_line<'a>(ui: &Ui, label: &str, input: &'a Input, focused: bool, width: usize) -> Line<'a> {
     let th = ui.theme();
-    let value = input.value();
-    // Keep the cursor's end in view for long values.
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    let shown: String = value.chars().skip(scroll).collect();
+    let (before, after) = visible_part(input, width);
     let mut spans = vec![
         Span::styled(format!("{label} "), th.muted()),
-        Span::raw(shown),
+        Span::raw(before),
     ];
     if focused {
         spans.push(Span::styled("▏", th.key()));
     }
+    spans.push(Span::raw(after));
     Line::from(spans)
 }
 
@@ -387,4 +415,24 @@ fn draw_reading(ui: &Ui, f: &mut Frame, area: Rect, r: &Reading) {
         ));
     }
     f.render_widget(p.block(block).scroll((r.scroll.top(), 0)), rect);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn a_long_chinese_line_scrolls_by_display_width_and_keeps_its_end_in_view() {
+        let text: String = "值班记录测试文字".repeat(8);
+        let input = Input::new(text.clone());
+        let (before, after) = visible_part(&input, 40);
+        assert!(after.is_empty());
+        assert!(before.width() <= 39 && before.width() >= 37, "{before}");
+        assert!(text.ends_with(&before));
+        // At the start, the start shows.
+        let input = input.with_cursor(0);
+        let (before, after) = visible_part(&input, 40);
+        assert!(before.is_empty() && text.starts_with(&after));
+    }
 }

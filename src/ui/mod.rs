@@ -78,10 +78,11 @@ impl Ui<'_> {
         }
         self.status(f, status, s);
         self.footer(f, footer, s);
-        // Overlays sit between the header and the footer: the keys stay in view.
+        // Overlays sit between the header and the status line: what was just done and the
+        // keys that work stay in view.
         let middle = Rect {
             y: area.y + 1,
-            height: area.height.saturating_sub(2),
+            height: area.height.saturating_sub(3),
             ..area
         };
         match s.layers.last() {
