@@ -18,7 +18,22 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         return;
     }
     if let Err(why) = commands::check(s, a) {
-        complain(s, s.t(why).to_string());
+        // For an alert's status, say which move is not allowed.
+        let next = match a {
+            Action::Acknowledge => Some(crate::domain::alert::AlertStatus::Acknowledged),
+            Action::InProgress => Some(crate::domain::alert::AlertStatus::InProgress),
+            Action::Resolve => Some(crate::domain::alert::AlertStatus::Resolved),
+            _ => None,
+        };
+        let text = match (why, next, s.selected_alert().map(|x| x.status)) {
+            (T::NotNow, Some(next), Some(now)) => format!(
+                "{} → {}",
+                s.lang.alert_status(now),
+                s.lang.alert_status(next)
+            ),
+            _ => s.t(why).to_string(),
+        };
+        complain(s, text);
         return;
     }
     match a {
