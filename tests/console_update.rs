@@ -129,7 +129,7 @@ fn alert_actions_send_requests_and_resolve_asks_for_a_note() {
     );
     assert!(press(&mut s, "d").is_empty());
     assert!(matches!(s.dialog(), Some(Dialog::OneLine(_))));
-    assert_eq!(s.input_mode(), InputMode::Text);
+    assert_eq!(s.input_mode(), InputMode::Line);
     // An empty note is not accepted; a note is.
     assert!(press(&mut s, "enter").is_empty());
     type_text(&mut s, "已送医");

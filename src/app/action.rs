@@ -323,8 +323,10 @@ pub enum FormKind {
 pub enum InputMode {
     /// Keys are the screen's commands from the key map.
     Normal(ScreenKind),
-    /// Keys edit a one-line field; Enter sends, Esc cancels, ↑↓ move the list under it.
+    /// Keys edit a one-line field; Enter sends, Esc cancels, ↑↓ move the list or the field.
     Text,
+    /// The one-line dialog: keys edit its line; Enter sends, Esc cancels.
+    Line,
     /// The multi-line editor: Enter is a new line, Ctrl-S sends, Esc cancels.
     Editor,
     /// Keys choose: digits or y/n; Esc cancels.

@@ -326,3 +326,73 @@ pub fn footer(s: &AppState, keys: &KeyMap) -> Vec<(String, T)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screens() -> Vec<ScreenKind> {
+        View::ALL
+            .iter()
+            .map(|v| ScreenKind::List(*v))
+            .chain([ScreenKind::Detail, ScreenKind::Incident])
+            .collect()
+    }
+
+    #[test]
+    fn every_command_of_every_screen_has_a_key_and_no_key_means_two_commands() {
+        let keys = KeyMap::new(&Default::default()).unwrap();
+        for sc in screens() {
+            let here = screen_actions(sc);
+            for a in &here {
+                assert!(!keys.all(*a).is_empty(), "{a:?} on {sc:?} has no key");
+            }
+            for a in &here {
+                for b in &here {
+                    if a == b {
+                        continue;
+                    }
+                    let ka = keys.by_action.get(a).cloned().unwrap_or_default();
+                    let kb = keys.by_action.get(b).cloned().unwrap_or_default();
+                    assert!(
+                        ka.iter().all(|k| !kb.contains(k)),
+                        "{a:?} and {b:?} share a key on {sc:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_fixed_key_of_every_mode_parses_and_means_one_thing() {
+        use super::super::action::FormKind;
+        use super::super::keys::Key;
+        let modes = [
+            InputMode::Text,
+            InputMode::Line,
+            InputMode::Editor,
+            InputMode::Choice,
+            InputMode::Form {
+                kind: FormKind::Close,
+                on_choice: true,
+            },
+            InputMode::Form {
+                kind: FormKind::FollowUp,
+                on_choice: false,
+            },
+            InputMode::Confirm,
+            InputMode::Read,
+            InputMode::Help,
+        ];
+        for m in modes {
+            let mut seen = Vec::new();
+            for f in fixed_keys(m) {
+                for name in f.keys {
+                    let k = Key::parse(name).unwrap_or_else(|| panic!("{name} in {m:?}"));
+                    assert!(!seen.contains(&k), "{name} twice in {m:?}");
+                    seen.push(k);
+                }
+            }
+        }
+    }
+}

@@ -197,6 +197,7 @@ pub fn fixed_keys(mode: InputMode) -> Vec<FixedKey> {
             fk("↑↓", &["up"], Edit::Up, T::KeyMove),
             fk("", &["down"], Edit::Down, T::KeyMove),
         ],
+        InputMode::Line => vec![fk("Enter", &["enter"], Edit::Submit, T::KeySubmit), CANCEL],
         InputMode::Editor => vec![fk("^S", &["ctrl-s"], Edit::Save, T::Save), CANCEL],
         InputMode::Choice => vec![CANCEL],
         InputMode::Form { kind, on_choice } => {

@@ -554,9 +554,8 @@ impl AppState {
                 | Dialog::AssignRole { .. }
                 | Dialog::UnassignRole { .. }
                 | Dialog::ConfirmWorkload { .. } => InputMode::Choice,
-                Dialog::OneLine(_) | Dialog::AssignPerson { .. } | Dialog::NewPerson { .. } => {
-                    InputMode::Text
-                }
+                Dialog::OneLine(_) => InputMode::Line,
+                Dialog::AssignPerson { .. } | Dialog::NewPerson { .. } => InputMode::Text,
                 Dialog::FollowUp(f) => form_mode(f.as_ref(), FormKind::FollowUp),
                 Dialog::CloseIncident(f) => form_mode(f.as_ref(), FormKind::Close),
                 Dialog::HandOver(_) => InputMode::Editor,
