@@ -995,3 +995,132 @@ fn names_sort_by_pinyin() {
         .collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]));
 }
+
+#[test]
+fn quitting_with_an_open_incident_asks_and_y_quits() {
+    let (mut store, mut s) = state_for("center");
+    with_incident(&mut store, &mut s);
+    assert!(press(&mut s, "q").is_empty());
+    assert_eq!(s.input_mode(), InputMode::Choice);
+    assert!(press(&mut s, "n").is_empty(), "anything but y stays");
+    assert!(s.dialog().is_none());
+    press(&mut s, "q");
+    assert_eq!(press(&mut s, "y"), vec![Effect::Quit]);
+}
+
+#[test]
+fn e_on_the_incident_screen_adds_a_note() {
+    let (mut store, mut s) = state_for("center");
+    let id = with_incident(&mut store, &mut s);
+    press(&mut s, "3");
+    press(&mut s, "enter");
+    press(&mut s, "e");
+    assert_eq!(s.input_mode(), InputMode::Line);
+    type_text(&mut s, "家属已到场");
+    assert_eq!(
+        press(&mut s, "enter"),
+        vec![Effect::Request(Request::IncidentNote {
+            incident_id: id,
+            text: "家属已到场".into()
+        })]
+    );
+}
+
+fn on_shift(store: &mut Store, s: &mut AppState) {
+    let op = s.operator.clone();
+    store
+        .take_over(&op, now() - chrono::Duration::hours(1))
+        .unwrap();
+    let snap = load_snapshot(store, &op, &Config::default(), now()).unwrap();
+    update(s, Event::Store(Reply::Snapshot(Box::new(snap))));
+}
+
+#[test]
+fn the_handover_note_is_multi_line_and_ctrl_s_hands_over() {
+    let (mut store, mut s) = state_for("center");
+    on_shift(&mut store, &mut s);
+    press(&mut s, "t");
+    assert_eq!(s.input_mode(), InputMode::Editor);
+    type_text(&mut s, "第一行");
+    assert!(press(&mut s, "enter").is_empty(), "Enter is a new line");
+    type_text(&mut s, "第二行 q");
+    assert!(s.dialog().is_some(), "q is typed, not quit");
+    assert_eq!(
+        press(&mut s, "ctrl-s"),
+        vec![Effect::Request(Request::HandOver(
+            "第一行\n第二行 q".into()
+        ))]
+    );
+    assert!(s.dialog().is_none());
+}
+
+#[test]
+fn the_last_handover_scrolls_to_its_end_and_closes() {
+    let (_, mut s) = state_for("center");
+    update(
+        &mut s,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let handover = dutydesk::store::shifts::Handover {
+        operator: "center".into(),
+        display_name: "值班员".into(),
+        started_at: now() - chrono::Duration::hours(9),
+        ended_at: now() - chrono::Duration::hours(1),
+        open_alerts: [0, 0, 0],
+        urgent: Vec::new(),
+        open_incidents: Vec::new(),
+        actions: Vec::new(),
+        note: "很长的交班说明。".repeat(200),
+    };
+    update(
+        &mut s,
+        Event::Store(Reply::Handover {
+            taking_over: true,
+            handover: Some(Box::new(handover)),
+        }),
+    );
+    assert_eq!(s.input_mode(), InputMode::Read);
+    // Drawing tells the popup how long its text is; then End stops at the last page.
+    let keys = KeyMap::new(&Default::default()).unwrap();
+    let ui = dutydesk::ui::Ui {
+        keys: &keys,
+        color: false,
+    };
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| ui.draw(f, &s)).unwrap();
+    press(&mut s, "G");
+    let Some(Dialog::Read(r)) = s.dialog() else {
+        panic!("{:?}", s.dialog())
+    };
+    let end = r.scroll.top();
+    assert!(end > 0, "a long note scrolls");
+    press(&mut s, "j");
+    let Some(Dialog::Read(r)) = s.dialog() else {
+        panic!()
+    };
+    assert_eq!(r.scroll.top(), end, "no scrolling past the last line");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_none());
+}
+
+#[test]
+fn a_workload_warning_asks_and_y_assigns() {
+    let (_, mut s) = state_for("center");
+    s.config.team.workload_threshold = 0;
+    press(&mut s, "2");
+    press(&mut s, "s");
+    press(&mut s, "4"); // the doctor
+    let fx = press(&mut s, "enter");
+    assert!(fx.is_empty());
+    let Some(Dialog::ConfirmWorkload { .. }) = s.dialog() else {
+        panic!("{:?}", s.dialog())
+    };
+    assert_eq!(s.input_mode(), InputMode::Choice);
+    assert!(matches!(
+        press(&mut s, "y").as_slice(),
+        [Effect::Request(Request::Assign { .. })]
+    ));
+}
