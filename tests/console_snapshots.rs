@@ -155,7 +155,7 @@ const SCENES: &[Scene] = &[
             Do(Action::ShowPatients),
             Do(Action::Assign),
             Ev(|| Event::Char('5')),
-            Ev(|| Event::Char('\u{e}')),
+            Press("ctrl-n"),
             Type("测试监护"),
         ],
     },

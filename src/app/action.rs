@@ -291,6 +291,8 @@ pub enum Edit {
     End,
     /// A key that ticks item n of a form's checklist (the close form's 三同步).
     Toggle(u8),
+    /// In the person picker: create a new person instead of picking one.
+    New,
 }
 
 /// What `update` asks the runtime to do.
@@ -327,6 +329,8 @@ pub enum InputMode {
     Text,
     /// The one-line dialog: keys edit its line; Enter sends, Esc cancels.
     Line,
+    /// The person picker: typing searches, ↑↓ pick, Enter chooses, Ctrl-N creates one.
+    Picker,
     /// The multi-line editor: Enter is a new line, Ctrl-S sends, Esc cancels.
     Editor,
     /// Keys choose: digits or y/n; Esc cancels.

@@ -370,6 +370,7 @@ mod tests {
         let modes = [
             InputMode::Text,
             InputMode::Line,
+            InputMode::Picker,
             InputMode::Editor,
             InputMode::Choice,
             InputMode::Form {

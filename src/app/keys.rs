@@ -197,6 +197,13 @@ pub fn fixed_keys(mode: InputMode) -> Vec<FixedKey> {
             fk("↑↓", &["up"], Edit::Up, T::KeyMove),
             fk("", &["down"], Edit::Down, T::KeyMove),
         ],
+        InputMode::Picker => vec![
+            fk("Enter", &["enter"], Edit::Submit, T::KeySubmit),
+            fk("↑↓", &["up"], Edit::Up, T::KeyMove),
+            fk("", &["down"], Edit::Down, T::KeyMove),
+            fk("^N", &["ctrl-n"], Edit::New, T::NewPersonTitle),
+            CANCEL,
+        ],
         InputMode::Line => vec![fk("Enter", &["enter"], Edit::Submit, T::KeySubmit), CANCEL],
         InputMode::Editor => vec![fk("^S", &["ctrl-s"], Edit::Save, T::Save), CANCEL],
         InputMode::Choice => vec![CANCEL],
@@ -454,10 +461,6 @@ impl KeyMap {
             }
             | InputMode::Confirm
             | InputMode::Read => None,
-            // Ctrl-N in the person picker: a new person instead of one from the list.
-            InputMode::Text if key.ctrl && k.code == KeyCode::Char('n') => {
-                Some(Event::Char('\u{e}'))
-            }
             _ => tui_input::backend::crossterm::to_input_request(ev).map(Event::Text),
         }
     }

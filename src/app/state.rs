@@ -555,7 +555,8 @@ impl AppState {
                 | Dialog::UnassignRole { .. }
                 | Dialog::ConfirmWorkload { .. } => InputMode::Choice,
                 Dialog::OneLine(_) => InputMode::Line,
-                Dialog::AssignPerson { .. } | Dialog::NewPerson { .. } => InputMode::Text,
+                Dialog::AssignPerson { .. } => InputMode::Picker,
+                Dialog::NewPerson { .. } => InputMode::Text,
                 Dialog::FollowUp(f) => form_mode(f.as_ref(), FormKind::FollowUp),
                 Dialog::CloseIncident(f) => form_mode(f.as_ref(), FormKind::Close),
                 Dialog::HandOver(_) => InputMode::Editor,

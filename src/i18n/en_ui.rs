@@ -98,7 +98,7 @@ pub fn ui(t: T) -> &'static str {
         T::Note => "Note",
         T::AssignTitle => "Assign responsible person",
         T::AssignChooseRole => "Press 1-5 for the role",
-        T::AssignPickPerson => "Type to search, ↑↓ pick, Enter choose, Ctrl-N new",
+        T::AssignPickPerson => "Type a name, unit or phone to search (pinyin works)",
         T::NewPersonTitle => "New responsible person",
         T::PersonName => "Name",
         T::PersonPhone => "Phone",

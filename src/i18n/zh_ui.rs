@@ -96,7 +96,7 @@ pub fn ui(t: T) -> &'static str {
         T::Note => "说明",
         T::AssignTitle => "指定责任人",
         T::AssignChooseRole => "按 1-5 选择角色",
-        T::AssignPickPerson => "输入可搜索，↑↓ 选择，Enter 确定，Ctrl-N 新建",
+        T::AssignPickPerson => "输入姓名、单位或电话搜索（可用拼音）",
         T::NewPersonTitle => "新建责任人",
         T::PersonName => "姓名",
         T::PersonPhone => "电话",

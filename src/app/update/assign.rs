@@ -81,7 +81,7 @@ pub(super) fn dialog(
                     error,
                 })
             }
-            Event::Char('\u{e}') => Some(Dialog::NewPerson {
+            Event::Edit(Edit::New) => Some(Dialog::NewPerson {
                 patient_id,
                 role,
                 fields: [
