@@ -1124,3 +1124,21 @@ fn a_workload_warning_asks_and_y_assigns() {
         [Effect::Request(Request::Assign { .. })]
     ));
 }
+
+#[test]
+fn esc_on_a_form_with_answers_asks_before_throwing_them_away() {
+    let (_, mut s) = state_for("center");
+    press(&mut s, "f");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_none(), "an untouched form closes at once");
+    press(&mut s, "f");
+    type_text(&mut s, "2025-03-10");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_some(), "answers are not dropped on one key");
+    assert!(follow_up_form(&s).problem.is_some());
+    type_text(&mut s, "1");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_some(), "typing again cancels the question");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_none(), "a second Esc discards");
+}

@@ -95,6 +95,8 @@ pub struct CloseForm {
     pub resolve_alert: bool,
     pub problem: Option<String>,
     pub confirming: bool,
+    /// Something was entered: Esc asks before throwing it away.
+    pub touched: bool,
 }
 
 impl CloseForm {
@@ -115,6 +117,7 @@ impl CloseForm {
             resolve_alert: has_alert,
             problem: None,
             confirming: false,
+            touched: false,
         }
     }
 
@@ -343,5 +346,13 @@ impl Form for CloseForm {
 
     fn set_confirming(&mut self, on: bool) {
         self.confirming = on;
+    }
+
+    fn touched(&self) -> bool {
+        self.touched
+    }
+
+    fn set_touched(&mut self) {
+        self.touched = true;
     }
 }

@@ -186,6 +186,8 @@ pub struct FollowUpForm {
     pub problem: Option<String>,
     /// The summary is on screen, waiting for the operator to confirm.
     pub confirming: bool,
+    /// Something was entered: Esc asks before throwing it away.
+    pub touched: bool,
 }
 
 const COMPLIANCE: [Compliance; 4] = [
@@ -243,6 +245,7 @@ impl FollowUpForm {
             by: Input::default(),
             problem: None,
             confirming: false,
+            touched: false,
         }
     }
 
@@ -672,5 +675,13 @@ impl Form for FollowUpForm {
 
     fn set_confirming(&mut self, on: bool) {
         self.confirming = on;
+    }
+
+    fn touched(&self) -> bool {
+        self.touched
+    }
+
+    fn set_touched(&mut self) {
+        self.touched = true;
     }
 }

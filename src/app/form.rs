@@ -48,4 +48,7 @@ pub trait Form {
     fn set_problem(&mut self, p: Option<String>);
     fn confirming(&self) -> bool;
     fn set_confirming(&mut self, on: bool);
+    /// Whether the operator has changed anything since the form opened.
+    fn touched(&self) -> bool;
+    fn set_touched(&mut self);
 }

@@ -237,6 +237,7 @@ pub fn ui(t: T) -> &'static str {
         T::KeyNote => "note",
         T::KeyClose => "close",
         T::KeyStep => "mark step",
+        T::DiscardAsk => "Not saved: Esc again to discard, ^S to save",
         T::BannerNewP1 => "new P1",
         T::UnackP1 => "new P1",
         T::OnShift => "on shift",

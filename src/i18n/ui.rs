@@ -233,6 +233,7 @@ pub enum T {
     KeyNote,
     KeyClose,
     KeyStep,
+    DiscardAsk,
     BannerNewP1,
     UnackP1,
     OnShift,

@@ -235,6 +235,7 @@ pub fn ui(t: T) -> &'static str {
         T::KeyNote => "备注",
         T::KeyClose => "结案",
         T::KeyStep => "记录步骤",
+        T::DiscardAsk => "已填写的内容尚未保存：再按 Esc 放弃，^S 保存",
         T::BannerNewP1 => "新P1预警",
         T::UnackP1 => "未签收P1",
         T::OnShift => "在班",
