@@ -1045,6 +1045,8 @@ fn the_handover_note_is_multi_line_and_ctrl_s_hands_over() {
     assert!(press(&mut s, "enter").is_empty(), "Enter is a new line");
     type_text(&mut s, "第二行 q");
     assert!(s.dialog().is_some(), "q is typed, not quit");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_some(), "one Esc does not throw the note away");
     assert_eq!(
         press(&mut s, "ctrl-s"),
         vec![Effect::Request(Request::HandOver(

@@ -359,6 +359,8 @@ pub enum Dialog {
 #[derive(Debug, Clone)]
 pub struct Editor {
     pub area: ratatui_textarea::TextArea<'static>,
+    /// Esc was pressed once on a note with text: a second Esc discards it.
+    pub asked: bool,
 }
 
 impl Editor {
@@ -366,7 +368,7 @@ impl Editor {
         let mut area = ratatui_textarea::TextArea::default();
         area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         area.set_cursor_line_style(ratatui::style::Style::new());
-        Editor { area }
+        Editor { area, asked: false }
     }
 
     pub fn text(&self) -> String {

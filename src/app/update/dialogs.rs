@@ -49,6 +49,13 @@ pub(super) fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
         Dialog::HandOver(mut editor) => match ev {
             Event::Editor(input) => {
                 editor.area.input(input);
+                editor.asked = false;
+                Some(Dialog::HandOver(editor))
+            }
+            // A note with text is not thrown away on one key.
+            Event::Edit(Edit::Cancel) if !editor.asked && !editor.text().trim().is_empty() => {
+                editor.asked = true;
+                super::complain(s, s.t(T::DiscardAsk).to_string());
                 Some(Dialog::HandOver(editor))
             }
             Event::Edit(Edit::Save) => {
