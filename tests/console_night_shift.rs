@@ -1,7 +1,8 @@
 //! A night shift driven in a pseudo-terminal at 80×24 with TERM=xterm, as an operator would,
-//! with the database read after each step: take over and read a long handover, a P1 raised
-//! by another process shows its banner, acknowledge it, open an incident from it, record two
-//! steps, close it with 三同步 done via keys and 已上报上级, hand over a 200-character note.
+//! with the database read after each step: take over and read a long handover, a P1 reported
+//! by another desk's console (another process) shows its banner, acknowledge it, open an
+//! incident from it, record two steps, close it with 三同步 done via keys and 已上报上级,
+//! hand over a 200-character note. Every write goes through the consoles' keys.
 
 mod common;
 
@@ -16,6 +17,9 @@ const CTRL_S: &str = "\x13";
 const ESC: &str = "\x1b";
 
 /// The note the previous shift left: longer than any one line of the popup.
+/// What the other desk reports.
+const NOTE: &str = "群众来电：有人持刀在村口";
+
 const LAST_NOTE: &str = "上一班说明：望江村张某某凌晨情绪激动，监护人来电，已通知社区民警和精防医生上门，现已平稳；\
                          桃源村李某某外出务工未归，已联系村干部核实去向；两条失访预警已签收待跟进。末尾标记甲乙丙。";
 
@@ -30,32 +34,39 @@ fn a_night_shift_at_80x24() {
         .unwrap();
     assert!(out.status.success());
 
-    // The previous shift of this desk, with a long note.
-    let mut store = db.open();
-    let center = store.operator("center").unwrap().unwrap();
-    let hour = chrono::Duration::hours(1);
-    let now = chrono::Utc::now();
-    store.take_over(&center, now - hour * 9).unwrap();
-    store.hand_over(&center, LAST_NOTE, now - hour).unwrap();
-    drop(store);
-
     let data = db.dir.path().to_str().unwrap().to_string();
-    let mut screen = Console::start(
-        &[
-            "--db",
-            db.path.to_str().unwrap(),
-            "--operator",
-            "center",
-            "console",
-        ],
-        &[("XDG_DATA_HOME", data.as_str()), ("TERM", "xterm")],
-        24,
-        80,
-    );
+    let envs = [("XDG_DATA_HOME", data.as_str()), ("TERM", "xterm")];
+    let console = |login: &str| {
+        Console::start(
+            &[
+                "--db",
+                db.path.to_str().unwrap(),
+                "--operator",
+                login,
+                "console",
+            ],
+            &envs,
+            24,
+            80,
+        )
+    };
+    let mut screen = console("center");
     screen.wait_for("1 预警");
     screen.wait_for("未接班");
 
-    // Take over: the last handover opens, whole, to be read.
+    // The previous shift of this desk: taken over and handed over with a long note.
+    screen.press("t");
+    screen.wait_for("在班");
+    screen.press(ESC);
+    screen.press("t");
+    screen.wait_for("交班说明");
+    screen.press(LAST_NOTE);
+    screen.press(CTRL_S);
+    screen.wait_for("已交班");
+    screen.press(ESC);
+    screen.wait_for("未接班");
+
+    // Take over: the last handover opens, whole, to be read to its end.
     screen.press("t");
     screen.wait_for("上一班交班记录");
     screen.press("G");
@@ -67,27 +78,37 @@ fn a_night_shift_at_80x24() {
     });
     screen.wait_for("在班");
 
-    // Another process raises a P1: the banner names the patient and the kind.
-    let mut store = db.open();
-    let patient = store
-        .patients(&Default::default())
+    // Another desk, in its own process, reports a P1 on its first alert's patient: the
+    // banner here names the patient and the kind.
+    let mut station = console("wangjiang");
+    station.wait_for("1 预警");
+    station.wait_for("P1");
+    station.press("n");
+    station.wait_for("上报");
+    station.press("1");
+    station.press(NOTE);
+    station.press("\r");
+    station.wait_for("已上报");
+    let raised = db
+        .open()
+        .alerts(&Scope::All, true)
         .unwrap()
         .into_iter()
-        .find(|p| p.status.is_active())
-        .unwrap();
-    let alert_id = store
-        .raise_reported_alert(
-            patient.id,
-            Severity::P1,
-            "群众来电：持刀在村口",
-            "wangjiang",
-            &Scope::All,
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    drop(store);
+        .find(|a| a.note == NOTE)
+        .expect("the reported alert");
+    assert_eq!(
+        (raised.severity, raised.status),
+        (Severity::P1, AlertStatus::New)
+    );
+    let alert_id = raised.id;
     screen.wait_for("新P1预警");
-    assert!(screen.row(2).contains(&patient.name), "{}", screen.text());
+    assert!(
+        screen.row(2).contains(&raised.patient_name),
+        "{}",
+        screen.text()
+    );
+    station.press("q");
+    assert!(station.wait_exit().success());
 
     // Acknowledge it: it is the top row (unacknowledged P1s first, newest first).
     screen.press("g");
@@ -174,6 +195,7 @@ fn a_night_shift_at_80x24() {
     screen.wait_for("本班操作");
     let store = db.open();
     assert!(store.current_shift("center").unwrap().is_none());
+    let center = store.operator("center").unwrap().unwrap();
     let last = store.last_handover(&center).unwrap().unwrap();
     assert_eq!(last.handover.unwrap().note, note, "the whole note is kept");
     drop(store);

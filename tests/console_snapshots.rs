@@ -29,10 +29,10 @@ enum Step {
     Detail,
     /// Loads the reports view's figures, as the store thread does when the view opens.
     Report,
-    /// Takes over a shift an hour ago and hands it over with a long note, then takes over
-    /// again, as the console does: the last handover arrives to be read.
+    /// On shift (taken over an hour ago), and the last handover, with a long note, arrives
+    /// to be read as it does on taking over.
     LongHandover,
-    /// On shift (taken over an hour ago), reloaded.
+    /// On shift (taken over an hour ago).
     OnShift,
     /// Opens an incident 90 s ago for the first alert's patient, step 1 done at 50 s, and
     /// reloads.
@@ -209,6 +209,33 @@ const SCENES: &[Scene] = &[
     },
 ];
 
+/// The handover the night shift left: a long note and the alerts it counted.
+fn long_handover(op: &dutydesk::store::operators::Operator) -> dutydesk::store::shifts::Handover {
+    dutydesk::store::shifts::Handover {
+        operator: op.login.clone(),
+        display_name: op.display_name.clone(),
+        started_at: now() - chrono::Duration::hours(9),
+        ended_at: now() - chrono::Duration::hours(1),
+        open_alerts: [82, 114, 113],
+        urgent: ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"]
+            .iter()
+            .map(|n| dutydesk::store::shifts::HandoverAlert {
+                severity: "P1".into(),
+                kind: "unstable".into(),
+                patient: format!("患者{n}"),
+                status: "new".into(),
+            })
+            .collect(),
+        open_incidents: Vec::new(),
+        actions: vec![
+            ("followup.record".into(), 9),
+            ("alert.report".into(), 2),
+            ("alert.acknowledged".into(), 14),
+        ],
+        note: NOTE.to_string(),
+    }
+}
+
 fn render(scene: &Scene, lang: Lang, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     draw(&mut terminal, scene, lang, w, h);
@@ -296,24 +323,22 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
                 update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
             }
             OnShift | LongHandover => {
-                let at = now() - chrono::Duration::hours(1);
-                if matches!(step, LongHandover) {
-                    store
-                        .take_over(&op, at - chrono::Duration::hours(8))
-                        .unwrap();
-                    store.hand_over(&op, NOTE, at).unwrap();
-                }
-                store.take_over(&op, at).unwrap();
-                let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+                // As the store thread sends them; nothing is written.
+                let mut snap = s.snapshot.clone().unwrap();
+                snap.shift = Some(dutydesk::store::shifts::ShiftRow {
+                    id: 2,
+                    operator: op.login.clone(),
+                    started_at: now() - chrono::Duration::hours(1),
+                    ended_at: None,
+                    handover: None,
+                });
                 update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
                 if matches!(step, LongHandover) {
-                    let last = store.last_handover(&op).unwrap();
-                    let h = last.and_then(|r| r.handover).map(Box::new);
                     update(
                         &mut s,
                         Event::Store(Reply::Handover {
                             taking_over: true,
-                            handover: h,
+                            handover: Some(Box::new(long_handover(&op))),
                         }),
                     );
                 }
