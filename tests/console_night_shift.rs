@@ -82,7 +82,8 @@ fn a_night_shift_at_80x24() {
     // banner here names the patient and the kind.
     let mut station = console("wangjiang");
     station.wait_for("1 预警");
-    station.wait_for("P1");
+    // The first alert row is there (the header's P1 count shows before any row does).
+    station.wait_for("!!P1");
     station.press("n");
     station.wait_for("上报");
     station.press("1");
