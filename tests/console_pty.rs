@@ -56,7 +56,7 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
         80,
     );
     screen.wait_for("1 预警");
-    screen.wait_for("P1 ");
+    screen.wait_for("!!P1");
     screen.press("2");
     screen.wait_for("姓名");
     screen.press("/");

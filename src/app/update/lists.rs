@@ -248,9 +248,7 @@ pub(super) fn move_cursor(s: &mut AppState, a: Action) {
         Action::Home => ScrollMove::Home,
         _ => ScrollMove::End,
     };
-    let text_page = s
-        .height
-        .saturating_sub(super::super::state::LIST_CHROME_ROWS);
+    let text_page = s.height.saturating_sub(s.chrome_rows());
     if s.screen() == crate::app::action::ScreenKind::List(View::Reports) {
         s.report_scroll.apply(m, text_page);
         return;
