@@ -186,6 +186,9 @@ pub struct FollowUpForm {
     pub problem: Option<String>,
     /// The summary is on screen, waiting for the operator to confirm.
     pub confirming: bool,
+    /// The patient's responsible persons (name and role), named beside 随访人 so the operator
+    /// types a real name.
+    pub team: Vec<String>,
     /// Something was entered: Esc asks before throwing it away.
     pub touched: bool,
 }
@@ -246,7 +249,14 @@ impl FollowUpForm {
             problem: None,
             confirming: false,
             touched: false,
+            team: Vec::new(),
         }
+    }
+
+    /// The same form, naming the patient's responsible persons beside 随访人.
+    pub fn with_team(mut self, team: Vec<String>) -> Self {
+        self.team = team;
+        self
     }
 
     /// The fields that apply to the current answer of "who was seen".
@@ -598,6 +608,8 @@ impl Form for FollowUpForm {
                         lang.label(proposed),
                         why.join("、")
                     )
+                } else if f == Field::By && !self.team.is_empty() {
+                    format!("{}: {}", lang.t(T::Team), self.team.join(" "))
                 } else {
                     String::new()
                 };

@@ -356,7 +356,15 @@ fn draw_form(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, form: &dyn Form, 
             }
         }
         if !r.note.is_empty() {
-            spans.push(Span::styled(format!("  {}", r.note), th.muted()));
+            // A note never wraps the form: it gets what is left of the row.
+            let used: usize = spans.iter().map(|x| super::text::width(&x.content)).sum();
+            let room = usize::from(w.saturating_sub(2)).saturating_sub(used + 2);
+            if room > 4 {
+                spans.push(Span::styled(
+                    format!("  {}", super::text::fit(&r.note, room).trim_end()),
+                    th.muted(),
+                ));
+            }
         }
         lines.push(Line::from(spans));
     }

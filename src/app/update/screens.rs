@@ -129,7 +129,10 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 .and_then(|id| s.snapshot.as_ref()?.patient(id))
                 .map(|p| p.patient.clone());
             if let Some(p) = patient {
-                s.open(Dialog::FollowUp(Box::new(FollowUpForm::new(&p))));
+                let team = team_names(s, p.id);
+                s.open(Dialog::FollowUp(Box::new(
+                    FollowUpForm::new(&p).with_team(team),
+                )));
             }
         }
         Action::QuickFilter => match screen {
@@ -209,6 +212,26 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         }
         Action::Export => fx.push(Effect::Request(Request::ExportReport)),
     }
+}
+
+/// The names of the patient's responsible persons, as the persons directory has them.
+fn team_names(s: &AppState, patient_id: i64) -> Vec<String> {
+    let Some(snap) = s.snapshot.as_ref() else {
+        return Vec::new();
+    };
+    // In the order of the five roles.
+    let mut team: Vec<(crate::domain::team::Role, String)> = snap
+        .persons
+        .iter()
+        .flat_map(|r| {
+            r.serves
+                .iter()
+                .filter(move |(id, _)| *id == patient_id)
+                .map(move |(_, role)| (*role, r.person.name.clone()))
+        })
+        .collect();
+    team.sort();
+    team.into_iter().map(|(_, name)| name).collect()
 }
 
 /// `Enter` on a list: the incident's screen, an audit entry, else the row's patient.
