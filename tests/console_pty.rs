@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal at 80×24, driven by keys like an operator: open a
-//! patient, assign a doctor, record a follow-up, quit; then the database is checked.
+//! patient, assign a doctor, find that `f` then Enter saves nothing, record a real follow-up,
+//! quit; then the database is checked.
 
 mod common;
 
@@ -57,7 +58,7 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
         80,
     );
     screen.wait_for("1 预警");
-    screen.wait_for("P1 ");
+    screen.wait_for("!!P1");
     screen.press("2");
     screen.wait_for("姓名");
     screen.press("/");
@@ -74,8 +75,69 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
     screen.press("\r");
     screen.wait_for("已指定");
 
+    // f then Enter (many times) saves nothing: Enter only moves between fields.
     screen.press("f");
     screen.wait_for("随访记录");
+    for _ in 0..5 {
+        screen.press("\r");
+    }
+    screen.press("\x13"); // Ctrl-S: the form says what is missing instead of saving.
+    screen.wait_for("必填");
+    screen.press("\x1b");
+    screen.wait_until("the form closed", |c| !c.text().contains("随访记录"));
+    assert_eq!(
+        db.open().followups(patient.id, &Scope::All).unwrap().len(),
+        0
+    );
+
+    // A real follow-up: every answer given with the keys.
+    const DOWN: &str = "\x1b[B";
+    const RIGHT: &str = "\x1b[C";
+    screen.press("f");
+    screen.wait_for("随访记录");
+    let today = dutydesk::domain::clock::beijing_date(chrono::Utc::now()).to_string();
+    screen.press(&today);
+    screen.press("\r");
+    screen.press(RIGHT); // form: home visit
+    screen.press("\r");
+    screen.press(RIGHT); // seen: the patient
+    screen.press(DOWN); // risk: as recorded
+    for _ in 0..5 {
+        // symptoms, insight, sleep, diet, social function
+        screen.press(DOWN);
+        screen.press(RIGHT);
+    }
+    for _ in 0..7 {
+        // six counts of dangerous behaviour left empty, to 关锁
+        screen.press(DOWN);
+    }
+    screen.press(RIGHT);
+    screen.press(DOWN); // 住院
+    screen.press(RIGHT);
+    screen.press(DOWN); // compliance: as recorded, or chosen
+    if patient.compliance.is_none() {
+        screen.press(RIGHT);
+    }
+    for _ in 0..2 {
+        // drug reaction, physical illness
+        screen.press(DOWN);
+        screen.press(RIGHT);
+    }
+    screen.press(DOWN); // medication: as recorded, or chosen
+    if patient.medication.is_none() {
+        screen.press(RIGHT);
+    }
+    for _ in 0..2 {
+        // treatment effect, referral
+        screen.press(DOWN);
+        screen.press(RIGHT);
+    }
+    screen.press(DOWN); // class: as recorded
+    screen.press(DOWN); // next date: left to the schedule
+    screen.press(DOWN);
+    screen.press("医生乙");
+    screen.press("\x13");
+    screen.wait_for("请核对后保存");
     screen.press("\r");
     screen.wait_for("已保存");
 
@@ -89,7 +151,9 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
         .find(|m| m.role == Role::Doctor)
         .expect("a doctor is assigned");
     assert!(doctor.person.name.contains("医生"));
-    assert_eq!(store.followups(patient.id, &Scope::All).unwrap().len(), 1);
+    let followups = store.followups(patient.id, &Scope::All).unwrap();
+    assert_eq!(followups.len(), 1);
+    assert_eq!(followups[0].by_whom, "医生乙");
     let after = store.patient(patient.id, &Scope::All).unwrap().unwrap();
     assert_eq!(
         after.last_followup,

@@ -6,15 +6,14 @@ mod common;
 use common::*;
 use dutydesk::app::action::{Action, Event, Reply};
 use dutydesk::app::data::{load_detail, load_snapshot};
+use dutydesk::app::keys::{Key, KeyMap};
 use dutydesk::app::{AppState, update};
 use dutydesk::config::Config;
-use dutydesk::console::keys::KeyMap;
 use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
 use dutydesk::ui::Ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tui_input::InputRequest;
 
 struct Scene {
     name: &'static str,
@@ -23,17 +22,27 @@ struct Scene {
 
 enum Step {
     Do(Action),
+    /// Keys as the terminal sends them, through the real key map, space separated.
+    Press(&'static str),
     Ev(fn() -> Event),
     Type(&'static str),
     Detail,
     /// Loads the reports view's figures, as the store thread does when the view opens.
     Report,
+    /// On shift (taken over an hour ago), and the last handover, with a long note, arrives
+    /// to be read as it does on taking over.
+    LongHandover,
+    /// On shift (taken over an hour ago).
+    OnShift,
     /// Opens an incident 90 s ago for the first alert's patient, step 1 done at 50 s, and
     /// reloads.
     WithIncident,
 }
 
 use Step::*;
+
+/// A handover note of 200 characters, in Chinese, as a night shift writes it.
+const NOTE: &str = "夜班情况：望江村张某某凌晨两点情绪激动，监护人来电求助，已通知社区民警和精防医生上门，现已平稳，明早需复核服药情况；桃源村李某某外出务工未归，已联系村干部核实去向，请白班继续跟进；另有两条失访预警尚未处理，已签收，待白班联系家属。高危患者名单已更新，请注意查看三级以上人员的随访期限，今日到期四人。";
 
 const SCENES: &[Scene] = &[
     Scene {
@@ -78,7 +87,7 @@ const SCENES: &[Scene] = &[
             WithIncident,
             Do(Action::ShowIncidents),
             Do(Action::Open),
-            Do(Action::ShowPatients),
+            Press("2"),
             Type("社区民警"),
         ],
     },
@@ -89,6 +98,7 @@ const SCENES: &[Scene] = &[
             Do(Action::ShowIncidents),
             Do(Action::Open),
             Do(Action::CloseIncident),
+            Press("right 1 2"),
         ],
     },
     Scene {
@@ -145,7 +155,7 @@ const SCENES: &[Scene] = &[
             Do(Action::ShowPatients),
             Do(Action::Assign),
             Ev(|| Event::Char('5')),
-            Ev(|| Event::Char('\u{e}')),
+            Press("ctrl-n"),
             Type("测试监护"),
         ],
     },
@@ -162,25 +172,70 @@ const SCENES: &[Scene] = &[
         steps: &[
             Do(Action::ShowPatients),
             Do(Action::FollowUp),
-            Ev(|| Event::FieldDown),
-            Ev(|| Event::FieldDown),
-            Ev(|| Event::FieldDown),
-            Ev(|| Event::ValueRight),
-            Ev(|| Event::ValueRight),
-            Ev(|| Event::ValueRight),
-            // Six fields up from the risk level, past the top, is the class.
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::FieldUp),
-            Ev(|| Event::ValueLeft),
-            Ev(|| Event::ValueLeft),
-            Ev(|| Event::Submit),
+            Type("2025-03-09"),
+            Press("enter right enter right ctrl-s"),
         ],
     },
+    Scene {
+        name: "followup_summary",
+        steps: &[
+            Do(Action::ShowPatients),
+            Do(Action::FollowUp),
+            Type("2025-03-09"),
+            Press(
+                "enter right enter right down down right down right down right down right \
+                 down right down down down down down down down right down right down right \
+                 down right down right down right down right down right down down down",
+            ),
+            Type("望江医生丙"),
+            Press("ctrl-s"),
+        ],
+    },
+    Scene {
+        name: "handover_editor",
+        steps: &[OnShift, Press("t"), Type(NOTE)],
+    },
+    Scene {
+        name: "last_handover",
+        steps: &[LongHandover],
+    },
+    Scene {
+        name: "last_handover_end",
+        steps: &[LongHandover, Press("end")],
+    },
+    Scene {
+        name: "audit_entry",
+        steps: &[Do(Action::ShowAudit), Press("enter")],
+    },
 ];
+
+/// The handover the night shift left: a long note and the alerts it counted.
+fn long_handover(op: &dutydesk::store::operators::Operator) -> dutydesk::store::shifts::Handover {
+    dutydesk::store::shifts::Handover {
+        operator: op.login.clone(),
+        display_name: op.display_name.clone(),
+        started_at: now() - chrono::Duration::hours(9),
+        ended_at: now() - chrono::Duration::hours(1),
+        open_alerts: [82, 114, 113],
+        urgent: ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"]
+            .iter()
+            .map(|n| dutydesk::store::shifts::HandoverAlert {
+                severity: "P1".into(),
+                kind: "unstable".into(),
+                patient: format!("患者{n}"),
+                status: "new".into(),
+            })
+            .collect(),
+        open_incidents: Vec::new(),
+        actions: vec![
+            ("followup.record".into(), 9),
+            ("alert.report".into(), 2),
+            ("alert.acknowledged".into(), 14),
+        ],
+        note: NOTE.to_string(),
+        audit_head: None,
+    }
+}
 
 fn render(scene: &Scene, lang: Lang, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -207,12 +262,35 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
             Do(a) => {
                 update(&mut s, Event::Action(*a));
             }
+            Press(keys) => {
+                let map = KeyMap::new(&Default::default()).unwrap();
+                for name in keys.split_whitespace() {
+                    let k = Key::parse(name).unwrap();
+                    let mut mods = crossterm::event::KeyModifiers::NONE;
+                    if k.ctrl {
+                        mods |= crossterm::event::KeyModifiers::CONTROL;
+                    }
+                    let ev =
+                        crossterm::event::Event::Key(crossterm::event::KeyEvent::new(k.code, mods));
+                    for e in map.translate(&ev, s.input_mode()) {
+                        update(&mut s, e);
+                    }
+                }
+            }
             Ev(f) => {
                 update(&mut s, f());
             }
             Type(text) => {
+                // Typed key by key through the real key map, as a terminal sends them.
+                let map = KeyMap::new(&Default::default()).unwrap();
                 for c in text.chars() {
-                    update(&mut s, Event::Text(InputRequest::InsertChar(c)));
+                    let ev = crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+                        crossterm::event::KeyCode::Char(c),
+                        crossterm::event::KeyModifiers::NONE,
+                    ));
+                    for e in map.translate(&ev, s.input_mode()) {
+                        update(&mut s, e);
+                    }
                 }
             }
             WithIncident => {
@@ -237,13 +315,34 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
                 let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
                 update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
             }
+            OnShift | LongHandover => {
+                // As the store thread sends them; nothing is written.
+                let mut snap = s.snapshot.clone().unwrap();
+                snap.shift = Some(dutydesk::store::shifts::ShiftRow {
+                    id: 2,
+                    operator: op.login.clone(),
+                    started_at: now() - chrono::Duration::hours(1),
+                    ended_at: None,
+                    handover: None,
+                });
+                update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+                if matches!(step, LongHandover) {
+                    update(
+                        &mut s,
+                        Event::Store(Reply::Handover {
+                            taking_over: true,
+                            handover: Some(Box::new(long_handover(&op))),
+                        }),
+                    );
+                }
+            }
             Report => {
                 let r = dutydesk::app::data::load_report(&store, &op, &Config::default(), now())
                     .unwrap();
                 update(&mut s, Event::Store(Reply::Report(Box::new(r))));
             }
             Detail => {
-                let id = s.detail.as_ref().unwrap().patient_id;
+                let id = s.detail().unwrap().patient_id;
                 let d = load_detail(&store, &op, &Config::default(), id, false, now())
                     .unwrap()
                     .unwrap();
@@ -304,4 +403,51 @@ fn popups_over_wide_characters_leave_no_half_glyph() {
             }
         }
     }
+}
+
+#[test]
+fn taken_alerts_name_the_desk_not_the_login_at_80_columns() {
+    let mut store = Store::open_in_memory().unwrap();
+    dutydesk::demo::build(&mut store, &Config::default(), now()).unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let desk = store.operator("wangjiang").unwrap().unwrap().display_name;
+    let mut s = AppState::new(Lang::Zh, Config::default(), op.clone(), now());
+    update(
+        &mut s,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let mut snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    let first = snap
+        .alerts
+        .iter_mut()
+        .find(|a| a.severity == dutydesk::domain::alert::Severity::P2)
+        .unwrap();
+    first.status = dutydesk::domain::alert::AlertStatus::Acknowledged;
+    first.acknowledged_by = Some("wangjiang".into());
+    let name = first.patient_name.clone();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    update(&mut s, Event::Action(Action::Filter));
+    for c in name.chars() {
+        update(&mut s, Event::Text(tui_input::InputRequest::InsertChar(c)));
+    }
+    let keys = KeyMap::new(&Default::default()).unwrap();
+    let ui = Ui {
+        keys: &keys,
+        color: false,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| ui.draw(f, &s)).unwrap();
+    let text: String = {
+        let buf = terminal.backend().buffer();
+        (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let short: String = desk.chars().take(3).collect();
+    assert!(text.replace(' ', "").contains(&short), "{desk} in\n{text}");
+    assert!(!text.contains("wangjiang"), "no login on screen:\n{text}");
 }

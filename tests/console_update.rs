@@ -4,15 +4,18 @@
 mod common;
 
 use common::*;
-use dutydesk::app::action::{Action, Effect, Event, Reply, Request};
+use crossterm::event::{Event as TermEvent, KeyEvent, KeyModifiers};
+use dutydesk::app::action::{Effect, Event, Reply, Request};
 use dutydesk::app::data::{load_detail, load_snapshot};
+use dutydesk::app::keys::{Key, KeyMap};
+use dutydesk::app::state::Layer;
 use dutydesk::app::state::{Dialog, QuickFilter, Sort};
 use dutydesk::app::{AppState, View, update};
+use dutydesk::app::{InputMode, ScreenKind};
 use dutydesk::config::Config;
 use dutydesk::domain::alert::{AlertStatus, Severity};
 use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
-use tui_input::InputRequest;
 
 fn state_for(login: &str) -> (Store, AppState) {
     let mut store = Store::open_in_memory().unwrap();
@@ -24,35 +27,58 @@ fn state_for(login: &str) -> (Store, AppState) {
     (store, s)
 }
 
-fn act(s: &mut AppState, a: Action) -> Vec<Effect> {
-    update(s, Event::Action(a))
+/// A key as the terminal sends it, through the real key map in the mode the state derives.
+fn press(s: &mut AppState, name: &str) -> Vec<Effect> {
+    let keys = KeyMap::new(&Default::default()).unwrap();
+    let k = Key::parse(name).unwrap_or_else(|| panic!("key {name}"));
+    let mut mods = KeyModifiers::NONE;
+    if k.ctrl {
+        mods |= KeyModifiers::CONTROL;
+    }
+    if k.alt {
+        mods |= KeyModifiers::ALT;
+    }
+    let ev = TermEvent::Key(KeyEvent::new(k.code, mods));
+    let mut fx = Vec::new();
+    for e in keys.translate(&ev, s.input_mode()) {
+        fx.extend(update(s, e));
+    }
+    fx
 }
 
-fn type_text(s: &mut AppState, text: &str) {
+/// Types text key by key, as an operator would.
+fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
     for c in text.chars() {
-        update(s, Event::Text(InputRequest::InsertChar(c)));
+        let name = if c == ' ' {
+            "space".to_string()
+        } else {
+            c.to_string()
+        };
+        fx.extend(press(s, &name));
     }
+    fx
 }
 
 #[test]
 fn views_switch_by_number_tab_and_back_tab() {
     let (_, mut s) = state_for("center");
     assert_eq!(s.view, View::Alerts);
-    act(&mut s, Action::ShowPersons);
+    press(&mut s, "4");
     assert_eq!(s.view, View::Persons);
-    act(&mut s, Action::NextView);
+    press(&mut s, "tab");
     assert_eq!(s.view, View::Reports);
-    act(&mut s, Action::PrevView);
-    act(&mut s, Action::PrevView);
+    press(&mut s, "backtab");
+    press(&mut s, "backtab");
     assert_eq!(s.view, View::Incidents);
-    for (a, v) in [
-        (Action::ShowAlerts, View::Alerts),
-        (Action::ShowPatients, View::Patients),
-        (Action::ShowIncidents, View::Incidents),
-        (Action::ShowReports, View::Reports),
-        (Action::ShowAudit, View::Audit),
+    for (k, v) in [
+        ("1", View::Alerts),
+        ("2", View::Patients),
+        ("3", View::Incidents),
+        ("5", View::Reports),
+        ("6", View::Audit),
     ] {
-        act(&mut s, a);
+        press(&mut s, k);
         assert_eq!(s.view, v);
     }
 }
@@ -61,18 +87,18 @@ fn views_switch_by_number_tab_and_back_tab() {
 fn cursor_moves_pages_and_stays_inside_the_list() {
     let (_, mut s) = state_for("center");
     let len = s.alerts.visible.len();
-    act(&mut s, Action::Up);
+    press(&mut s, "k");
     assert_eq!(s.alerts.cursor.index, 0);
-    act(&mut s, Action::Down);
-    act(&mut s, Action::Down);
+    press(&mut s, "j");
+    press(&mut s, "down");
     assert_eq!(s.alerts.cursor.index, 2);
-    act(&mut s, Action::PageDown);
+    press(&mut s, "pagedown");
     assert_eq!(s.alerts.cursor.index, 2 + s.page());
-    act(&mut s, Action::End);
+    press(&mut s, "G");
     assert_eq!(s.alerts.cursor.index, len - 1);
     assert!(s.alerts.cursor.offset + s.page() >= len);
-    act(&mut s, Action::PageUp);
-    act(&mut s, Action::Home);
+    press(&mut s, "pageup");
+    press(&mut s, "g");
     assert_eq!((s.alerts.cursor.index, s.alerts.cursor.offset), (0, 0));
 }
 
@@ -80,7 +106,7 @@ fn cursor_moves_pages_and_stays_inside_the_list() {
 fn selection_follows_its_row_across_a_reload() {
     let (store, mut s) = state_for("center");
     for _ in 0..5 {
-        act(&mut s, Action::Down);
+        press(&mut s, "j");
     }
     let chosen = s.selected_alert().unwrap().id;
     let op = s.operator.clone();
@@ -94,33 +120,35 @@ fn alert_actions_send_requests_and_resolve_asks_for_a_note() {
     let (_, mut s) = state_for("center");
     let id = s.selected_alert().unwrap().id;
     assert_eq!(
-        act(&mut s, Action::Acknowledge),
+        press(&mut s, "a"),
         vec![Effect::Request(Request::Acknowledge(id))]
     );
     assert_eq!(
-        act(&mut s, Action::InProgress),
+        press(&mut s, "p"),
         vec![Effect::Request(Request::InProgress(id))]
     );
-    assert!(act(&mut s, Action::Resolve).is_empty());
-    assert!(matches!(s.dialog, Some(Dialog::Resolve { .. })));
+    assert!(press(&mut s, "d").is_empty());
+    assert!(matches!(s.dialog(), Some(Dialog::OneLine(_))));
+    assert_eq!(s.input_mode(), InputMode::Line);
     // An empty note is not accepted; a note is.
-    assert!(update(&mut s, Event::Submit).is_empty());
+    assert!(press(&mut s, "enter").is_empty());
     type_text(&mut s, "已送医");
     assert_eq!(
-        update(&mut s, Event::Submit),
+        press(&mut s, "enter"),
         vec![Effect::Request(Request::Resolve(id, "已送医".into()))]
     );
-    assert!(s.dialog.is_none());
+    assert!(s.dialog().is_none());
 }
 
 #[test]
 fn report_asks_severity_then_note() {
     let (_, mut s) = state_for("center");
     let pid = s.selected_alert().unwrap().patient_id;
-    act(&mut s, Action::Report);
-    update(&mut s, Event::Char('1'));
+    press(&mut s, "n");
+    assert_eq!(s.input_mode(), InputMode::Choice);
+    press(&mut s, "1");
     type_text(&mut s, "来电");
-    let fx = update(&mut s, Event::Submit);
+    let fx = press(&mut s, "enter");
     assert_eq!(
         fx,
         vec![Effect::Request(Request::Report {
@@ -136,29 +164,31 @@ fn open_shows_the_patient_and_back_closes_it() {
     let (_, mut s) = state_for("center");
     let pid = s.selected_alert().unwrap().patient_id;
     assert_eq!(
-        act(&mut s, Action::Open),
+        press(&mut s, "enter"),
         vec![Effect::Request(Request::OpenDetail(pid))]
     );
     assert_eq!(s.focused_patient_id(), Some(pid));
+    assert_eq!(s.input_mode(), InputMode::Normal(ScreenKind::Detail));
     assert_eq!(
-        act(&mut s, Action::Reveal),
+        press(&mut s, "r"),
         vec![Effect::Request(Request::Reveal(pid))]
     );
-    act(&mut s, Action::Down);
-    assert_eq!(s.detail.as_ref().unwrap().scroll, 1);
+    press(&mut s, "j");
+    assert_eq!(s.detail().unwrap().scroll.top(), 1);
     assert_eq!(
-        act(&mut s, Action::Back),
+        press(&mut s, "esc"),
         vec![Effect::Request(Request::CloseDetail)]
     );
-    assert!(s.detail.is_none());
+    assert!(s.detail().is_none());
 }
 
 #[test]
 fn patient_filter_is_incremental_and_esc_clears_it() {
     let (_, mut s) = state_for("center");
-    act(&mut s, Action::ShowPatients);
+    press(&mut s, "2");
     let all = s.patients.visible.len();
-    act(&mut s, Action::Filter);
+    press(&mut s, "/");
+    assert!(s.filtering());
     type_text(&mut s, "梅溪");
     let some = s.patients.visible.len();
     assert!(some > 0 && some < all);
@@ -166,18 +196,18 @@ fn patient_filter_is_incremental_and_esc_clears_it() {
         let p = &s.snapshot.as_ref().unwrap().patients[i].patient;
         p.jurisdiction.village == "梅溪村"
     }));
-    update(&mut s, Event::Submit);
-    assert!(!s.patients.filtering);
+    press(&mut s, "enter");
+    assert!(!s.filtering());
     assert_eq!(s.patients.visible.len(), some, "Enter keeps the filter");
-    act(&mut s, Action::Back);
+    press(&mut s, "esc");
     assert_eq!(s.patients.visible.len(), all);
 }
 
 #[test]
 fn quick_filters_and_sort_cycle() {
     let (_, mut s) = state_for("center");
-    act(&mut s, Action::ShowPatients);
-    act(&mut s, Action::QuickFilter);
+    press(&mut s, "2");
+    press(&mut s, "v");
     assert_eq!(s.quick, QuickFilter::HighRisk);
     let snap = s.snapshot.as_ref().unwrap();
     assert!(
@@ -186,7 +216,7 @@ fn quick_filters_and_sort_cycle() {
             .iter()
             .all(|&i| snap.patients[i].patient.is_high_risk())
     );
-    act(&mut s, Action::Sort);
+    press(&mut s, "o");
     assert_eq!(s.sort, Sort::Overdue);
     let snap = s.snapshot.as_ref().unwrap();
     let days: Vec<i64> = s
@@ -201,12 +231,12 @@ fn quick_filters_and_sort_cycle() {
 #[test]
 fn assignment_checks_jurisdiction_before_sending() {
     let (_, mut s) = state_for("center");
-    act(&mut s, Action::ShowPatients);
+    press(&mut s, "2");
     let p = s.selected_patient().unwrap().patient.clone();
-    act(&mut s, Action::Assign);
-    update(&mut s, Event::Char('2')); // station officer
-    let Some(Dialog::AssignPerson { .. }) = &s.dialog else {
-        panic!("{:?}", s.dialog)
+    press(&mut s, "s");
+    press(&mut s, "2"); // station officer
+    let Some(Dialog::AssignPerson { .. }) = s.dialog() else {
+        panic!("{:?}", s.dialog())
     };
     // Every officer offered belongs to the patient's station.
     let offered = dutydesk::app::update::assign_candidates(
@@ -221,30 +251,27 @@ fn assignment_checks_jurisdiction_before_sending() {
             .iter()
             .all(|r| r.person.jurisdiction.station == p.jurisdiction.station)
     );
-    let fx = update(&mut s, Event::Submit);
+    let fx = press(&mut s, "enter");
     assert!(
         matches!(fx.as_slice(), [Effect::Request(Request::Assign { .. })])
-            || matches!(s.dialog, Some(Dialog::ConfirmWorkload { .. }))
+            || matches!(s.dialog(), Some(Dialog::ConfirmWorkload { .. }))
     );
 }
 
 #[test]
 fn new_person_needs_a_name_and_takes_the_roles_jurisdiction() {
     let (_, mut s) = state_for("center");
-    act(&mut s, Action::ShowPatients);
+    press(&mut s, "2");
     let p = s.selected_patient().unwrap().patient.clone();
-    act(&mut s, Action::Assign);
-    update(&mut s, Event::Char('3')); // village cadre
-    update(&mut s, Event::Char('\u{e}'));
-    assert!(matches!(s.dialog, Some(Dialog::NewPerson { .. })));
-    assert!(
-        update(&mut s, Event::Submit).is_empty(),
-        "no name, nothing sent"
-    );
+    press(&mut s, "s");
+    press(&mut s, "3"); // village cadre
+    press(&mut s, "ctrl-n");
+    assert!(matches!(s.dialog(), Some(Dialog::NewPerson { .. })));
+    assert!(press(&mut s, "enter").is_empty(), "no name, nothing sent");
     type_text(&mut s, "新干部");
-    update(&mut s, Event::FieldDown);
+    press(&mut s, "down");
     type_text(&mut s, "１３８００００９９９９");
-    let fx = update(&mut s, Event::Submit);
+    let fx = press(&mut s, "enter");
     match fx.as_slice() {
         [
             Effect::Request(Request::CreateAndAssign {
@@ -262,35 +289,175 @@ fn new_person_needs_a_name_and_takes_the_roles_jurisdiction() {
     }
 }
 
-#[test]
-fn follow_up_form_refuses_a_contradiction_and_sends_a_valid_record() {
-    let (_, mut s) = state_for("center");
-    act(&mut s, Action::ShowPatients);
-    act(&mut s, Action::FollowUp);
-    let Some(Dialog::FollowUp(form)) = &mut s.dialog else {
-        panic!()
-    };
-    form.risk = 4;
-    form.class = Some(dutydesk::domain::patient::Condition::Stable);
-    assert!(update(&mut s, Event::Submit).is_empty());
-    let Some(Dialog::FollowUp(form)) = &mut s.dialog else {
-        panic!()
-    };
-    assert!(form.problem.is_some());
-    form.class = None;
-    let fx = update(&mut s, Event::Submit);
-    assert!(matches!(
-        fx.as_slice(),
-        [Effect::Request(Request::FollowUp { .. })]
-    ));
+fn follow_up_form(s: &AppState) -> &dutydesk::app::followup_form::FollowUpForm {
+    match s.dialog() {
+        Some(Dialog::FollowUp(f)) => f,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Moves the form's focus down to the row labelled `label` with the real keys.
+fn focus_row(s: &mut AppState, label: &str) {
+    use dutydesk::app::form::Form;
+    for _ in 0..60 {
+        let (rows, at) = match s.dialog() {
+            Some(Dialog::FollowUp(f)) => (f.rows(s.lang), f.focus()),
+            Some(Dialog::CloseIncident(f)) => (f.rows(s.lang), f.focus()),
+            other => panic!("{other:?}"),
+        };
+        if rows[at].label == label {
+            return;
+        }
+        press(s, "tab");
+    }
+    panic!("no row {label}");
 }
 
 #[test]
-fn unassign_sends_the_chosen_role_and_the_holder_seen() {
+fn f_then_enter_on_the_alert_list_saves_nothing() {
+    let (_, mut s) = state_for("center");
+    press(&mut s, "f");
+    assert!(matches!(s.dialog(), Some(Dialog::FollowUp(_))));
+    for _ in 0..40 {
+        assert!(press(&mut s, "enter").is_empty(), "Enter never submits");
+    }
+    assert!(
+        press(&mut s, "ctrl-s").is_empty(),
+        "nothing entered, nothing saved"
+    );
+    assert!(matches!(s.dialog(), Some(Dialog::FollowUp(_))));
+    assert!(
+        follow_up_form(&s)
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("随访日期")
+    );
+}
+
+#[test]
+fn follow_up_form_opens_with_the_patients_current_values_and_no_answers() {
+    let (_, mut s) = state_for("center");
+    let pid = s.selected_alert().unwrap().patient_id;
+    let p = s
+        .snapshot
+        .as_ref()
+        .unwrap()
+        .patient(pid)
+        .unwrap()
+        .patient
+        .clone();
+    press(&mut s, "f");
+    let f = follow_up_form(&s);
+    assert_eq!(f.risk, p.risk_level.value());
+    assert_eq!(f.class, Some(p.condition));
+    assert!(f.date.value().is_empty() && f.by.value().is_empty());
+    assert_eq!((f.form, f.informant), (None, None));
+}
+
+#[test]
+fn follow_up_form_refuses_a_contradiction_then_saves_after_the_summary() {
+    let (_, mut s) = state_for("center");
+    press(&mut s, "2");
+    let p = s.selected_patient().unwrap().patient.clone();
+    press(&mut s, "f");
+    type_text(&mut s, "2025-03-10");
+    press(&mut s, "enter"); // to 随访方式
+    assert!(matches!(
+        s.input_mode(),
+        InputMode::Form {
+            on_choice: true,
+            ..
+        }
+    ));
+    press(&mut s, "right"); // 家庭访视
+    press(&mut s, "enter"); // to 随访对象
+    press(&mut s, "space"); // 患者
+    // The answers of a reached patient, each chosen with →.
+    for label in [
+        "精神症状",
+        "自知力",
+        "睡眠",
+        "饮食",
+        "社会功能",
+        "关锁",
+        "住院",
+        "药物不良反应",
+        "严重躯体疾病",
+        "治疗效果",
+        "转诊",
+    ] {
+        let rows: Vec<String> = {
+            use dutydesk::app::form::Form;
+            follow_up_form(&s)
+                .rows(s.lang)
+                .into_iter()
+                .map(|r| r.label)
+                .collect()
+        };
+        let Some(full) = rows.iter().find(|r| r.as_str() == label) else {
+            panic!("{label} in {rows:?}")
+        };
+        let full = full.clone();
+        focus_row(&mut s, &full);
+        press(&mut s, "right");
+    }
+    if follow_up_form(&s).compliance.is_none() {
+        focus_row(&mut s, "服药依从性");
+        press(&mut s, "right");
+    }
+    if follow_up_form(&s).medication.is_none() {
+        focus_row(&mut s, "用药");
+        press(&mut s, "right");
+    }
+    focus_row(&mut s, "随访人");
+    type_text(&mut s, "望江医生丙");
+    // Risk 4 recorded as stable is refused with the reason.
+    focus_row(&mut s, "危险性");
+    for _ in 0..5 {
+        press(&mut s, "left");
+    }
+    for _ in 0..4 {
+        press(&mut s, "right");
+    }
+    focus_row(&mut s, "本次随访分类");
+    for _ in 0..3 {
+        press(&mut s, "left");
+    }
+    assert!(press(&mut s, "ctrl-s").is_empty());
+    assert!(follow_up_form(&s).problem.is_some());
+    assert!(!follow_up_form(&s).confirming);
+    press(&mut s, "right");
+    press(&mut s, "right");
+    // Ctrl-S shows the summary; Esc goes back to the form; Enter on the summary saves.
+    assert!(press(&mut s, "ctrl-s").is_empty());
+    assert_eq!(s.input_mode(), InputMode::Confirm);
+    press(&mut s, "esc");
+    assert!(matches!(s.input_mode(), InputMode::Form { .. }));
+    press(&mut s, "ctrl-s");
+    let fx = press(&mut s, "enter");
+    match fx.as_slice() {
+        [
+            Effect::Request(Request::FollowUp {
+                patient_id,
+                followup,
+            }),
+        ] => {
+            assert_eq!(*patient_id, p.id);
+            assert_eq!(followup.by_whom, "望江医生丙");
+            assert_eq!(followup.date.to_string(), "2025-03-10");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.dialog().is_none());
+}
+
+#[test]
+fn unassign_asks_naming_the_holder_then_sends_the_role_and_the_holder_seen() {
     let (store, mut s) = state_for("center");
-    act(&mut s, Action::ShowPatients);
+    press(&mut s, "2");
     let pid = s.selected_patient().unwrap().patient.id;
-    act(&mut s, Action::Open);
+    press(&mut s, "enter");
     let detail = load_detail(&store, &s.operator, &Config::default(), pid, false, now())
         .unwrap()
         .unwrap();
@@ -300,10 +467,19 @@ fn unassign_sends_the_chosen_role_and_the_holder_seen() {
         .find(|m| m.role == dutydesk::domain::team::Role::Guardian)
         .unwrap()
         .person
-        .id;
+        .clone();
     update(&mut s, Event::Store(Reply::Detail(Box::new(detail))));
-    act(&mut s, Action::Unassign);
-    let fx = update(&mut s, Event::Char('5'));
+    press(&mut s, "x");
+    // Removing someone is asked first, naming them; nothing is sent before `y`.
+    assert!(press(&mut s, "5").is_empty());
+    match s.layers.last() {
+        Some(Layer::Dialog(Dialog::ConfirmTeamChange { question, .. })) => {
+            assert!(question.contains(&guardian.name), "{question}")
+        }
+        other => panic!("no confirmation: {other:?}"),
+    }
+    let fx = press(&mut s, "y");
+    let guardian = guardian.id;
     assert_eq!(
         fx,
         vec![Effect::Request(Request::Unassign {
@@ -317,11 +493,11 @@ fn unassign_sends_the_chosen_role_and_the_holder_seen() {
 #[test]
 fn auditor_cannot_write() {
     let (_, mut s) = state_for("auditor");
-    assert!(act(&mut s, Action::Acknowledge).is_empty());
+    assert!(press(&mut s, "a").is_empty());
     assert!(s.message.as_ref().unwrap().text.contains("只读"));
-    act(&mut s, Action::ShowPatients);
-    act(&mut s, Action::FollowUp);
-    assert!(s.dialog.is_none());
+    press(&mut s, "2");
+    press(&mut s, "f");
+    assert!(s.dialog().is_none());
 }
 
 #[test]
@@ -338,20 +514,21 @@ fn station_desk_sees_only_its_station() {
 }
 
 #[test]
-fn help_opens_searches_and_closes() {
+fn help_opens_searches_scrolls_and_closes() {
     let (_, mut s) = state_for("center");
-    act(&mut s, Action::Help);
+    press(&mut s, "?");
+    assert_eq!(s.input_mode(), InputMode::Help);
     type_text(&mut s, "ack");
-    assert_eq!(s.help.as_ref().unwrap().value(), "ack");
-    update(&mut s, Event::Cancel);
-    assert!(s.help.is_none());
+    assert_eq!(s.help().unwrap().search.value(), "ack");
+    press(&mut s, "esc");
+    assert!(s.help().is_none());
 }
 
 #[test]
 fn quit_quits_and_suspend_suspends() {
     let (_, mut s) = state_for("center");
-    assert_eq!(act(&mut s, Action::Suspend), vec![Effect::Suspend]);
-    assert_eq!(act(&mut s, Action::Quit), vec![Effect::Quit]);
+    assert_eq!(press(&mut s, "ctrl-z"), vec![Effect::Suspend]);
+    assert_eq!(press(&mut s, "q"), vec![Effect::Quit]);
 }
 
 #[test]
@@ -381,7 +558,7 @@ fn clicks_select_tabs_and_rows() {
 #[test]
 fn resize_keeps_the_cursor_on_screen() {
     let (_, mut s) = state_for("center");
-    act(&mut s, Action::End);
+    press(&mut s, "end");
     update(
         &mut s,
         Event::Resize {
@@ -397,9 +574,9 @@ fn resize_keeps_the_cursor_on_screen() {
 fn i_opens_an_incident_from_the_alert_in_two_keystrokes_plus_the_location() {
     let (_, mut s) = state_for("center");
     let a = s.selected_alert().unwrap().clone();
-    act(&mut s, Action::OpenIncident);
+    press(&mut s, "i");
     type_text(&mut s, "村口");
-    let fx = update(&mut s, Event::Submit);
+    let fx = press(&mut s, "enter");
     assert_eq!(
         fx,
         vec![Effect::Request(Request::OpenIncident {
@@ -409,16 +586,16 @@ fn i_opens_an_incident_from_the_alert_in_two_keystrokes_plus_the_location() {
         })]
     );
     update(&mut s, Event::Store(Reply::IncidentOpened(7)));
-    assert_eq!((s.view, s.incident), (View::Incidents, Some(7)));
+    assert_eq!((s.view, s.incident()), (View::Incidents, Some(7)));
 }
 
 #[test]
 fn from_the_incidents_view_i_opens_one_for_an_unknown_person() {
     let (_, mut s) = state_for("center");
-    act(&mut s, Action::ShowIncidents);
-    act(&mut s, Action::OpenIncident);
+    press(&mut s, "3");
+    press(&mut s, "i");
     type_text(&mut s, "车站");
-    let fx = update(&mut s, Event::Submit);
+    let fx = press(&mut s, "enter");
     assert_eq!(
         fx,
         vec![Effect::Request(Request::OpenIncident {
@@ -429,24 +606,31 @@ fn from_the_incidents_view_i_opens_one_for_an_unknown_person() {
     );
 }
 
-#[test]
-fn on_the_incident_screen_digits_mark_steps_and_c_closes() {
-    let (mut store, mut s) = state_for("center");
+fn with_incident(store: &mut Store, s: &mut AppState) -> i64 {
     let a = s.selected_alert().unwrap().clone();
     let center = dutydesk::desk::Session::new(s.operator.clone(), "test-os-user");
-    let id = with_desk(&mut store, &center, |d| {
+    let id = with_desk(store, &center, |d| {
         d.open_incident(&dutydesk::desk::incidents::Subject::Alert(a.id), "村口", "")
     })
     .unwrap();
     let op = s.operator.clone();
-    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
-    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
-    act(&mut s, Action::ShowIncidents);
-    act(&mut s, Action::Open);
-    assert_eq!(s.incident, Some(id));
-    act(&mut s, Action::ShowPatients); // the "2" key: step 2
+    let snap = load_snapshot(store, &op, &Config::default(), now()).unwrap();
+    update(s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    id
+}
+
+#[test]
+fn on_the_incident_screen_digits_mark_steps_and_do_not_switch_views() {
+    let (mut store, mut s) = state_for("center");
+    let id = with_incident(&mut store, &mut s);
+    press(&mut s, "3");
+    press(&mut s, "enter");
+    assert_eq!(s.incident(), Some(id));
+    assert_eq!(s.input_mode(), InputMode::Normal(ScreenKind::Incident));
+    press(&mut s, "2");
+    assert_eq!(s.view, View::Incidents, "2 records step 2 here");
     type_text(&mut s, "社区民警");
-    let fx = update(&mut s, Event::Submit);
+    let fx = press(&mut s, "enter");
     assert_eq!(
         fx,
         vec![Effect::Request(Request::MarkStep {
@@ -455,21 +639,63 @@ fn on_the_incident_screen_digits_mark_steps_and_c_closes() {
             actor: "社区民警".into()
         })]
     );
-    act(&mut s, Action::CloseIncident);
-    let Some(Dialog::CloseIncident(form)) = &mut s.dialog else {
-        panic!("{:?}", s.dialog)
-    };
-    form.ticks = [true, true, true];
-    let fx = update(&mut s, Event::Submit);
+    press(&mut s, "esc");
+    assert_eq!(s.incident(), None);
+}
+
+#[test]
+fn the_close_form_records_the_three_synchronisations_with_keys() {
+    let (mut store, mut s) = state_for("center");
+    let id = with_incident(&mut store, &mut s);
+    press(&mut s, "3");
+    press(&mut s, "enter");
+    press(&mut s, "c");
     assert!(matches!(
-        fx.as_slice(),
-        [Effect::Request(Request::CloseIncident {
-            resolve_alert: true,
+        s.input_mode(),
+        InputMode::Form {
+            on_choice: true,
             ..
-        })]
+        }
     ));
-    act(&mut s, Action::Back);
-    assert_eq!(s.incident, None);
+    // Outcome with →, the three items with their keys, reported upward with Space.
+    press(&mut s, "right");
+    press(&mut s, "1");
+    press(&mut s, "2");
+    press(&mut s, "3");
+    focus_row(&mut s, "已上报上级");
+    press(&mut s, "space");
+    press(&mut s, "ctrl-s");
+    assert_eq!(s.input_mode(), InputMode::Confirm);
+    let fx = press(&mut s, "enter");
+    match fx.as_slice() {
+        [
+            Effect::Request(Request::CloseIncident {
+                incident_id,
+                closing,
+                resolve_alert: true,
+            }),
+        ] => {
+            assert_eq!(*incident_id, id);
+            assert!(
+                closing.sync.legal.done && closing.sync.opinion.done && closing.sync.social.done
+            );
+            assert!(closing.reported_upward);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn enter_in_the_close_form_never_closes_the_incident() {
+    let (mut store, mut s) = state_for("center");
+    with_incident(&mut store, &mut s);
+    press(&mut s, "3");
+    press(&mut s, "enter");
+    press(&mut s, "c");
+    for _ in 0..30 {
+        assert!(press(&mut s, "enter").is_empty());
+    }
+    assert!(matches!(s.dialog(), Some(Dialog::CloseIncident(_))));
 }
 
 #[test]
@@ -506,7 +732,7 @@ fn a_step_going_overdue_rings_the_bell_once() {
 fn the_reports_view_asks_for_its_figures_only_while_open_and_w_exports() {
     let (store, mut s) = state_for("center");
     assert_eq!(
-        act(&mut s, Action::ShowReports),
+        press(&mut s, "5"),
         vec![Effect::Request(Request::WatchReport(true))]
     );
     let op = s.operator.clone();
@@ -514,13 +740,13 @@ fn the_reports_view_asks_for_its_figures_only_while_open_and_w_exports() {
     update(&mut s, Event::Store(Reply::Report(Box::new(r))));
     assert!(s.report.is_some());
     assert_eq!(
-        act(&mut s, Action::Export),
+        press(&mut s, "w"),
         vec![Effect::Request(Request::ExportReport)]
     );
-    act(&mut s, Action::Down);
-    assert_eq!(s.report_scroll, 1);
+    press(&mut s, "j");
+    assert_eq!(s.report_scroll.top(), 1);
     assert_eq!(
-        act(&mut s, Action::ShowAlerts),
+        press(&mut s, "1"),
         vec![Effect::Request(Request::WatchReport(false))]
     );
     assert!(s.report.is_none());
@@ -549,4 +775,387 @@ fn a_station_desk_cannot_open_another_stations_patient_by_id() {
             .unwrap()
             .is_some()
     );
+}
+
+#[test]
+fn the_input_mode_comes_from_the_top_layer() {
+    let (_, mut s) = state_for("center");
+    assert_eq!(
+        s.input_mode(),
+        InputMode::Normal(ScreenKind::List(View::Alerts))
+    );
+    press(&mut s, "enter");
+    assert!(matches!(s.layers.last(), Some(Layer::Detail(_))));
+    press(&mut s, "n");
+    assert_eq!(s.input_mode(), InputMode::Choice);
+    press(&mut s, "esc");
+    assert_eq!(s.input_mode(), InputMode::Normal(ScreenKind::Detail));
+    press(&mut s, "esc");
+    assert!(s.layers.is_empty());
+}
+
+#[test]
+fn footer_and_help_name_only_commands_the_keys_run() {
+    use dutydesk::app::commands;
+    let keys = KeyMap::new(&Default::default()).unwrap();
+    let (mut store, mut s) = state_for("center");
+    let with = |s: &AppState, k: &str| commands::footer(s, &keys).iter().any(|(x, _)| x == k);
+    // Alerts: incident, follow-up and the rest are in the footer and in help.
+    for k in ["i", "a", "f"] {
+        assert!(with(&s, k), "{k} in the alerts footer");
+    }
+    let help: Vec<String> = commands::help(&s, &keys)
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    for name in ["open-incident", "follow-up", "acknowledge", "quick-filter"] {
+        assert!(help.contains(&name.to_string()), "{name} in help");
+    }
+    // Reports: export.
+    press(&mut s, "5");
+    let help: Vec<String> = commands::help(&s, &keys)
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(help.contains(&"export".to_string()));
+    // The incident screen: digits are steps, not views.
+    with_incident(&mut store, &mut s);
+    press(&mut s, "3");
+    press(&mut s, "enter");
+    let help = commands::help(&s, &keys);
+    assert!(help.iter().all(|c| c.name != "show-alerts"));
+    assert!(help.iter().any(|c| c.name == "step1"));
+    // Suspend is called suspend, not quit.
+    let z = help.iter().find(|c| c.name == "suspend").unwrap();
+    assert_ne!(z.label, dutydesk::i18n::T::KeyQuit);
+    // A form's footer says save with Ctrl-S, never "Enter open".
+    press(&mut s, "c");
+    let f = commands::footer(&s, &keys);
+    assert!(
+        f.iter()
+            .any(|(k, t)| k == "^S" && *t == dutydesk::i18n::T::Save)
+    );
+    assert!(f.iter().all(|(_, t)| *t != dutydesk::i18n::T::KeyOpen));
+}
+
+/// The same snapshot again with one alert added or changed, as another desk's write makes
+/// the next reload show.
+fn reload_with(s: &mut AppState, change: impl FnOnce(&mut Vec<dutydesk::store::alerts::AlertRow>)) {
+    let mut snap = s.snapshot.clone().unwrap();
+    change(&mut snap.alerts);
+    let p1 = snap
+        .alerts
+        .iter()
+        .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+        .count();
+    snap.counts.p1 = p1;
+    update(s, Event::Store(Reply::Snapshot(Box::new(snap))))
+        .into_iter()
+        .for_each(drop);
+}
+
+fn new_p1(s: &AppState) -> dutydesk::store::alerts::AlertRow {
+    let snap = s.snapshot.as_ref().unwrap();
+    let mut a = snap
+        .alerts
+        .iter()
+        .find(|a| a.severity == Severity::P1)
+        .unwrap()
+        .clone();
+    a.id = snap.alerts.iter().map(|a| a.id).max().unwrap() + 1;
+    a.status = AlertStatus::New;
+    a.acknowledged_by = None;
+    a.in_progress_by = None;
+    a.raised_at = now() + chrono::Duration::seconds(30);
+    a
+}
+
+#[test]
+fn a_new_p1_shows_a_banner_naming_patient_and_kind_until_someone_acknowledges_it() {
+    let (_, mut s) = state_for("center");
+    assert!(s.banner().is_none(), "what was there at start is not news");
+    let a = new_p1(&s);
+    let id = a.id;
+    let mut snap = s.snapshot.clone().unwrap();
+    snap.alerts.push(a.clone());
+    let fx = update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    assert_eq!(fx, vec![Effect::Bell], "a new P1 rings");
+    let (shown, more) = s.banner().unwrap();
+    assert_eq!((shown.id, more), (id, 0));
+    assert_eq!(shown.patient_name, a.patient_name);
+    // The banner takes a row: the list's page is one shorter.
+    assert_eq!(s.chrome_rows(), 6);
+    // Another desk acknowledges it: the banner goes.
+    reload_with(&mut s, |alerts| {
+        let x = alerts.iter_mut().find(|x| x.id == id).unwrap();
+        x.status = AlertStatus::Acknowledged;
+        x.acknowledged_by = Some("wangjiang".into());
+    });
+    assert!(s.banner().is_none());
+}
+
+#[test]
+fn unacknowledged_alerts_sort_first_within_a_severity_newest_first() {
+    let (_, mut s) = state_for("center");
+    let a = new_p1(&s);
+    let id = a.id;
+    reload_with(&mut s, |alerts| alerts.push(a));
+    let snap = s.snapshot.as_ref().unwrap();
+    let rows: Vec<_> = s.alerts.visible.iter().map(|&i| &snap.alerts[i]).collect();
+    assert_eq!(rows[0].id, id, "the newest unacknowledged P1 is on top");
+    for w in rows.windows(2) {
+        let key =
+            |a: &dutydesk::store::alerts::AlertRow| (a.severity, a.status != AlertStatus::New);
+        assert!(key(w[0]) <= key(w[1]));
+        if key(w[0]) == key(w[1]) {
+            assert!(w[0].raised_at >= w[1].raised_at);
+        }
+    }
+}
+
+#[test]
+fn the_header_counts_unacknowledged_p1s_and_v_filters_them() {
+    let (_, mut s) = state_for("center");
+    let snap = s.snapshot.as_ref().unwrap();
+    let unack = snap
+        .alerts
+        .iter()
+        .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+        .count();
+    assert_eq!(snap.counts.p1, unack);
+    press(&mut s, "v");
+    assert_eq!(s.alert_quick, dutydesk::app::state::AlertQuick::NewP1);
+    let snap = s.snapshot.as_ref().unwrap();
+    assert_eq!(s.alerts.visible.len(), unack);
+    assert!(s.alerts.visible.iter().all(|&i| {
+        let a = &snap.alerts[i];
+        a.severity == Severity::P1 && a.status == AlertStatus::New
+    }));
+}
+
+#[test]
+fn filter_words_are_and_ed_and_severity_words_match() {
+    let (_, mut s) = state_for("center");
+    press(&mut s, "/");
+    type_text(&mut s, "P2");
+    let snap = s.snapshot.as_ref().unwrap();
+    assert!(!s.alerts.visible.is_empty());
+    assert!(
+        s.alerts
+            .visible
+            .iter()
+            .all(|&i| snap.alerts[i].severity == Severity::P2)
+    );
+}
+
+#[test]
+fn the_patient_filter_matches_pinyin_initials_full_pinyin_and_several_words() {
+    use dutydesk::app::search::pinyin;
+    let (_, mut s) = state_for("center");
+    press(&mut s, "2");
+    let p = s
+        .patients
+        .visible
+        .first()
+        .map(|&i| s.snapshot.as_ref().unwrap().patients[i].patient.clone())
+        .unwrap();
+    let (full, initials) = pinyin(&p.name);
+    for typed in [
+        initials.clone(),
+        full.clone(),
+        format!("{} {}", initials, p.jurisdiction.village),
+    ] {
+        press(&mut s, "/");
+        type_text(&mut s, &typed);
+        let snap = s.snapshot.as_ref().unwrap();
+        assert!(
+            s.patients
+                .visible
+                .iter()
+                .any(|&i| snap.patients[i].patient.id == p.id),
+            "{typed} finds {}",
+            p.name
+        );
+        press(&mut s, "esc");
+    }
+    // Two words narrow: every row shown matches both.
+    press(&mut s, "/");
+    type_text(&mut s, &format!("{} {}", p.jurisdiction.station, initials));
+    let snap = s.snapshot.as_ref().unwrap();
+    assert!(s.patients.visible.iter().all(|&i| {
+        let x = &snap.patients[i].patient;
+        x.jurisdiction.station == p.jurisdiction.station
+    }));
+}
+
+#[test]
+fn names_sort_by_pinyin() {
+    use dutydesk::app::search::sort_key;
+    let (_, mut s) = state_for("center");
+    press(&mut s, "2");
+    press(&mut s, "o");
+    press(&mut s, "o");
+    assert_eq!(s.sort, Sort::Name);
+    let snap = s.snapshot.as_ref().unwrap();
+    let keys: Vec<String> = s
+        .patients
+        .visible
+        .iter()
+        .map(|&i| sort_key(&snap.patients[i].patient.name))
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn quitting_with_an_open_incident_asks_and_y_quits() {
+    let (mut store, mut s) = state_for("center");
+    with_incident(&mut store, &mut s);
+    assert!(press(&mut s, "q").is_empty());
+    assert_eq!(s.input_mode(), InputMode::Choice);
+    assert!(press(&mut s, "n").is_empty(), "anything but y stays");
+    assert!(s.dialog().is_none());
+    press(&mut s, "q");
+    assert_eq!(press(&mut s, "y"), vec![Effect::Quit]);
+}
+
+#[test]
+fn e_on_the_incident_screen_adds_a_note() {
+    let (mut store, mut s) = state_for("center");
+    let id = with_incident(&mut store, &mut s);
+    press(&mut s, "3");
+    press(&mut s, "enter");
+    press(&mut s, "e");
+    assert_eq!(s.input_mode(), InputMode::Line);
+    type_text(&mut s, "家属已到场");
+    assert_eq!(
+        press(&mut s, "enter"),
+        vec![Effect::Request(Request::IncidentNote {
+            incident_id: id,
+            text: "家属已到场".into()
+        })]
+    );
+}
+
+/// On shift, as the store thread reports it after a take-over; nothing is written.
+fn on_shift(s: &mut AppState) {
+    let mut snap = s.snapshot.clone().unwrap();
+    snap.shift = Some(dutydesk::store::shifts::ShiftRow {
+        id: 1,
+        operator: s.operator.login.clone(),
+        started_at: now() - chrono::Duration::hours(1),
+        ended_at: None,
+        handover: None,
+    });
+    update(s, Event::Store(Reply::Snapshot(Box::new(snap))));
+}
+
+#[test]
+fn the_handover_note_is_multi_line_and_ctrl_s_hands_over() {
+    let (_, mut s) = state_for("center");
+    on_shift(&mut s);
+    press(&mut s, "t");
+    assert_eq!(s.input_mode(), InputMode::Editor);
+    type_text(&mut s, "第一行");
+    assert!(press(&mut s, "enter").is_empty(), "Enter is a new line");
+    type_text(&mut s, "第二行 q");
+    assert!(s.dialog().is_some(), "q is typed, not quit");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_some(), "one Esc does not throw the note away");
+    assert_eq!(
+        press(&mut s, "ctrl-s"),
+        vec![Effect::Request(Request::HandOver(
+            "第一行\n第二行 q".into()
+        ))]
+    );
+    assert!(s.dialog().is_none());
+}
+
+#[test]
+fn the_last_handover_scrolls_to_its_end_and_closes() {
+    let (_, mut s) = state_for("center");
+    update(
+        &mut s,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let handover = dutydesk::store::shifts::Handover {
+        operator: "center".into(),
+        display_name: "值班员".into(),
+        started_at: now() - chrono::Duration::hours(9),
+        ended_at: now() - chrono::Duration::hours(1),
+        open_alerts: [0, 0, 0],
+        urgent: Vec::new(),
+        open_incidents: Vec::new(),
+        actions: Vec::new(),
+        note: "很长的交班说明。".repeat(200),
+        audit_head: None,
+    };
+    update(
+        &mut s,
+        Event::Store(Reply::Handover {
+            taking_over: true,
+            handover: Some(Box::new(handover)),
+        }),
+    );
+    assert_eq!(s.input_mode(), InputMode::Read);
+    // Drawing tells the popup how long its text is; then End stops at the last page.
+    let keys = KeyMap::new(&Default::default()).unwrap();
+    let ui = dutydesk::ui::Ui {
+        keys: &keys,
+        color: false,
+    };
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| ui.draw(f, &s)).unwrap();
+    press(&mut s, "G");
+    let Some(Dialog::Read(r)) = s.dialog() else {
+        panic!("{:?}", s.dialog())
+    };
+    let end = r.scroll.top();
+    assert!(end > 0, "a long note scrolls");
+    press(&mut s, "j");
+    let Some(Dialog::Read(r)) = s.dialog() else {
+        panic!()
+    };
+    assert_eq!(r.scroll.top(), end, "no scrolling past the last line");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_none());
+}
+
+#[test]
+fn a_workload_warning_asks_and_y_assigns() {
+    let (_, mut s) = state_for("center");
+    s.config.team.workload_threshold = 0;
+    press(&mut s, "2");
+    press(&mut s, "s");
+    press(&mut s, "4"); // the doctor
+    let fx = press(&mut s, "enter");
+    assert!(fx.is_empty());
+    let Some(Dialog::ConfirmWorkload { .. }) = s.dialog() else {
+        panic!("{:?}", s.dialog())
+    };
+    assert_eq!(s.input_mode(), InputMode::Choice);
+    assert!(matches!(
+        press(&mut s, "y").as_slice(),
+        [Effect::Request(Request::Assign { .. })]
+    ));
+}
+
+#[test]
+fn esc_on_a_form_with_answers_asks_before_throwing_them_away() {
+    let (_, mut s) = state_for("center");
+    press(&mut s, "f");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_none(), "an untouched form closes at once");
+    press(&mut s, "f");
+    type_text(&mut s, "2025-03-10");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_some(), "answers are not dropped on one key");
+    assert!(follow_up_form(&s).problem.is_some());
+    type_text(&mut s, "1");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_some(), "typing again cancels the question");
+    press(&mut s, "esc");
+    assert!(s.dialog().is_none(), "a second Esc discards");
 }

@@ -51,10 +51,17 @@ pub enum Action {
     CloseIncident,
     Export,
     Shift,
+    /// On the incident screen: record who acted for step n of the quick response.
+    Step1,
+    Step2,
+    Step3,
+    Step4,
+    Step5,
+    Step6,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 41] = [
         Action::Quit,
         Action::Help,
         Action::NextView,
@@ -90,7 +97,26 @@ impl Action {
         Action::CloseIncident,
         Action::Export,
         Action::Shift,
+        Action::Step1,
+        Action::Step2,
+        Action::Step3,
+        Action::Step4,
+        Action::Step5,
+        Action::Step6,
     ];
+
+    /// The quick-response step an action records, if it is one.
+    pub fn step(self) -> Option<u8> {
+        Some(match self {
+            Action::Step1 => 1,
+            Action::Step2 => 2,
+            Action::Step3 => 3,
+            Action::Step4 => 4,
+            Action::Step5 => 5,
+            Action::Step6 => 6,
+            _ => return None,
+        })
+    }
 
     /// What the footer and help call it.
     pub fn label(self) -> T {
@@ -119,12 +145,18 @@ impl Action {
             Action::FollowUp => T::KeyFollowUp,
             Action::QuickFilter => T::KeyQuick,
             Action::Sort => T::KeySort,
-            Action::Suspend => T::KeyQuit,
+            Action::Suspend => T::KeySuspend,
             Action::OpenIncident => T::KeyOpenIncident,
             Action::Note => T::KeyNote,
             Action::CloseIncident => T::KeyClose,
             Action::Export => T::KeyExport,
             Action::Shift => T::KeyShift,
+            Action::Step1
+            | Action::Step2
+            | Action::Step3
+            | Action::Step4
+            | Action::Step5
+            | Action::Step6 => T::KeyStep,
         }
     }
 }
@@ -223,17 +255,16 @@ pub enum Reply {
 /// Everything `update` takes.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// A command of the current screen, from the key map.
     Action(Action),
-    /// Editing the focused text field.
+    /// A key with a fixed meaning in a dialog, form, filter or popup.
+    Edit(Edit),
+    /// Editing the focused one-line field.
     Text(InputRequest),
+    /// A key for the multi-line editor.
+    Editor(ratatui_textarea::Input),
     /// A plain character where a dialog chooses (a digit, y/n).
     Char(char),
-    Submit,
-    Cancel,
-    FieldUp,
-    FieldDown,
-    ValueLeft,
-    ValueRight,
     Tick(DateTime<Utc>),
     Resize {
         width: u16,
@@ -246,6 +277,31 @@ pub enum Event {
     Store(Reply),
 }
 
+/// The fixed keys of dialogs, forms, the filter line and text popups, by what they mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// Enter where Enter sends (a one-line field, a confirmation).
+    Submit,
+    /// Esc: close the dialog without doing anything.
+    Cancel,
+    /// Ctrl-S: a form or the editor asks to save (a form shows its summary first).
+    Save,
+    /// Previous / next field, or one line up / down in a text popup.
+    Up,
+    Down,
+    /// Change the focused choice.
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// A key that ticks item n of a form's checklist (the close form's 三同步).
+    Toggle(u8),
+    /// In the person picker: create a new person instead of picking one.
+    New,
+}
+
 /// What `update` asks the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -255,15 +311,44 @@ pub enum Effect {
     Suspend,
 }
 
-/// How the runtime should read keys right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The kind of screen under any overlays, which decides what the command keys mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScreenKind {
+    List(super::state::View),
+    Detail,
+    Incident,
+}
+
+/// Which form is open, for its own keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FormKind {
+    FollowUp,
+    Close,
+}
+
+/// How the runtime should read keys right now; derived from the top layer in one place
+/// (`AppState::input_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputMode {
-    /// Keys are actions from the key map.
-    Normal,
-    /// Keys edit a text field; Enter submits, Esc cancels, ↑↓ move between fields.
+    /// Keys are the screen's commands from the key map.
+    Normal(ScreenKind),
+    /// Keys edit a one-line field; Enter sends, Esc cancels, ↑↓ move the list or the field.
     Text,
+    /// The one-line dialog: keys edit its line; Enter sends, Esc cancels.
+    Line,
+    /// The person picker: typing searches, ↑↓ pick, Enter chooses, Ctrl-N creates one.
+    Picker,
+    /// The multi-line editor: Enter is a new line, Ctrl-S sends, Esc cancels.
+    Editor,
     /// Keys choose: digits or y/n; Esc cancels.
     Choice,
-    /// A form: ↑↓ fields, ←→ change a choice field, typing edits a text field.
-    Form { on_choice: bool },
+    /// A form: ↑↓/Tab/Enter move between fields, ←→/Space change a choice, typing edits a
+    /// text field, Ctrl-S asks to save. Enter never saves.
+    Form { kind: FormKind, on_choice: bool },
+    /// A form's summary before saving: Enter or y saves, Esc or n goes back to the form.
+    Confirm,
+    /// A popup of text to read: scroll keys move, Esc/Enter/q close.
+    Read,
+    /// Help: typing searches, ↑↓ PgUp PgDn scroll, Esc closes.
+    Help,
 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
+use super::search;
 use crate::config::Config;
 use crate::domain::alert::{AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
@@ -30,8 +31,13 @@ pub struct PatientRow {
     /// Days past the follow-up due date; zero or less when not overdue.
     pub days_overdue: i64,
     pub visit_due: NaiveDate,
-    /// Lower-case name, masked ID, township, village and station, for the filter.
+    /// Name, masked ID, township, village and station, as written and in pinyin, for the
+    /// filter (see `search`).
     pub haystack: String,
+    /// The name's pinyin order.
+    pub name_order: String,
+    /// Station then village, in pinyin order.
+    pub village_order: String,
 }
 
 impl PatientRow {
@@ -43,16 +49,23 @@ impl PatientRow {
     ) -> Self {
         let due = followup_due(&p, now, control, &config.followup, &config.control);
         let masked_id = p.id_number.masked();
-        let haystack = format!(
-            "{} {} {} {} {}",
-            p.name,
-            masked_id,
-            p.jurisdiction.township,
-            p.jurisdiction.village,
-            p.jurisdiction.station
-        )
-        .to_lowercase();
+        let j = &p.jurisdiction;
+        let haystack = search::key([
+            p.name.as_str(),
+            masked_id.as_str(),
+            j.township.as_str(),
+            j.village.as_str(),
+            j.station.as_str(),
+        ]);
+        let name_order = search::sort_key(&p.name);
+        let village_order = format!(
+            "{}\u{1e}{}",
+            search::sort_key(&j.station),
+            search::sort_key(&j.village)
+        );
         PatientRow {
+            name_order,
+            village_order,
             key: categories(&p),
             days_overdue: days_overdue(due, beijing_date(now)),
             visit_due: visit_due(&p, &config.followup),
@@ -78,6 +91,7 @@ pub struct PersonRow {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub patients: usize,
+    /// P1 alerts nobody has acknowledged yet.
     pub p1: usize,
     pub new_alerts: usize,
     pub open_incidents: usize,
@@ -95,15 +109,27 @@ pub struct Snapshot {
     pub counts: Counts,
     /// False for the quick first load (alerts, counts, incidents); the lists follow.
     pub complete: bool,
+    /// The search key of each alert, in the order of `alerts` (see `search`).
+    pub alert_keys: Vec<String>,
     /// Patient id → position in `patients`.
     pub patient_index: HashMap<i64, usize>,
     /// This operator's open shift, if any.
     pub shift: Option<crate::store::shifts::ShiftRow>,
+    /// Operators' display names by login, so the console names desks, never logins.
+    pub operator_names: HashMap<String, String>,
 }
 
 impl Snapshot {
     pub fn patient(&self, id: i64) -> Option<&PatientRow> {
         self.patient_index.get(&id).map(|&i| &self.patients[i])
+    }
+
+    /// The display name of an operator (a desk), or the login if unknown.
+    pub fn operator_name<'a>(&'a self, login: &'a str) -> &'a str {
+        self.operator_names
+            .get(login)
+            .map(String::as_str)
+            .unwrap_or(login)
     }
 
     /// The name of the patient an audit row's entity id names, if in scope.
@@ -136,7 +162,10 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
     let incidents = store.incidents(&scope)?;
     let counts = Counts {
         patients: store.patient_count(&scope)? as usize,
-        p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
+        p1: alerts
+            .iter()
+            .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+            .count(),
         new_alerts: alerts
             .iter()
             .filter(|a| a.status == AlertStatus::New)
@@ -145,6 +174,7 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
     };
     Ok(Snapshot {
         taken_at: now,
+        alert_keys: alert_keys(&alerts),
         alerts,
         patients: Vec::new(),
         persons: Vec::new(),
@@ -155,6 +185,7 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
         complete: false,
         patient_index: HashMap::new(),
         shift: store.current_shift(&operator.login)?,
+        operator_names: operator_names(store)?,
     })
 }
 
@@ -188,7 +219,7 @@ pub fn load_snapshot(
         .persons(&scope)?
         .into_iter()
         .map(|p| {
-            let haystack = format!("{} {} {}", p.name, p.unit, p.phone).to_lowercase();
+            let haystack = search::key([p.name.as_str(), p.unit.as_str(), p.phone.as_str()]);
             (
                 p.id,
                 PersonRow {
@@ -228,7 +259,10 @@ pub fn load_snapshot(
     );
     let counts = Counts {
         patients: patients.len(),
-        p1: alerts.iter().filter(|a| a.severity == Severity::P1).count(),
+        p1: alerts
+            .iter()
+            .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+            .count(),
         new_alerts: alerts
             .iter()
             .filter(|a| a.status == AlertStatus::New)
@@ -237,6 +271,7 @@ pub fn load_snapshot(
     };
     Ok(Snapshot {
         taken_at: now,
+        alert_keys: alert_keys(&alerts),
         alerts,
         patients,
         persons,
@@ -247,7 +282,37 @@ pub fn load_snapshot(
         complete: true,
         patient_index,
         shift: store.current_shift(&operator.login)?,
+        operator_names: operator_names(store)?,
     })
+}
+
+/// An alert is found by its patient, its kind and status in either language, its village
+/// and station, and its severity (`P1`).
+fn alert_keys(alerts: &[AlertRow]) -> Vec<String> {
+    use crate::i18n::Lang;
+    alerts
+        .iter()
+        .map(|a| {
+            search::key([
+                a.patient_name.as_str(),
+                Lang::Zh.alert_kind(a.kind),
+                Lang::En.alert_kind(a.kind),
+                Lang::Zh.alert_status(a.status),
+                Lang::En.alert_status(a.status),
+                a.village.as_str(),
+                a.station.as_str(),
+                a.severity.code(),
+            ])
+        })
+        .collect()
+}
+
+fn operator_names(store: &Store) -> Result<HashMap<String, String>> {
+    Ok(store
+        .operators(&crate::store::Scope::All)?
+        .into_iter()
+        .map(|o| (o.login, o.display_name))
+        .collect())
 }
 
 pub fn load_detail(

@@ -1,13 +1,17 @@
 //! The follow-up form: the fields of the national record, which of them apply to the answer
 //! "who was seen", the class proposed from the answers, and turning it into a `FollowUp`.
+//! It never saves what nobody entered: it opens with the patient's current risk, condition,
+//! compliance and medication; every other answer starts unset and must be given.
 
 use chrono::NaiveDate;
-use tui_input::Input;
+use tui_input::{Input, InputRequest};
 
+use super::action::Request;
+use super::form::{Form, FormRow};
 use crate::domain::followup::*;
-use crate::domain::patient::{Compliance, Condition, Medication};
+use crate::domain::patient::{Compliance, Condition, Medication, Patient};
 use crate::domain::risk::RiskLevel;
-use crate::i18n::T;
+use crate::i18n::{Lang, Msg, T};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -114,7 +118,12 @@ impl Field {
                 &[T::GradeGood, T::GradeFair, T::GradePoor]
             }
             Field::Locked | Field::Hospital | Field::Physical | Field::Referral => &[T::No, T::Yes],
-            Field::Compliance => &[T::CompRegular, T::CompIntermittent, T::CompNot],
+            Field::Compliance => &[
+                T::CompRegular,
+                T::CompIntermittent,
+                T::CompNot,
+                T::CompNotNeeded,
+            ],
             Field::Reaction => &[T::ReactNone, T::ReactMild, T::ReactSevere],
             Field::Medication => &[T::MedOral, T::MedInjection, T::MedNone],
             Field::Reason => &[
@@ -143,43 +152,52 @@ pub struct FollowUpForm {
     pub patient_id: i64,
     pub focus: usize,
     pub date: Input,
-    pub form: usize,
-    pub informant: usize,
+    pub form: Option<usize>,
+    pub informant: Option<usize>,
     pub risk: u8,
-    pub symptoms: usize,
-    pub insight: usize,
-    pub sleep: usize,
-    pub diet: usize,
-    pub social: usize,
+    pub symptoms: Option<usize>,
+    pub insight: Option<usize>,
+    pub sleep: Option<usize>,
+    pub diet: Option<usize>,
+    pub social: Option<usize>,
     pub minor: Input,
     pub trouble: Input,
     pub disaster: Input,
     pub other_harm: Input,
     pub self_harm: Input,
     pub suicide: Input,
-    pub effect: usize,
-    pub referral: usize,
-    pub locked: usize,
-    pub hospital: usize,
-    pub compliance: usize,
-    pub reaction: usize,
-    pub physical: usize,
-    pub medication: usize,
+    pub effect: Option<usize>,
+    pub referral: Option<usize>,
+    pub locked: Option<usize>,
+    pub hospital: Option<usize>,
+    pub compliance: Option<usize>,
+    pub reaction: Option<usize>,
+    pub physical: Option<usize>,
+    pub medication: Option<usize>,
     /// `None` follows the proposal; a value is the operator's own choice.
     pub class: Option<Condition>,
-    pub reason: usize,
+    pub reason: Option<usize>,
     pub destination: Input,
     pub death_date: Input,
     pub death_cause: Input,
     pub next: Input,
     pub by: Input,
-    pub problem: Option<FormProblem>,
+    /// Why the last save was refused, in words.
+    pub problem: Option<String>,
+    /// The summary is on screen, waiting for the operator to confirm.
+    pub confirming: bool,
+    /// The patient's responsible persons (name and role), named beside 随访人 so the operator
+    /// types a real name.
+    pub team: Vec<String>,
+    /// Something was entered: Esc asks before throwing it away.
+    pub touched: bool,
 }
 
-const COMPLIANCE: [Compliance; 3] = [
+const COMPLIANCE: [Compliance; 4] = [
     Compliance::Regular,
     Compliance::Intermittent,
     Compliance::NotTaking,
+    Compliance::NotNeeded,
 ];
 const MEDICATION: [Medication; 3] = [
     Medication::Oral,
@@ -188,42 +206,57 @@ const MEDICATION: [Medication; 3] = [
 ];
 
 impl FollowUpForm {
-    pub fn new(patient_id: i64, today: NaiveDate, by: &str) -> Self {
+    /// A form for `patient` as the record has them now: risk, condition, compliance and
+    /// medication are the patient's current values; the rest is unset.
+    pub fn new(patient: &Patient) -> Self {
         FollowUpForm {
-            patient_id,
+            patient_id: patient.id,
             focus: 0,
-            date: Input::new(today.to_string()),
-            form: 0,
-            informant: 0,
-            risk: 0,
-            symptoms: 0,
-            insight: 0,
-            sleep: 0,
-            diet: 0,
-            social: 0,
-            minor: Input::new("0".into()),
-            trouble: Input::new("0".into()),
-            disaster: Input::new("0".into()),
-            other_harm: Input::new("0".into()),
-            self_harm: Input::new("0".into()),
-            suicide: Input::new("0".into()),
-            effect: 0,
-            referral: 0,
-            locked: 0,
-            hospital: 0,
-            compliance: 0,
-            reaction: 0,
-            physical: 0,
-            medication: 0,
-            class: None,
-            reason: 0,
+            date: Input::default(),
+            form: None,
+            informant: None,
+            risk: patient.risk_level.value(),
+            symptoms: None,
+            insight: None,
+            sleep: None,
+            diet: None,
+            social: None,
+            minor: Input::default(),
+            trouble: Input::default(),
+            disaster: Input::default(),
+            other_harm: Input::default(),
+            self_harm: Input::default(),
+            suicide: Input::default(),
+            effect: None,
+            referral: None,
+            locked: None,
+            hospital: None,
+            compliance: patient
+                .compliance
+                .and_then(|c| COMPLIANCE.iter().position(|x| *x == c)),
+            reaction: None,
+            physical: None,
+            medication: patient
+                .medication
+                .and_then(|m| MEDICATION.iter().position(|x| *x == m)),
+            class: Some(patient.condition),
+            reason: None,
             destination: Input::default(),
             death_date: Input::default(),
             death_cause: Input::default(),
             next: Input::default(),
-            by: Input::new(by.into()),
+            by: Input::default(),
             problem: None,
+            confirming: false,
+            touched: false,
+            team: Vec::new(),
         }
+    }
+
+    /// The same form, naming the patient's responsible persons beside 随访人.
+    pub fn with_team(mut self, team: Vec<String>) -> Self {
+        self.team = team;
+        self
     }
 
     /// The fields that apply to the current answer of "who was seen".
@@ -231,13 +264,14 @@ impl FollowUpForm {
         use Field::*;
         let mut f = vec![Date, Form, Informant];
         match self.informant {
-            0..=2 => f.extend([
+            None => {}
+            Some(0..=2) => f.extend([
                 Risk, Symptoms, Insight, Sleep, Diet, Social, Minor, Trouble, Disaster, OtherHarm,
                 SelfHarm, Suicide, Locked, Hospital, Compliance, Reaction, Physical, Medication,
                 Effect, Referral, Class,
             ]),
-            3 => f.extend([Reason, Destination]),
-            _ => f.extend([DeathDate, DeathCause]),
+            Some(3) => f.extend([Reason, Destination]),
+            Some(_) => f.extend([DeathDate, DeathCause]),
         }
         f.extend([Next, By]);
         f
@@ -257,7 +291,7 @@ impl FollowUpForm {
         };
     }
 
-    fn choice_mut(&mut self, f: Field) -> Option<&mut usize> {
+    fn choice_mut(&mut self, f: Field) -> Option<&mut Option<usize>> {
         Some(match f {
             Field::Form => &mut self.form,
             Field::Informant => &mut self.informant,
@@ -279,9 +313,10 @@ impl FollowUpForm {
         })
     }
 
+    /// The chosen option of a choice field; `None` when unset or not a choice.
     pub fn choice(&self, f: Field) -> Option<usize> {
         let mut copy = self.clone();
-        copy.choice_mut(f).map(|v| *v)
+        copy.choice_mut(f).and_then(|v| *v)
     }
 
     pub fn input_mut(&mut self, f: Field) -> Option<&mut Input> {
@@ -350,11 +385,13 @@ impl FollowUpForm {
             _ => {
                 let n = f.options().len();
                 if let Some(v) = self.choice_mut(f) {
-                    *v = if forward {
-                        (*v + 1) % n
-                    } else {
-                        (*v + n - 1) % n
-                    };
+                    // The first press on an unset choice picks the first (→) or last (←).
+                    *v = Some(match (*v, forward) {
+                        (None, true) => 0,
+                        (None, false) => n - 1,
+                        (Some(i), true) => (i + 1) % n,
+                        (Some(i), false) => (i + n - 1) % n,
+                    });
                 }
                 if f == Field::Informant {
                     let len = self.fields().len();
@@ -364,20 +401,28 @@ impl FollowUpForm {
         }
     }
 
+    /// The answers as an assessment; unset answers read as the mildest only for the
+    /// proposal shown beside the class: `to_followup` refuses a form with unset answers.
     fn assessment_parts(&self) -> Assessment {
-        let grade = |i: usize| [Grade::Good, Grade::Fair, Grade::Poor][i.min(2)];
-        let count = |input: &Input| input.value().trim().parse::<u32>().unwrap_or(0);
+        let grade =
+            |i: Option<usize>| [Grade::Good, Grade::Fair, Grade::Poor][i.unwrap_or(0).min(2)];
+        let count = |input: &Input| {
+            crate::import::values::normalize(input.value())
+                .parse::<u32>()
+                .unwrap_or(0)
+        };
         Assessment {
             informant: [Informant::Patient, Informant::Guardian, Informant::Other]
-                [self.informant.min(2)],
+                [self.informant.unwrap_or(0).min(2)],
             risk_level: RiskLevel::new(self.risk).unwrap_or(RiskLevel::ZERO),
             symptoms: Vec::new(),
             symptom_state: [
                 SymptomState::Gone,
                 SymptomState::Present,
                 SymptomState::Marked,
-            ][self.symptoms.min(2)],
-            insight: [Insight::Full, Insight::Partial, Insight::Lacking][self.insight.min(2)],
+            ][self.symptoms.unwrap_or(0).min(2)],
+            insight: [Insight::Full, Insight::Partial, Insight::Lacking]
+                [self.insight.unwrap_or(0).min(2)],
             sleep: grade(self.sleep),
             diet: grade(self.diet),
             social_function: grade(self.social),
@@ -389,15 +434,15 @@ impl FollowUpForm {
                 self_harm: count(&self.self_harm),
                 attempted_suicide: count(&self.suicide),
             },
-            locked_up: self.locked == 1,
-            hospitalised: self.hospital == 1,
-            compliance: COMPLIANCE[self.compliance.min(2)],
+            locked_up: self.locked == Some(1),
+            hospitalised: self.hospital == Some(1),
+            compliance: COMPLIANCE[self.compliance.unwrap_or(0).min(3)],
             drug_reaction: [DrugReaction::None, DrugReaction::Mild, DrugReaction::Severe]
-                [self.reaction.min(2)],
-            serious_physical_illness: self.physical == 1,
-            treatment_effect: [Grade::Good, Grade::Fair, Grade::Poor][self.effect.min(2)],
-            referral: self.referral == 1,
-            medication: MEDICATION[self.medication.min(2)],
+                [self.reaction.unwrap_or(0).min(2)],
+            serious_physical_illness: self.physical == Some(1),
+            treatment_effect: grade(self.effect),
+            referral: self.referral == Some(1),
+            medication: MEDICATION[self.medication.unwrap_or(0).min(2)],
             class: Condition::Stable,
         }
     }
@@ -418,7 +463,24 @@ impl FollowUpForm {
             crate::import::values::date(&crate::import::table::Cell::Text(i.value().into()))
                 .ok_or(FormProblem::BadDate(f))
         };
+        if self.date.value().trim().is_empty() {
+            return Err(FormProblem::Missing(Field::Date));
+        }
         let when = date(Field::Date, &self.date)?;
+        let form = self.form.ok_or(FormProblem::Missing(Field::Form))?;
+        let informant = self
+            .informant
+            .ok_or(FormProblem::Missing(Field::Informant))?;
+        for f in self.fields() {
+            let unset = match f {
+                Field::Compliance => self.compliance.is_none(),
+                Field::Medication => self.medication.is_none(),
+                _ => f.options().len() > 1 && self.choice(f).is_none(),
+            };
+            if unset {
+                return Err(FormProblem::Missing(f));
+            }
+        }
         let next = if self.next.value().trim().is_empty() {
             None
         } else {
@@ -434,7 +496,7 @@ impl FollowUpForm {
         ] {
             let v = self
                 .input(f)
-                .map(|i| i.value().trim().to_string())
+                .map(|i| crate::import::values::normalize(i.value()))
                 .unwrap_or_default();
             if !v.is_empty() && v.parse::<u32>().is_err() {
                 return Err(FormProblem::BadNumber(f));
@@ -443,7 +505,7 @@ impl FollowUpForm {
         if self.by.value().trim().is_empty() {
             return Err(FormProblem::Missing(Field::By));
         }
-        let outcome = match self.informant {
+        let outcome = match informant {
             0..=2 => {
                 let a = Assessment {
                     class: self.class(),
@@ -460,7 +522,7 @@ impl FollowUpForm {
                     NotReachedReason::Wandered,
                     NotReachedReason::ThreeMisses,
                     NotReachedReason::Other,
-                ][self.reason.min(4)],
+                ][self.reason.unwrap_or(4).min(4)],
                 destination: self.destination.value().trim().to_string(),
             },
             _ => FollowUpOutcome::Died {
@@ -474,7 +536,7 @@ impl FollowUpForm {
                 FollowUpForm::HOME,
                 FollowUpForm::CLINIC,
                 FollowUpForm::PHONE,
-            ][self.form.min(2)],
+            ][form.min(2)],
             outcome,
             next_date: next,
             by_whom: self.by.value().trim().to_string(),
@@ -489,52 +551,149 @@ impl FollowUpForm {
         crate::domain::followup::FollowUpForm::Phone;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn form() -> FollowUpForm {
-        FollowUpForm::new(1, "2025-03-10".parse().unwrap(), "医生甲")
-    }
-
-    #[test]
-    fn class_follows_the_answers_until_the_operator_changes_it() {
-        let mut f = form();
-        assert_eq!(f.class(), Condition::Stable);
-        f.focus = f.fields().iter().position(|x| *x == Field::Risk).unwrap();
-        for _ in 0..4 {
-            f.change(true);
+impl FollowUpForm {
+    fn value(&self, f: Field, lang: Lang) -> String {
+        if let Some(input) = self.input(f) {
+            return input.value().to_string();
         }
-        assert_eq!(f.risk, 4);
-        assert_eq!(f.class(), Condition::Unstable);
+        match f {
+            Field::Risk => format!("{}", self.risk),
+            Field::Class => self
+                .class
+                .map(|c| lang.label(c).to_string())
+                .unwrap_or_default(),
+            other => self
+                .choice(other)
+                .and_then(|i| other.options().get(i))
+                .map(|t| lang.t(*t).to_string())
+                .unwrap_or_default(),
+        }
     }
 
-    #[test]
-    fn risk_four_recorded_as_stable_is_refused_in_the_form() {
-        let mut f = form();
-        f.risk = 4;
-        f.class = Some(Condition::Stable);
-        assert!(matches!(f.to_followup(), Err(FormProblem::Refused(_))));
+    pub fn problem_text(p: &FormProblem, lang: Lang) -> String {
+        match p {
+            FormProblem::BadDate(f) => {
+                format!("{}: {}", lang.t(f.label()), lang.t(T::FormProblemDate))
+            }
+            FormProblem::BadNumber(f) => {
+                format!("{}: {}", lang.t(f.label()), lang.t(T::FormProblemNumber))
+            }
+            FormProblem::Missing(f) => {
+                format!("{}: {}", lang.t(f.label()), lang.t(T::FormProblemMissing))
+            }
+            FormProblem::Refused(r) => lang.text(&Msg::FollowUpRefused(r.clone())),
+        }
+    }
+}
+
+impl Form for FollowUpForm {
+    fn title(&self) -> T {
+        T::FollowUpTitle
     }
 
-    #[test]
-    fn not_reached_and_died_show_their_own_fields() {
-        let mut f = form();
-        f.informant = 3;
-        assert!(f.fields().contains(&Field::Reason));
-        assert!(!f.fields().contains(&Field::Risk));
-        f.informant = 4;
-        assert!(f.fields().contains(&Field::DeathDate));
-        assert_eq!(f.to_followup(), Err(FormProblem::BadDate(Field::DeathDate)));
+    fn rows(&self, lang: Lang) -> Vec<FormRow> {
+        self.fields()
+            .into_iter()
+            .map(|f| {
+                let value = self.value(f, lang);
+                let note = if f == Field::Class {
+                    let (proposed, reasons) = self.proposed();
+                    let why: Vec<String> = reasons
+                        .iter()
+                        .map(|r| lang.text(&Msg::ClassReason(*r)))
+                        .collect();
+                    format!(
+                        "{} {} {}",
+                        lang.t(T::FuProposed),
+                        lang.label(proposed),
+                        why.join("、")
+                    )
+                } else if f == Field::By && !self.team.is_empty() {
+                    format!("{}: {}", lang.t(T::Team), self.team.join(" "))
+                } else {
+                    String::new()
+                };
+                FormRow {
+                    label: lang.t(f.label()).to_string(),
+                    unset: !f.is_text() && value.is_empty(),
+                    value,
+                    text: f.is_text(),
+                    note,
+                }
+            })
+            .collect()
     }
 
-    #[test]
-    fn a_complete_form_becomes_a_follow_up() {
-        let mut f = form();
-        f.next = Input::new("2025/4/10".into());
-        let fu = f.to_followup().unwrap();
-        assert_eq!(fu.date, "2025-03-10".parse::<NaiveDate>().unwrap());
-        assert_eq!(fu.next_date, Some("2025-04-10".parse().unwrap()));
-        assert!(matches!(fu.outcome, FollowUpOutcome::Reached(_)));
+    fn focus(&self) -> usize {
+        self.focus.min(self.fields().len() - 1)
+    }
+
+    fn move_focus(&mut self, down: bool) {
+        FollowUpForm::move_focus(self, down)
+    }
+
+    fn on_text(&self) -> bool {
+        self.focused().is_text()
+    }
+
+    fn change(&mut self, forward: bool) {
+        FollowUpForm::change(self, forward)
+    }
+
+    fn edit(&mut self, r: InputRequest) {
+        let f = self.focused();
+        if let Some(input) = self.input_mut(f) {
+            input.handle(r);
+            self.problem = None;
+        }
+    }
+
+    fn check(&self, lang: Lang) -> Result<Request, String> {
+        self.to_followup()
+            .map(|followup| Request::FollowUp {
+                patient_id: self.patient_id,
+                followup: Box::new(followup),
+            })
+            .map_err(|p| FollowUpForm::problem_text(&p, lang))
+    }
+
+    fn summary(&self, lang: Lang) -> Vec<(String, String)> {
+        // The summary names only what was answered (counts of zero are left out) so that it
+        // fits one screen.
+        self.fields()
+            .into_iter()
+            .filter_map(|f| {
+                let v = self.value(f, lang);
+                let zero = f.is_text() && f != Field::By && f != Field::Date && {
+                    let n = crate::import::values::normalize(&v);
+                    n.is_empty() || n == "0"
+                };
+                (!zero).then(|| (lang.t(f.label()).to_string(), v))
+            })
+            .collect()
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.problem.clone()
+    }
+
+    fn set_problem(&mut self, p: Option<String>) {
+        self.problem = p;
+    }
+
+    fn confirming(&self) -> bool {
+        self.confirming
+    }
+
+    fn set_confirming(&mut self, on: bool) {
+        self.confirming = on;
+    }
+
+    fn touched(&self) -> bool {
+        self.touched
+    }
+
+    fn set_touched(&mut self) {
+        self.touched = true;
     }
 }

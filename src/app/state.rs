@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use tui_input::Input;
 
-use super::action::InputMode;
+use super::action::{FormKind, InputMode, ScreenKind};
 use super::close_form::CloseForm;
 use super::data::{PatientDetail, PatientRow, Snapshot};
 use super::followup_form::FollowUpForm;
+use super::form::Form;
+use super::one_line::OneLine;
 use crate::config::Config;
 use crate::domain::alert::{AlertStatus, Severity};
 use crate::domain::key_population::KeyCategory;
@@ -161,6 +163,59 @@ impl QuickFilter {
     }
 }
 
+/// The alerts view's quick filters, by status and severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AlertQuick {
+    #[default]
+    All,
+    /// New (nobody has taken it) P1 alerts.
+    NewP1,
+    /// New alerts of any severity.
+    New,
+    P1,
+    /// Taken (acknowledged or in progress), not resolved.
+    Taken,
+}
+
+impl AlertQuick {
+    pub const ALL: [AlertQuick; 5] = [
+        AlertQuick::All,
+        AlertQuick::NewP1,
+        AlertQuick::New,
+        AlertQuick::P1,
+        AlertQuick::Taken,
+    ];
+
+    pub fn label(self) -> T {
+        match self {
+            AlertQuick::All => T::QuickAll,
+            AlertQuick::NewP1 => T::QuickNewP1,
+            AlertQuick::New => T::QuickNew,
+            AlertQuick::P1 => T::QuickP1,
+            AlertQuick::Taken => T::QuickTaken,
+        }
+    }
+
+    pub fn next(self) -> AlertQuick {
+        let i = AlertQuick::ALL.iter().position(|q| *q == self).unwrap_or(0);
+        AlertQuick::ALL[(i + 1) % AlertQuick::ALL.len()]
+    }
+
+    pub fn admits(self, a: &AlertRow) -> bool {
+        let new = a.status == AlertStatus::New;
+        match self {
+            AlertQuick::All => true,
+            AlertQuick::NewP1 => new && a.severity == Severity::P1,
+            AlertQuick::New => new,
+            AlertQuick::P1 => a.severity == Severity::P1,
+            AlertQuick::Taken => matches!(
+                a.status,
+                AlertStatus::Acknowledged | AlertStatus::InProgress
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
     #[default]
@@ -190,30 +245,80 @@ impl Sort {
     }
 }
 
+/// How far a page of text is scrolled. The page's length is known only when it is drawn: the
+/// view records the last line that can be at the top (`fit`), and moving stops there, so `End`
+/// shows the last page instead of a blank one.
+#[derive(Debug, Clone)]
+pub struct Scroll {
+    pos: u16,
+    max: std::cell::Cell<u16>,
+}
+
+impl Default for Scroll {
+    fn default() -> Self {
+        Scroll {
+            pos: 0,
+            max: std::cell::Cell::new(u16::MAX),
+        }
+    }
+}
+
+/// A move of a scrolled page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScrollMove {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+impl Scroll {
+    /// The first line shown.
+    pub fn top(&self) -> u16 {
+        self.pos.min(self.max.get())
+    }
+
+    /// Called by the view that draws `lines` lines in `height` rows.
+    pub fn fit(&self, lines: usize, height: u16) {
+        let max = u16::try_from(lines.saturating_sub(usize::from(height))).unwrap_or(u16::MAX);
+        self.max.set(max);
+    }
+
+    pub fn apply(&mut self, m: ScrollMove, page: u16) {
+        let page = page.max(1);
+        let max = self.max.get();
+        let pos = self.pos.min(max);
+        self.pos = match m {
+            ScrollMove::Up => pos.saturating_sub(1),
+            ScrollMove::Down => pos.saturating_add(1),
+            ScrollMove::PageUp => pos.saturating_sub(page),
+            ScrollMove::PageDown => pos.saturating_add(page),
+            ScrollMove::Home => 0,
+            ScrollMove::End => max,
+        }
+        .min(max);
+    }
+}
+
 /// A list with a filter line.
 #[derive(Debug, Clone, Default)]
 pub struct ListView {
     pub cursor: Cursor,
     pub filter: Input,
-    pub filtering: bool,
     /// Indexes into the snapshot's list, in display order, after filter and sort.
     pub visible: Vec<usize>,
 }
 
+/// A dialog over the screen. The top one gets the keys.
 #[derive(Debug, Clone)]
 pub enum Dialog {
     ConfirmQuit,
-    Resolve {
-        alert_id: i64,
-        note: Input,
-    },
+    /// One line of text that becomes one request (a note, a location, who acted).
+    OneLine(OneLine),
     ReportSeverity {
         patient_id: i64,
-    },
-    ReportNote {
-        patient_id: i64,
-        severity: Severity,
-        note: Input,
     },
     AssignRole {
         patient_id: i64,
@@ -242,36 +347,85 @@ pub enum Dialog {
     UnassignRole {
         patient_id: i64,
     },
+    /// Replacing or removing a responsible person: the question names both persons, `y`
+    /// sends the request (which still fails if someone changed the role meanwhile).
+    ConfirmTeamChange {
+        question: String,
+        request: Box<crate::app::action::Request>,
+    },
     FollowUp(Box<FollowUpForm>),
-    OpenIncident {
-        patient_id: Option<i64>,
-        alert_id: Option<i64>,
-        location: Input,
-    },
-    StepActor {
-        incident_id: i64,
-        step: u8,
-        actor: Input,
-    },
-    IncidentNote {
-        incident_id: i64,
-        note: Input,
-    },
     CloseIncident(Box<CloseForm>),
-    HandOver {
-        note: Input,
-    },
-    ShowHandover {
-        taking_over: bool,
-        handover: Option<Box<crate::store::shifts::Handover>>,
-    },
+    /// The handover note: a multi-line editor.
+    HandOver(Box<Editor>),
+    /// Text to read (a handover, an audit entry), scrolled inside a popup sized to the screen.
+    Read(Reading),
+}
+
+/// The multi-line editor of a note, wrapping by display width.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub area: ratatui_textarea::TextArea<'static>,
+    /// Esc was pressed once on a note with text: a second Esc discards it.
+    pub asked: bool,
+}
+
+impl Editor {
+    pub fn new() -> Self {
+        let mut area = ratatui_textarea::TextArea::default();
+        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        area.set_cursor_line_style(ratatui::style::Style::new());
+        Editor { area, asked: false }
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+}
+
+impl Default for Editor {
+    fn default() -> Self {
+        Editor::new()
+    }
+}
+
+/// Lines of text in a popup, and how far they are scrolled.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: Scroll,
+}
+
+/// The help popup: its search and how far it is scrolled.
+#[derive(Debug, Clone, Default)]
+pub struct Help {
+    pub search: Input,
+    pub scroll: Scroll,
+}
+
+/// One layer of the console: the screens that cover the view (a patient, an incident), then
+/// the overlays (the filter line, dialogs, help). The top layer gets the keys.
+#[derive(Debug, Clone)]
+pub enum Layer {
+    Detail(Box<Detail>),
+    Incident(i64),
+    /// Typing the current list's filter.
+    Filter,
+    Dialog(Dialog),
+    Help(Help),
+}
+
+impl Layer {
+    fn is_screen(&self) -> bool {
+        matches!(self, Layer::Detail(_) | Layer::Incident(_))
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Detail {
     pub patient_id: i64,
     pub data: Option<PatientDetail>,
-    pub scroll: u16,
+    pub scroll: Scroll,
 }
 
 #[derive(Debug, Clone)]
@@ -295,19 +449,20 @@ pub struct AppState {
     /// Patients after the quick filter, in sort order; the text filter narrows this.
     pub patient_order: Vec<usize>,
     pub quick: QuickFilter,
+    pub alert_quick: AlertQuick,
     pub sort: Sort,
     pub incidents: ListView,
     pub persons: ListView,
     pub audit: ListView,
-    pub detail: Option<Detail>,
-    /// The incident screen, when open.
-    pub incident: Option<i64>,
+    /// The screens and overlays over the view, bottom first.
+    pub layers: Vec<Layer>,
     /// The reports view's figures, while it is open.
     pub report: Option<super::data::ReportData>,
-    pub report_scroll: u16,
-    pub dialog: Option<Dialog>,
-    pub help: Option<Input>,
+    pub report_scroll: Scroll,
     pub message: Option<Message>,
+    /// Alerts present when the console first loaded: only P1s that arrive after are announced
+    /// by the banner.
+    pub known_alerts: Option<HashSet<i64>>,
     /// Escalated P1 alerts the bell has already rung for.
     pub rung: HashSet<i64>,
     /// Overdue quick-response steps the bell has already rung for.
@@ -329,17 +484,16 @@ impl AppState {
             patients: ListView::default(),
             patient_order: Vec::new(),
             quick: QuickFilter::All,
+            alert_quick: AlertQuick::All,
             sort: Sort::Risk,
             incidents: ListView::default(),
             persons: ListView::default(),
             audit: ListView::default(),
-            detail: None,
-            incident: None,
+            layers: Vec::new(),
             report: None,
-            report_scroll: 0,
-            dialog: None,
-            help: None,
+            report_scroll: Scroll::default(),
             message: None,
+            known_alerts: None,
             rung: HashSet::new(),
             rung_steps: HashSet::new(),
         }
@@ -351,7 +505,35 @@ impl AppState {
 
     /// Rows a list shows at the current height.
     pub fn page(&self) -> usize {
-        usize::from(self.height.saturating_sub(LIST_CHROME_ROWS)).max(1)
+        usize::from(self.height.saturating_sub(self.chrome_rows())).max(1)
+    }
+
+    /// Rows around a list: the layout's chrome and the banner when one shows.
+    pub fn chrome_rows(&self) -> u16 {
+        LIST_CHROME_ROWS + u16::from(self.banner().is_some())
+    }
+
+    /// The first screen row of a list's body.
+    pub fn list_first_row(&self) -> u16 {
+        LIST_FIRST_ROW + u16::from(self.banner().is_some())
+    }
+
+    /// The P1 to announce: the newest unacknowledged P1 that arrived after this console first
+    /// loaded, and how many more such are waiting. It shows until someone (any desk)
+    /// acknowledges it.
+    pub fn banner(&self) -> Option<(&AlertRow, usize)> {
+        let snap = self.snapshot.as_ref()?;
+        let known = self.known_alerts.as_ref()?;
+        let mut new: Vec<&AlertRow> = snap
+            .alerts
+            .iter()
+            .filter(|a| {
+                a.severity == Severity::P1 && a.status == AlertStatus::New && !known.contains(&a.id)
+            })
+            .collect();
+        new.sort_by_key(|a| (std::cmp::Reverse(a.raised_at), std::cmp::Reverse(a.id)));
+        let first = *new.first()?;
+        Some((first, new.len() - 1))
     }
 
     pub fn too_small(&self) -> bool {
@@ -366,29 +548,103 @@ impl AppState {
                 >= i64::from(self.config.alerts.p1_escalate_minutes) * 60
     }
 
+    /// How keys are read now: from the top layer, in this one place.
     pub fn input_mode(&self) -> InputMode {
-        if self.help.is_some() {
-            return InputMode::Text;
-        }
-        match &self.dialog {
-            Some(Dialog::ConfirmQuit)
-            | Some(Dialog::ShowHandover { .. })
-            | Some(Dialog::ReportSeverity { .. })
-            | Some(Dialog::AssignRole { .. })
-            | Some(Dialog::UnassignRole { .. })
-            | Some(Dialog::ConfirmWorkload { .. }) => InputMode::Choice,
-            Some(Dialog::FollowUp(f)) => InputMode::Form {
-                on_choice: !f.focused().is_text(),
-            },
-            Some(_) => InputMode::Text,
-            None if self.detail.is_none()
-                && self.incident.is_none()
-                && self.current_list().is_some_and(|l| l.filtering) =>
-            {
-                InputMode::Text
+        match self.layers.last() {
+            None | Some(Layer::Detail(_)) | Some(Layer::Incident(_)) => {
+                InputMode::Normal(self.screen())
             }
-            None => InputMode::Normal,
+            Some(Layer::Filter) => InputMode::Text,
+            Some(Layer::Help(_)) => InputMode::Help,
+            Some(Layer::Dialog(d)) => match d {
+                Dialog::ConfirmQuit
+                | Dialog::ReportSeverity { .. }
+                | Dialog::AssignRole { .. }
+                | Dialog::UnassignRole { .. }
+                | Dialog::ConfirmWorkload { .. }
+                | Dialog::ConfirmTeamChange { .. } => InputMode::Choice,
+                Dialog::OneLine(_) => InputMode::Line,
+                Dialog::AssignPerson { .. } => InputMode::Picker,
+                Dialog::NewPerson { .. } => InputMode::Text,
+                Dialog::FollowUp(f) => form_mode(f.as_ref(), FormKind::FollowUp),
+                Dialog::CloseIncident(f) => form_mode(f.as_ref(), FormKind::Close),
+                Dialog::HandOver(_) => InputMode::Editor,
+                Dialog::Read(_) => InputMode::Read,
+            },
         }
+    }
+
+    /// The screen under the overlays: the topmost patient or incident, else the view's list.
+    pub fn screen(&self) -> ScreenKind {
+        match self.layers.iter().rev().find(|l| l.is_screen()) {
+            Some(Layer::Detail(_)) => ScreenKind::Detail,
+            Some(Layer::Incident(_)) => ScreenKind::Incident,
+            _ => ScreenKind::List(self.view),
+        }
+    }
+
+    /// The patient record on screen, if it is the top screen.
+    pub fn detail(&self) -> Option<&Detail> {
+        match self.layers.iter().rev().find(|l| l.is_screen()) {
+            Some(Layer::Detail(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn detail_mut(&mut self) -> Option<&mut Detail> {
+        match self.layers.iter_mut().rev().find(|l| l.is_screen()) {
+            Some(Layer::Detail(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The incident on screen, if it is the top screen.
+    pub fn incident(&self) -> Option<i64> {
+        match self.layers.iter().rev().find(|l| l.is_screen()) {
+            Some(Layer::Incident(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The dialog on top, if the top layer is one.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        match self.layers.last() {
+            Some(Layer::Dialog(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn help(&self) -> Option<&Help> {
+        match self.layers.last() {
+            Some(Layer::Help(h)) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// Whether the current list's filter line is being typed.
+    pub fn filtering(&self) -> bool {
+        matches!(self.layers.last(), Some(Layer::Filter))
+    }
+
+    /// Opens a dialog over everything.
+    pub fn open(&mut self, d: Dialog) {
+        self.layers.push(Layer::Dialog(d));
+    }
+
+    /// Closes the top layer if it is a dialog, giving it back.
+    pub fn take_dialog(&mut self) -> Option<Dialog> {
+        match self.layers.last() {
+            Some(Layer::Dialog(_)) => match self.layers.pop() {
+                Some(Layer::Dialog(d)) => Some(d),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Overlays that are not screens (dialogs, help, the filter line) are open.
+    pub fn has_overlay(&self) -> bool {
+        self.layers.last().is_some_and(|l| !l.is_screen())
     }
 
     pub fn current_list(&self) -> Option<&ListView> {
@@ -427,7 +683,7 @@ impl AppState {
 
     /// The patient the current screen is about: the open detail, else the selected row.
     pub fn focused_patient_id(&self) -> Option<i64> {
-        if let Some(d) = &self.detail {
+        if let Some(d) = self.detail() {
             return Some(d.patient_id);
         }
         match self.view {
@@ -439,7 +695,7 @@ impl AppState {
 
     /// The incident shown on the incident screen.
     pub fn open_incident(&self) -> Option<&crate::store::incidents::IncidentRow> {
-        let id = self.incident?;
+        let id = self.incident()?;
         self.snapshot
             .as_ref()?
             .incidents
@@ -456,6 +712,17 @@ impl AppState {
             KeyCategory::RefusesFollowUp => T::KeyRefuses,
             KeyCategory::EverMissing => T::KeyMissing,
             KeyCategory::Unstable => T::KeyUnstable,
+        }
+    }
+}
+
+fn form_mode(f: &dyn Form, kind: FormKind) -> InputMode {
+    if f.confirming() {
+        InputMode::Confirm
+    } else {
+        InputMode::Form {
+            kind,
+            on_choice: !f.on_text(),
         }
     }
 }

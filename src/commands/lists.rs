@@ -9,24 +9,26 @@ use crate::domain::id_number::IdNumber;
 use crate::domain::key_population::categories;
 use crate::domain::patient::Vocabulary;
 use crate::domain::schedule::{days_overdue, followup_due, visit_due};
-use crate::i18n::Msg;
+use crate::i18n::{Msg, T};
 use crate::store::alerts::AlertRow;
 use crate::store::patients::PatientQuery;
 
-/// Pads (or cuts) `s` to `width` terminal columns, counting CJK characters as two.
+/// Pads (or cuts, ending in `…`) `s` to `width` terminal columns, counting CJK characters
+/// as two, so columns line up whatever the script.
 pub fn fit(s: &str, width: usize) -> String {
+    crate::ui::text::fit(s, width)
+}
+
+/// One table line: each cell fitted to its width, one space between columns, the last cell
+/// as it is.
+fn table_line(cells: &[(&str, usize)], last: &str) -> String {
     let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        out.push(c);
-        used += w;
+    for (text, w) in cells {
+        out.push_str(&fit(text, *w));
+        out.push(' ');
     }
-    out.push_str(&" ".repeat(width - used));
-    out
+    out.push_str(last);
+    out.trim_end().to_string()
 }
 
 fn masked(id: &str) -> String {
@@ -99,22 +101,35 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
         ctx.say(&Msg::NoAlerts);
         return Ok(());
     }
-    ctx.say(&Msg::AlertHeader);
+    let t = |x: T| ctx.lang.t(x);
+    let widths = [4, 14, 10, 4, 12, 12, 10];
+    let titles = [
+        T::ColSeverity,
+        T::ColKind,
+        T::ColPatient,
+        T::ColRisk,
+        T::ColVillage,
+        T::ColStation,
+        T::ColStatus,
+    ];
+    let head: Vec<(&str, usize)> = titles.iter().map(|x| t(*x)).zip(widths).collect();
+    super::emit(&table_line(&head, t(T::Overdue)));
     for a in &rows {
         let overdue = a
             .days_overdue(today)
             .map(|d| ctx.lang.text(&Msg::DaysOverdue(d)));
-        super::emit(&format!(
-            "{}{}{}{}{}{}{}{}",
-            fit(a.severity.code(), 4),
-            fit(ctx.lang.alert_kind(a.kind), 14),
-            fit(&a.patient_name, 10),
-            fit(&a.risk_level.to_string(), 6),
-            fit(&a.village, 14),
-            fit(&a.station, 14),
-            fit(ctx.lang.alert_status(a.status), 10),
-            overdue.unwrap_or_default(),
-        ));
+        let risk = a.risk_level.to_string();
+        let cells = [
+            a.severity.code(),
+            ctx.lang.alert_kind(a.kind),
+            a.patient_name.as_str(),
+            risk.as_str(),
+            a.village.as_str(),
+            a.station.as_str(),
+            ctx.lang.alert_status(a.status),
+        ];
+        let cells: Vec<(&str, usize)> = cells.into_iter().zip(widths).collect();
+        super::emit(&table_line(&cells, &overdue.unwrap_or_default()));
     }
     Ok(())
 }
@@ -174,18 +189,47 @@ pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
         ctx.say(&Msg::NoPatients);
         return Ok(());
     }
-    ctx.say(&Msg::PatientHeader);
+    let t = |x: T| ctx.lang.t(x);
+    let widths = [10, 18, 4, 10, 8, 12];
+    let titles = [
+        T::ColName,
+        T::ColIdNumber,
+        T::ColRisk,
+        T::ColCondition,
+        T::ColStatus,
+        T::ColVillage,
+    ];
+    let head: Vec<(&str, usize)> = titles.iter().map(|x| t(*x)).zip(widths).collect();
+    super::emit(&table_line(&head, t(T::ColStation)));
     for p in &list {
-        super::emit(&format!(
-            "{}{}{}{}{}{}{}",
-            fit(&p.name, 10),
-            fit(&p.id_number.masked(), 20),
-            fit(&p.risk_level.to_string(), 6),
-            fit(ctx.lang.label(p.condition), 10),
-            fit(ctx.lang.label(p.status), 6),
-            fit(&p.jurisdiction.village, 14),
-            p.jurisdiction.station,
-        ));
+        let masked = p.id_number.masked();
+        let risk = p.risk_level.to_string();
+        let cells = [
+            p.name.as_str(),
+            masked.as_str(),
+            risk.as_str(),
+            ctx.lang.label(p.condition),
+            ctx.lang.label(p.status),
+            p.jurisdiction.village.as_str(),
+        ];
+        let cells: Vec<(&str, usize)> = cells.into_iter().zip(widths).collect();
+        super::emit(&table_line(&cells, &p.jurisdiction.station));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn cli_table_columns_align_by_display_width_and_cut_with_an_ellipsis() {
+        let a = table_line(&[("P1", 4), ("病情不稳定", 14), ("欧阳娜仁花", 8)], "新");
+        let b = table_line(&[("P2", 4), ("unstable", 14), ("Li", 8)], "new");
+        // The last column starts at the same display column in both lines.
+        let at = |l: &str, last: &str| l[..l.rfind(last).unwrap()].width();
+        assert_eq!(at(&a, "新"), at(&b, "new"));
+        assert!(a.contains("欧阳娜…"), "{a}");
+    }
 }

@@ -1,8 +1,11 @@
 //! The running console: one loop that selects over terminal input, the store thread's
-//! answers and a clock tick, updates the state and redraws when something changed. The store
-//! never runs on this loop, so a busy database cannot freeze the screen.
+//! answers, a clock tick and the signals that end a session (SIGTERM, SIGHUP, SIGINT,
+//! SIGQUIT), updates the state and redraws when something changed. The store never runs on
+//! this loop, so a busy database cannot freeze the screen. A signal quits like `q` does: the
+//! loop returns and the terminal is given back (raw mode off, main screen, mouse off, cursor
+//! shown); nothing half-typed is sent, and each write the store thread makes is one
+//! transaction, so nothing half-done is committed.
 
-pub mod keys;
 pub mod worker;
 
 use chrono::Timelike;
@@ -15,12 +18,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::app::keys::KeyMap;
 use crate::app::{AppState, Effect, Event, update};
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::i18n::{Lang, Msg};
 use crate::store::operators::Operator;
-use keys::KeyMap;
 
 pub struct ConsoleSetup {
     pub db: PathBuf,
@@ -52,18 +55,48 @@ pub fn run(setup: ConsoleSetup) -> Result<(), String> {
         .enable_time()
         .build()
         .map_err(|e| e.to_string())?;
+    let signals = end_signals().map_err(|e| e.to_string())?;
     crate::term::install_panic_hook();
     crate::term::enter().map_err(|e| e.to_string())?;
-    let result = runtime.block_on(event_loop(setup, keymap));
+    let result = runtime.block_on(event_loop(setup, keymap, signals));
     crate::term::leave();
     result
 }
 
-async fn event_loop(setup: ConsoleSetup, keymap: KeyMap) -> Result<(), String> {
-    let backend = CrosstermBackend::new(std::io::BufWriter::with_capacity(
-        64 * 1024,
-        std::io::stdout(),
-    ));
+/// The signals that end a session, delivered into the event loop. Registered before the
+/// terminal is taken, so a signal can never leave it in raw mode.
+fn end_signals() -> std::io::Result<tokio::sync::mpsc::UnboundedReceiver<i32>> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if tx.send(sig).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(rx)
+}
+
+async fn event_loop(
+    setup: ConsoleSetup,
+    keymap: KeyMap,
+    mut signals: tokio::sync::mpsc::UnboundedReceiver<i32>,
+) -> Result<(), String> {
+    // A 16-colour terminal (TERM=xterm, linux, vt100) gets the classic colour codes.
+    let sixteen = !crate::term::has_256_colours(
+        std::env::var("TERM").ok().as_deref(),
+        std::env::var("COLORTERM").ok().as_deref(),
+    );
+    let out: Box<dyn Write> = if sixteen {
+        Box::new(crate::term::Ansi16::new(std::io::stdout()))
+    } else {
+        Box::new(std::io::stdout())
+    };
+    let backend = CrosstermBackend::new(std::io::BufWriter::with_capacity(64 * 1024, out));
     let mut terminal = Terminal::new(backend).map_err(|e| e.to_string())?;
     let size = terminal.size().map_err(|e| e.to_string())?;
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
@@ -110,6 +143,10 @@ async fn event_loop(setup: ConsoleSetup, keymap: KeyMap) -> Result<(), String> {
                 crate::app::Reply::Ended(text) => return Err(text),
                 reply => vec![Event::Store(reply)],
             },
+            Some(sig) = signals.recv() => {
+                tracing::info!(signal = sig, "console ends on a signal");
+                return Ok(());
+            }
             _ = tick.tick() => {
                 let now = setup.clock.now();
                 // Only the second shown on screen matters; the tick is faster so the

@@ -238,6 +238,17 @@ pub fn text(m: &Msg) -> String {
             format!("The audit log's hash chain is whole ({rows} rows checked).")
         }
         Msg::AuditHead { row, hash } => format!("Audit log head: row #{row}, hash {hash}"),
+        Msg::ConfirmReplace {
+            old,
+            new,
+            patient,
+            role,
+        } => format!("Replace {old} with {new} as the {role} of {patient}?"),
+        Msg::ConfirmUnassign {
+            person,
+            patient,
+            role,
+        } => format!("Remove {person} as the {role} of {patient}?"),
         Msg::BadRole(r) => format!(
             "unknown role '{r}': township_cadre, station_officer, village_cadre, doctor or guardian"
         ),

@@ -313,6 +313,17 @@ pub enum Msg {
     DrillMade {
         path: String,
     },
+    ConfirmReplace {
+        old: String,
+        new: String,
+        patient: String,
+        role: String,
+    },
+    ConfirmUnassign {
+        person: String,
+        patient: String,
+        role: String,
+    },
     BadRole(String),
     NoSuchPerson(String),
     AmbiguousPerson(String),

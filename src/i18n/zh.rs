@@ -215,6 +215,17 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::AuditChainOk { rows } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
         Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
+        Msg::ConfirmReplace {
+            old,
+            new,
+            patient,
+            role,
+        } => format!("将 {patient} 的{role}由 {old} 改为 {new}？"),
+        Msg::ConfirmUnassign {
+            person,
+            patient,
+            role,
+        } => format!("撤销 {person} 作为 {patient} 的{role}？"),
         Msg::BadRole(r) => format!(
             "角色“{r}”无法识别，应为 township_cadre、station_officer、village_cadre、doctor、guardian 或其中文名"
         ),

@@ -229,10 +229,10 @@ pub fn sentence(s: &Said) -> String {
             let about = s
                 .patient
                 .as_deref()
-                .map(|p| format!("{p} 的"))
+                .map(|p| format!(" {p} 的"))
                 .unwrap_or_default();
             format!(
-                "系统更新了{about}预警：新增 {}，自动关闭 {}，调整 {}",
+                "系统 更新了{about}预警：新增 {}，自动关闭 {}，调整 {}",
                 s.counts[0], s.counts[1], s.counts[2]
             )
         }

@@ -143,12 +143,7 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     let never = s.t(T::Never).to_string();
     let follow_state = if r.days_overdue > 0 && p.status.is_active() {
         Span::styled(
-            format!(
-                "  {}{}{}",
-                s.t(T::Overdue),
-                r.days_overdue,
-                s.t(T::DaysShort)
-            ),
+            format!("  {}", super::lists::overdue(s.lang, r.days_overdue)),
             th.warn(),
         )
     } else {
@@ -171,6 +166,13 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     ]));
     left.push(Line::from(""));
     left.push(Line::from(Span::styled(s.t(T::Team), th.title())));
+    // Role names padded to the longest, with a space before the person, so none runs into it.
+    let role_w = <Role as Vocabulary>::ALL
+        .iter()
+        .map(|r| super::text::width(s.lang.label(*r)))
+        .max()
+        .unwrap_or(8)
+        .min(24);
     for (n, role) in <Role as Vocabulary>::ALL.iter().enumerate() {
         let member = data.team.iter().find(|m| m.role == *role);
         let who = match member {
@@ -187,7 +189,7 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
         };
         left.push(Line::from(vec![
             Span::raw(format!("{} ", n + 1)),
-            Span::styled(fit(s.lang.label(*role), 16), th.muted()),
+            Span::styled(format!("{} ", fit(s.lang.label(*role), role_w)), th.muted()),
             who,
         ]));
     }
@@ -252,12 +254,9 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     if area.width >= 110 {
         let [l, rr] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(area);
-        f.render_widget(
-            Paragraph::new(left)
-                .scroll((d.scroll, 0))
-                .wrap(Wrap { trim: false }),
-            l,
-        );
+        let p = Paragraph::new(left).wrap(Wrap { trim: false });
+        d.scroll.fit(p.line_count(l.width), l.height);
+        f.render_widget(p.scroll((d.scroll.top(), 0)), l);
         let block = Block::new().borders(Borders::LEFT);
         f.render_widget(
             Paragraph::new(right)
@@ -268,11 +267,8 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     } else {
         left.push(Line::from(""));
         left.extend(right);
-        f.render_widget(
-            Paragraph::new(left)
-                .scroll((d.scroll, 0))
-                .wrap(Wrap { trim: false }),
-            area,
-        );
+        let p = Paragraph::new(left).wrap(Wrap { trim: false });
+        d.scroll.fit(p.line_count(area.width), area.height);
+        f.render_widget(p.scroll((d.scroll.top(), 0)), area);
     }
 }

@@ -1,5 +1,7 @@
-//! The dialogs: resolving and reporting alerts, assigning and unassigning the five roles,
-//! creating a person, the workload warning, the follow-up form, and quitting.
+//! The dialogs: the generic one-line dialog, choosing a severity or a role, the person picker,
+//! a new person, the workload warning, any `Form` and its summary, the handover editor, text
+//! to read, and quitting. Popups stay between the header and the footer, so the keys that
+//! work stay in view, and are never larger than the screen.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,32 +13,61 @@ use tui_input::Input;
 use super::Ui;
 use super::text::{centered, clear_popup, fit};
 use crate::app::AppState;
-use crate::app::followup_form::{Field, FormProblem};
-use crate::app::state::Dialog;
+use crate::app::form::Form;
+use crate::app::one_line::Purpose;
+use crate::app::state::{Dialog, Editor, Reading};
 use crate::app::update::assign_candidates;
 use crate::domain::id_number::mask_phone;
 use crate::domain::patient::Vocabulary;
-use crate::i18n::{Msg, T};
+use crate::i18n::T;
+
+/// The part of a one-line field that fits `width` columns, scrolled by display width so the
+/// cursor stays in view (CJK characters take two columns), split at the cursor.
+pub fn visible_part(input: &Input, width: usize) -> (String, String) {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(2);
+    // One column is kept for the cursor mark.
+    let scroll = input.visual_scroll(width - 1);
+    let mut skipped = 0;
+    let mut before = String::new();
+    let mut after = String::new();
+    let mut used = 0;
+    for (i, c) in input.value().chars().enumerate() {
+        let w = c.width().unwrap_or(0);
+        if skipped < scroll {
+            skipped += w;
+            continue;
+        }
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        if i < input.cursor() {
+            before.push(c);
+        } else {
+            after.push(c);
+        }
+    }
+    (before, after)
+}
 
 fn input_line<'a>(ui: &Ui, label: &str, input: &'a Input, focused: bool, width: usize) -> Line<'a> {
     let th = ui.theme();
-    let value = input.value();
-    // Keep the cursor's end in view for long values.
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    let shown: String = value.chars().skip(scroll).collect();
+    let (before, after) = visible_part(input, width);
     let mut spans = vec![
         Span::styled(format!("{label} "), th.muted()),
-        Span::raw(shown),
+        Span::raw(before),
     ];
     if focused {
         spans.push(Span::styled("▏", th.key()));
     }
+    spans.push(Span::raw(after));
     Line::from(spans)
 }
 
 fn popup(ui: &Ui, f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, w: u16) {
     let th = ui.theme();
-    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(1));
+    let h = (lines.len() as u16 + 2).min(area.height);
     let r = centered(area, w.min(area.width.saturating_sub(2)), h);
     clear_popup(f.buffer_mut(), r);
     let block = Block::new()
@@ -60,7 +91,6 @@ fn patient_name(s: &AppState, id: i64) -> String {
 
 pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
     let th = ui.theme();
-    let hint = Line::from(Span::styled(s.t(T::EnterToSave), th.muted()));
     match d {
         Dialog::ConfirmQuit => popup(
             ui,
@@ -70,14 +100,48 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
             vec![Line::from(s.t(T::ConfirmQuitOpenIncident))],
             50,
         ),
-        Dialog::Resolve { note, .. } => popup(
-            ui,
-            f,
-            area,
-            s.t(T::ResolveTitle),
-            vec![input_line(ui, s.t(T::Note), note, true, 50), hint],
-            60,
-        ),
+        Dialog::OneLine(line) => {
+            let who = |id: Option<i64>| match id {
+                Some(id) => patient_name(s, id),
+                None => s.t(T::UnknownPerson).to_string(),
+            };
+            let title = match &line.purpose {
+                Purpose::Report {
+                    patient_id,
+                    severity,
+                } => format!(
+                    "{} · {} · {}",
+                    s.t(T::ReportTitle),
+                    patient_name(s, *patient_id),
+                    severity.code()
+                ),
+                Purpose::OpenIncident { patient_id, .. } => {
+                    format!("{} · {}", s.t(T::OpenIncidentTitle), who(*patient_id))
+                }
+                Purpose::StepActor { incident_id, step } => {
+                    let label = s
+                        .snapshot
+                        .as_ref()
+                        .and_then(|x| x.incidents.iter().find(|i| i.id == *incident_id))
+                        .and_then(|i| i.steps.iter().find(|st| st.step == *step))
+                        .map(|st| super::incident::step_label(s, st))
+                        .unwrap_or_default();
+                    format!("{} · {step} {label}", s.t(T::StepActorTitle))
+                }
+                other => s.t(other.title()).to_string(),
+            };
+            let w = 64u16.min(area.width.saturating_sub(2));
+            let label = s.t(line.purpose.label());
+            let field = usize::from(w).saturating_sub(4 + super::text::width(label));
+            popup(
+                ui,
+                f,
+                area,
+                &title,
+                vec![input_line(ui, label, &line.input, true, field)],
+                w,
+            )
+        }
         Dialog::ReportSeverity { patient_id } => popup(
             ui,
             f,
@@ -96,23 +160,6 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
                 Line::from(format!("3 {}", s.t(T::SeverityP3))),
             ],
             50,
-        ),
-        Dialog::ReportNote {
-            patient_id,
-            severity,
-            note,
-        } => popup(
-            ui,
-            f,
-            area,
-            &format!(
-                "{} · {} · {}",
-                s.t(T::ReportTitle),
-                patient_name(s, *patient_id),
-                severity.code()
-            ),
-            vec![input_line(ui, s.t(T::Note), note, true, 50), hint],
-            60,
         ),
         Dialog::AssignRole { patient_id } | Dialog::UnassignRole { patient_id } => {
             let title = if matches!(d, Dialog::AssignRole { .. }) {
@@ -201,7 +248,6 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
             if let Some(e) = error {
                 lines.push(Line::from(Span::styled(e.clone(), th.error())));
             }
-            lines.push(hint);
             popup(
                 ui,
                 f,
@@ -231,213 +277,181 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
             ],
             56,
         ),
+        Dialog::ConfirmTeamChange { question, .. } => popup(
+            ui,
+            f,
+            area,
+            s.t(T::TeamChangeTitle),
+            vec![
+                Line::from(Span::styled(question.clone(), th.warn())),
+                Line::from(s.t(T::ConfirmYN)),
+            ],
+            56,
+        ),
         Dialog::FollowUp(form) => {
-            let focus = form.focused();
-            let (proposed, reasons) = form.proposed();
-            let mut lines = Vec::new();
-            let fields = form.fields();
-            // Keep the focused field in view on short terminals.
-            let rows = usize::from(area.height.saturating_sub(8)).max(5);
-            let at = fields.iter().position(|x| *x == focus).unwrap_or(0);
-            let start = at.saturating_sub(rows.saturating_sub(1));
-            for field in fields.iter().skip(start).take(rows) {
-                let on = *field == focus;
-                let label = Span::styled(
-                    fit(s.t(field.label()), 18),
-                    if on { th.key() } else { th.muted() },
-                );
-                let value = if let Some(input) = form.input(*field) {
-                    let mut v = vec![Span::raw(input.value().to_string())];
-                    if on {
-                        v.push(Span::styled("▏", th.key()));
-                    }
-                    v
-                } else {
-                    let text = match field {
-                        Field::Risk => format!("{}", form.risk),
-                        Field::Class => s.lang.label(form.class()).to_string(),
-                        other => other
-                            .options()
-                            .get(form.choice(*other).unwrap_or(0))
-                            .map(|t| s.t(*t).to_string())
-                            .unwrap_or_default(),
-                    };
-                    let shown = if on { format!("◀ {text} ▶") } else { text };
-                    vec![Span::styled(
-                        shown,
-                        if on { th.selected() } else { Style::new() },
-                    )]
-                };
-                let mut spans = vec![label];
-                spans.extend(value);
-                if *field == Field::Class {
-                    let why: Vec<String> = reasons
-                        .iter()
-                        .map(|r| s.lang.text(&Msg::ClassReason(*r)))
-                        .collect();
-                    spans.push(Span::styled(
-                        format!(
-                            "  {} {} {}",
-                            s.t(T::FuProposed),
-                            s.lang.label(proposed),
-                            why.join("、")
-                        ),
-                        th.muted(),
-                    ));
-                }
-                lines.push(Line::from(spans));
-            }
-            if let Some(p) = &form.problem {
-                let text = match p {
-                    FormProblem::BadDate(f) => {
-                        format!("{}: {}", s.t(f.label()), s.t(T::FormProblemDate))
-                    }
-                    FormProblem::BadNumber(f) => {
-                        format!("{}: {}", s.t(f.label()), s.t(T::FormProblemNumber))
-                    }
-                    FormProblem::Missing(f) => {
-                        format!("{}: {}", s.t(f.label()), s.t(T::FormProblemMissing))
-                    }
-                    FormProblem::Refused(r) => s.lang.text(&Msg::FollowUpRefused(r.clone())),
-                };
-                lines.push(Line::from(Span::styled(text, th.error())));
-            }
-            lines.push(Line::from(Span::styled(s.t(T::FuHint), th.muted())));
             let title = format!(
                 "{} · {}",
                 s.t(T::FollowUpTitle),
                 patient_name(s, form.patient_id)
             );
-            popup(ui, f, area, &title, lines, 76);
+            draw_form(ui, f, area, s, form.as_ref(), &title);
         }
-        Dialog::OpenIncident {
-            patient_id,
-            location,
-            ..
-        } => {
-            let who = match patient_id {
-                Some(id) => patient_name(s, *id),
-                None => s.t(T::UnknownPerson).to_string(),
-            };
-            popup(
-                ui,
-                f,
-                area,
-                &format!("{} · {who}", s.t(T::OpenIncidentTitle)),
-                vec![input_line(ui, s.t(T::Location), location, true, 50), hint],
-                60,
-            );
-        }
-        Dialog::StepActor {
-            step,
-            actor,
-            incident_id,
-        } => {
-            let label = s
-                .snapshot
-                .as_ref()
-                .and_then(|x| x.incidents.iter().find(|i| i.id == *incident_id))
-                .and_then(|i| i.steps.iter().find(|st| st.step == *step))
-                .map(|st| super::incident::step_label(s, st))
-                .unwrap_or_default();
-            popup(
-                ui,
-                f,
-                area,
-                &format!("{} · {step} {label}", s.t(T::StepActorTitle)),
-                vec![
-                    input_line(ui, s.t(T::StepActorTitle), actor, true, 50),
-                    hint,
-                ],
-                64,
-            );
-        }
-        Dialog::IncidentNote { note, .. } => popup(
-            ui,
-            f,
-            area,
-            s.t(T::NoteTitle),
-            vec![input_line(ui, s.t(T::Note), note, true, 50), hint],
-            64,
-        ),
         Dialog::CloseIncident(form) => {
-            use crate::app::close_form::{CloseField, CloseProblem};
-            let focus = form.focused();
-            let mut lines = Vec::new();
-            for field in form.fields() {
-                let on = field == focus;
-                let label = Span::styled(
-                    fit(s.t(field.label()), 14),
-                    if on { th.key() } else { th.muted() },
-                );
-                let yes_no = |b: bool| if b { s.t(T::Yes) } else { s.t(T::No) };
-                let value = match field {
-                    CloseField::Outcome => {
-                        let o = crate::domain::incident::Outcome::ALL[form.outcome];
-                        s.t(match o {
-                            crate::domain::incident::Outcome::Hospital => T::OutHospital,
-                            crate::domain::incident::Outcome::Home => T::OutHome,
-                            crate::domain::incident::Outcome::Police => T::OutPolice,
-                            crate::domain::incident::Outcome::Other => T::OutOther,
-                        })
-                        .to_string()
-                    }
-                    CloseField::Legal => yes_no(form.ticks[0]).to_string(),
-                    CloseField::Opinion => yes_no(form.ticks[1]).to_string(),
-                    CloseField::Social => yes_no(form.ticks[2]).to_string(),
-                    CloseField::LegalReason => form.reasons[0].value().to_string(),
-                    CloseField::OpinionReason => form.reasons[1].value().to_string(),
-                    CloseField::SocialReason => form.reasons[2].value().to_string(),
-                    CloseField::Persons => form.counts[0].value().to_string(),
-                    CloseField::Injured => form.counts[1].value().to_string(),
-                    CloseField::Dead => form.counts[2].value().to_string(),
-                    CloseField::Reported => yes_no(form.reported).to_string(),
-                    CloseField::ResolveAlert => yes_no(form.resolve_alert).to_string(),
-                };
-                let shown = match (on, field.is_text()) {
-                    (true, false) => Span::styled(format!("◀ {value} ▶"), th.selected()),
-                    (true, true) => Span::styled(format!("{value}▏"), th.key()),
-                    _ => Span::raw(value),
-                };
-                lines.push(Line::from(vec![label, shown]));
-            }
-            if let Some(p) = &form.problem {
-                let text = match p {
-                    CloseProblem::Number(f) => {
-                        format!("{}: {}", s.t(f.label()), s.t(T::FormProblemNumber))
-                    }
-                    CloseProblem::Refused(r) => s.lang.text(&Msg::ClosingRefused(*r)),
-                };
-                lines.push(Line::from(Span::styled(text, th.error())));
-            }
-            lines.push(Line::from(Span::styled(s.t(T::FuHint), th.muted())));
-            popup(ui, f, area, s.t(T::CloseTitle), lines, 64);
+            let title = s.t(T::CloseTitle).to_string();
+            draw_form(ui, f, area, s, form.as_ref(), &title);
         }
-        Dialog::HandOver { note } => popup(
-            ui,
-            f,
-            area,
-            s.t(T::HandoverTitle),
-            vec![input_line(ui, s.t(T::HandOverNote), note, true, 50), hint],
-            64,
-        ),
-        Dialog::ShowHandover {
-            taking_over,
-            handover,
-        } => {
-            let title = if *taking_over {
-                s.t(T::LastHandover)
+        Dialog::HandOver(editor) => draw_editor(ui, f, area, s, editor),
+        Dialog::Read(r) => draw_reading(ui, f, area, r),
+    }
+}
+
+/// Any form: its rows around the focus (so a short screen keeps the focused row in view),
+/// labels padded to one width with a space before the value, unset choices marked; or, when
+/// saving, the summary of the answers to confirm.
+fn draw_form(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, form: &dyn Form, title: &str) {
+    let th = ui.theme();
+    let rows = form.rows(s.lang);
+    let label_w = rows
+        .iter()
+        .map(|r| super::text::width(&r.label))
+        .max()
+        .unwrap_or(0)
+        .min(18);
+    let w = 76u16.min(area.width.saturating_sub(2));
+    if form.confirming() {
+        let summary = form.summary(s.lang);
+        let sw = summary
+            .iter()
+            .map(|(l, _)| super::text::width(l))
+            .max()
+            .unwrap_or(0)
+            .min(18);
+        let lines: Vec<Line> = summary
+            .into_iter()
+            .map(|(l, v)| {
+                Line::from(vec![
+                    Span::styled(format!("{} ", fit(&l, sw)), th.muted()),
+                    Span::raw(v),
+                ])
+            })
+            .collect();
+        let title = format!("{} · {}", title, s.t(T::SummaryTitle));
+        return popup(ui, f, area, &title, lines, w);
+    }
+    let focus = form.focus();
+    // Rows for fields: the popup's inner height less the problem line.
+    let room = usize::from(area.height.saturating_sub(3)).max(3);
+    let start = focus.saturating_sub(room.saturating_sub(1));
+    let mut lines = Vec::new();
+    for (i, r) in rows.iter().enumerate().skip(start).take(room) {
+        let on = i == focus;
+        let mut spans = vec![Span::styled(
+            format!("{} ", fit(&r.label, label_w)),
+            if on { th.key() } else { th.muted() },
+        )];
+        if r.text {
+            spans.push(Span::raw(r.value.clone()));
+            if on {
+                spans.push(Span::styled("▏", th.key()));
+            }
+        } else {
+            let (text, style) = if r.unset {
+                (s.t(T::Unset).to_string(), th.warn())
             } else {
-                s.t(T::HandoverTitle)
+                (r.value.clone(), Style::new())
             };
-            let lines: Vec<Line> = match handover {
-                Some(h) => crate::report::handover::lines(s.lang, h)
-                    .into_iter()
-                    .map(Line::from)
-                    .collect(),
-                None => vec![Line::from(s.t(T::NoHandover))],
-            };
-            popup(ui, f, area, title, lines, 72);
+            if on {
+                spans.push(Span::styled(format!("◀ {text} ▶"), th.selected()));
+            } else {
+                spans.push(Span::styled(text, style));
+            }
         }
+        if !r.note.is_empty() {
+            // A note never wraps the form: it gets what is left of the row.
+            let used: usize = spans.iter().map(|x| super::text::width(&x.content)).sum();
+            let room = usize::from(w.saturating_sub(2)).saturating_sub(used + 2);
+            if room > 4 {
+                spans.push(Span::styled(
+                    format!("  {}", super::text::fit(&r.note, room).trim_end()),
+                    th.muted(),
+                ));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(p) = form.problem() {
+        lines.push(Line::from(Span::styled(p, th.error())));
+    }
+    popup(ui, f, area, title, lines, w);
+}
+
+/// The handover editor: as tall as the screen allows, wrapping by display width.
+fn draw_editor(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, editor: &Editor) {
+    let th = ui.theme();
+    let w = 72u16.min(area.width.saturating_sub(2));
+    let h = 14u16.min(area.height);
+    let r = centered(area, w, h);
+    clear_popup(f.buffer_mut(), r);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(Span::styled(
+            format!(" {} · {} ", s.t(T::HandoverTitle), s.t(T::HandOverNote)),
+            th.title(),
+        ))
+        .title_bottom(Span::styled(
+            format!(" {} ", editor.text().chars().count()),
+            th.muted(),
+        ));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    f.render_widget(&editor.area, inner);
+}
+
+/// Text to read, scrolled, as large as the screen allows.
+fn draw_reading(ui: &Ui, f: &mut Frame, area: Rect, r: &Reading) {
+    let th = ui.theme();
+    let w = 76u16.min(area.width.saturating_sub(2));
+    let lines: Vec<Line> = r.lines.iter().map(|l| Line::from(l.as_str())).collect();
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let inner_w = w.saturating_sub(2);
+    let total = p.line_count(inner_w);
+    let h = (total as u16).saturating_add(2).min(area.height);
+    let rect = centered(area, w, h);
+    clear_popup(f.buffer_mut(), rect);
+    r.scroll.fit(total, h.saturating_sub(2));
+    let more = total > usize::from(h.saturating_sub(2));
+    let mut block = Block::new()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {} ", r.title), th.title()));
+    if more {
+        block = block.title_bottom(Span::styled(
+            format!(
+                " {}/{} ",
+                (usize::from(r.scroll.top()) + usize::from(h.saturating_sub(2))).min(total),
+                total
+            ),
+            th.muted(),
+        ));
+    }
+    f.render_widget(p.block(block).scroll((r.scroll.top(), 0)), rect);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn a_long_chinese_line_scrolls_by_display_width_and_keeps_its_end_in_view() {
+        let text: String = "值班记录测试文字".repeat(8);
+        let input = Input::new(text.clone());
+        let (before, after) = visible_part(&input, 40);
+        assert!(after.is_empty());
+        assert!(before.width() <= 39 && before.width() >= 37, "{before}");
+        assert!(text.ends_with(&before));
+        // At the start, the start shows.
+        let input = input.with_cursor(0);
+        let (before, after) = visible_part(&input, 40);
+        assert!(before.is_empty() && text.starts_with(&after));
     }
 }

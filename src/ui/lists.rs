@@ -28,6 +28,12 @@ pub fn age(lang: Lang, from: DateTime<Utc>, now: DateTime<Utc>) -> String {
     format!("{n}{}", lang.t(unit))
 }
 
+/// "逾期3天" / "overdue 3d": English keeps a space between the word and the number.
+pub fn overdue(lang: Lang, days: i64) -> String {
+    let sep = if lang == Lang::En { " " } else { "" };
+    format!("{}{sep}{days}{}", lang.t(T::Overdue), lang.t(T::DaysShort))
+}
+
 fn page<'a, T>(items: &'a [T], list: &ListView, rows: usize) -> Vec<&'a T> {
     list.visible
         .iter()
@@ -64,8 +70,8 @@ pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         col(s.t(T::ColVillage), 10, 4),
         col(s.t(T::ColStation), 10, 3),
         col(s.t(T::ColAge), 5, 2),
-        col(s.t(T::ColStatus), 8, 0),
-        col(s.t(T::ColTakenBy), 10, 5),
+        // The status names the desk that took the alert, so it shows at 80 columns too.
+        col(s.t(T::ColStatus), 14, 0),
     ];
     let today = crate::domain::clock::beijing_date(s.now);
     let rows: Vec<Row> = page(
@@ -96,8 +102,17 @@ pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
                 (a.village.clone(), Style::new()),
                 (a.station.clone(), Style::new()),
                 (age(s.lang, a.raised_at, s.now), Style::new()),
-                (s.lang.alert_status(a.status).to_string(), Style::new()),
-                (a.taken_by().unwrap_or("").to_string(), th.muted()),
+                (
+                    match a.taken_by() {
+                        Some(login) => format!(
+                            "{} {}",
+                            s.lang.alert_status(a.status),
+                            snap.operator_name(login)
+                        ),
+                        None => s.lang.alert_status(a.status).to_string(),
+                    },
+                    Style::new(),
+                ),
             ],
             style,
         }
@@ -134,10 +149,7 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     .map(|r| {
         let p = &r.patient;
         let follow = if r.days_overdue > 0 && p.status.is_active() {
-            (
-                format!("{}{}{}", s.t(T::Overdue), r.days_overdue, s.t(T::DaysShort)),
-                th.warn(),
-            )
+            (overdue(s.lang, r.days_overdue), th.warn())
         } else {
             (r.due.format("%m-%d").to_string(), Style::new())
         };

@@ -17,9 +17,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::keys::KeyMap;
+use crate::app::state::Layer;
 use crate::app::state::{MIN_HEIGHT, MIN_WIDTH, TAB_SEPARATOR, tab_text};
-use crate::app::{Action, AppState, InputMode, View};
-use crate::console::keys::KeyMap;
+use crate::app::{Action, AppState, ScreenKind, View};
 use crate::domain::clock::beijing;
 use crate::domain::schedule::ControlLevel;
 use crate::i18n::T;
@@ -43,9 +44,11 @@ impl Ui<'_> {
             self.too_small(f, area, s);
             return;
         }
-        let [header, tabs, body, status, footer] = Layout::vertical([
+        let banner = s.banner();
+        let [header, tabs, banner_row, body, status, footer] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
+            Constraint::Length(u16::from(banner.is_some())),
             Constraint::Min(1),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -53,25 +56,39 @@ impl Ui<'_> {
         .areas(area);
         self.header(f, header, s);
         self.tabs(f, tabs, s);
-        match (&s.detail, s.view) {
-            _ if s.open_incident().is_some() => {
-                incident::draw(self, f, body, s, s.open_incident().expect("checked"))
+        if let Some((alert, more)) = banner {
+            self.banner(f, banner_row, s, alert, more);
+        }
+        match s.screen() {
+            ScreenKind::Incident => match s.open_incident() {
+                Some(inc) => incident::draw(self, f, body, s, inc),
+                None => lists::incidents(self, f, body, s),
+            },
+            ScreenKind::Detail => {
+                if let Some(d) = s.detail() {
+                    detail::draw(self, f, body, s, d)
+                }
             }
-            (Some(d), _) => detail::draw(self, f, body, s, d),
-            (None, View::Alerts) => lists::alerts(self, f, body, s),
-            (None, View::Patients) => lists::patients(self, f, body, s),
-            (None, View::Incidents) => lists::incidents(self, f, body, s),
-            (None, View::Persons) => lists::persons(self, f, body, s),
-            (None, View::Reports) => reports::draw(self, f, body, s),
-            (None, View::Audit) => lists::audit(self, f, body, s),
+            ScreenKind::List(View::Alerts) => lists::alerts(self, f, body, s),
+            ScreenKind::List(View::Patients) => lists::patients(self, f, body, s),
+            ScreenKind::List(View::Incidents) => lists::incidents(self, f, body, s),
+            ScreenKind::List(View::Persons) => lists::persons(self, f, body, s),
+            ScreenKind::List(View::Reports) => reports::draw(self, f, body, s),
+            ScreenKind::List(View::Audit) => lists::audit(self, f, body, s),
         }
         self.status(f, status, s);
         self.footer(f, footer, s);
-        if let Some(d) = &s.dialog {
-            dialogs::draw(self, f, area, s, d);
-        }
-        if let Some(h) = &s.help {
-            help::draw(self, f, area, s, h);
+        // Overlays sit between the header and the status line: what was just done and the
+        // keys that work stay in view.
+        let middle = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(3),
+            ..area
+        };
+        match s.layers.last() {
+            Some(Layer::Dialog(d)) => dialogs::draw(self, f, middle, s, d),
+            Some(Layer::Help(h)) => help::draw(self, f, middle, s, h),
+            _ => {}
         }
     }
 
@@ -114,10 +131,10 @@ impl Ui<'_> {
                 format!("{}{}", s.t(T::Control), s.t(level))
             });
         let time_long = format_time(clock, true);
-        let time_short = format_time(clock, false);
+        let time_mid = clock.format("%m-%d %H:%M:%S").to_string();
+        let p1 = format!("{} {}", s.t(T::UnackP1), c.p1);
         let counts_long = format!(
-            "P1 {}  {} {}  {} {}  {} {}",
-            c.p1,
+            "{p1}  {} {}  {} {}  {} {}",
             s.t(T::NewAlerts),
             c.new_alerts,
             s.t(T::OpenIncidents),
@@ -125,27 +142,24 @@ impl Ui<'_> {
             s.t(T::PatientsInScope),
             c.patients
         );
-        let counts_short = format!(
-            "P1 {} {} {} {} {}",
-            c.p1,
-            s.t(T::NewAlerts),
-            c.new_alerts,
-            s.t(T::OpenIncidents),
-            c.open_incidents
-        );
-        let shift = s
-            .snapshot
-            .as_ref()
-            .and_then(|x| x.shift.as_ref())
-            .map(|sh| {
-                format!(
-                    " {}{}",
-                    sh.started_at.with_timezone(&beijing()).format("%H:%M"),
-                    s.t(T::OnShiftSince)
-                )
-            });
-        let shift = shift.unwrap_or_else(|| format!(" {}", s.t(T::NoShift)));
+        let counts_short = format!("{p1} {} {}", s.t(T::OpenIncidents), c.open_incidents);
+        let shift_row = s.snapshot.as_ref().and_then(|x| x.shift.as_ref());
+        let shift = match shift_row {
+            Some(sh) => format!(
+                " {}{}",
+                sh.started_at.with_timezone(&beijing()).format("%H:%M"),
+                s.t(T::OnShiftSince)
+            ),
+            None => format!(" {}", s.t(T::NoShift)),
+        };
+        // At 80 columns the shift is one word: on shift or not.
+        let shift_short = if shift_row.is_some() {
+            s.t(T::OnShift)
+        } else {
+            s.t(T::NoShift)
+        };
         let who = format!("{}·{}{}", s.operator.display_name, role, shift);
+        let who_short = format!("{}·{}", s.operator.display_name, shift_short);
         let ctl = control.map(|c| format!(" [{c}]")).unwrap_or_default();
         let candidates = [
             format!(
@@ -165,24 +179,55 @@ impl Ui<'_> {
                 counts_long,
                 ctl
             ),
-            format!(" {} │ {} │ {}{}", who, time_short, counts_long, ctl),
-            format!(
-                " {} │ {} │ {}{}",
-                s.operator.display_name, time_short, counts_short, ctl
-            ),
-            format!(" {time_short} │ {counts_short}{ctl}"),
+            format!(" {} │ {} │ {}{}", who, time_long, counts_long, ctl),
+            format!(" {who_short} │ {time_mid} │ {counts_short}{ctl}"),
+            format!(" {who_short} │ {time_mid} │ {p1}{ctl}"),
+            format!(" {shift_short} {time_mid} │ {p1}{ctl}"),
         ];
         let w = usize::from(area.width);
         let text = candidates
             .iter()
             .find(|t| width(t) <= w)
             .cloned()
-            .unwrap_or_else(|| candidates[4].clone());
+            .unwrap_or_else(|| candidates[candidates.len() - 1].clone());
         let mut style = th.header();
         if c.p1 > 0 && th.color {
             style = style.bg(ratatui::style::Color::Red);
         }
         f.render_widget(Paragraph::new(text::fit(&text, w)).style(style), area);
+    }
+
+    /// A new P1, where the eye is: the patient and the kind, until a desk acknowledges it.
+    fn banner(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        s: &AppState,
+        a: &crate::store::alerts::AlertRow,
+        more: usize,
+    ) {
+        let th = self.theme();
+        let mut text = format!(
+            " {} {} · {} · {} · {} {}",
+            Theme::severity_mark(a.severity),
+            s.t(T::BannerNewP1),
+            a.patient_name,
+            s.lang.alert_kind(a.kind),
+            a.station,
+            lists::age(s.lang, a.raised_at, s.now),
+        );
+        if more > 0 {
+            text.push_str(&format!("  (+{more})"));
+        }
+        text.push_str(&format!(
+            "  {} {}",
+            self.keys.first(Action::Acknowledge),
+            s.t(T::KeyAck)
+        ));
+        f.render_widget(
+            Paragraph::new(text::fit(&text, usize::from(area.width))).style(th.banner()),
+            area,
+        );
     }
 
     fn tabs(&self, f: &mut Frame, area: Rect, s: &AppState) {
@@ -211,12 +256,12 @@ impl Ui<'_> {
             return;
         }
         let mut spans = Vec::new();
-        if s.detail.is_none()
+        if let ScreenKind::List(_) = s.screen()
             && let Some(l) = s.current_list()
         {
-            if l.filtering || !l.filter.value().is_empty() {
+            if s.filtering() || !l.filter.value().is_empty() {
                 spans.push(Span::styled(format!("/{}", l.filter.value()), th.key()));
-                if l.filtering {
+                if s.filtering() {
                     spans.push(Span::styled("▏", th.key()));
                     spans.push(Span::styled(
                         format!("  {}", s.t(T::FilterHint)),
@@ -247,6 +292,12 @@ impl Ui<'_> {
                 }
                 None => spans.push(Span::styled(s.t(T::Loading), th.muted())),
             }
+            if s.view == View::Alerts {
+                spans.push(Span::styled(
+                    format!("  [{}]", s.t(s.alert_quick.label())),
+                    th.muted(),
+                ));
+            }
             if s.view == View::Patients {
                 spans.push(Span::styled(
                     format!(
@@ -262,16 +313,22 @@ impl Ui<'_> {
         f.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
-    /// The keys that work now, as many as fit; help is always last.
+    /// The keys that work now, from the command registry, as many as fit; help is last
+    /// wherever help opens.
     fn footer(&self, f: &mut Frame, area: Rect, s: &AppState) {
         let th = self.theme();
-        let items: Vec<(String, String)> = self.footer_items(s);
+        let items = crate::app::commands::footer(s, self.keys);
         let mut spans = Vec::new();
         let mut used = 0;
-        let help = (self.keys.first(Action::Help), s.t(T::KeyHelp).to_string());
-        let help_w = width(&help.0) + width(&help.1) + 2;
+        let help = matches!(s.input_mode(), crate::app::InputMode::Normal(_))
+            .then(|| (self.keys.first(Action::Help), s.t(T::KeyHelp).to_string()));
+        let help_w = help
+            .as_ref()
+            .map(|h| width(&h.0) + width(&h.1) + 2)
+            .unwrap_or(0);
         let limit = usize::from(area.width).saturating_sub(help_w);
         for (k, label) in items.iter() {
+            let label = s.t(*label);
             let w = width(k) + width(label) + 2;
             if used + w > limit {
                 break;
@@ -280,85 +337,11 @@ impl Ui<'_> {
             spans.push(Span::raw(format!(" {label} ")));
             used += w;
         }
-        spans.push(Span::styled(help.0, th.key()));
-        spans.push(Span::raw(format!(" {}", help.1)));
+        if let Some(help) = help {
+            spans.push(Span::styled(help.0, th.key()));
+            spans.push(Span::raw(format!(" {}", help.1)));
+        }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
-    }
-
-    pub fn footer_items(&self, s: &AppState) -> Vec<(String, String)> {
-        let k = |a: Action| (self.keys.first(a), s.t(a.label()).to_string());
-        let plain = |key: &str, t: T| (key.to_string(), s.t(t).to_string());
-        if s.dialog.is_some() || s.help.is_some() {
-            return match s.input_mode() {
-                InputMode::Choice => vec![plain("Esc", T::KeyBack)],
-                InputMode::Form { .. } => vec![
-                    plain("↑↓", T::KeyMove),
-                    plain("←→", T::KeySwitch),
-                    plain("Enter", T::Save),
-                    plain("Esc", T::KeyBack),
-                ],
-                _ => vec![plain("Enter", T::KeyOpen), plain("Esc", T::KeyBack)],
-            };
-        }
-        if s.input_mode() == InputMode::Text {
-            return vec![
-                plain("Enter", T::KeyOpen),
-                plain("Esc", T::KeyBack),
-                plain("↑↓", T::KeyMove),
-            ];
-        }
-        let mut v = Vec::new();
-        if let Some(inc) = s.open_incident() {
-            let steps = inc.steps.len().min(6);
-            if inc.is_open() {
-                v.push((format!("1-{steps}"), s.t(T::KeyStep).to_string()));
-                v.extend([k(Action::Note), k(Action::CloseIncident)]);
-            }
-            v.extend([k(Action::Back), k(Action::Quit)]);
-            return v;
-        }
-        if s.detail.is_some() {
-            v.extend([
-                k(Action::Back),
-                k(Action::FollowUp),
-                k(Action::Assign),
-                k(Action::Unassign),
-                k(Action::Reveal),
-                k(Action::Report),
-            ]);
-        } else {
-            match s.view {
-                View::Alerts => v.extend([
-                    k(Action::OpenIncident),
-                    k(Action::Acknowledge),
-                    k(Action::InProgress),
-                    k(Action::Resolve),
-                    k(Action::Open),
-                    k(Action::Report),
-                    k(Action::Filter),
-                ]),
-                View::Incidents => {
-                    v.extend([k(Action::OpenIncident), k(Action::Open), k(Action::Filter)])
-                }
-                View::Patients => v.extend([
-                    k(Action::OpenIncident),
-                    k(Action::Open),
-                    k(Action::Filter),
-                    k(Action::QuickFilter),
-                    k(Action::Sort),
-                    k(Action::FollowUp),
-                    k(Action::Assign),
-                ]),
-                View::Reports => v.extend([k(Action::Export), k(Action::Down)]),
-                _ => v.extend([k(Action::Open), k(Action::Filter)]),
-            }
-            v.push((
-                format!("{}-6", self.keys.first(Action::ShowAlerts)),
-                s.t(T::KeySwitch).to_string(),
-            ));
-        }
-        v.push(k(Action::Quit));
-        v
     }
 }
 

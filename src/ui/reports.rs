@@ -102,7 +102,9 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
 
     if area.width >= 110 {
         let [a, b] = Layout::horizontal([Constraint::Min(60), Constraint::Length(48)]).areas(area);
-        f.render_widget(Paragraph::new(stats).scroll((s.report_scroll, 0)), a);
+        let p = Paragraph::new(stats);
+        s.report_scroll.fit(p.line_count(a.width), a.height);
+        f.render_widget(p.scroll((s.report_scroll.top(), 0)), a);
         f.render_widget(
             Paragraph::new(side).block(Block::new().borders(Borders::LEFT)),
             b,
@@ -110,6 +112,8 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     } else {
         stats.push(Line::from(""));
         stats.extend(side);
-        f.render_widget(Paragraph::new(stats).scroll((s.report_scroll, 0)), area);
+        let p = Paragraph::new(stats);
+        s.report_scroll.fit(p.line_count(area.width), area.height);
+        f.render_widget(p.scroll((s.report_scroll.top(), 0)), area);
     }
 }

@@ -36,14 +36,28 @@ impl Theme {
         }
     }
 
-    /// Reversed and underlined, so the selection stays visible on an escalated (reversed) row.
+    /// Reversed and underlined. Escalated rows are not reversed, so the cursor row stays
+    /// distinct on them, in colour and without.
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
     }
 
+    /// An unacknowledged P1 past its escalation time: bold, blinking, red where there is colour.
     pub fn escalated(&self) -> Style {
         self.fg(Color::LightRed)
-            .add_modifier(Modifier::REVERSED | Modifier::SLOW_BLINK | Modifier::BOLD)
+            .add_modifier(Modifier::SLOW_BLINK | Modifier::BOLD)
+    }
+
+    /// The new-P1 banner: red where there is colour, reversed and bold without.
+    pub fn banner(&self) -> Style {
+        if self.color {
+            Style::new()
+                .bg(Color::Red)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        }
     }
 
     pub fn title(&self) -> Style {
@@ -80,5 +94,22 @@ impl Theme {
 
     pub fn warn(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cursor_row_stays_distinct_on_an_escalated_row_with_and_without_colour() {
+        for color in [true, false] {
+            let th = Theme { color };
+            let plain = th.escalated();
+            let cursor = th.escalated().patch(th.selected());
+            assert_ne!(plain, cursor);
+            assert!(cursor.add_modifier.contains(Modifier::REVERSED));
+            assert!(!plain.add_modifier.contains(Modifier::REVERSED));
+        }
     }
 }
