@@ -5,7 +5,10 @@
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-use crate::domain::team::Role;
+pub use crate::domain::policy::{
+    AlertConfig, ControlConfig, FollowUpConfig, QuickResponseConfig, QuickResponseStepConfig,
+    RewardConfig, Rules, TeamConfig,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -18,8 +21,9 @@ pub struct Config {
     pub quick_response: QuickResponseConfig,
     pub rewards: RewardConfig,
     pub ssh: SshConfig,
-    /// Extra or replacement keys for console actions, by kebab-case action name.
-    pub keys: std::collections::BTreeMap<crate::app::Action, Vec<String>>,
+    /// Extra or replacement keys for console actions, by kebab-case action name (the console's
+    /// key map checks the names and the keys when it starts).
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,66 +31,6 @@ pub struct Config {
 pub struct AreaConfig {
     /// Shown in the header and on report titles.
     pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FollowUpConfig {
-    pub stable_months: u32,
-    pub basically_stable_months: u32,
-    pub unstable_days: u32,
-    pub face_to_face_months: u32,
-    /// Basically-stable follow-ups in a row that ask for a psychiatrist's guidance.
-    pub guidance_after_basically_stable: u32,
-    /// Follow-ups in a row that did not reach the patient before they count as 失访.
-    pub missing_after_not_reached: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ControlConfig {
-    /// Longest visit interval for high-risk patients under 一级/二级/三级管控.
-    pub level1_days: u32,
-    pub level2_days: u32,
-    pub level3_days: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TeamConfig {
-    /// Roles required for patients below risk 3 who are not unstable (those need all five).
-    pub required_roles_low_risk: Vec<Role>,
-    /// High-risk patients one person may serve before the console warns.
-    pub workload_threshold: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AlertConfig {
-    /// Minutes after which an unacknowledged P1 escalates on screen.
-    pub p1_escalate_minutes: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct QuickResponseConfig {
-    pub steps: Vec<QuickResponseStepConfig>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuickResponseStepConfig {
-    pub minutes: u32,
-    pub label_zh: String,
-    pub label_en: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RewardConfig {
-    pub monthly_yuan: u32,
-    /// Months without reward after a month with an incident.
-    pub suspension_months: u32,
 }
 
 /// The embedded SSH server's limits (`dutydesk serve`).
@@ -122,73 +66,15 @@ impl Default for AreaConfig {
     }
 }
 
-impl Default for FollowUpConfig {
-    fn default() -> Self {
-        FollowUpConfig {
-            stable_months: 3,
-            basically_stable_months: 1,
-            unstable_days: 14,
-            face_to_face_months: 6,
-            guidance_after_basically_stable: 3,
-            missing_after_not_reached: 3,
-        }
+impl Rules for Config {
+    fn followup(&self) -> &FollowUpConfig {
+        &self.followup
     }
-}
-
-impl Default for ControlConfig {
-    fn default() -> Self {
-        ControlConfig {
-            level1_days: 1,
-            level2_days: 3,
-            level3_days: 7,
-        }
+    fn control(&self) -> &ControlConfig {
+        &self.control
     }
-}
-
-impl Default for TeamConfig {
-    fn default() -> Self {
-        TeamConfig {
-            required_roles_low_risk: vec![Role::Guardian, Role::Doctor],
-            workload_threshold: 15,
-        }
-    }
-}
-
-impl Default for AlertConfig {
-    fn default() -> Self {
-        AlertConfig {
-            p1_escalate_minutes: 2,
-        }
-    }
-}
-
-impl Default for QuickResponseConfig {
-    fn default() -> Self {
-        let step = |minutes, zh: &str, en: &str| QuickResponseStepConfig {
-            minutes,
-            label_zh: zh.into(),
-            label_en: en.into(),
-        };
-        QuickResponseConfig {
-            steps: vec![
-                step(
-                    1,
-                    "最小作战单元先期处置",
-                    "Nearest unit starts first handling",
-                ),
-                step(3, "周边力量增援到场", "Reinforcements arrive"),
-                step(5, "区域警力到场处置", "Area police force takes control"),
-            ],
-        }
-    }
-}
-
-impl Default for RewardConfig {
-    fn default() -> Self {
-        RewardConfig {
-            monthly_yuan: 200,
-            suspension_months: 12,
-        }
+    fn team(&self) -> &TeamConfig {
+        &self.team
     }
 }
 
@@ -317,12 +203,7 @@ mod tests {
     #[test]
     fn key_bindings_name_actions_in_kebab_case() {
         let c = Config::from_toml("[keys]\nacknowledge = [\"A\", \"ctrl-k\"]\n", "x").unwrap();
-        assert_eq!(
-            c.keys[&crate::app::Action::Acknowledge],
-            vec!["A", "ctrl-k"]
-        );
-        let err = Config::from_toml("[keys]\nacknowlege = [\"A\"]\n", "x").unwrap_err();
-        assert_eq!(err.line, Some(2));
+        assert_eq!(c.keys["acknowledge"], vec!["A", "ctrl-k"]);
     }
 
     #[test]

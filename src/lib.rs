@@ -15,6 +15,7 @@ pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod logging;
+pub mod paths;
 pub mod report;
 pub mod ssh;
 pub mod store;

@@ -4,6 +4,6 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let (cli, name) = dutydesk::cli_help::parse_args();
-    dutydesk::logging::init(&dutydesk::commands::default_data_dir().join("logs"));
+    dutydesk::logging::init(&dutydesk::paths::default_data_dir().join("logs"));
     dutydesk::commands::run(cli, &name)
 }

@@ -278,9 +278,11 @@ pub struct KeyMap {
 impl KeyMap {
     /// The defaults with the configuration's keys added; an unreadable key is an error
     /// naming the action and the key.
+    /// The default keys plus the configuration's `[keys]` table (action name → keys). An
+    /// action name or a key that is not understood is refused as (action name, key).
     pub fn new(
-        extra: &std::collections::BTreeMap<Action, Vec<String>>,
-    ) -> Result<KeyMap, (Action, String)> {
+        extra: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<KeyMap, (String, String)> {
         let mut map = KeyMap {
             by_key: HashMap::new(),
             by_action: HashMap::new(),
@@ -291,10 +293,12 @@ impl KeyMap {
                 map.bind(*action, key);
             }
         }
-        for (action, keys) in extra {
+        for (name, keys) in extra {
+            let action: Action = serde_json::from_value(serde_json::Value::String(name.clone()))
+                .map_err(|_| (name.clone(), keys.first().cloned().unwrap_or_default()))?;
             for k in keys {
-                let key = Key::parse(k).ok_or_else(|| (*action, k.clone()))?;
-                map.bind(*action, key);
+                let key = Key::parse(k).ok_or_else(|| (name.clone(), k.clone()))?;
+                map.bind(action, key);
             }
         }
         Ok(map)
@@ -483,15 +487,25 @@ mod tests {
     #[test]
     fn configured_keys_add_to_the_defaults() {
         let mut extra = std::collections::BTreeMap::new();
-        extra.insert(Action::Acknowledge, vec!["A".to_string()]);
+        extra.insert("acknowledge".to_string(), vec!["A".to_string()]);
         let map = KeyMap::new(&extra).unwrap();
         assert_eq!(map.all(Action::Acknowledge), "a A");
         // A configured key moves from the action it had on the same screen.
         let mut extra = std::collections::BTreeMap::new();
-        extra.insert(Action::Acknowledge, vec!["p".to_string()]);
+        extra.insert("acknowledge".to_string(), vec!["p".to_string()]);
         let map = KeyMap::new(&extra).unwrap();
         assert_eq!(map.all(Action::InProgress), "");
-        extra.insert(Action::Quit, vec!["hyper-q".to_string()]);
-        assert!(KeyMap::new(&extra).is_err());
+        extra.insert("quit".to_string(), vec!["hyper-q".to_string()]);
+        assert_eq!(
+            KeyMap::new(&extra).err(),
+            Some(("quit".to_string(), "hyper-q".to_string()))
+        );
+        // A misspelt action is refused by its name.
+        let mut extra = std::collections::BTreeMap::new();
+        extra.insert("acknowlege".to_string(), vec!["A".to_string()]);
+        assert_eq!(
+            KeyMap::new(&extra).err(),
+            Some(("acknowlege".to_string(), "A".to_string()))
+        );
     }
 }

@@ -203,20 +203,9 @@ fn complain(m: &str) {
     }
 }
 
+use crate::paths::default_config_path;
 /// The per-user directories; falls back to the working directory where there is no home.
-fn project_dirs() -> Option<directories::ProjectDirs> {
-    directories::ProjectDirs::from("cn", "dutydesk", "dutydesk")
-}
-
-pub fn default_data_dir() -> PathBuf {
-    project_dirs()
-        .map(|d| d.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn default_config_path() -> Option<PathBuf> {
-    project_dirs().map(|d| d.config_dir().join("dutydesk.toml"))
-}
+pub use crate::paths::default_data_dir;
 
 fn load_config(explicit: Option<&Path>, lang: Lang) -> Result<Config, Failure> {
     let render = |e: ConfigError| {

@@ -6,6 +6,7 @@
 //! shown); nothing half-typed is sent, and each write the store thread makes is one
 //! transaction, so nothing half-done is committed.
 
+pub mod export;
 pub mod worker;
 
 use chrono::Timelike;
@@ -42,15 +43,8 @@ pub fn run(setup: ConsoleSetup) -> Result<(), String> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(setup.lang.text(&Msg::ConsoleNeedsTerminal));
     }
-    let keymap = KeyMap::new(&setup.config.keys).map_err(|(action, key)| {
-        let action = serde_json::to_value(action)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from));
-        setup.lang.text(&Msg::BadKey {
-            action: action.unwrap_or_default(),
-            key,
-        })
-    })?;
+    let keymap = KeyMap::new(&setup.config.keys)
+        .map_err(|(action, key)| setup.lang.text(&Msg::BadKey { action, key }))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()

@@ -195,8 +195,8 @@ impl Worker {
         let r =
             crate::app::data::load_report(&self.store, &self.session.operator, &self.config, now)
                 .map_err(|e| self.store_text(e))?;
-        let dir = crate::commands::default_data_dir().join("reports");
-        let written = crate::report::console::export(&r, &dir, &self.config, self.lang, now)?;
+        let dir = crate::paths::default_data_dir().join("reports");
+        let written = super::export::export(&r, &dir, &self.config, self.lang, now)?;
         let rows = r.stats.len() + r.today.len() + r.compliance.len();
         let paths = written
             .iter()

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::clock::beijing_date;
 use super::key_population::{KeyCategory, categories};
 use super::patient::{Condition, Guardianship, Patient, Status};
+use super::policy::Rules;
 use super::schedule::{ControlWindow, days_overdue, followup_due, needs_guidance, visit_due};
 use super::team::{Role, missing_roles};
-use crate::config::Config;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -183,7 +183,7 @@ pub fn derive(
     team: RoleSet,
     at: DateTime<Utc>,
     control: Option<&ControlWindow>,
-    config: &Config,
+    config: &dyn Rules,
 ) -> Vec<DerivedAlert> {
     let mut out = Vec::new();
     if !p.status.is_active() {
@@ -235,7 +235,7 @@ pub fn derive(
     // schedule raises nothing for them; everyone else active stays on it, missing ones too.
     let on_schedule = p.status != Status::InHospital;
     if on_schedule {
-        let due = followup_due(p, at, control, &config.followup, &config.control);
+        let due = followup_due(p, at, control, config.followup(), config.control());
         let late = days_overdue(due, today);
         if late > 0 {
             push(
@@ -245,7 +245,7 @@ pub fn derive(
                 Some(due),
             );
         }
-        let vdue = visit_due(p, &config.followup);
+        let vdue = visit_due(p, config.followup());
         let vlate = days_overdue(vdue, today);
         if vlate > 0 {
             push(
@@ -256,7 +256,7 @@ pub fn derive(
             );
         }
     }
-    if !missing_roles(p, &team.to_vec(), &config.team).is_empty() {
+    if !missing_roles(p, &team.to_vec(), config.team()).is_empty() {
         push(
             AlertKind::TeamIncomplete,
             if high { Severity::P2 } else { Severity::P3 },
@@ -267,7 +267,7 @@ pub fn derive(
     if p.guardianship != Guardianship::Normal && !team.contains(Role::Guardian) {
         push(AlertKind::Guardianship, Severity::P2, None, None);
     }
-    if needs_guidance(p, &config.followup) {
+    if needs_guidance(p, config.followup()) {
         push(AlertKind::GuidanceNeeded, Severity::P3, None, None);
     }
     out
@@ -276,6 +276,8 @@ pub fn derive(
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The tests read the defaults as the configuration file gives them.
+    use crate::config::Config;
     use crate::domain::clock::beijing_midnight;
     use crate::domain::patient::Vocabulary;
     use crate::domain::risk::RiskLevel;

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::patient::{Compliance, Condition, Medication, Patient, Status};
+use super::policy::FollowUpConfig;
 use super::risk::RiskLevel;
-use crate::config::FollowUpConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

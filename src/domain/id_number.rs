@@ -5,7 +5,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use super::patient::Gender;
+use super::vocabulary::{Vocabulary, vocabulary};
+
+vocabulary!(Gender {
+    Male => "male", "男", ["男性"];
+    Female => "female", "女", ["女性"];
+});
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];

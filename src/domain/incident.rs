@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::QuickResponseConfig;
+use super::policy::QuickResponseConfig;
 
 /// A step's deadline, counted from the stored opening instant.
 pub fn deadlines(opened_at: DateTime<Utc>, config: &QuickResponseConfig) -> Vec<DateTime<Utc>> {

@@ -9,8 +9,11 @@ pub mod id_number;
 pub mod incident;
 pub mod key_population;
 pub mod patient;
+pub mod policy;
+pub mod reward;
 pub mod risk;
 pub mod schedule;
 pub mod team;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod vocabulary;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::beijing_date;
 use super::patient::{Condition, Patient};
-use crate::config::{ControlConfig, FollowUpConfig};
+use super::policy::{ControlConfig, FollowUpConfig};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

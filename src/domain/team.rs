@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::patient::{Condition, Guardianship, Jurisdiction, Patient, Vocabulary, vocabulary};
-use crate::config::TeamConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,6 +60,25 @@ impl Role {
             Role::StationOfficer => PersonKind::Officer,
             Role::Doctor => PersonKind::Doctor,
             Role::Guardian => PersonKind::Guardian,
+        }
+    }
+}
+
+/// The team's parameters (configuration `[team]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamConfig {
+    /// Roles required for patients below risk 3 who are not unstable (those need all five).
+    pub required_roles_low_risk: Vec<Role>,
+    /// High-risk patients one person may serve before the console warns.
+    pub workload_threshold: u32,
+}
+
+impl Default for TeamConfig {
+    fn default() -> Self {
+        TeamConfig {
+            required_roles_low_risk: vec![Role::Guardian, Role::Doctor],
+            workload_threshold: 15,
         }
     }
 }

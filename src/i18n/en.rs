@@ -148,14 +148,14 @@ pub fn text(m: &Msg) -> String {
         Msg::RewardDue => "due".into(),
         Msg::RewardNotDue => "not due".into(),
         Msg::RewardReason(d) => match d {
-            crate::report::rewards::RewardDecision::Due => String::new(),
-            crate::report::rewards::RewardDecision::IncidentThisMonth => {
+            crate::domain::reward::RewardDecision::Due => String::new(),
+            crate::domain::reward::RewardDecision::IncidentThisMonth => {
                 "an incident this month".into()
             }
-            crate::report::rewards::RewardDecision::Suspended { until } => {
+            crate::domain::reward::RewardDecision::Suspended { until } => {
                 format!("suspended after an incident, until {until}")
             }
-            crate::report::rewards::RewardDecision::NoGuardian => "no guardian assigned".into(),
+            crate::domain::reward::RewardDecision::NoGuardian => "no guardian assigned".into(),
         },
         Msg::RewardTotal {
             month,

@@ -251,7 +251,7 @@ pub enum Msg {
     BadPeriod,
     RewardDue,
     RewardNotDue,
-    RewardReason(crate::report::rewards::RewardDecision),
+    RewardReason(crate::domain::reward::RewardDecision),
     RewardTotal {
         month: String,
         guardians: usize,

@@ -138,12 +138,12 @@ pub fn text(m: &Msg) -> String {
         Msg::RewardDue => "应发".into(),
         Msg::RewardNotDue => "不发".into(),
         Msg::RewardReason(d) => match d {
-            crate::report::rewards::RewardDecision::Due => String::new(),
-            crate::report::rewards::RewardDecision::IncidentThisMonth => "本月发生肇事肇祸".into(),
-            crate::report::rewards::RewardDecision::Suspended { until } => {
+            crate::domain::reward::RewardDecision::Due => String::new(),
+            crate::domain::reward::RewardDecision::IncidentThisMonth => "本月发生肇事肇祸".into(),
+            crate::domain::reward::RewardDecision::Suspended { until } => {
                 format!("此前发生肇事肇祸，停发至{until}")
             }
-            crate::report::rewards::RewardDecision::NoGuardian => "未指定监护人".into(),
+            crate::domain::reward::RewardDecision::NoGuardian => "未指定监护人".into(),
         },
         Msg::RewardTotal {
             month,

@@ -1,7 +1,6 @@
 //! Reports for the people upstairs: the statistical report (附件2), the police exchange list
 //! and the guardian reward, computed for an operator's scope, and written as xlsx or csv.
 
-pub mod console;
 pub mod exchange;
 pub mod handover;
 pub mod rewards;

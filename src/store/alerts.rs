@@ -16,8 +16,7 @@ use crate::domain::clock::beijing_date;
 use crate::domain::patient::{Condition, Patient};
 use crate::domain::schedule::days_overdue;
 
-/// The operator name the system uses for what it does by itself.
-pub const SYSTEM: &str = "system";
+pub use super::audit::SYSTEM;
 
 /// An alert as operators see it: the stored lifecycle joined with its patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -13,6 +13,36 @@ use sha2::{Digest, Sha256};
 use super::{Result, Scope, Store, from_millis, millis};
 use crate::domain::audit::AuditAction;
 
+/// The append-only triggers of the audit log (since V5): no update, no delete, and an insert
+/// must extend the chain (a higher id, the last row's hash as its previous hash), so that
+/// `INSERT OR REPLACE` cannot overwrite a row either.
+pub const AUDIT_TRIGGERS: &str = r#"
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_extends_chain BEFORE INSERT ON audit_log
+WHEN NEW.id <= COALESCE((SELECT MAX(id) FROM audit_log), 0)
+  OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '')
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: a row must extend the chain');
+END;
+"#;
+
+/// The names of the triggers `dutydesk check` expects.
+pub const AUDIT_TRIGGER_NAMES: [&str; 3] = [
+    "audit_log_no_update",
+    "audit_log_no_delete",
+    "audit_log_extends_chain",
+];
+
+/// The operator name the system uses for what it does by itself.
+pub const SYSTEM: &str = "system";
+
 /// Who a row names: the operator, and the identity the system saw behind them (the OS user
 /// in local mode, `ssh:SHA256:…` for a key over SSH). The system itself has an empty one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,7 +61,7 @@ impl Author {
 
     /// The system, for what it does by itself (reconciling derived alerts).
     pub fn system() -> Author {
-        Author::new(super::alerts::SYSTEM, "")
+        Author::new(SYSTEM, "")
     }
 }
 
@@ -388,7 +418,7 @@ pub fn verify_chain(conn: &Connection, from: Option<DateTime<Utc>>) -> Result<Ch
 /// The append-only triggers that are missing (dropped by hand).
 pub fn missing_triggers(conn: &Connection) -> Result<Vec<&'static str>> {
     let mut missing = Vec::new();
-    for name in super::schema::AUDIT_TRIGGER_NAMES {
+    for name in AUDIT_TRIGGER_NAMES {
         let found: Option<String> = conn
             .query_row(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = ?1",

@@ -281,36 +281,9 @@ CREATE INDEX audit_log_station ON audit_log(station, id);
 CREATE INDEX audit_log_operator ON audit_log(operator, id);
 "#;
 
-/// The append-only triggers of the audit log (since V5): no update, no delete, and an insert
-/// must extend the chain (a higher id, the last row's hash as its previous hash), so that
-/// `INSERT OR REPLACE` cannot overwrite a row either.
-pub const AUDIT_TRIGGERS: &str = r#"
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN
-    SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN
-    SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
-CREATE TRIGGER audit_log_extends_chain BEFORE INSERT ON audit_log
-WHEN NEW.id <= COALESCE((SELECT MAX(id) FROM audit_log), 0)
-  OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '')
-BEGIN
-    SELECT RAISE(ABORT, 'audit_log is append-only: a row must extend the chain');
-END;
-"#;
-
-/// The names of the triggers `dutydesk check` expects.
-pub const AUDIT_TRIGGER_NAMES: [&str; 3] = [
-    "audit_log_no_update",
-    "audit_log_no_delete",
-    "audit_log_extends_chain",
-];
-
 fn chain_existing_audit_rows(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     super::audit::chain_all(tx)?;
-    tx.execute_batch(AUDIT_TRIGGERS)?;
+    tx.execute_batch(super::audit::AUDIT_TRIGGERS)?;
     Ok(())
 }
 

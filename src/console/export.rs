@@ -36,7 +36,7 @@ pub fn export(
             format!("-{n}")
         };
         let path = dir.join(format!("统计表-{stamp}{suffix}.xlsx"));
-        match super::write::stats(
+        match crate::report::write::stats(
             &r.stats,
             &title,
             &config.area.name,
@@ -80,6 +80,6 @@ pub fn export(
             .collect(),
         rows,
     };
-    super::write::sheet(&sheet, &figures, Existing::Refuse).map_err(|e| refused(&e))?;
+    crate::report::write::sheet(&sheet, &figures, Existing::Refuse).map_err(|e| refused(&e))?;
     Ok(vec![stats, figures])
 }
