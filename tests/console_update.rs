@@ -46,6 +46,18 @@ fn press(s: &mut AppState, name: &str) -> Vec<Effect> {
     fx
 }
 
+/// When the role is held, the console asks before replacing (naming both persons): answers
+/// yes with the real key and returns what that sends; otherwise returns `fx` as it is.
+fn yes_if_asked_to_replace(s: &mut AppState, fx: Vec<Effect>) -> Vec<Effect> {
+    match s.dialog() {
+        Some(Dialog::ConfirmTeamChange { question, .. }) if fx.is_empty() => {
+            assert!(question.contains("改为"), "{question}");
+            press(s, "y")
+        }
+        _ => fx,
+    }
+}
+
 /// Types text key by key, as an operator would.
 fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -252,6 +264,7 @@ fn assignment_checks_jurisdiction_before_sending() {
             .all(|r| r.person.jurisdiction.station == p.jurisdiction.station)
     );
     let fx = press(&mut s, "enter");
+    let fx = yes_if_asked_to_replace(&mut s, fx);
     assert!(
         matches!(fx.as_slice(), [Effect::Request(Request::Assign { .. })])
             || matches!(s.dialog(), Some(Dialog::ConfirmWorkload { .. }))
@@ -272,6 +285,7 @@ fn new_person_needs_a_name_and_takes_the_roles_jurisdiction() {
     press(&mut s, "down");
     type_text(&mut s, "１３８００００９９９９");
     let fx = press(&mut s, "enter");
+    let fx = yes_if_asked_to_replace(&mut s, fx);
     match fx.as_slice() {
         [
             Effect::Request(Request::CreateAndAssign {
@@ -1136,8 +1150,10 @@ fn a_workload_warning_asks_and_y_assigns() {
         panic!("{:?}", s.dialog())
     };
     assert_eq!(s.input_mode(), InputMode::Choice);
+    let fx = press(&mut s, "y");
+    let fx = yes_if_asked_to_replace(&mut s, fx);
     assert!(matches!(
-        press(&mut s, "y").as_slice(),
+        fx.as_slice(),
         [Effect::Request(Request::Assign { .. })]
     ));
 }
@@ -1158,4 +1174,81 @@ fn esc_on_a_form_with_answers_asks_before_throwing_them_away() {
     assert!(s.dialog().is_some(), "typing again cancels the question");
     press(&mut s, "esc");
     assert!(s.dialog().is_none(), "a second Esc discards");
+}
+
+/// Ctrl-N in the picker names a person: when name and phone match a registered cadre of
+/// another township, the one-door API refuses the assignment for that person's jurisdiction,
+/// in words, and writes nothing (no person, no assignment).
+#[test]
+fn ctrl_n_naming_a_cadre_of_another_township_is_refused_and_writes_nothing() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    dutydesk::demo::build(&mut store, &Config::default(), now()).unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let mut s = AppState::new(Lang::Zh, Config::default(), op.clone(), now());
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    // A 青石镇 township cadre, and a patient of 望江街道.
+    let outsider = store
+        .persons(&dutydesk::store::Scope::All)
+        .unwrap()
+        .into_iter()
+        .find(|p| {
+            p.kind == dutydesk::domain::team::PersonKind::Cadre
+                && p.jurisdiction.township == "青石镇"
+                && p.jurisdiction.village.is_empty()
+        })
+        .expect("the demo has a 青石镇 township cadre");
+    press(&mut s, "2");
+    press(&mut s, "/");
+    let target = store
+        .patients(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|p| p.jurisdiction.township == "望江街道")
+        .unwrap();
+    type_text(&mut s, &target.name);
+    press(&mut s, "enter");
+    assert_eq!(s.selected_patient().unwrap().patient.id, target.id);
+    press(&mut s, "s");
+    press(&mut s, "1"); // township cadre
+    press(&mut s, "ctrl-n");
+    type_text(&mut s, &outsider.name);
+    press(&mut s, "down");
+    type_text(&mut s, &outsider.phone);
+    let fx = press(&mut s, "enter");
+    let fx = yes_if_asked_to_replace(&mut s, fx);
+    let request = match fx.as_slice() {
+        [Effect::Request(r @ Request::CreateAndAssign { .. })] => r.clone(),
+        other => panic!("{other:?}"),
+    };
+    drop(store);
+    let before = dump(&db.path);
+    // The store thread carries it out through the one door, as the console's does.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let requests = dutydesk::console::worker::spawn(
+        db.path.clone(),
+        dutydesk::desk::Session::new(op, "test-os-user"),
+        Config::default(),
+        Lang::Zh,
+        std::sync::Arc::new(dutydesk::domain::clock::FixedClock(now())),
+        tx,
+    );
+    requests.send(request).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let text = loop {
+        assert!(std::time::Instant::now() < deadline, "no answer");
+        match rx.try_recv() {
+            Ok(Reply::Failed(text)) => break text,
+            Ok(Reply::Done(t)) => panic!("assigned across jurisdictions: {t:?}"),
+            Ok(_) => {}
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    assert!(
+        text.contains("青石镇") && text.contains("望江街道"),
+        "{text}"
+    );
+    drop(requests);
+    assert_eq!(dump(&db.path), before, "a refusal writes nothing");
 }

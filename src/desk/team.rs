@@ -173,6 +173,10 @@ fn seat(
     holder: Holder,
     created: bool,
 ) -> Result<Assigned> {
+    // The person must fit the role first: a refusal for who they are comes before any
+    // question of whom they would replace.
+    check_assignment(patient, role, &person)
+        .map_err(|r| DeskError::Refused(Refusal::Assignment(r)))?;
     let current = persons::holder(act.tx, patient.id, role)?;
     match (holder, current) {
         (Holder::Empty, Some(id)) if id != person.id => {

@@ -329,11 +329,21 @@ fn choose_person(
 /// Who holds `role` for the patient as this console last saw it (id and name): the store
 /// refuses the change if someone else changed the role meanwhile.
 fn holder_of(s: &AppState, patient_id: i64, role: Role) -> Option<(i64, String)> {
-    s.detail()
-        .filter(|d| d.patient_id == patient_id)
-        .and_then(|d| d.data.as_ref())
-        .and_then(|d| d.team.iter().find(|m| m.role == role))
-        .map(|m| (m.person.id, m.person.name.clone()))
+    let detail = s.detail().filter(|d| d.patient_id == patient_id);
+    match detail.and_then(|d| d.data.as_ref()) {
+        Some(d) => d
+            .team
+            .iter()
+            .find(|m| m.role == role)
+            .map(|m| (m.person.id, m.person.name.clone())),
+        // From a list, the persons directory says who serves whom.
+        None => s.snapshot.as_ref().and_then(|x| {
+            x.persons
+                .iter()
+                .find(|p| p.serves.contains(&(patient_id, role)))
+                .map(|p| (p.person.id, p.person.name.clone()))
+        }),
+    }
 }
 
 fn patient_name(s: &AppState, patient_id: i64) -> String {
