@@ -1252,3 +1252,36 @@ fn ctrl_n_naming_a_cadre_of_another_township_is_refused_and_writes_nothing() {
     drop(requests);
     assert_eq!(dump(&db.path), before, "a refusal writes nothing");
 }
+
+/// A derived alert whose condition holds cannot be resolved; `z` snoozes it instead: the day
+/// first (a line that is not a date stays open for correcting), then the reason.
+#[test]
+fn z_snoozes_the_selected_alert_until_a_day_with_a_reason() {
+    let (_, mut s) = state_for("center");
+    let alert = s.selected_alert().unwrap().id;
+    assert!(press(&mut s, "z").is_empty());
+    type_text(&mut s, "明天");
+    assert!(
+        press(&mut s, "enter").is_empty(),
+        "not a date: nothing sent"
+    );
+    assert!(matches!(s.dialog(), Some(Dialog::OneLine(_))));
+    for _ in 0..2 {
+        press(&mut s, "backspace");
+    }
+    type_text(&mut s, "2025-03-20");
+    assert!(
+        press(&mut s, "enter").is_empty(),
+        "the reason is asked next"
+    );
+    type_text(&mut s, "已住院观察");
+    let fx = press(&mut s, "enter");
+    assert_eq!(
+        fx,
+        vec![Effect::Request(Request::Snooze {
+            alert_id: alert,
+            until: "2025-03-20".parse().unwrap(),
+            reason: "已住院观察".into(),
+        })]
+    );
+}

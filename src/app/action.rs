@@ -38,6 +38,7 @@ pub enum Action {
     Acknowledge,
     InProgress,
     Resolve,
+    Snooze,
     Report,
     Reveal,
     Assign,
@@ -61,7 +62,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::Quit,
         Action::Help,
         Action::NextView,
@@ -84,6 +85,7 @@ impl Action {
         Action::Acknowledge,
         Action::InProgress,
         Action::Resolve,
+        Action::Snooze,
         Action::Report,
         Action::Reveal,
         Action::Assign,
@@ -138,6 +140,7 @@ impl Action {
             Action::Acknowledge => T::KeyAck,
             Action::InProgress => T::KeyProgress,
             Action::Resolve => T::KeyResolve,
+            Action::Snooze => T::KeySnooze,
             Action::Report => T::KeyReport,
             Action::Reveal => T::KeyReveal,
             Action::Assign => T::KeyAssign,
@@ -171,6 +174,12 @@ pub enum Request {
     Acknowledge(i64),
     InProgress(i64),
     Resolve(i64, String),
+    /// Silence an alert until a day (inclusive) with a reason.
+    Snooze {
+        alert_id: i64,
+        until: chrono::NaiveDate,
+        reason: String,
+    },
     Report {
         patient_id: i64,
         severity: Severity,

@@ -55,6 +55,7 @@ pub fn screen_commands(screen: ScreenKind) -> Vec<Command> {
             c(Acknowledge, true),
             c(InProgress, true),
             c(Resolve, true),
+            c(Snooze, true),
             c(FollowUp, true),
             c(Open, true),
             c(Report, true),
@@ -159,6 +160,15 @@ pub fn check(s: &AppState, a: Action) -> Result<(), T> {
                 Ok(())
             } else {
                 Err(T::NotNow)
+            }
+        }
+        Snooze => {
+            writer(s)?;
+            let alert = s.selected_alert().ok_or(T::NothingSelected)?;
+            if alert.status == AlertStatus::Resolved {
+                Err(T::NotNow)
+            } else {
+                Ok(())
             }
         }
         FollowUp | Assign | Unassign | Report => {

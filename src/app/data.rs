@@ -164,7 +164,11 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
         patients: store.patient_count(&scope)? as usize,
         p1: alerts
             .iter()
-            .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+            .filter(|a| {
+                a.severity == Severity::P1
+                    && a.status == AlertStatus::New
+                    && !a.is_snoozed(beijing_date(now))
+            })
             .count(),
         new_alerts: alerts
             .iter()
@@ -261,7 +265,11 @@ pub fn load_snapshot(
         patients: patients.len(),
         p1: alerts
             .iter()
-            .filter(|a| a.severity == Severity::P1 && a.status == AlertStatus::New)
+            .filter(|a| {
+                a.severity == Severity::P1
+                    && a.status == AlertStatus::New
+                    && !a.is_snoozed(beijing_date(now))
+            })
             .count(),
         new_alerts: alerts
             .iter()

@@ -129,6 +129,7 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Acknowledge, &["a"]),
     (Action::InProgress, &["p"]),
     (Action::Resolve, &["d"]),
+    (Action::Snooze, &["z"]),
     (Action::Report, &["n"]),
     (Action::Reveal, &["r"]),
     (Action::Assign, &["s"]),

@@ -28,6 +28,15 @@ pub enum Purpose {
     IncidentNote {
         incident_id: i64,
     },
+    /// Snoozing: first the day (inclusive) the alert stays silent until…
+    SnoozeUntil {
+        alert_id: i64,
+    },
+    /// …then why.
+    SnoozeReason {
+        alert_id: i64,
+        until: chrono::NaiveDate,
+    },
 }
 
 impl Purpose {
@@ -38,6 +47,7 @@ impl Purpose {
             Purpose::OpenIncident { .. } => T::OpenIncidentTitle,
             Purpose::StepActor { .. } => T::StepActorTitle,
             Purpose::IncidentNote { .. } => T::NoteTitle,
+            Purpose::SnoozeUntil { .. } | Purpose::SnoozeReason { .. } => T::SnoozeTitle,
         }
     }
 
@@ -46,13 +56,35 @@ impl Purpose {
         match self {
             Purpose::OpenIncident { .. } => T::Location,
             Purpose::StepActor { .. } => T::StepActorTitle,
+            Purpose::SnoozeUntil { .. } => T::SnoozeUntil,
+            Purpose::SnoozeReason { .. } => T::SnoozeReason,
             _ => T::Note,
         }
     }
 
-    /// The request the line becomes.
-    pub fn request(&self, text: String) -> Request {
+    /// What the line becomes: a request, the next line to ask (the snooze's reason after
+    /// its day), or nothing yet when the text is not understood (the line stays open).
+    pub fn next(&self, text: String) -> Option<Next> {
         match *self {
+            Purpose::SnoozeUntil { alert_id } => {
+                let until = crate::import::values::date(&crate::import::table::Cell::Text(text))?;
+                Some(Next::Ask(Purpose::SnoozeReason { alert_id, until }))
+            }
+            Purpose::SnoozeReason { alert_id, until } => Some(Next::Send(Request::Snooze {
+                alert_id,
+                until,
+                reason: text,
+            })),
+            _ => Some(Next::Send(self.request(text))),
+        }
+    }
+
+    /// The request the line becomes.
+    fn request(&self, text: String) -> Request {
+        match *self {
+            Purpose::SnoozeUntil { .. } | Purpose::SnoozeReason { .. } => {
+                unreachable!("snoozing is asked in two lines (see next)")
+            }
             Purpose::Resolve { alert_id } => Request::Resolve(alert_id, text),
             Purpose::Report {
                 patient_id,
@@ -78,6 +110,13 @@ impl Purpose {
             Purpose::IncidentNote { incident_id } => Request::IncidentNote { incident_id, text },
         }
     }
+}
+
+/// What a submitted line leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    Send(Request),
+    Ask(Purpose),
 }
 
 #[derive(Debug, Clone)]

@@ -62,7 +62,8 @@ pub fn incident_json(lang: Lang, i: &IncidentRow, at: DateTime<Utc>) -> serde_js
         "location": i.location,
         "description": i.description,
         "state": if i.is_open() { "open" } else { "closed" },
-        "elapsed_seconds": (at - i.opened_at).num_seconds(),
+        // The clock stops when the incident is closed.
+        "elapsed_seconds": (i.closed_at.unwrap_or(at).min(at) - i.opened_at).num_seconds(),
         "closed_at": i.closed_at.map(|d| d.with_timezone(&beijing()).to_rfc3339()),
         "closing": i.closing,
         "steps": steps,

@@ -278,6 +278,14 @@ impl Worker {
                 .acknowledge(id)
                 .map(|_| Some(T::AcknowledgedMsg)),
             Request::InProgress(id) => self.desk().take_in_hand(id).map(|_| Some(T::InProgressMsg)),
+            Request::Snooze {
+                alert_id,
+                until,
+                reason,
+            } => self
+                .desk()
+                .snooze(alert_id, until, &reason)
+                .map(|_| Some(T::SnoozedMsg)),
             Request::Resolve(id, note) => {
                 self.desk().resolve(id, &note).map(|_| Some(T::ResolvedMsg))
             }

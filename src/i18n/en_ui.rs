@@ -196,6 +196,12 @@ pub fn ui(t: T) -> &'static str {
         T::KeyAck => "ack",
         T::KeyProgress => "in progress",
         T::KeyResolve => "resolve",
+        T::KeySnooze => "snooze",
+        T::SnoozeTitle => {
+            "Snooze the alert (it shows again on the day after, or when the patient's state changes)"
+        }
+        T::SnoozeUntil => "Until (YYYY-MM-DD)",
+        T::SnoozeReason => "Reason",
         T::KeyReport => "report",
         T::KeyReveal => "reveal",
         T::KeyAssign => "assign",

@@ -103,13 +103,19 @@ pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
                 (a.station.clone(), Style::new()),
                 (age(s.lang, a.raised_at, s.now), Style::new()),
                 (
-                    match a.taken_by() {
-                        Some(login) => format!(
+                    match (a.snoozed_until, a.taken_by()) {
+                        // Snoozed: silent until the day shown, then it asks again.
+                        (Some(until), _)
+                            if a.is_snoozed(crate::domain::clock::beijing_date(s.now)) =>
+                        {
+                            format!("{} {}", s.t(T::KeySnooze), until.format("%m-%d"))
+                        }
+                        (_, Some(login)) => format!(
                             "{} {}",
                             s.lang.alert_status(a.status),
                             snap.operator_name(login)
                         ),
-                        None => s.lang.alert_status(a.status).to_string(),
+                        _ => s.lang.alert_status(a.status).to_string(),
                     },
                     Style::new(),
                 ),

@@ -22,7 +22,7 @@ pub(super) fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             }
             None
         }
-        Dialog::OneLine(mut line) => one_line(ev, &mut line, fx).then_some(Dialog::OneLine(line)),
+        Dialog::OneLine(line) => one_line(ev, line, fx),
         Dialog::ReportSeverity { patient_id } => match ev {
             Event::Char(c @ '1'..='3') => {
                 let severity =
@@ -98,19 +98,26 @@ fn scroll_move(e: Edit) -> Option<ScrollMove> {
 
 /// The one-line dialog: typing edits the line, Enter with something written sends the
 /// request its purpose makes of the trimmed text, Esc closes. Returns whether it stays open.
-fn one_line(ev: Event, line: &mut OneLine, fx: &mut Vec<Effect>) -> bool {
+fn one_line(ev: Event, mut line: OneLine, fx: &mut Vec<Effect>) -> Option<Dialog> {
     match ev {
         Event::Text(r) => {
             line.input.handle(r);
-            true
+            Some(Dialog::OneLine(line))
         }
         Event::Edit(Edit::Submit) if !line.input.value().trim().is_empty() => {
             let text = line.input.value().trim().to_string();
-            fx.push(Effect::Request(line.purpose.request(text)));
-            false
+            match line.purpose.next(text) {
+                Some(crate::app::one_line::Next::Send(r)) => {
+                    fx.push(Effect::Request(r));
+                    None
+                }
+                Some(crate::app::one_line::Next::Ask(p)) => Some(Dialog::OneLine(OneLine::new(p))),
+                // Not understood (a day that is not a date): the line stays for correcting.
+                None => Some(Dialog::OneLine(line)),
+            }
         }
-        Event::Edit(Edit::Cancel) => false,
-        _ => true,
+        Event::Edit(Edit::Cancel) => None,
+        _ => Some(Dialog::OneLine(line)),
     }
 }
 

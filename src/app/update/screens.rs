@@ -104,6 +104,13 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 })));
             }
         }
+        Action::Snooze => {
+            if let Some(id) = s.selected_alert().map(|a| a.id) {
+                s.open(Dialog::OneLine(OneLine::new(Purpose::SnoozeUntil {
+                    alert_id: id,
+                })));
+            }
+        }
         Action::Report => {
             if let Some(id) = s.focused_patient_id() {
                 s.open(Dialog::ReportSeverity { patient_id: id });
