@@ -723,9 +723,9 @@ pub enum PlaceCommand {
 pub enum AuditCommand {
     /// 列出审计记录（新的在前）· list audit entries, newest first
     List {
-        /// 只看该操作员 · by this operator only
-        #[arg(long, value_name = "LOGIN")]
-        operator: Option<String>,
+        /// 只看该操作员的操作 · actions by this operator only
+        #[arg(long = "by", value_name = "LOGIN")]
+        by: Option<String>,
         /// 只看该患者（身份证号）· about this patient only (ID number)
         #[arg(long, value_name = "ID_NUMBER")]
         patient: Option<String>,

@@ -96,8 +96,12 @@ pub fn screen_commands(screen: ScreenKind) -> Vec<Command> {
             v
         }
     };
-    if let ScreenKind::List(_) = screen {
+    if let ScreenKind::List(view) = screen {
         v.push(c(Back, false));
+        // The new-P1 banner offers `a` on every list.
+        if view != View::Alerts {
+            v.push(c(Acknowledge, false));
+        }
     }
     // Views by digit only where digits do not record steps.
     if screen != ScreenKind::Incident {
@@ -148,6 +152,7 @@ fn writer(s: &AppState) -> Result<(), T> {
 pub fn check(s: &AppState, a: Action) -> Result<(), T> {
     use Action::*;
     match a {
+        Acknowledge if s.banner().is_some() => writer(s),
         Acknowledge | InProgress | Resolve => {
             writer(s)?;
             let alert = s.selected_alert().ok_or(T::NothingSelected)?;

@@ -195,8 +195,9 @@ pub fn fixed_keys(mode: InputMode) -> Vec<FixedKey> {
         InputMode::Text => vec![
             fk("Enter", &["enter"], Edit::Submit, T::KeySubmit),
             CANCEL,
-            fk("↑↓", &["up"], Edit::Up, T::KeyMove),
-            fk("", &["down"], Edit::Down, T::KeyMove),
+            // Tab moves between fields as in the forms.
+            fk("↑↓", &["up", "backtab"], Edit::Up, T::KeyField),
+            fk("", &["down", "tab"], Edit::Down, T::KeyField),
         ],
         InputMode::Picker => vec![
             fk("Enter", &["enter"], Edit::Submit, T::KeySubmit),

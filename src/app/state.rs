@@ -544,6 +544,7 @@ impl AppState {
     pub fn is_escalated(&self, a: &AlertRow) -> bool {
         a.severity == Severity::P1
             && a.status == AlertStatus::New
+            && !a.is_snoozed(crate::domain::clock::beijing_date(self.now))
             && (self.now - a.raised_at).num_seconds()
                 >= i64::from(self.config.alerts.p1_escalate_minutes) * 60
     }

@@ -149,7 +149,7 @@ pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> R
 
 pub fn check(ctx: &Context) -> Result<(), Failure> {
     let store = ctx.open_store()?;
-    ctx.center_or_administrator(&store)?;
+    ctx.center_auditor_or_administrator(&store)?;
     let f = |e| ctx.store_failure(e);
     let version = store.schema_version().map_err(f)?;
     let mut problems = store.integrity_problems().map_err(f)?;

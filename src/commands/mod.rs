@@ -91,6 +91,22 @@ impl Context {
         }
     }
 
+    /// For reading the database's own proof (`check`, `audit verify`): a center operator, an
+    /// auditor, or the administrator.
+    pub fn center_auditor_or_administrator(&self, store: &Store) -> Result<(), Failure> {
+        if self.console_login.is_none() && self.is_administrator() {
+            return Ok(());
+        }
+        let session = self.session(store)?;
+        use crate::store::operators::OperatorRole;
+        match session.operator.role {
+            OperatorRole::Center | OperatorRole::Auditor => Ok(()),
+            OperatorRole::Station => Err(self.fail(&Msg::NotAllowed {
+                login: session.operator.login,
+            })),
+        }
+    }
+
     /// The scope for lists about the database itself (operators, keys): the operator's, or
     /// everything for the database's administrator who is not a registered operator (the
     /// service account that runs `serve`).

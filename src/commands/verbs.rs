@@ -503,7 +503,7 @@ pub fn audit(ctx: &Context, c: AuditCommand) -> Result<(), Failure> {
     let store = ctx.open_store()?;
     match c {
         AuditCommand::List {
-            operator,
+            by,
             patient,
             from,
             to,
@@ -518,7 +518,7 @@ pub fn audit(ctx: &Context, c: AuditCommand) -> Result<(), Failure> {
             let rows = store
                 .audit(&AuditQuery {
                     scope: session.scope(),
-                    operator,
+                    operator: by,
                     patient_id,
                     from: from.map(beijing_midnight),
                     to: to.map(|d: NaiveDate| beijing_midnight(d + chrono::Days::new(1))),
@@ -561,7 +561,8 @@ pub fn audit(ctx: &Context, c: AuditCommand) -> Result<(), Failure> {
             }
         }
         AuditCommand::Verify { from, json } => {
-            ctx.center_or_administrator(&store)?;
+            // Reading the proof is an auditor's work too.
+            ctx.center_auditor_or_administrator(&store)?;
             let report = store
                 .verify_audit_chain(from.map(beijing_midnight))
                 .map_err(|e| ctx.store_failure(e))?;

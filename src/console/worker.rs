@@ -232,6 +232,16 @@ impl Worker {
         }
     }
 
+    /// Says what was done to which patient's alert ("已签收 冯国 · 异常报告").
+    fn said(&self, t: T, m: &crate::desk::alerts::AlertMoved) {
+        let _ = self.replies.send(Reply::Info(format!(
+            "{} {} · {}",
+            self.lang.t(t),
+            m.patient,
+            self.lang.alert_kind(m.kind)
+        )));
+    }
+
     fn store_text(&self, e: StoreError) -> String {
         self.lang.desk_error(&DeskError::Store(e))
     }
@@ -273,11 +283,14 @@ impl Worker {
                 self.detail = Some((id, true));
                 None
             }),
-            Request::Acknowledge(id) => self
-                .desk()
-                .acknowledge(id)
-                .map(|_| Some(T::AcknowledgedMsg)),
-            Request::InProgress(id) => self.desk().take_in_hand(id).map(|_| Some(T::InProgressMsg)),
+            Request::Acknowledge(id) => self.desk().acknowledge(id).map(|m| {
+                self.said(T::AcknowledgedMsg, &m);
+                None
+            }),
+            Request::InProgress(id) => self.desk().take_in_hand(id).map(|m| {
+                self.said(T::InProgressMsg, &m);
+                None
+            }),
             Request::Snooze {
                 alert_id,
                 until,

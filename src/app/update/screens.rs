@@ -89,7 +89,12 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
             }
         },
         Action::Acknowledge | Action::InProgress => {
-            if let Some(id) = s.selected_alert().map(|a| a.id) {
+            // The banner says "a 签收": while a new P1 is announced, `a` takes that one.
+            let banner = s
+                .banner()
+                .map(|(b, _)| b.id)
+                .filter(|_| a == Action::Acknowledge);
+            if let Some(id) = banner.or_else(|| s.selected_alert().map(|a| a.id)) {
                 fx.push(Effect::Request(if a == Action::Acknowledge {
                     Request::Acknowledge(id)
                 } else {
