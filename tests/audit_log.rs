@@ -204,3 +204,44 @@ fn a_replaced_or_removed_row_or_a_dropped_trigger_is_found() {
     assert!(t.contains("audit_log_no_delete"), "{t}");
     assert!(t.contains("第 8 行"), "{t}");
 }
+
+#[test]
+fn an_auditor_checks_and_verifies_the_log_but_a_station_desk_does_not() {
+    let db = demo();
+    let o = cli(&db, &["--operator", "auditor", "audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = cli(&db, &["--operator", "auditor", "check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = cli(&db, &["--operator", "wangjiang", "audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    // The auditor reads every desk's rows; --by narrows to one operator.
+    let o = cli(
+        &db,
+        &[
+            "--operator",
+            "auditor",
+            "audit",
+            "list",
+            "--json",
+            "--limit",
+            "50",
+        ],
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(rows.len() >= 20, "{}", rows.len());
+    let o = cli(
+        &db,
+        &[
+            "--operator",
+            "auditor",
+            "audit",
+            "list",
+            "--json",
+            "--by",
+            "wangjiang",
+        ],
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["login"] == "wangjiang"));
+}

@@ -1285,3 +1285,34 @@ fn z_snoozes_the_selected_alert_until_a_day_with_a_reason() {
         })]
     );
 }
+
+/// A P1 that arrives after the console loaded is announced in a banner offering `a`; `a`
+/// then takes that alert, whichever row is highlighted and on whichever list.
+#[test]
+fn the_banners_a_acknowledges_the_announced_p1_not_the_highlighted_row() {
+    let (mut store, mut s) = state_for("center");
+    press(&mut s, "down");
+    press(&mut s, "down");
+    let highlighted = s.selected_alert().unwrap().id;
+    // Another desk reports a P1; the next snapshot brings it.
+    let patient = store.patients(&Default::default()).unwrap()[5].id;
+    let desk = dutydesk::desk::Session::new(store.operator("center2").unwrap().unwrap(), "t");
+    let new = with_desk(&mut store, &desk, |d| {
+        d.report_alert(patient, Severity::P1, "群众来电")
+    })
+    .unwrap();
+    let snap = load_snapshot(&store, &s.operator, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    assert_eq!(s.banner().map(|(a, _)| a.id), Some(new));
+    assert_eq!(
+        press(&mut s, "a"),
+        vec![Effect::Request(Request::Acknowledge(new))]
+    );
+    assert_ne!(new, highlighted);
+    // On the patients list too.
+    press(&mut s, "2");
+    assert_eq!(
+        press(&mut s, "a"),
+        vec![Effect::Request(Request::Acknowledge(new))]
+    );
+}

@@ -402,3 +402,27 @@ fn compliance_report_matches_figures_worked_out_by_hand() {
     assert_eq!(two["steps"][2]["seconds_left"], 60);
     assert_eq!(two["state"], "open");
 }
+
+/// Elapsed time and the steps' clocks stop at closing: a step not done by then shows as it
+/// stood, not counting on.
+#[test]
+fn a_closed_incidents_steps_stop_counting_at_the_close() {
+    let (db, pid, _) = demo();
+    let mut store = db.open();
+    let c = desk_of(&store, "center");
+    let id = with_desk(&mut store, &c, |d| {
+        d.open_incident(&Subject::Patient(pid), "村口", "")
+    })
+    .unwrap();
+    // Closed 2 minutes in: step 3 (5 minutes) had 3 minutes left.
+    with_desk_at(&mut store, &c, now() + Duration::minutes(2), |d| {
+        d.close_incident(id, &closing(), false)
+    })
+    .unwrap();
+    let inc = store.incident(id, &Scope::All).unwrap().unwrap();
+    let much_later = now() + Duration::hours(5);
+    assert_eq!(
+        inc.steps[2].state(much_later),
+        StepState::Pending { seconds_left: 180 }
+    );
+}

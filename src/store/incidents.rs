@@ -21,11 +21,17 @@ pub struct StepRow {
     pub done_at: Option<DateTime<Utc>>,
     pub actor: Option<String>,
     pub recorded_by: Option<String>,
+    /// When the incident was closed: the step's clock stops there.
+    #[serde(skip)]
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl StepRow {
+    /// The step's state at `now`, or at the closing if the incident is closed: a closed
+    /// incident's steps no longer count down.
     pub fn state(&self, now: DateTime<Utc>) -> StepState {
-        step_state(self.deadline, self.done_at, now)
+        let at = self.closed_at.map_or(now, |c| c.min(now));
+        step_state(self.deadline, self.done_at, at)
     }
 }
 
@@ -131,6 +137,7 @@ fn fill_in(conn: &Connection, mut row: IncidentRow) -> Result<IncidentRow> {
                 done_at: r.get::<_, Option<i64>>(4)?.map(from_millis),
                 actor: r.get(5)?,
                 recorded_by: r.get(6)?,
+                closed_at: row.closed_at,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
