@@ -111,6 +111,9 @@ pub struct Snapshot {
     pub complete: bool,
     /// The search key of each alert, in the order of `alerts` (see `search`).
     pub alert_keys: Vec<String>,
+    /// The search key of each audit row (its sentence in both languages), in the order of
+    /// `audit`: built once when loaded, not at every keystroke of the filter.
+    pub audit_keys: Vec<String>,
     /// Patient id → position in `patients`.
     pub patient_index: HashMap<i64, usize>,
     /// This operator's open shift, if any.
@@ -184,6 +187,7 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
         persons: Vec::new(),
         incidents,
         audit: Vec::new(),
+        audit_keys: Vec::new(),
         control: store.control_window()?,
         counts,
         complete: false,
@@ -254,6 +258,7 @@ pub fn load_snapshot(
     });
     let t_persons = t0.elapsed();
     let audit = store.audit_entries(&scope, AUDIT_ROWS)?;
+    let audit_keys = audit_keys(&audit);
     tracing::debug!(
         patients_ms = t_patients.as_millis() as u64,
         alerts_ms = (t_alerts - t_patients).as_millis() as u64,
@@ -285,6 +290,7 @@ pub fn load_snapshot(
         persons,
         incidents,
         audit,
+        audit_keys,
         control,
         counts,
         complete: true,
@@ -296,6 +302,21 @@ pub fn load_snapshot(
 
 /// An alert is found by its patient, its kind and status in either language, its village
 /// and station, and its severity (`P1`).
+/// An audit row is found by its operator and its sentence in either language.
+fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
+    use crate::i18n::Lang;
+    audit
+        .iter()
+        .map(|e| {
+            search::key([
+                e.operator.as_str(),
+                Lang::Zh.audit_sentence(e).as_str(),
+                Lang::En.audit_sentence(e).as_str(),
+            ])
+        })
+        .collect()
+}
+
 fn alert_keys(alerts: &[AlertRow]) -> Vec<String> {
     use crate::i18n::Lang;
     alerts

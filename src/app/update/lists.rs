@@ -163,12 +163,11 @@ pub fn refresh_view(s: &mut AppState, view: View) {
             let words = search::words(s.audit.filter.value());
             s.audit.visible = (0..snap.audit.len())
                 .filter(|&i| {
-                    let e = &snap.audit[i];
                     words.is_empty()
-                        || search::matches(
-                            &search::key([e.operator.as_str(), s.lang.audit_sentence(e).as_str()]),
-                            &words,
-                        )
+                        || snap
+                            .audit_keys
+                            .get(i)
+                            .is_some_and(|k| search::matches(k, &words))
                 })
                 .collect();
             let keys: Vec<i64> = s.audit.visible.iter().map(|&i| snap.audit[i].id).collect();
