@@ -124,6 +124,9 @@ pub enum Command {
     /// 地名登记册：乡镇街道、村居、派出所 · the register of townships, villages and stations
     #[command(subcommand)]
     Place(PlaceCommand),
+    /// 管控等级：设置、列出、结束（中心）· control levels: set, list, end (center)
+    #[command(subcommand)]
+    Control(ControlCommand),
     /// 审计日志：查询与哈希链核验 · the audit log: read it, verify its hash chain
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -251,6 +254,39 @@ pub enum IncidentCommand {
         #[arg(long, value_name = "RFC3339")]
         as_of: Option<String>,
     },
+    /// 将第 N 步标为跳过（须说明原因），以便记录后面的步骤 · mark step N skipped, with a reason
+    Skip {
+        /// 案件编号 · incident number
+        id: i64,
+        /// 第几步 · step number
+        #[arg(value_parser = clap::value_parser!(u8).range(1..=9))]
+        step: u8,
+        /// 跳过的原因 · why it is skipped
+        #[arg(long)]
+        reason: String,
+    },
+    /// 更正已记录的第 N 步：处置人或完成时间（原记录保留在日志中）· correct step N's actor or time
+    Correct {
+        /// 案件编号 · incident number
+        id: i64,
+        /// 第几步 · step number
+        #[arg(value_parser = clap::value_parser!(u8).range(1..=9))]
+        step: u8,
+        /// 正确的处置人 · who really acted
+        #[arg(long)]
+        by: Option<String>,
+        /// 正确的完成时间（RFC 3339）· when it was really done (RFC 3339)
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+    },
+    /// 患者的五位一体人员；--reveal 显示完整电话（记入日志）· the patient's five persons; --reveal shows their phones (audited)
+    Team {
+        /// 案件编号 · incident number
+        id: i64,
+        /// 显示完整电话（记入审计日志）· show full phones (written to the audit log)
+        #[arg(long)]
+        reveal: bool,
+    },
     /// 追加备注 · append a note
     Note {
         /// 案件编号 · incident number
@@ -307,21 +343,22 @@ pub enum IncidentCommand {
 /// Each figure's definition, as `report stats --help` prints it. Row names are the form's own,
 /// so the English half quotes them.
 const STATS_HELP: &str = "\
-统计口径（患者均指辖区内在册患者：在管、住院、外出、失访、拒访）· Definitions (patients are those on the register: managed, in hospital, away, lost, refusing visits):
-  患者总数：在册患者数 · `患者总数`: patients on the register
-  0级/1～2级患者数：目前危险性等级 · `0级/1～2级患者数`: by current risk level
-  3～5级 目前新发：目前3级以上且首次评为3级以上在统计期内 · `3～5级 目前新发`: risk ≥3 now, first reached ≥3 inside the period
-  3～5级 既往人数：目前3级以上且首次评为3级以上早于统计期 · `3～5级 既往人数`: risk ≥3 now, first reached ≥3 before the period
-  住院治疗人数：管理状态为住院或治疗方式为住院 · `住院治疗人数`: in hospital
-  居家治疗人数：其余在册患者 · `居家治疗人数`: everyone else on the register
-  长效针剂/口服药治疗人数：用药方式 · `长效针剂/口服药治疗人数`: by medication
+统计口径（“期末”指 --to 当日结束时，取自患者历史，与运行日期无关；患者均指期末在册：在管、住院、外出、失访、拒访）· Definitions (\"at the end\" is the close of --to, read from the patients' history whatever day this runs; patients are those on the register then: managed, in hospital, away, missing, refusing):
+  患者总数(≤系统中在册患者总数)：期末在册患者数 · `患者总数`: patients on the register at the end
+  0级/1～2级患者数：期末危险性等级 · `0级/1～2级患者数`: by risk level at the end
+  3～5级 目前新发：期末3级以上，且在统计期内经随访或再次导入首次达到3级以上（首次导入为基线，计入既往）· `3～5级 目前新发`: risk ≥3 at the end, first reached ≥3 inside the period by a follow-up or a later import (a first import is the baseline and counts as previous)
+  3～5级 既往人数：期末3级以上且不属目前新发 · `3～5级 既往人数`: risk ≥3 at the end and not newly so
+  住院治疗人数(3～6月期间)：统计期内任何一天管理状态为住院 · `住院治疗人数`: in hospital on any day of the period
+  居家治疗人数：期末在册、不在住院、未失访 · `居家治疗人数`: on the register at the end, not in hospital, not missing
+  长效针剂/口服药治疗人数：期末用药方式 · `长效针剂/口服药治疗人数`: by medication at the end
   流动人口/流浪乞讨人员患者数：对应标记为是 · `流动人口/流浪乞讨人员患者数`: flagged
-  易肇事肇祸患者人数：有肇事肇祸史或目前3级以上 · `易肇事肇祸患者人数`: incident history or risk ≥3
+  易肇事肇祸患者人数：有肇事肇祸史或期末3级以上 · `易肇事肇祸患者人数`: incident history or risk ≥3 at the end
   列入公安机关重点管控人数 / 列入重症患者管理专班人数：对应标记为是 · `列入公安机关重点管控人数` / `列入重症患者管理专班人数`: flagged
   行动期间肇事肇祸人数/起数/伤人数/死亡人数：统计期内开案的案事件涉及患者数（身份不明者每起计1人）、起数、结案记录的伤亡 · `行动期间肇事肇祸人数/起数/伤人数/死亡人数`: incidents opened in the period: patients involved (an unknown person counts 1 per incident), incidents, casualties recorded at closing
-  随访患者数：统计期内有随访记录或末次随访在期内的患者 · `随访患者数`: patients followed up in the period
-  参加随访的工作人员数：统计期内随访记录的随访人（去重）· `参加随访的工作人员数`: distinct people who did those follow-ups
-  奖补监护人数/奖补金额：统计期内各月应发以奖代补的监护人（去重）与金额（万元），按患者目前等级0～2级/3～5级 · `奖补监护人数/奖补金额`: guardians due the reward in the period's months (distinct) and amounts (10,000 yuan), by the patient's current level 0-2 / 3-5
+  随访患者数：统计期内至少有一次见到患者或知情人的随访（未访到不计）的患者 · `随访患者数`: patients with a follow-up in the period that reached the patient or an informant (not-reached attempts do not count)
+  参加随访的工作人员数：统计期内随访记录中的随访人（去重），不含系统操作员 · `参加随访的工作人员数`: distinct people named as the visitor on those follow-ups, never console operators
+  奖补监护人数/奖补金额：统计期内各月应发以奖代补的监护人（去重）与金额（万元），按患者等级0～2级/3～5级；患者当月有任何一天失访则该月不发 · `奖补监护人数/奖补金额`: guardians due the reward in the period's months (distinct) and amounts (10,000 yuan), by the patient's level 0-2 / 3-5; no reward for a month with any day missing
+  奖补标准 2400元 / >2400元：按每年不超过或高于2400元标准奖补的监护人数 · `奖补标准 2400元 / >2400元`: guardians rewarded at up to / above 2400 yuan a year
   其余各行由相关部门手工填报 · the other rows are filled in by hand";
 
 #[derive(Debug, Subcommand)]
@@ -489,12 +526,19 @@ pub enum AlertCommand {
         #[arg(long)]
         json: bool,
     },
-    /// 办结（情形仍存在的预警不能办结）· resolve with a note
+    /// 办结（情形仍存在的预警不能办结；失访、拒访以书面报告办结）· resolve with a note;
+    /// missing and refusing alerts are resolved by their written report (--reported-to, --reported-at)
     Resolve {
         id: i64,
         /// 办结说明 · what was done
-        #[arg(long)]
+        #[arg(long, default_value = "")]
         note: String,
+        /// 书面报告报送单位（失访、拒访）· to whom the written report went (missing, refusing)
+        #[arg(long, requires = "reported_at")]
+        reported_to: Option<String>,
+        /// 书面报告时间，北京时间，如 "2026-11-22 23:40" · when (Beijing time)
+        #[arg(long, requires = "reported_to")]
+        reported_at: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -584,6 +628,9 @@ pub struct FollowupArgs {
     /// 外出去向（未访到时）· destination, when not reached
     #[arg(long, default_value = "")]
     pub destination: String,
+    /// 外出日期（外出务工时必填）· departure date (required for working_away)
+    #[arg(long, value_name = "DATE")]
+    pub departed: Option<chrono::NaiveDate>,
     /// 死亡日期 · date of death
     #[arg(long)]
     pub died: Option<chrono::NaiveDate>,
@@ -596,7 +643,7 @@ pub struct FollowupArgs {
     /// 症状：gone（消失）| present（存在）| marked（明显）· symptoms
     #[arg(long, value_parser = ["gone", "present", "marked"])]
     pub symptoms: Option<String>,
-    /// 具体症状（可重复）· a symptom (repeatable)
+    /// 目前症状（可重复）：幻觉 交流困难 猜疑 喜怒无常 行为怪异 兴奋话多 伤人毁物 悲观厌世 无故外走 自语自笑 孤僻懒散 其他 · a symptom (repeatable)
     #[arg(long = "symptom")]
     pub symptom_list: Vec<String>,
     /// 自知力：full | partial | lacking · insight
@@ -620,8 +667,8 @@ pub struct FollowupArgs {
     /// 药物不良反应：none | mild | severe · drug reaction
     #[arg(long, value_parser = ["none", "mild", "severe"])]
     pub drug_reaction: Option<String>,
-    /// 治疗效果：good | fair | poor · treatment effect
-    #[arg(long, value_parser = ["good", "fair", "poor"])]
+    /// 治疗效果：cured（痊愈）| improved（好转）| unchanged（无变化）| worse（加重）· treatment effect
+    #[arg(long, value_parser = ["cured", "improved", "unchanged", "worse", "good", "fair", "poor"])]
     pub effect: Option<String>,
     /// 本次随访分类：stable | basically_stable | unstable（不填则按回答判定）· class
     #[arg(long, value_parser = ["stable", "basically_stable", "unstable"])]
@@ -644,12 +691,18 @@ pub struct FollowupArgs {
     /// 自杀未遂次数 · attempted suicide (count)
     #[arg(long, default_value_t = 0)]
     pub suicide_attempt: u32,
-    /// 关锁 · locked up
-    #[arg(long)]
+    /// 关锁（同 --lock locked）· locked up (same as --lock locked)
+    #[arg(long, conflicts_with = "lock")]
     pub locked_up: bool,
-    /// 住院 · in hospital since the last follow-up
-    #[arg(long)]
+    /// 关锁情况：not_locked（无关锁）| locked（关锁）| lock_released（关锁已解除）· lock-up
+    #[arg(long, value_parser = ["not_locked", "locked", "lock_released"])]
+    pub lock: Option<String>,
+    /// 目前正在住院（同 --hospital admitted_now）· in hospital now (same as --hospital admitted_now)
+    #[arg(long, conflicts_with = "hospital")]
     pub hospitalised: bool,
+    /// 住院情况：never_admitted（从未住院）| admitted_now（目前正在住院）| admitted_before（既往住院，现未住院）· hospital stay
+    #[arg(long, value_parser = ["never_admitted", "admitted_now", "admitted_before"])]
+    pub hospital: Option<String>,
     /// 严重躯体疾病 · serious physical illness
     #[arg(long)]
     pub serious_illness: bool,
@@ -659,6 +712,24 @@ pub struct FollowupArgs {
     /// 下次随访日期 · next follow-up date
     #[arg(long)]
     pub next: Option<chrono::NaiveDate>,
+    /// 联合随访人（可重复，如村干部、民警）· a joint visitor (repeatable: village cadre, officer, …)
+    #[arg(long = "joint", value_name = "NAME")]
+    pub joint: Vec<String>,
+    /// 危险性低于行为所示等级的理由（不给则拒绝）· why the risk is below what the behaviour implies (refused without one)
+    #[arg(long, value_name = "TEXT")]
+    pub risk_reason: Option<String>,
+    /// 监护人拒绝住院（病情不稳定时，2周内联合随访）· the guardian refuses admission (unstable: joint visit within 2 weeks)
+    #[arg(long)]
+    pub guardian_refuses_admission: bool,
+    /// 已获精神科医师技术指导：指导医师 · guidance obtained from this psychiatrist
+    #[arg(long, value_name = "DOCTOR")]
+    pub guidance_by: Option<String>,
+    /// 技术指导日期（默认随访日期）· date of that guidance (default: the follow-up's date)
+    #[arg(long, value_name = "DATE", requires = "guidance_by")]
+    pub guidance_date: Option<chrono::NaiveDate>,
+    /// 更正当日已有的随访（同一天只算一次，新记录替换原记录）· correct the day's follow-up (replaces it)
+    #[arg(long)]
+    pub correct: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -716,6 +787,42 @@ pub enum PlaceCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ControlCommand {
+    /// 设置管控等级（中心）· set a control level (center)
+    Set {
+        /// 等级 1 | 2 | 3（一级最严）· the level, 1 | 2 | 3 (1 is the strictest)
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+        level: u8,
+        /// 开始日期（含）· first day (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// 结束日期（含）· last day (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// 限于该乡镇街道（可重复；不指定乡镇和派出所则全辖区）· only this township (repeatable; none and no station: the whole area)
+        #[arg(long, value_name = "NAME")]
+        township: Vec<String>,
+        /// 限于该派出所辖区（可重复）· only this station's jurisdiction (repeatable)
+        #[arg(long, value_name = "NAME")]
+        station: Vec<String>,
+        /// 原因（如重大活动）· the reason (a major event, …)
+        #[arg(long)]
+        reason: String,
+    },
+    /// 列出管控（新的在前）· list control orders, newest first
+    List {
+        /// JSON 输出 · JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 提前结束管控（中心）· end a control order now (center)
+    End {
+        /// 管控编号（见 control list）· the order's number (see control list)
+        id: i64,
     },
 }
 

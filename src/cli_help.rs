@@ -188,7 +188,7 @@ pub fn parse_from(args: &[OsString], env_lang: Option<&OsStr>) -> (crate::cli::C
     let matches = cmd
         .clone()
         .try_get_matches_from(args)
-        .unwrap_or_else(|e| e.exit());
+        .unwrap_or_else(|e| exit_with(e, lang));
     let mut name = Vec::new();
     let mut m = &matches;
     while let Some((sub, next)) = m.subcommand() {
@@ -205,6 +205,18 @@ pub fn parse_from(args: &[OsString], env_lang: Option<&OsStr>) -> (crate::cli::C
         name.join(" ")
     };
     (cli, name)
+}
+
+/// Ends the process on a parse result that is not a command: help and version as clap prints
+/// them, a usage error in the operator's language (exit code 2, as clap's).
+fn exit_with(e: clap::Error, lang: Lang) -> ! {
+    if lang == Lang::Zh
+        && let Some(text) = help_words::usage_error(&e)
+    {
+        eprintln!("{text}");
+        std::process::exit(e.exit_code());
+    }
+    e.exit()
 }
 
 #[cfg(test)]

@@ -76,6 +76,9 @@ impl Rules for Config {
     fn team(&self) -> &TeamConfig {
         &self.team
     }
+    fn alerts(&self) -> &AlertConfig {
+        &self.alerts
+    }
 }
 
 /// A configuration file that cannot be used, with where and why.

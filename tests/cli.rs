@@ -94,6 +94,7 @@ fn init_demo_then_alerts_json_shows_every_alert_kind() {
         "guardianship",
         "guidance_needed",
         "reported",
+        "refused",
     ];
     assert_eq!(kinds, every.into_iter().collect());
     let severities: Vec<&str> = alerts
@@ -241,6 +242,32 @@ fn usage_errors_exit_2_and_bad_input_exits_1() {
     assert!(!cli.db.path.exists(), "a bad file path creates no database");
     let o = cli.run(&["import", "roster", &cli.file("x.pdf", "")]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_are_said_in_the_operators_language() {
+    let cli = Cli::new();
+    let o = cli.run(&["alert", "resolve"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("缺少必填的参数：<ID>"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("用法：dutydesk alert resolve"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cli.run(&["alerts", "--nope"]);
+    assert!(
+        stderr(&o).contains("不认识的参数：--nope"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("error:"), "{}", stderr(&o));
+    let o = cli.run(&["--lang", "en", "alert", "resolve"]);
+    assert!(stderr(&o).contains("required arguments"), "{}", stderr(&o));
 }
 
 #[test]
@@ -472,7 +499,10 @@ fn a_station_operator_reaches_only_its_station_from_the_command_line() {
         "--json",
     ]);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-    let total = rows.iter().find(|r| r["label"] == "患者总数").unwrap()["value"]
+    let total = rows
+        .iter()
+        .find(|r| r["label"] == "患者总数(≤系统中在册患者总数)")
+        .unwrap()["value"]
         .as_f64()
         .unwrap();
     let center = cli.run(&[
@@ -485,7 +515,10 @@ fn a_station_operator_reaches_only_its_station_from_the_command_line() {
         "--json",
     ]);
     let crow: Vec<serde_json::Value> = serde_json::from_slice(&center.stdout).unwrap();
-    let all = crow.iter().find(|r| r["label"] == "患者总数").unwrap()["value"]
+    let all = crow
+        .iter()
+        .find(|r| r["label"] == "患者总数(≤系统中在册患者总数)")
+        .unwrap()["value"]
         .as_f64()
         .unwrap();
     assert!(total < all, "{total} < {all}");

@@ -152,7 +152,7 @@ fn a_night_shift_at_80x24() {
         .steps;
     assert!(steps[0].done_at.is_some() && steps[1].done_at.is_some());
 
-    // Close it: outcome with →, 三同步 with 1 2 3, reported upward with Space; Enter on the
+    // Close it: outcome with →, 三同步 with 1 2 3, the counts typed, reported upward with Space; Enter on the
     // form only moves, Ctrl-S shows the summary, Enter there closes.
     screen.press("c");
     screen.wait_for("结案");
@@ -160,7 +160,12 @@ fn a_night_shift_at_80x24() {
     screen.press("1");
     screen.press("2");
     screen.press("3");
-    for _ in 0..7 {
+    // Down to 涉及人数, 伤, 亡 (typed: none is preset), then 已上报上级.
+    for _ in 0..4 {
+        screen.press(DOWN);
+    }
+    for count in ["1", "0", "0"] {
+        screen.press(count);
         screen.press(DOWN);
     }
     screen.press(" ");
@@ -193,7 +198,8 @@ fn a_night_shift_at_80x24() {
     screen.press(&note);
     screen.press(CTRL_S);
     screen.wait_for("已交班");
-    screen.wait_for("本班操作");
+    // The summary opens with the note, then the open alerts and the unacknowledged P1s.
+    screen.wait_for("未签收的P1");
     let store = db.open();
     assert!(store.current_shift("center").unwrap().is_none());
     let center = store.operator("center").unwrap().unwrap();

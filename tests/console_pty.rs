@@ -101,16 +101,27 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
     screen.press(RIGHT); // form: home visit
     screen.press("\r");
     screen.press(RIGHT); // seen: the patient
-    screen.press(DOWN); // risk: as recorded
+    // Up from 随访对象 wraps round to 随访人, typed as the directory does not hold them.
+    for _ in 0..4 {
+        screen.press("\x1b[A");
+    }
+    screen.press("医生乙");
+    for _ in 0..5 {
+        // joint visitors, date, form, seen, to risk: as recorded
+        screen.press(DOWN);
+    }
+    screen.press(DOWN); // 目前症状: none ticked
     for _ in 0..5 {
         // symptoms, insight, sleep, diet, social function
         screen.press(DOWN);
         screen.press(RIGHT);
     }
-    for _ in 0..7 {
-        // six counts of dangerous behaviour left empty, to 关锁
+    for _ in 0..6 {
+        // six counts of dangerous behaviour: none, typed (a blank is not an answer)
         screen.press(DOWN);
+        screen.press("0");
     }
+    screen.press(DOWN); // 关锁
     screen.press(RIGHT);
     screen.press(DOWN); // 住院
     screen.press(RIGHT);
@@ -132,10 +143,7 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
         screen.press(DOWN);
         screen.press(RIGHT);
     }
-    screen.press(DOWN); // class: as recorded
-    screen.press(DOWN); // next date: left to the schedule
-    screen.press(DOWN);
-    screen.press("医生乙");
+    // class as recorded, next date left to the schedule
     screen.press("\x13");
     screen.wait_for("请核对后保存");
     screen.press("\r");

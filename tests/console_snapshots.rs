@@ -37,12 +37,17 @@ enum Step {
     /// Opens an incident 90 s ago for the first alert's patient, step 1 done at 50 s, and
     /// reloads.
     WithIncident,
+    /// The team of the incident on screen arrives, as the store thread sends it.
+    Team,
 }
 
 use Step::*;
 
 /// A handover note of 200 characters, in Chinese, as a night shift writes it.
 const NOTE: &str = "夜班情况：望江村张某某凌晨两点情绪激动，监护人来电求助，已通知社区民警和精防医生上门，现已平稳，明早需复核服药情况；桃源村李某某外出务工未归，已联系村干部核实去向，请白班继续跟进；另有两条失访预警尚未处理，已签收，待白班联系家属。高危患者名单已更新，请注意查看三级以上人员的随访期限，今日到期四人。";
+
+/// A refusal longer than the status line at 80 columns.
+const LONG_MESSAGE: &str = "“病情不稳定”预警的情形仍然存在，不能办结：随访评估病情好转，或患者住院；或选择暂缓（z）至某日并说明原因。未作任何改动。";
 
 const SCENES: &[Scene] = &[
     Scene {
@@ -75,7 +80,44 @@ const SCENES: &[Scene] = &[
     },
     Scene {
         name: "incident_screen",
-        steps: &[WithIncident, Do(Action::ShowIncidents), Do(Action::Open)],
+        steps: &[
+            WithIncident,
+            Do(Action::ShowIncidents),
+            Do(Action::Open),
+            Team,
+        ],
+    },
+    Scene {
+        name: "incident_skip",
+        steps: &[
+            WithIncident,
+            Do(Action::ShowIncidents),
+            Do(Action::Open),
+            Team,
+            Press("s"),
+            Type("现场无人"),
+        ],
+    },
+    Scene {
+        name: "incident_correct",
+        steps: &[
+            WithIncident,
+            Do(Action::ShowIncidents),
+            Do(Action::Open),
+            Team,
+            Press("m"),
+        ],
+    },
+    Scene {
+        name: "long_message",
+        steps: &[Ev(|| Event::Store(Reply::Failed(LONG_MESSAGE.into())))],
+    },
+    Scene {
+        name: "long_message_read",
+        steps: &[
+            Ev(|| Event::Store(Reply::Failed(LONG_MESSAGE.into()))),
+            Press("M"),
+        ],
     },
     Scene {
         name: "open_incident",
@@ -87,6 +129,7 @@ const SCENES: &[Scene] = &[
             WithIncident,
             Do(Action::ShowIncidents),
             Do(Action::Open),
+            Team,
             Press("2"),
             Type("社区民警"),
         ],
@@ -182,13 +225,30 @@ const SCENES: &[Scene] = &[
             Do(Action::ShowPatients),
             Do(Action::FollowUp),
             Type("2025-03-09"),
-            Press(
-                "enter right enter right down down right down right down right down right \
-                 down right down down down down down down down right down right down right \
-                 down right down right down right down right down right down down down",
-            ),
+            // Up from 随访对象 wraps round to 随访人, typed first.
+            Press("enter right enter right up up up up"),
             Type("望江医生丙"),
-            Press("ctrl-s"),
+            // A joint visitor picked from the directory.
+            Press("down"),
+            Type("wj"),
+            // To 目前症状: tick two; then the first option of every choice to 转诊; then
+            // 监护人拒绝住院 (the class is unstable).
+            Press(
+                "enter down down down down down space right right space \
+                 down right down right down right down right down right \
+                 down 0 down 0 down 0 down 0 down 0 down 0 down right \
+                 down right down right down right down right down right down right down right \
+                 down down space ctrl-s",
+            ),
+        ],
+    },
+    Scene {
+        name: "followup_visitor",
+        steps: &[
+            Do(Action::ShowPatients),
+            Do(Action::FollowUp),
+            Press("down down down down"),
+            Type("wj"),
         ],
     },
     Scene {
@@ -233,6 +293,8 @@ fn long_handover(op: &dutydesk::store::operators::Operator) -> dutydesk::store::
             ("alert.acknowledged".into(), 14),
         ],
         note: NOTE.to_string(),
+        unacknowledged_p1: Vec::new(),
+        done: Vec::new(),
         audit_head: None,
     }
 }
@@ -314,6 +376,15 @@ fn draw(terminal: &mut Terminal<TestBackend>, scene: &Scene, lang: Lang, w: u16,
                 .unwrap();
                 let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
                 update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+            }
+            Team => {
+                if let Some(id) = s.incident() {
+                    let t =
+                        dutydesk::app::incident_team::load_incident_team(&store, &op, id, false)
+                            .unwrap()
+                            .unwrap();
+                    update(&mut s, Event::Store(Reply::IncidentTeam(Box::new(t))));
+                }
             }
             OnShift | LongHandover => {
                 // As the store thread sends them; nothing is written.
@@ -450,4 +521,66 @@ fn taken_alerts_name_the_desk_not_the_login_at_80_columns() {
     let short: String = desk.chars().take(3).collect();
     assert!(text.replace(' ', "").contains(&short), "{desk} in\n{text}");
     assert!(!text.contains("wangjiang"), "no login on screen:\n{text}");
+}
+
+#[test]
+fn the_patient_screen_shows_the_timeline_of_changes_in_words() {
+    use dutydesk::domain::followup::{FollowUp, FollowUpForm, FollowUpOutcome, NotReachedReason};
+    let mut store = Store::open_in_memory().unwrap();
+    dutydesk::demo::build(&mut store, &Config::default(), now()).unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let mut s = AppState::new(Lang::Zh, Config::default(), op.clone(), now());
+    update(
+        &mut s,
+        Event::Resize {
+            width: 120,
+            height: 60,
+        },
+    );
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    // The first alert's patient, 在管 in the demo.
+    let pid = s.selected_alert().unwrap().patient_id;
+    // Reached nobody: the patient went to work elsewhere, so the status changes to 外出.
+    let away = FollowUp {
+        date: common::today(),
+        form: FollowUpForm::Phone,
+        outcome: FollowUpOutcome::NotReached {
+            reason: NotReachedReason::WorkingAway,
+            destination: "广东省东莞市".into(),
+            departed_on: Some(common::today() - chrono::Days::new(2)),
+        },
+        next_date: None,
+        by_whom: "医生甲".into(),
+        joint_visitors: Vec::new(),
+        guidance: None,
+    };
+    let session = dutydesk::desk::Session::new(op.clone(), "test-os-user");
+    common::with_desk(&mut store, &session, |d| d.record_followup(pid, &away)).unwrap();
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    update(&mut s, Event::Action(Action::Open));
+    assert_eq!(s.detail().unwrap().patient_id, pid);
+    let d = load_detail(&store, &op, &Config::default(), pid, false, now())
+        .unwrap()
+        .unwrap();
+    update(&mut s, Event::Store(Reply::Detail(Box::new(d))));
+    let keys = KeyMap::new(&Default::default()).unwrap();
+    let ui = Ui {
+        keys: &keys,
+        color: false,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 60)).unwrap();
+    terminal.draw(|f| ui.draw(f, &s)).unwrap();
+    let text: String = {
+        let buf = terminal.backend().buffer();
+        (0..60)
+            .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // Each wide glyph is followed by its blank cell in the buffer.
+    let text = text.replace(' ', "");
+    assert!(text.contains("变更经过"), "{text}");
+    assert!(text.contains("状态：在管→外出"), "{text}");
 }

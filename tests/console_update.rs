@@ -424,8 +424,29 @@ fn follow_up_form_refuses_a_contradiction_then_saves_after_the_summary() {
         focus_row(&mut s, "用药");
         press(&mut s, "right");
     }
+    // A blank count of dangerous behaviour is not an answer: refused until typed.
     focus_row(&mut s, "随访人");
     type_text(&mut s, "望江医生丙");
+    assert!(press(&mut s, "ctrl-s").is_empty());
+    let problem = follow_up_form(&s).problem.clone().unwrap();
+    assert!(problem.contains("轻度滋事"), "{problem}");
+    for label in ["轻度滋事", "肇事", "肇祸", "其他危害", "自伤", "自杀未遂"] {
+        let rows: Vec<String> = {
+            use dutydesk::app::form::Form;
+            follow_up_form(&s)
+                .rows(s.lang)
+                .into_iter()
+                .map(|r| r.label)
+                .collect()
+        };
+        let full = rows
+            .iter()
+            .find(|r| r.starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in {rows:?}"))
+            .clone();
+        focus_row(&mut s, &full);
+        type_text(&mut s, "0");
+    }
     // Risk 4 recorded as stable is refused with the reason.
     focus_row(&mut s, "危险性");
     for _ in 0..5 {
@@ -455,6 +476,7 @@ fn follow_up_form_refuses_a_contradiction_then_saves_after_the_summary() {
             Effect::Request(Request::FollowUp {
                 patient_id,
                 followup,
+                correct: false,
             }),
         ] => {
             assert_eq!(*patient_id, p.id);
@@ -596,7 +618,8 @@ fn i_opens_an_incident_from_the_alert_in_two_keystrokes_plus_the_location() {
         vec![Effect::Request(Request::OpenIncident {
             patient_id: Some(a.patient_id),
             alert_id: Some(a.id),
-            location: "村口".into()
+            location: "村口".into(),
+            station: None,
         })]
     );
     update(&mut s, Event::Store(Reply::IncidentOpened(7)));
@@ -604,18 +627,22 @@ fn i_opens_an_incident_from_the_alert_in_two_keystrokes_plus_the_location() {
 }
 
 #[test]
-fn from_the_incidents_view_i_opens_one_for_an_unknown_person() {
+fn from_the_incidents_view_the_center_names_the_station_of_an_unknown_persons_incident() {
     let (_, mut s) = state_for("center");
     press(&mut s, "3");
     press(&mut s, "i");
     type_text(&mut s, "车站");
+    // r2: the location first, then the station of the location, so that desk sees it.
+    assert!(press(&mut s, "enter").is_empty());
+    type_text(&mut s, "望江派出所");
     let fx = press(&mut s, "enter");
     assert_eq!(
         fx,
         vec![Effect::Request(Request::OpenIncident {
             patient_id: None,
             alert_id: None,
-            location: "车站".into()
+            location: "车站".into(),
+            station: Some("望江派出所".into()),
         })]
     );
 }
@@ -642,15 +669,17 @@ fn on_the_incident_screen_digits_mark_steps_and_do_not_switch_views() {
     assert_eq!(s.incident(), Some(id));
     assert_eq!(s.input_mode(), InputMode::Normal(ScreenKind::Incident));
     press(&mut s, "2");
-    assert_eq!(s.view, View::Incidents, "2 records step 2 here");
-    type_text(&mut s, "社区民警");
+    assert_eq!(s.view, View::Incidents, "2 does not switch views here");
+    assert!(s.dialog().is_none(), "steps are recorded in order: 1 first");
+    press(&mut s, "1");
+    type_text(&mut s, "过路司机");
     let fx = press(&mut s, "enter");
     assert_eq!(
         fx,
         vec![Effect::Request(Request::MarkStep {
             incident_id: id,
-            step: 2,
-            actor: "社区民警".into()
+            step: 1,
+            actor: "过路司机".into()
         })]
     );
     press(&mut s, "esc");
@@ -671,11 +700,16 @@ fn the_close_form_records_the_three_synchronisations_with_keys() {
             ..
         }
     ));
-    // Outcome with →, the three items with their keys, reported upward with Space.
+    // Outcome with →, the three items with their keys, the counts, reported upward with Space.
     press(&mut s, "right");
     press(&mut s, "1");
     press(&mut s, "2");
     press(&mut s, "3");
+    // The counts are typed: none is preset.
+    for (row, n) in [("涉及人数", "1"), ("伤", "0"), ("亡", "0")] {
+        focus_row(&mut s, row);
+        type_text(&mut s, n);
+    }
     focus_row(&mut s, "已上报上级");
     press(&mut s, "space");
     press(&mut s, "ctrl-s");
@@ -722,7 +756,9 @@ fn a_step_going_overdue_rings_the_bell_once() {
     let center = dutydesk::desk::Session::new(s.operator.clone(), "test-os-user");
     with_desk(&mut store, &center, |d| {
         d.open_incident(
-            &dutydesk::desk::incidents::Subject::Unknown { station: None },
+            &dutydesk::desk::incidents::Subject::Unknown {
+                station: Some("望江派出所".into()),
+            },
             "车站",
             "",
         )
@@ -1104,6 +1140,8 @@ fn the_last_handover_scrolls_to_its_end_and_closes() {
         open_incidents: Vec::new(),
         actions: Vec::new(),
         note: "很长的交班说明。".repeat(200),
+        unacknowledged_p1: Vec::new(),
+        done: Vec::new(),
         audit_head: None,
     };
     update(
@@ -1314,5 +1352,126 @@ fn the_banners_a_acknowledges_the_announced_p1_not_the_highlighted_row() {
     assert_eq!(
         press(&mut s, "a"),
         vec![Effect::Request(Request::Acknowledge(new))]
+    );
+}
+
+#[test]
+fn d_on_a_missing_alert_asks_to_whom_and_when_the_written_report_went() {
+    use dutydesk::domain::alert::AlertKind;
+    let (_, mut s) = state_for("center");
+    while s.selected_alert().unwrap().kind != AlertKind::Missing {
+        press(&mut s, "j");
+    }
+    let id = s.selected_alert().unwrap().id;
+    assert!(press(&mut s, "d").is_empty());
+    type_text(&mut s, "县委政法委");
+    assert!(press(&mut s, "enter").is_empty());
+    // A time that cannot be read keeps the line open and says what it expects.
+    type_text(&mut s, "昨晚");
+    assert!(press(&mut s, "enter").is_empty());
+    assert!(s.message.as_ref().unwrap().text.contains("报送时间"));
+    for _ in 0.."昨晚".chars().count() {
+        press(&mut s, "backspace");
+    }
+    // The test clock is 09:00 Beijing: 08:30 is this morning.
+    type_text(&mut s, "08:30");
+    let fx = press(&mut s, "enter");
+    assert_eq!(
+        fx,
+        vec![Effect::Request(Request::ResolveWithReport {
+            alert_id: id,
+            to: "县委政法委".into(),
+            at: now() - chrono::Duration::minutes(30),
+        })]
+    );
+}
+
+fn on_reports(login: &str) -> (Store, AppState) {
+    let (store, mut s) = state_for(login);
+    press(&mut s, "5");
+    let r =
+        dutydesk::app::data::load_report(&store, &s.operator, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Report(Box::new(r))));
+    (store, s)
+}
+
+#[test]
+fn the_center_sets_a_control_level_from_the_reports_view_through_the_keys() {
+    use dutydesk::domain::schedule::ControlLevel;
+    let (_, mut s) = on_reports("center");
+    assert!(press(&mut s, "L").is_empty());
+    // Nothing is preset: saving at once names the level as missing.
+    press(&mut s, "ctrl-s");
+    assert!(press(&mut s, "enter").is_empty());
+    press(&mut s, "up");
+    press(&mut s, "right");
+    press(&mut s, "right");
+    press(&mut s, "down");
+    type_text(&mut s, "2025-03-10");
+    press(&mut s, "down");
+    type_text(&mut s, "2025-03-16");
+    press(&mut s, "down");
+    type_text(&mut s, "望江街道");
+    press(&mut s, "down");
+    press(&mut s, "down");
+    type_text(&mut s, "两会期间");
+    assert!(press(&mut s, "ctrl-s").is_empty());
+    let Some(Dialog::Control(form)) = s.dialog() else {
+        panic!("the summary stays in the form")
+    };
+    use dutydesk::app::form::Form;
+    let summary = form.summary(Lang::Zh);
+    assert!(summary.contains(&("乡镇街道".to_string(), "望江街道".to_string())));
+    let fx = press(&mut s, "enter");
+    let Some(Effect::Request(Request::SetControl(c))) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(c.level, ControlLevel::Level2);
+    assert_eq!(c.from.to_string(), "2025-03-10");
+    assert_eq!(c.to.to_string(), "2025-03-16");
+    assert_eq!(c.townships, vec!["望江街道".to_string()]);
+    assert!(c.stations.is_empty());
+    assert_eq!(c.reason, "两会期间");
+}
+
+#[test]
+fn a_station_desk_cannot_set_a_control_level() {
+    let (_, mut s) = on_reports("wangjiang");
+    assert!(press(&mut s, "L").is_empty());
+    assert!(s.dialog().is_none());
+    assert!(s.message.as_ref().unwrap().error);
+}
+
+#[test]
+fn the_center_ends_a_control_by_its_number_in_the_list() {
+    let (mut store, _) = state_for("center");
+    let center = tester(&mut store);
+    let id = with_desk(&mut store, &center, |d| {
+        d.set_control(&dutydesk::desk::control::NewControl {
+            level: dutydesk::domain::schedule::ControlLevel::Level1,
+            from: today(),
+            to: today() + chrono::Days::new(3),
+            townships: vec![],
+            stations: vec![],
+            reason: "重大活动".into(),
+        })
+    })
+    .unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let mut s = AppState::new(Lang::Zh, Config::default(), op.clone(), now());
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    press(&mut s, "5");
+    let r = dutydesk::app::data::load_report(&store, &op, &Config::default(), now()).unwrap();
+    assert_eq!(r.controls.len(), 1);
+    update(&mut s, Event::Store(Reply::Report(Box::new(r))));
+    press(&mut s, "E");
+    type_text(&mut s, "2");
+    assert!(press(&mut s, "enter").is_empty(), "there is no second");
+    press(&mut s, "backspace");
+    type_text(&mut s, "1");
+    assert_eq!(
+        press(&mut s, "enter"),
+        vec![Effect::Request(Request::EndControl(id))]
     );
 }

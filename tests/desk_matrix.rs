@@ -158,24 +158,29 @@ fn followup() -> FollowUp {
             informant: Informant::Patient,
             risk_level: RiskLevel::new(1).unwrap(),
             symptoms: vec![],
+            symptoms_other: vec![],
             symptom_state: SymptomState::Present,
             insight: Insight::Partial,
             sleep: Grade::Fair,
             diet: Grade::Good,
             social_function: Grade::Fair,
             dangerous: Default::default(),
-            locked_up: false,
-            hospitalised: false,
+            locked_up: LockUp::NotLocked,
+            hospitalised: HospitalStay::NeverAdmitted,
             compliance: Compliance::Regular,
             drug_reaction: DrugReaction::None,
             serious_physical_illness: false,
-            treatment_effect: Grade::Fair,
+            treatment_effect: TreatmentEffect::Unchanged,
             referral: false,
             medication: Medication::Oral,
             class: Condition::BasicallyStable,
+            risk_override_reason: None,
+            guardian_refuses_admission: false,
         })),
         next_date: None,
         by_whom: "医生甲".into(),
+        joint_visitors: Vec::new(),
+        guidance: None,
     }
 }
 
@@ -212,11 +217,14 @@ fn run(name: &str, d: &mut Desk, f: &Fixture, dir: &Path) -> Result<(), DeskErro
         "unassign" => d.unassign(pid, Role::Guardian, f.guardian).map(drop),
         "add_person" => d.add_person(&new_guardian()).map(drop),
         "record_followup" => d.record_followup(pid, &followup()).map(drop),
+        "correct_followup" => d.correct_followup(pid, &followup()).map(drop),
         "open_incident" => d
             .open_incident(&Subject::Patient(pid), "车站", "")
             .map(drop),
         "mark_step" => d.mark_step(f.incident, 1, "网格员").map(drop),
         "add_incident_note" => d.add_incident_note(f.incident, "已到场").map(drop),
+        "skip_step" => d.skip_step(f.incident, 1, "无人在场").map(drop),
+        "reveal_incident_team" => d.reveal_incident_team(f.incident).map(drop),
         "close_incident" => d.close_incident(f.incident, &closing(), false).map(drop),
         "take_over" => d.take_over().map(drop),
         "reveal" => d.reveal(pid),
@@ -256,7 +264,7 @@ fn expected(name: &str, who: Who) -> Expect {
         "add_place",
         "import_roster",
     ];
-    const READS: [&str; 2] = ["reveal", "record_export"];
+    const READS: [&str; 3] = ["reveal", "record_export", "reveal_incident_team"];
     const NOT_PATIENT_BOUND: [&str; 3] = ["add_person", "take_over", "record_export"];
     match who {
         Who::Disabled => Expect::Disabled,
@@ -270,7 +278,7 @@ fn expected(name: &str, who: Who) -> Expect {
     }
 }
 
-const ACTIONS: [&str; 22] = [
+const ACTIONS: [&str; 25] = [
     "acknowledge",
     "take_in_hand",
     "resolve",
@@ -280,6 +288,7 @@ const ACTIONS: [&str; 22] = [
     "unassign",
     "add_person",
     "record_followup",
+    "correct_followup",
     "open_incident",
     "mark_step",
     "add_incident_note",
@@ -293,6 +302,8 @@ const ACTIONS: [&str; 22] = [
     "add_place",
     "import_roster",
     "hand_over",
+    "skip_step",
+    "reveal_incident_team",
 ];
 
 #[test]

@@ -137,8 +137,22 @@ fn init_admin_names_the_first_operator_once() {
 fn incident_open_prints_one_human_line_and_json_only_when_asked() {
     let s = Server::new();
     assert!(s.run("zhangsan", &["init"]).status.success());
+    // An unknown person's incident names the station of the location (r2).
+    assert!(
+        s.run("zhangsan", &["place", "add", "station", "车站派出所"])
+            .status
+            .success()
+    );
     let open = |extra: &[&str]| {
-        let mut args = vec!["incident", "open", "--unknown", "--location", "车站广场"];
+        let mut args = vec![
+            "incident",
+            "open",
+            "--unknown",
+            "--station",
+            "车站派出所",
+            "--location",
+            "车站广场",
+        ];
         args.extend_from_slice(extra);
         s.run("zhangsan", &args)
     };

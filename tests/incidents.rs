@@ -289,6 +289,15 @@ fn compliance_report_matches_figures_worked_out_by_hand() {
         "--role",
         "center",
     ]);
+    // An unknown person's incident names the station of the location (r2).
+    run(&[
+        "--operator",
+        "tester",
+        "place",
+        "add",
+        "station",
+        "车站派出所",
+    ]);
     // Writes at a chosen instant are for a drill copy, never the live database.
     let drill = cli_db.dir.path().join("drill.db");
     let drill = drill.to_str().unwrap();
@@ -337,6 +346,8 @@ fn compliance_report_matches_figures_worked_out_by_hand() {
             "incident",
             "open",
             "--unknown",
+            "--station",
+            "车站派出所",
             "--location",
             "车站广场",
             "--as-of",

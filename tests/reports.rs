@@ -134,7 +134,13 @@ fn with_incidents(store: &mut Store) {
     })
     .unwrap();
     let b = with_desk_at(store, &t, at("2025-03-08", 10), |d| {
-        d.open_incident(&Subject::Unknown { station: None }, "车站", "")
+        d.open_incident(
+            &Subject::Unknown {
+                station: Some("新港派出所".into()),
+            },
+            "车站",
+            "",
+        )
     })
     .unwrap();
     with_desk_at(store, &t, at("2025-03-08", 11), |d| {
@@ -162,13 +168,13 @@ fn statistical_report_figures_match_the_hand_count() {
     .unwrap();
     let v = |l: &str, s: &str| value(&rows, l, s);
     // On the register: 甲 乙 丙 丁 己 (戊 moved out).
-    assert_eq!(v("患者总数", ""), Some(5.0));
+    assert_eq!(v("患者总数(≤系统中在册患者总数)", ""), Some(5.0));
     assert_eq!(v("0级患者数", ""), Some(2.0)); // 甲 己
     assert_eq!(v("1～2级患者数", ""), Some(1.0)); // 乙
-    // 丙 reached ≥3 at its 2025-03-05 follow-up (in the period); 丁 at 2025-01-10 (before).
-    assert_eq!(v("3～5级患者数", "目前新发"), Some(1.0));
-    assert_eq!(v("3～5级患者数", "既往人数"), Some(1.0));
-    assert_eq!(v("住院治疗人数", ""), Some(1.0)); // 丙
+    // 丙 (risk 4) and 丁 (risk 3) came in with the first import: the baseline, 既往 (r2).
+    assert_eq!(v("3～5级患者数", "目前新发"), Some(0.0));
+    assert_eq!(v("3～5级患者数", "既往人数"), Some(2.0));
+    assert_eq!(v("住院治疗人数(3～6月期间)", ""), Some(1.0)); // 丙
     assert_eq!(v("居家治疗人数", ""), Some(4.0));
     assert_eq!(v("长效针剂治疗人数", ""), Some(1.0)); // 乙
     assert_eq!(v("口服药治疗人数", ""), Some(4.0)); // 甲 丙 丁 己
@@ -192,7 +198,9 @@ fn statistical_report_figures_match_the_hand_count() {
     // incident in March → not due). Nobody is due.
     assert_eq!(v("奖补监护人数", "3～5级"), Some(0.0));
     assert_eq!(v("奖补金额(万元)", "3～5级"), Some(0.0));
-    assert_eq!(v("奖补标准(元/年/人)", ""), Some(2400.0));
+    // The standard is 200 × 12 = 2400 a year: the first of the form's two rows; nobody is due.
+    assert_eq!(v("奖补标准(元/年/人)", "2400元"), Some(0.0));
+    assert_eq!(v("奖补标准(元/年/人)", ">2400元"), Some(0.0));
     assert_eq!(v("筛查人口总数", ""), None, "left for hand entry");
 }
 
@@ -281,7 +289,7 @@ fn stats_xlsx_reads_back_cell_by_cell_and_csv_has_a_bom() {
     let bytes = std::fs::read(&csv_path).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    assert!(text.contains("3～5级患者数,目前新发,1,"));
+    assert!(text.contains("3～5级患者数,目前新发,0,"));
 }
 
 #[test]
@@ -299,14 +307,14 @@ fn a_stations_report_counts_only_its_station_and_the_exchange_list_masks_ids() {
     )
     .unwrap();
     assert_eq!(
-        value(&rows, "患者总数", ""),
+        value(&rows, "患者总数(≤系统中在册患者总数)", ""),
         Some(4.0),
         "丁 belongs to 新港派出所"
     );
     assert_eq!(
         value(&rows, "行动期间肇事肇祸起数", ""),
         Some(0.0),
-        "丁's incident is 新港's; the unknown person's was opened by another desk"
+        "丁's incident and the unknown person's are both 新港's"
     );
     let list = report::exchange::list(&store, &wj, false).unwrap();
     let names: Vec<&str> = list.rows.iter().map(|r| r[0].as_str()).collect();

@@ -214,7 +214,8 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
     let a = Assessment {
         informant: Informant::Patient,
         risk_level: RiskLevel::new(3).unwrap(),
-        symptoms: vec!["幻听".into()],
+        symptoms: vec![],
+        symptoms_other: vec![],
         symptom_state: SymptomState::Marked,
         insight: Insight::Lacking,
         sleep: Grade::Poor,
@@ -224,15 +225,17 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
             trouble: 1,
             ..Default::default()
         },
-        locked_up: false,
-        hospitalised: false,
+        locked_up: LockUp::NotLocked,
+        hospitalised: HospitalStay::NeverAdmitted,
         compliance: dutydesk::domain::patient::Compliance::Intermittent,
         drug_reaction: DrugReaction::None,
         serious_physical_illness: false,
-        treatment_effect: Grade::Poor,
+        treatment_effect: TreatmentEffect::Worse,
         referral: true,
         medication: dutydesk::domain::patient::Medication::Oral,
         class: Condition::Stable,
+        risk_override_reason: None,
+        guardian_refuses_admission: false,
     };
     let mut f = FollowUp {
         date: "2025-03-09".parse().unwrap(),
@@ -240,6 +243,8 @@ fn follow_up_updates_patient_and_its_alerts_in_one_write() {
         outcome: FollowUpOutcome::Reached(Box::new(a.clone())),
         next_date: None,
         by_whom: "医生甲".into(),
+        joint_visitors: Vec::new(),
+        guidance: None,
     };
     // Risk 3 recorded as stable is refused, and nothing is written.
     let t = tester(&mut store);

@@ -52,6 +52,9 @@ pub enum Action {
     CloseIncident,
     Export,
     Shift,
+    /// On the reports view, for the center: set a control level (管控) / end one.
+    SetControl,
+    EndControl,
     /// On the incident screen: record who acted for step n of the quick response.
     Step1,
     Step2,
@@ -59,10 +62,18 @@ pub enum Action {
     Step4,
     Step5,
     Step6,
+    /// On the incident screen: mark the first step not yet done as skipped, with a reason.
+    SkipStep,
+    /// On the incident screen: correct a recorded step's actor or time.
+    CorrectStep,
+    /// From the incident screen to its patient's record (Esc comes back).
+    GoToPatient,
+    /// Read the last message whole, in a popup (a long one is cut on the status line).
+    LastMessage,
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 48] = [
         Action::Quit,
         Action::Help,
         Action::NextView,
@@ -99,12 +110,18 @@ impl Action {
         Action::CloseIncident,
         Action::Export,
         Action::Shift,
+        Action::SetControl,
+        Action::EndControl,
         Action::Step1,
         Action::Step2,
         Action::Step3,
         Action::Step4,
         Action::Step5,
         Action::Step6,
+        Action::SkipStep,
+        Action::CorrectStep,
+        Action::GoToPatient,
+        Action::LastMessage,
     ];
 
     /// The quick-response step an action records, if it is one.
@@ -154,12 +171,18 @@ impl Action {
             Action::CloseIncident => T::KeyClose,
             Action::Export => T::KeyExport,
             Action::Shift => T::KeyShift,
+            Action::SetControl => T::KeySetControl,
+            Action::EndControl => T::KeyEndControl,
             Action::Step1
             | Action::Step2
             | Action::Step3
             | Action::Step4
             | Action::Step5
             | Action::Step6 => T::KeyStep,
+            Action::SkipStep => T::KeySkipStep,
+            Action::CorrectStep => T::KeyCorrectStep,
+            Action::GoToPatient => T::KeyGoToPatient,
+            Action::LastMessage => T::KeyLastMessage,
         }
     }
 }
@@ -174,6 +197,16 @@ pub enum Request {
     Acknowledge(i64),
     InProgress(i64),
     Resolve(i64, String),
+    /// A control level (管控) for a window, set by the center.
+    SetControl(Box<crate::desk::control::NewControl>),
+    /// End a control order early.
+    EndControl(i64),
+    /// Resolve a 失访/拒访 alert by its written report: to whom, when.
+    ResolveWithReport {
+        alert_id: i64,
+        to: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
     /// Silence an alert until a day (inclusive) with a reason.
     Snooze {
         alert_id: i64,
@@ -210,11 +243,15 @@ pub enum Request {
     FollowUp {
         patient_id: i64,
         followup: Box<FollowUp>,
+        /// The day already has a follow-up and the operator confirmed replacing it.
+        correct: bool,
     },
     OpenIncident {
         patient_id: Option<i64>,
         alert_id: Option<i64>,
         location: String,
+        /// The station of an unknown person's incident, named by the center.
+        station: Option<String>,
     },
     MarkStep {
         incident_id: i64,
@@ -236,6 +273,25 @@ pub enum Request {
     ExportReport,
     TakeOver,
     HandOver(String),
+    /// Before asking for a resolving note: can this alert be resolved now?
+    CheckResolvable(i64),
+    /// Keep sending the team of the incident on screen (or stop).
+    WatchIncident(Option<i64>),
+    /// Show the phones of the incident's patient's five persons (audited).
+    RevealTeam(i64),
+    SkipStep {
+        incident_id: i64,
+        step: u8,
+        reason: String,
+    },
+    /// `seen`: the entry as the operator saw it; the store refuses if it changed meanwhile.
+    CorrectStep {
+        incident_id: i64,
+        step: u8,
+        seen: (String, DateTime<Utc>),
+        actor: String,
+        done_at: DateTime<Utc>,
+    },
 }
 
 /// What the store thread answers.
@@ -259,6 +315,10 @@ pub enum Reply {
     Failed(String),
     /// The console must end (its operator was disabled); the sentence says why.
     Ended(String),
+    /// The alert can be resolved: ask for the note.
+    Resolvable(i64),
+    /// The team of the incident on screen.
+    IncidentTeam(Box<super::incident_team::IncidentTeam>),
 }
 
 /// Everything `update` takes.
@@ -333,6 +393,10 @@ pub enum ScreenKind {
 pub enum FormKind {
     FollowUp,
     Close,
+    Control,
+    /// A form's person row (随访人, joint visitors, the guidance doctor): typing filters the
+    /// directory, ←→ move among the matches, Enter takes one.
+    Person,
 }
 
 /// How the runtime should read keys right now; derived from the top layer in one place
@@ -360,4 +424,7 @@ pub enum InputMode {
     Read,
     /// Help: typing searches, ↑↓ PgUp PgDn scroll, Esc closes.
     Help,
+    /// Picking who acted: typing filters the persons, ↑↓ pick, Enter takes the one picked
+    /// (or the name as typed), Esc cancels.
+    Actor,
 }

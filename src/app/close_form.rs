@@ -108,11 +108,9 @@ impl CloseForm {
             outcome: None,
             ticks: [false; 3],
             reasons: Default::default(),
-            counts: [
-                Input::new("1".into()),
-                Input::new("0".into()),
-                Input::new("0".into()),
-            ],
+            // Persons involved, injured and dead are typed (0 too): a preset count would be
+            // saved though nobody said it.
+            counts: Default::default(),
             reported: None,
             resolve_alert: has_alert,
             problem: None,
@@ -201,7 +199,7 @@ impl CloseForm {
         let n = |i: usize, f: CloseField| -> Result<u32, CloseProblem> {
             let v = crate::import::values::normalize(self.counts[i].value());
             if v.is_empty() {
-                Ok(0)
+                Err(CloseProblem::Missing(f))
             } else {
                 v.parse().map_err(|_| CloseProblem::Number(f))
             }

@@ -79,7 +79,9 @@ pub fn screen_commands(screen: ScreenKind) -> Vec<Command> {
             vec![c(OpenIncident, true), c(Open, true), c(Filter, true)]
         }
         ScreenKind::List(View::Persons) => vec![c(Open, true), c(Filter, true)],
-        ScreenKind::List(View::Reports) => vec![c(Export, true)],
+        ScreenKind::List(View::Reports) => {
+            vec![c(Export, true), c(SetControl, true), c(EndControl, true)]
+        }
         ScreenKind::List(View::Audit) => vec![c(Open, true), c(Filter, true)],
         ScreenKind::Detail => vec![
             c(Back, true),
@@ -92,7 +94,15 @@ pub fn screen_commands(screen: ScreenKind) -> Vec<Command> {
         ],
         ScreenKind::Incident => {
             let mut v: Vec<Command> = STEPS.iter().map(|a| c(*a, true)).collect();
-            v.extend([c(Note, true), c(CloseIncident, true), c(Back, true)]);
+            v.extend([
+                c(SkipStep, true),
+                c(Reveal, true),
+                c(GoToPatient, true),
+                c(Note, true),
+                c(CloseIncident, true),
+                c(CorrectStep, true),
+                c(Back, true),
+            ]);
             v
         }
     };
@@ -111,6 +121,7 @@ pub fn screen_commands(screen: ScreenKind) -> Vec<Command> {
     v.extend(MOVES.iter().map(|a| c(*a, false)));
     v.extend([
         c(Shift, false),
+        c(LastMessage, false),
         c(Help, false),
         c(Quit, true),
         c(Suspend, false),
@@ -200,17 +211,67 @@ pub fn check(s: &AppState, a: Action) -> Result<(), T> {
                 return Err(T::NotNow);
             }
             match inc.steps.iter().find(|st| st.step == n) {
-                Some(st) if st.done_at.is_none() => Ok(()),
+                Some(st) if st.done_at.is_none() && st.skip_reason.is_none() => {
+                    // Said at once, not after the actor has been typed.
+                    if first_unsettled(inc, s.now).is_some_and(|f| f < n) {
+                        Err(T::StepsInOrder)
+                    } else {
+                        Ok(())
+                    }
+                }
                 Some(_) => Err(T::StepAlreadyDone),
                 None => Err(T::NotNow),
             }
         }
+        SkipStep => {
+            writer(s)?;
+            let inc = s.open_incident().ok_or(T::NothingSelected)?;
+            if inc.is_open() && first_unsettled(inc, s.now).is_some() {
+                Ok(())
+            } else {
+                Err(T::NotNow)
+            }
+        }
+        CorrectStep => {
+            writer(s)?;
+            let inc = s.open_incident().ok_or(T::NothingSelected)?;
+            if inc.steps.iter().any(|st| st.done_at.is_some()) {
+                Ok(())
+            } else {
+                Err(T::NoStepRecorded)
+            }
+        }
+        LastMessage => {
+            if s.message.is_some() || s.last_message.is_some() {
+                Ok(())
+            } else {
+                Err(T::NoMessage)
+            }
+        }
+        GoToPatient => match s.open_incident() {
+            Some(i) if i.patient_id.is_some() => Ok(()),
+            Some(_) => Err(T::NoTeamUnknown),
+            None => Err(T::NothingSelected),
+        },
         Open => match s.screen() {
             ScreenKind::List(_) if s.current_list().is_some_and(|l| l.visible.is_empty()) => {
                 Err(T::NothingSelected)
             }
             _ => Ok(()),
         },
+        SetControl | EndControl => {
+            writer(s)?;
+            if s.operator.station.is_some() {
+                return Err(T::CenterOnly);
+            }
+            match &s.report {
+                None => Err(T::Loading),
+                Some(r) if a == EndControl && r.controls.iter().all(|o| !o.is_open(s.now)) => {
+                    Err(T::NothingSelected)
+                }
+                Some(_) => Ok(()),
+            }
+        }
         Export => {
             if s.report.is_some() {
                 Ok(())
@@ -218,15 +279,29 @@ pub fn check(s: &AppState, a: Action) -> Result<(), T> {
                 Err(T::Loading)
             }
         }
-        Reveal => {
-            if s.detail().is_some() {
-                Ok(())
-            } else {
-                Err(T::NothingSelected)
-            }
-        }
+        Reveal => match s.screen() {
+            ScreenKind::Incident => match s.open_incident() {
+                Some(i) if i.patient_id.is_some() => Ok(()),
+                Some(_) => Err(T::NoTeamUnknown),
+                None => Err(T::NothingSelected),
+            },
+            _ if s.detail().is_some() => Ok(()),
+            _ => Err(T::NothingSelected),
+        },
         _ => Ok(()),
     }
+}
+
+/// The first step of an incident neither done nor skipped: the one `s` skips, and the one
+/// before which no later step can be recorded.
+pub fn first_unsettled(
+    inc: &crate::store::incidents::IncidentRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<u8> {
+    inc.steps
+        .iter()
+        .find(|st| !st.state(now).is_settled())
+        .map(|st| st.step)
 }
 
 /// One line of help or one footer entry.
@@ -386,6 +461,7 @@ mod tests {
             InputMode::Text,
             InputMode::Line,
             InputMode::Picker,
+            InputMode::Actor,
             InputMode::Editor,
             InputMode::Choice,
             InputMode::Form {
@@ -394,6 +470,14 @@ mod tests {
             },
             InputMode::Form {
                 kind: FormKind::FollowUp,
+                on_choice: false,
+            },
+            InputMode::Form {
+                kind: FormKind::FollowUp,
+                on_choice: true,
+            },
+            InputMode::Form {
+                kind: FormKind::Person,
                 on_choice: false,
             },
             InputMode::Confirm,

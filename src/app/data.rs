@@ -9,6 +9,7 @@ use super::search;
 use crate::config::Config;
 use crate::domain::alert::{AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
+use crate::domain::control::{in_force_for, in_force_for_desk};
 use crate::domain::followup::FollowUp;
 use crate::domain::key_population::{KeyCategory, categories};
 use crate::domain::patient::Patient;
@@ -47,7 +48,7 @@ impl PatientRow {
         control: Option<&ControlWindow>,
         config: &Config,
     ) -> Self {
-        let due = followup_due(&p, now, control, &config.followup, &config.control);
+        let due = followup_due(&p, &config.followup);
         let masked_id = p.id_number.masked();
         let j = &p.jurisdiction;
         let haystack = search::key([
@@ -68,7 +69,7 @@ impl PatientRow {
             village_order,
             key: categories(&p),
             days_overdue: days_overdue(due, beijing_date(now)),
-            visit_due: visit_due(&p, &config.followup),
+            visit_due: visit_due(&p, now, control, &config.followup, &config.control).date,
             masked_id,
             due,
             haystack,
@@ -152,6 +153,8 @@ pub struct PatientDetail {
     pub incidents: Vec<IncidentRow>,
     /// The full ID number and phone, present only after an audited reveal.
     pub revealed: Option<(String, String)>,
+    /// The timeline of status, risk, condition, treatment and jurisdiction, oldest first.
+    pub history: Vec<crate::domain::history::HistoryEntry>,
 }
 
 /// How many audit rows the log view keeps.
@@ -188,7 +191,7 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
         incidents,
         audit: Vec::new(),
         audit_keys: Vec::new(),
-        control: store.control_window()?,
+        control: store.control_for_desk(scope.station(), now)?,
         counts,
         complete: false,
         patient_index: HashMap::new(),
@@ -205,14 +208,18 @@ pub fn load_snapshot(
 ) -> Result<Snapshot> {
     let scope = operator.scope();
     let t0 = std::time::Instant::now();
-    let control = store.control_window()?;
+    let orders = store.control_orders()?;
+    let control = in_force_for_desk(&orders, scope.station(), now);
     let patients: Vec<PatientRow> = store
         .patients(&PatientQuery {
             scope: scope.clone(),
             ..Default::default()
         })?
         .into_iter()
-        .map(|p| PatientRow::new(p, now, control.as_ref(), config))
+        .map(|p| {
+            let window = in_force_for(&orders, &p.jurisdiction, now);
+            PatientRow::new(p, now, window.as_ref(), config)
+        })
         .collect();
     let patient_index: HashMap<i64, usize> = patients
         .iter()
@@ -356,7 +363,7 @@ pub fn load_detail(
     let Some(p) = store.patient(patient_id, &scope)? else {
         return Ok(None);
     };
-    let control = store.control_window()?;
+    let control = in_force_for(&store.control_orders()?, &p.jurisdiction, now);
     let team = store.team(patient_id, &scope)?;
     let roles: Vec<Role> = team.iter().map(|m| m.role).collect();
     let missing = missing_roles(&p, &roles, &config.team);
@@ -371,6 +378,7 @@ pub fn load_detail(
         team,
         missing,
         followups: store.followups(patient_id, &scope)?,
+        history: store.patient_history(patient_id, &scope)?,
         alerts: store.patient_alerts(patient_id, &scope)?,
         incidents,
         revealed,
@@ -386,6 +394,9 @@ pub struct ReportData {
     pub compliance: Vec<crate::domain::incident::StepCompliance>,
     /// Audited actions today in scope, by action.
     pub today: Vec<(crate::domain::audit::AuditAction, i64)>,
+    /// Control orders (管控) that apply to this desk: in force, to come, or ended within a
+    /// week, as the order they were set in.
+    pub controls: Vec<crate::domain::control::ControlOrder>,
 }
 
 pub fn load_report(
@@ -416,11 +427,18 @@ pub fn load_report(
     // A station sees its own station's actions; the filter is in the query.
     let today =
         store.action_counts_since(crate::domain::clock::beijing_midnight(to), &scope, None)?;
+    let week_ago = now - chrono::Duration::days(7);
+    let controls = store
+        .control_orders()?
+        .into_iter()
+        .filter(|o| o.concerns(scope.station()) && o.window().ends_at > week_ago)
+        .collect();
     Ok(ReportData {
         from,
         to,
         stats,
         compliance,
         today,
+        controls,
     })
 }

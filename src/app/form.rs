@@ -29,6 +29,14 @@ pub trait Form {
     fn move_focus(&mut self, down: bool);
     /// Whether the focused row is typed into.
     fn on_text(&self) -> bool;
+    /// Whether the focused row picks a person: typing filters, ←→ move, Enter takes one.
+    fn on_person(&self) -> bool {
+        false
+    }
+    /// Enter on a person row: takes the match under the cursor; whether someone was taken.
+    fn pick(&mut self) -> bool {
+        false
+    }
     /// ←/→/Space on the focused choice.
     fn change(&mut self, forward: bool);
     /// A key that ticks item `n` of the form's checklist; forms without one ignore it.

@@ -143,6 +143,8 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::CloseIncident, &["c"]),
     (Action::Export, &["w"]),
     (Action::Shift, &["t"]),
+    (Action::SetControl, &["L"]),
+    (Action::EndControl, &["E"]),
     // On the incident screen the digits record steps; elsewhere they switch views. Which one
     // a digit means is decided by the screen's commands.
     (Action::Step1, &["1"]),
@@ -151,6 +153,10 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Step4, &["4"]),
     (Action::Step5, &["5"]),
     (Action::Step6, &["6"]),
+    (Action::SkipStep, &["s"]),
+    (Action::CorrectStep, &["m"]),
+    (Action::GoToPatient, &["enter"]),
+    (Action::LastMessage, &["M"]),
 ];
 
 /// A key with a fixed meaning in a mode other than the commands: how the footer writes it,
@@ -206,15 +212,40 @@ pub fn fixed_keys(mode: InputMode) -> Vec<FixedKey> {
             fk("^N", &["ctrl-n"], Edit::New, T::NewPersonTitle),
             CANCEL,
         ],
+        InputMode::Actor => vec![
+            fk("Enter", &["enter"], Edit::Submit, T::KeySubmit),
+            fk("↑↓", &["up"], Edit::Up, T::KeyPick),
+            fk("", &["down"], Edit::Down, T::KeyPick),
+            CANCEL,
+        ],
         InputMode::Line => vec![fk("Enter", &["enter"], Edit::Submit, T::KeySubmit), CANCEL],
         InputMode::Editor => vec![fk("^S", &["ctrl-s"], Edit::Save, T::Save), CANCEL],
         InputMode::Choice => vec![CANCEL],
+        InputMode::Form {
+            kind: FormKind::Person,
+            ..
+        } => vec![
+            fk("↑↓", &["up", "backtab"], Edit::Up, T::KeyField),
+            fk("", &["down", "tab"], Edit::Down, T::KeyField),
+            fk("←→", &["left"], Edit::Left, T::KeyPickMatch),
+            fk("", &["right"], Edit::Right, T::KeyPickMatch),
+            fk("Enter", &["enter"], Edit::Submit, T::KeyPickPerson),
+            fk("^S", &["ctrl-s"], Edit::Save, T::Save),
+            CANCEL,
+        ],
         InputMode::Form { kind, on_choice } => {
             let mut v = vec![
                 fk("↑↓", &["up", "backtab"], Edit::Up, T::KeyField),
                 fk("", &["down", "tab", "enter"], Edit::Down, T::KeyField),
             ];
-            if on_choice {
+            if on_choice && kind == FormKind::FollowUp {
+                // Space ticks a symptom in 目前症状 (and changes any other choice).
+                v.extend([
+                    fk("←→", &["left"], Edit::Left, T::KeyChange),
+                    fk("", &["right"], Edit::Right, T::KeyChange),
+                    fk("Space", &["space"], Edit::Toggle(0), T::KeyTick),
+                ]);
+            } else if on_choice {
                 v.extend([
                     fk("←→", &["left"], Edit::Left, T::KeyChange),
                     fk("", &["right", "space"], Edit::Right, T::KeyChange),

@@ -5,9 +5,11 @@
 pub mod action;
 pub mod close_form;
 pub mod commands;
+pub mod control_form;
 pub mod data;
 pub mod followup_form;
 pub mod form;
+pub mod incident_team;
 pub mod keys;
 pub mod one_line;
 pub mod search;

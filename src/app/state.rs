@@ -355,10 +355,59 @@ pub enum Dialog {
     },
     FollowUp(Box<FollowUpForm>),
     CloseIncident(Box<CloseForm>),
+    /// Setting a control level (the center).
+    Control(Box<crate::app::control_form::ControlForm>),
     /// The handover note: a multi-line editor.
     HandOver(Box<Editor>),
     /// Text to read (a handover, an audit entry), scrolled inside a popup sized to the screen.
     Read(Reading),
+    /// Who acted for a step: picked from the persons directory as typed, or typed freely.
+    ActorPick(ActorPick),
+    /// Which recorded step of an incident to correct (a digit).
+    ChooseStep {
+        incident_id: i64,
+    },
+}
+
+/// What a picked actor is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActorFor {
+    Step {
+        incident_id: i64,
+        step: u8,
+    },
+    /// A correction: the entry as seen, then the time is asked.
+    Correct {
+        incident_id: i64,
+        step: u8,
+        seen: (String, DateTime<Utc>),
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ActorPick {
+    pub purpose: ActorFor,
+    pub search: Input,
+    /// Index into `actor_choices`.
+    pub cursor: usize,
+}
+
+impl ActorPick {
+    pub fn new(purpose: ActorFor, typed: &str) -> Self {
+        ActorPick {
+            purpose,
+            search: Input::new(typed.to_string()),
+            cursor: 0,
+        }
+    }
+}
+
+/// One choice of the actor picker: a person of the directory, or the name as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorChoice {
+    pub name: String,
+    pub detail: String,
+    pub typed: bool,
 }
 
 /// The multi-line editor of a note, wrapping by display width.
@@ -467,6 +516,10 @@ pub struct AppState {
     pub rung: HashSet<i64>,
     /// Overdue quick-response steps the bell has already rung for.
     pub rung_steps: HashSet<(i64, u8)>,
+    /// The last message shown, kept after it leaves the status line so it can be read whole.
+    pub last_message: Option<Message>,
+    /// The five persons of the incident on screen, and whom its actors are picked from.
+    pub incident_team: Option<super::incident_team::IncidentTeam>,
 }
 
 impl AppState {
@@ -496,6 +549,8 @@ impl AppState {
             known_alerts: None,
             rung: HashSet::new(),
             rung_steps: HashSet::new(),
+            incident_team: None,
+            last_message: None,
         }
     }
 
@@ -563,12 +618,15 @@ impl AppState {
                 | Dialog::AssignRole { .. }
                 | Dialog::UnassignRole { .. }
                 | Dialog::ConfirmWorkload { .. }
-                | Dialog::ConfirmTeamChange { .. } => InputMode::Choice,
+                | Dialog::ConfirmTeamChange { .. }
+                | Dialog::ChooseStep { .. } => InputMode::Choice,
+                Dialog::ActorPick(_) => InputMode::Actor,
                 Dialog::OneLine(_) => InputMode::Line,
                 Dialog::AssignPerson { .. } => InputMode::Picker,
                 Dialog::NewPerson { .. } => InputMode::Text,
                 Dialog::FollowUp(f) => form_mode(f.as_ref(), FormKind::FollowUp),
                 Dialog::CloseIncident(f) => form_mode(f.as_ref(), FormKind::Close),
+                Dialog::Control(f) => form_mode(f.as_ref(), FormKind::Control),
                 Dialog::HandOver(_) => InputMode::Editor,
                 Dialog::Read(_) => InputMode::Read,
             },
@@ -704,6 +762,46 @@ impl AppState {
             .find(|i| i.id == id)
     }
 
+    /// The team of the incident on screen, once loaded.
+    pub fn team_on_screen(&self) -> Option<&super::incident_team::IncidentTeam> {
+        let id = self.incident()?;
+        self.incident_team.as_ref().filter(|t| t.incident_id == id)
+    }
+
+    /// The choices of the actor picker for what is typed: matching persons (the patient's team
+    /// first), then the name as typed, unless it is one of them.
+    pub fn actor_choices(&self, typed: &str) -> Vec<ActorChoice> {
+        let typed = typed.trim();
+        let mut out: Vec<ActorChoice> = self
+            .team_on_screen()
+            .map(|t| t.matching(typed))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| ActorChoice {
+                name: c.name.clone(),
+                detail: match c.role {
+                    Some(r) => self.lang.label(r).to_string(),
+                    None => {
+                        if c.unit.is_empty() {
+                            self.lang.label(c.kind).to_string()
+                        } else {
+                            c.unit.clone()
+                        }
+                    }
+                },
+                typed: false,
+            })
+            .collect();
+        if !typed.is_empty() && !out.iter().any(|c| c.name == typed) {
+            out.push(ActorChoice {
+                name: typed.to_string(),
+                detail: self.t(T::AsTyped).to_string(),
+                typed: true,
+            });
+        }
+        out
+    }
+
     pub fn key_label(c: KeyCategory) -> T {
         match c {
             KeyCategory::IncidentHistory => T::KeyIncidentHistory,
@@ -720,6 +818,11 @@ impl AppState {
 fn form_mode(f: &dyn Form, kind: FormKind) -> InputMode {
     if f.confirming() {
         InputMode::Confirm
+    } else if f.on_person() {
+        InputMode::Form {
+            kind: FormKind::Person,
+            on_choice: false,
+        }
     } else {
         InputMode::Form {
             kind,

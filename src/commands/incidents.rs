@@ -48,6 +48,10 @@ pub fn incident_json(lang: Lang, i: &IncidentRow, at: DateTime<Utc>) -> serde_js
                     v["seconds_late"] = seconds_late.into()
                 }
                 StepState::Met { seconds_early } => v["seconds_early"] = seconds_early.into(),
+                StepState::Skipped => v["skip_reason"] = s.skip_reason.clone().into(),
+            }
+            if s.corrected_at.is_some() {
+                v["corrected"] = true.into();
             }
             v
         })
@@ -181,6 +185,78 @@ pub fn run(ctx: &Context, c: IncidentCommand) -> Result<(), Failure> {
                 step,
                 state: s.state(at.unwrap_or_else(|| ctx.clock.now())),
             });
+        }
+        IncidentCommand::Skip { id, step, reason } => {
+            ctx.desk(&mut store, &session, None)?
+                .skip_step(id, step, &reason)
+                .map_err(f)?;
+            ctx.say(&Msg::StepSkipped { step });
+        }
+        IncidentCommand::Correct { id, step, by, at } => {
+            let done_at = at
+                .as_deref()
+                .map(|s| parse_as_of(ctx, Some(s)))
+                .transpose()?;
+            // The entry as it stands now is what is corrected.
+            let row = store
+                .incident(id, &scope)
+                .map_err(|e| ctx.store_failure(e))?
+                .ok_or_else(|| ctx.fail(&Msg::NotFound(format!("#{id}"))))?;
+            let seen = row
+                .steps
+                .iter()
+                .find(|s| s.step == step)
+                .and_then(|s| Some((s.actor.clone()?, s.done_at?)));
+            let Some((was_actor, was_at)) = seen else {
+                return Err(f(crate::desk::DeskError::Refused(
+                    crate::desk::Refusal::StepNotRecorded { step },
+                )));
+            };
+            let s = ctx
+                .desk(&mut store, &session, None)?
+                .correct_step(id, step, (&was_actor, was_at), by.as_deref(), done_at)
+                .map_err(f)?;
+            ctx.say(&Msg::StepCorrected {
+                step,
+                actor: s.actor.unwrap_or_default(),
+                at: s
+                    .done_at
+                    .map(|d| d.with_timezone(&beijing()).format("%H:%M:%S").to_string())
+                    .unwrap_or_default(),
+            });
+        }
+        IncidentCommand::Team { id, reveal } => {
+            let team = if reveal {
+                ctx.desk(&mut store, &session, None)?
+                    .reveal_incident_team(id)
+                    .map_err(f)?
+            } else {
+                let row = store
+                    .incident(id, &scope)
+                    .map_err(|e| ctx.store_failure(e))?
+                    .ok_or_else(|| ctx.fail(&Msg::NotFound(format!("#{id}"))))?;
+                let pid = row.patient_id.ok_or_else(|| {
+                    f(crate::desk::DeskError::Refused(
+                        crate::desk::Refusal::NoTeam,
+                    ))
+                })?;
+                store.team(pid, &scope).map_err(|e| ctx.store_failure(e))?
+            };
+            for role in <crate::domain::team::Role as crate::domain::patient::Vocabulary>::ALL {
+                let role_name = ctx.lang.label(*role).to_string();
+                match team.iter().find(|m| m.role == *role) {
+                    Some(m) => emit(&ctx.lang.text(&Msg::TeamSeat {
+                        role: role_name,
+                        name: m.person.name.clone(),
+                        phone: if reveal {
+                            m.person.phone.clone()
+                        } else {
+                            crate::domain::id_number::mask_phone(&m.person.phone)
+                        },
+                    })),
+                    None => emit(&ctx.lang.text(&Msg::TeamSeatEmpty { role: role_name })),
+                }
+            }
         }
         IncidentCommand::Note { id, text } => {
             ctx.desk(&mut store, &session, None)?

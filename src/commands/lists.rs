@@ -5,6 +5,7 @@ use chrono::DateTime;
 use super::{Context, Failure};
 use crate::cli::{AlertsArgs, PatientsArgs};
 use crate::domain::clock::{beijing, beijing_date};
+use crate::domain::control::in_force_for;
 use crate::domain::id_number::IdNumber;
 use crate::domain::key_population::categories;
 use crate::domain::patient::Vocabulary;
@@ -102,7 +103,7 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let t = |x: T| ctx.lang.t(x);
-    let widths = [4, 14, 10, 4, 12, 12, 10];
+    let widths = [4, 14, 10, 6, 12, 12, 10];
     let titles = [
         T::ColSeverity,
         T::ColKind,
@@ -144,20 +145,14 @@ pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
         risk_min: args.risk_min,
     };
     let list = store.patients(&query).map_err(f)?;
-    let control = store.control_window().map_err(f)?;
+    let orders = store.control_orders().map_err(f)?;
     let now = ctx.clock.now();
     let today = beijing_date(now);
     if args.json {
         let out: Vec<_> = list
             .iter()
             .map(|p| {
-                let due = followup_due(
-                    p,
-                    now,
-                    control.as_ref(),
-                    &ctx.config.followup,
-                    &ctx.config.control,
-                );
+                let due = followup_due(p, &ctx.config.followup);
                 serde_json::json!({
                     "id": p.id,
                     "name": p.name,
@@ -177,7 +172,14 @@ pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
                     "followup_due": due,
                     "followup_days_overdue": days_overdue(due, today).max(0),
                     "last_visit": p.last_visit,
-                    "visit_due": visit_due(p, &ctx.config.followup),
+                    "visit_due": visit_due(
+                        p,
+                        now,
+                        in_force_for(&orders, &p.jurisdiction, now).as_ref(),
+                        &ctx.config.followup,
+                        &ctx.config.control,
+                    )
+                    .date,
                     "flags": p.flags,
                 })
             })
@@ -190,7 +192,7 @@ pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let t = |x: T| ctx.lang.t(x);
-    let widths = [10, 18, 4, 10, 8, 12];
+    let widths = [10, 18, 6, 10, 8, 12];
     let titles = [
         T::ColName,
         T::ColIdNumber,

@@ -5,7 +5,7 @@
 mod completions;
 mod copies;
 mod data;
-mod incidents;
+pub mod incidents;
 mod init;
 mod lists;
 mod reports;
@@ -339,6 +339,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         }
         Command::Person(c) => verbs::person(ctx, c),
         Command::Place(c) => verbs::place(ctx, c),
+        Command::Control(c) => verbs::control(ctx, c),
         Command::Audit(c) => verbs::audit(ctx, c),
         Command::Drill { file } => verbs::drill(ctx, &file),
         Command::Serve {

@@ -8,13 +8,14 @@ use serde_json::json;
 
 use super::{Context, Failure, emit};
 use crate::cli::{
-    AlertCommand, AssignArgs, AuditCommand, FollowupArgs, PersonCommand, PlaceCommand,
+    AlertCommand, AssignArgs, AuditCommand, ControlCommand, FollowupArgs, PersonCommand,
+    PlaceCommand,
 };
 use crate::desk::Session;
 use crate::desk::alerts::AlertMoved;
 use crate::desk::team::{Holder, role_from_code};
 use crate::domain::alert::Severity;
-use crate::domain::clock::{beijing, beijing_midnight};
+use crate::domain::clock::{beijing, beijing_date, beijing_midnight};
 use crate::domain::followup::*;
 use crate::domain::patient::{Compliance, Condition, Medication, Vocabulary};
 use crate::domain::risk::RiskLevel;
@@ -50,7 +51,22 @@ pub fn alert(ctx: &Context, c: AlertCommand) -> Result<(), Failure> {
         AlertCommand::Progress { id, json } => {
             (json, T::InProgressMsg, desk.take_in_hand(id).map_err(f)?)
         }
-        AlertCommand::Resolve { id, note, json } => {
+        AlertCommand::Resolve {
+            id,
+            note,
+            reported_to: Some(to),
+            reported_at: Some(at),
+            json,
+        } => {
+            let today = crate::domain::clock::beijing_date(ctx.clock.now());
+            let at = crate::domain::clock::parse_beijing_time(&at, today)
+                .ok_or_else(|| Failure::Usage(ctx.lang.text(&Msg::BadTime(at.clone()))))?;
+            let moved = desk
+                .resolve_with_written_report(id, &to, at, &note)
+                .map_err(f)?;
+            (json, T::ResolvedMsg, moved)
+        }
+        AlertCommand::Resolve { id, note, json, .. } => {
             (json, T::ResolvedMsg, desk.resolve(id, &note).map_err(f)?)
         }
         AlertCommand::Snooze {
@@ -207,6 +223,34 @@ fn need<'a>(ctx: &Context, flag: &str, v: &'a Option<String>) -> Result<&'a str,
         .ok_or_else(|| Failure::Usage(ctx.lang.text(&Msg::FlagRequired(flag.into()))))
 }
 
+/// 治疗效果 as the national record has it; the first releases' good/fair/poor still read.
+fn effect(s: &str) -> TreatmentEffect {
+    match s {
+        "good" => TreatmentEffect::Improved,
+        "poor" => TreatmentEffect::Worse,
+        "fair" => TreatmentEffect::Unchanged,
+        other => TreatmentEffect::from_code(other).unwrap_or(TreatmentEffect::Unchanged),
+    }
+}
+
+/// The symptoms named by `--symptom`, each a word of the national list (or its code).
+fn symptoms(ctx: &Context, words: &[String]) -> Result<Vec<Symptom>, Failure> {
+    let mut out = Vec::new();
+    for w in words {
+        let s = Symptom::parse_zh(w).ok_or_else(|| {
+            let all: Vec<&str> = Symptom::ALL.iter().map(|s| s.zh()).collect();
+            Failure::Usage(
+                ctx.lang
+                    .text(&Msg::UnknownSymptom(w.clone(), all.join(" "))),
+            )
+        })?;
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
 fn grade(s: &str) -> Grade {
     match s {
         "good" => Grade::Good,
@@ -241,6 +285,7 @@ fn followup_of(ctx: &Context, a: &FollowupArgs) -> Result<FollowUp, Failure> {
         FollowUpOutcome::NotReached {
             reason,
             destination: a.destination.trim().to_string(),
+            departed_on: a.departed,
         }
     } else {
         let informant = match need(ctx, "--seen", &a.seen)? {
@@ -254,7 +299,8 @@ fn followup_of(ctx: &Context, a: &FollowupArgs) -> Result<FollowUp, Failure> {
         let mut assessment = Assessment {
             informant,
             risk_level: RiskLevel::new(risk).expect("checked by clap"),
-            symptoms: a.symptom_list.clone(),
+            symptoms: symptoms(ctx, &a.symptom_list)?,
+            symptoms_other: Vec::new(),
             symptom_state: match need(ctx, "--symptoms", &a.symptoms)? {
                 "gone" => SymptomState::Gone,
                 "marked" => SymptomState::Marked,
@@ -276,8 +322,16 @@ fn followup_of(ctx: &Context, a: &FollowupArgs) -> Result<FollowUp, Failure> {
                 self_harm: a.self_harm,
                 attempted_suicide: a.suicide_attempt,
             },
-            locked_up: a.locked_up,
-            hospitalised: a.hospitalised,
+            locked_up: match a.lock.as_deref() {
+                Some(code) => LockUp::from_code(code).unwrap_or(LockUp::NotLocked),
+                None if a.locked_up => LockUp::Locked,
+                None => LockUp::NotLocked,
+            },
+            hospitalised: match a.hospital.as_deref() {
+                Some(code) => HospitalStay::from_code(code).unwrap_or(HospitalStay::NeverAdmitted),
+                None if a.hospitalised => HospitalStay::AdmittedNow,
+                None => HospitalStay::NeverAdmitted,
+            },
             compliance: Compliance::from_code(need(ctx, "--compliance", &a.compliance)?)
                 .unwrap_or(Compliance::Regular),
             drug_reaction: match need(ctx, "--drug-reaction", &a.drug_reaction)? {
@@ -286,11 +340,18 @@ fn followup_of(ctx: &Context, a: &FollowupArgs) -> Result<FollowUp, Failure> {
                 _ => DrugReaction::None,
             },
             serious_physical_illness: a.serious_illness,
-            treatment_effect: grade(need(ctx, "--effect", &a.effect)?),
+            treatment_effect: effect(need(ctx, "--effect", &a.effect)?),
             referral: a.referral,
             medication: Medication::from_code(need(ctx, "--medication", &a.medication)?)
                 .unwrap_or(Medication::None),
             class: Condition::Stable,
+            risk_override_reason: a
+                .risk_reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
+            guardian_refuses_admission: a.guardian_refuses_admission,
         };
         assessment.class = match &a.class {
             Some(c) => Condition::from_code(c).unwrap_or(Condition::BasicallyStable),
@@ -309,6 +370,21 @@ fn followup_of(ctx: &Context, a: &FollowupArgs) -> Result<FollowUp, Failure> {
         outcome,
         next_date: a.next,
         by_whom: a.by.trim().to_string(),
+        joint_visitors: a
+            .joint
+            .iter()
+            .map(|j| j.trim().to_string())
+            .filter(|j| !j.is_empty())
+            .collect(),
+        guidance: a
+            .guidance_by
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| Guidance {
+                date: a.guidance_date.unwrap_or(a.date),
+                doctor: d.to_string(),
+            }),
     })
 }
 
@@ -317,10 +393,13 @@ pub fn followup_record(ctx: &Context, a: &FollowupArgs) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
     let session = ctx.session(&store)?;
     let pid = patient_id(ctx, &store, &session, &a.patient)?;
-    let saved = ctx
-        .desk(&mut store, &session, None)?
-        .record_followup(pid, &f)
-        .map_err(|e| ctx.desk_failure(e))?;
+    let mut desk = ctx.desk(&mut store, &session, None)?;
+    let saved = if a.correct {
+        desk.correct_followup(pid, &f)
+    } else {
+        desk.record_followup(pid, &f)
+    }
+    .map_err(|e| ctx.desk_failure(e))?;
     let p = &saved.patient;
     let text = format!(
         "{} {} · {} · {}",
@@ -456,6 +535,91 @@ pub fn person(ctx: &Context, c: PersonCommand) -> Result<(), Failure> {
                     .collect::<Vec<_>>()
                     .join(" ")
                 ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn control(ctx: &Context, c: ControlCommand) -> Result<(), Failure> {
+    use crate::desk::control::NewControl;
+    use crate::domain::schedule::ControlLevel;
+    let mut store = ctx.open_store()?;
+    let session = ctx.session(&store)?;
+    match c {
+        ControlCommand::Set {
+            level,
+            from,
+            to,
+            township,
+            station,
+            reason,
+        } => {
+            let new = NewControl {
+                level: ControlLevel::from_number(level).unwrap_or(ControlLevel::Level3),
+                from,
+                to,
+                townships: township,
+                stations: station,
+                reason,
+            };
+            let id = ctx
+                .desk(&mut store, &session, None)?
+                .set_control(&new)
+                .map_err(|e| ctx.desk_failure(e))?;
+            ctx.say(&Msg::ControlSet {
+                id,
+                level,
+                from,
+                to,
+            });
+        }
+        ControlCommand::End { id } => {
+            ctx.desk(&mut store, &session, None)?
+                .end_control(id)
+                .map_err(|e| ctx.desk_failure(e))?;
+            ctx.say(&Msg::ControlEnded { id });
+        }
+        ControlCommand::List { json } => {
+            let orders = store.control_orders().map_err(|e| ctx.store_failure(e))?;
+            let now = ctx.clock.now();
+            if json {
+                let out: Vec<_> = orders
+                    .iter()
+                    .map(|o| {
+                        let w = o.window();
+                        serde_json::json!({
+                            "id": o.id,
+                            "level": o.level.number(),
+                            "from": beijing_date(o.starts_at),
+                            "to": beijing_date(o.ends_at - chrono::Duration::milliseconds(1)),
+                            "townships": o.townships,
+                            "stations": o.stations,
+                            "reason": o.reason,
+                            "set_by": o.set_by,
+                            "ended_at": o.ended_at,
+                            "in_force": w.is_active(now),
+                        })
+                    })
+                    .collect();
+                emit(&serde_json::to_string_pretty(&out).unwrap_or_default());
+                return Ok(());
+            }
+            for o in &orders {
+                emit(
+                    &ctx.lang.text(&Msg::ControlLine {
+                        id: o.id,
+                        level: o.level.number(),
+                        from: beijing_date(o.starts_at),
+                        to: beijing_date(o.ends_at - chrono::Duration::milliseconds(1)),
+                        area: [o.townships.clone(), o.stations.clone()]
+                            .concat()
+                            .join("、"),
+                        reason: o.reason.clone(),
+                        in_force: o.window().is_active(now),
+                        ended: o.ended_at.is_some(),
+                    }),
+                );
             }
         }
     }

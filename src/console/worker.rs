@@ -34,6 +34,8 @@ pub struct Worker {
     clock: Arc<dyn Clock>,
     replies: UnboundedSender<Reply>,
     detail: Option<(i64, bool)>,
+    /// The incident on screen, and whether its team's phones were revealed.
+    incident: Option<(i64, bool)>,
     watch_report: bool,
 }
 
@@ -58,6 +60,7 @@ pub fn spawn(
                 clock,
                 replies,
                 detail: None,
+                incident: None,
                 watch_report: false,
             }
             .run(rx),
@@ -166,7 +169,28 @@ impl Worker {
             }
         }
         self.send_detail();
+        self.send_incident_team();
         self.send_report();
+    }
+
+    fn send_incident_team(&mut self) {
+        let Some((id, revealed)) = self.incident else {
+            return;
+        };
+        match crate::app::incident_team::load_incident_team(
+            &self.store,
+            &self.session.operator,
+            id,
+            revealed,
+        ) {
+            Ok(Some(t)) => {
+                let _ = self.replies.send(Reply::IncidentTeam(Box::new(t)));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = self.replies.send(Reply::Failed(self.store_text(e)));
+            }
+        }
     }
 
     fn send_report(&mut self) {
@@ -279,6 +303,53 @@ impl Worker {
                 let _ = self.replies.send(reply);
                 return true;
             }
+            Request::CheckResolvable(id) => {
+                match self.desk().check_resolvable(id) {
+                    Ok(()) => {
+                        let _ = self.replies.send(Reply::Resolvable(id));
+                    }
+                    Err(e) => {
+                        let _ = self.replies.send(Reply::Failed(self.lang.desk_error(&e)));
+                    }
+                }
+                return false;
+            }
+            Request::WatchIncident(id) => {
+                // The phones stay shown while the same incident is on screen.
+                let revealed =
+                    id.is_some() && self.incident.is_some_and(|(i, r)| Some(i) == id && r);
+                self.incident = id.map(|i| (i, revealed));
+                self.send_incident_team();
+                return false;
+            }
+            Request::RevealTeam(id) => self.desk().reveal_incident_team(id).map(|_| {
+                self.incident = Some((id, true));
+                Some(T::TeamRevealedMsg)
+            }),
+            Request::SkipStep {
+                incident_id,
+                step,
+                reason,
+            } => self
+                .desk()
+                .skip_step(incident_id, step, &reason)
+                .map(|_| Some(T::StepSkippedMsg)),
+            Request::CorrectStep {
+                incident_id,
+                step,
+                seen,
+                actor,
+                done_at,
+            } => self
+                .desk()
+                .correct_step(
+                    incident_id,
+                    step,
+                    (&seen.0, seen.1),
+                    Some(&actor),
+                    Some(done_at),
+                )
+                .map(|_| Some(T::StepCorrectedMsg)),
             Request::Reveal(id) => self.desk().reveal(id).map(|_| {
                 self.detail = Some((id, true));
                 None
@@ -302,6 +373,15 @@ impl Worker {
             Request::Resolve(id, note) => {
                 self.desk().resolve(id, &note).map(|_| Some(T::ResolvedMsg))
             }
+            Request::SetControl(c) => self.desk().set_control(&c).map(|_| Some(T::ControlSetMsg)),
+            Request::EndControl(id) => self
+                .desk()
+                .end_control(id)
+                .map(|_| Some(T::ControlEndedMsg)),
+            Request::ResolveWithReport { alert_id, to, at } => self
+                .desk()
+                .resolve_with_written_report(alert_id, &to, at, "")
+                .map(|_| Some(T::ResolvedMsg)),
             Request::Report {
                 patient_id,
                 severity,
@@ -367,11 +447,12 @@ impl Worker {
                 patient_id,
                 alert_id,
                 location,
+                station,
             } => {
                 let subject = match (alert_id, patient_id) {
                     (Some(a), _) => Subject::Alert(a),
                     (None, Some(p)) => Subject::Patient(p),
-                    (None, None) => Subject::Unknown { station: None },
+                    (None, None) => Subject::Unknown { station },
                 };
                 self.desk()
                     .open_incident(&subject, &location, "")
@@ -403,10 +484,13 @@ impl Worker {
             Request::FollowUp {
                 patient_id,
                 followup,
-            } => self
-                .desk()
-                .record_followup(patient_id, &followup)
-                .map(|_| Some(T::Saved)),
+                correct,
+            } => if correct {
+                self.desk().correct_followup(patient_id, &followup)
+            } else {
+                self.desk().record_followup(patient_id, &followup)
+            }
+            .map(|_| Some(T::Saved)),
         };
         match result {
             Ok(Some(t)) => {

@@ -3,7 +3,7 @@
 //! when read in the same transaction, so of two desks acting at once the first wins and the
 //! second is told who acted.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::json;
 
@@ -14,7 +14,7 @@ use crate::domain::clock::beijing_date;
 use crate::store::alerts::{self as stored, AlertRow};
 use crate::store::audit::AuditEvent;
 use crate::store::operators::Operator;
-use crate::store::{persons, settings};
+use crate::store::persons;
 
 /// What an alert action did, for the caller to say.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,11 +28,11 @@ pub struct AlertMoved {
 
 impl Desk<'_> {
     pub fn acknowledge(&mut self, alert_id: i64) -> Result<AlertMoved> {
-        self.move_alert(alert_id, AlertStatus::Acknowledged, None)
+        self.move_alert(alert_id, AlertStatus::Acknowledged, None, None)
     }
 
     pub fn take_in_hand(&mut self, alert_id: i64) -> Result<AlertMoved> {
-        self.move_alert(alert_id, AlertStatus::InProgress, None)
+        self.move_alert(alert_id, AlertStatus::InProgress, None, None)
     }
 
     /// Resolves with a note. A derived alert whose condition still holds is refused: what
@@ -44,7 +44,52 @@ impl Desk<'_> {
                 super::error::Field::Note,
             )));
         }
-        self.move_alert(alert_id, AlertStatus::Resolved, Some(note))
+        self.move_alert(alert_id, AlertStatus::Resolved, Some(note), None)
+    }
+
+    /// Resolves a 失访 or 拒访 alert by recording the written report to 政法/公安 (*r2*): to
+    /// whom and when. This is allowed while the patient is still missing or refusing (the
+    /// report is the desk's duty for the episode), and the episode raises no new alert.
+    pub fn resolve_with_written_report(
+        &mut self,
+        alert_id: i64,
+        to: &str,
+        at: DateTime<Utc>,
+        note: &str,
+    ) -> Result<AlertMoved> {
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(DeskError::Refused(Refusal::Missing(
+                super::error::Field::ReportedTo,
+            )));
+        }
+        self.move_alert(
+            alert_id,
+            AlertStatus::Resolved,
+            Some(note.trim()).filter(|n| !n.is_empty()),
+            Some((to, at)),
+        )
+    }
+
+    /// Whether `resolve` could be accepted now, asked before the operator writes a note: a
+    /// derived alert whose condition still holds is refused with what would clear it.
+    /// Writes nothing.
+    pub fn check_resolvable(&mut self, alert_id: i64) -> Result<()> {
+        self.act_or_roll_back(Need::Write, |act| {
+            let alert = alert_in_scope(act, alert_id)?;
+            if alert.status == AlertStatus::Resolved
+                || !alert.status.can_move_to(AlertStatus::Resolved)
+            {
+                return Err(conflict_or_refusal(act, &alert, AlertStatus::Resolved));
+            }
+            if condition_holds(act, &alert)? {
+                return Err(DeskError::Refused(Refusal::ConditionHolds {
+                    kind: alert.kind,
+                }));
+            }
+            Ok(((), false))
+        })
+        .map(drop)
     }
 
     fn move_alert(
@@ -52,13 +97,23 @@ impl Desk<'_> {
         alert_id: i64,
         to: AlertStatus,
         note: Option<&str>,
+        report: Option<(&str, DateTime<Utc>)>,
     ) -> Result<AlertMoved> {
         self.act(Need::Write, |act| {
             let alert = alert_in_scope(act, alert_id)?;
             if alert.status == to || !alert.status.can_move_to(to) {
                 return Err(conflict_or_refusal(act, &alert, to));
             }
-            if to == AlertStatus::Resolved && condition_holds(act, &alert)? {
+            if let Some((_, at)) = report {
+                if !alert.kind.needs_written_report() {
+                    return Err(DeskError::Refused(Refusal::NoWrittenReport {
+                        kind: alert.kind,
+                    }));
+                }
+                if at > act.now {
+                    return Err(DeskError::Refused(Refusal::WrittenReportLater));
+                }
+            } else if to == AlertStatus::Resolved && condition_holds(act, &alert)? {
                 return Err(DeskError::Refused(Refusal::ConditionHolds {
                     kind: alert.kind,
                 }));
@@ -70,6 +125,16 @@ impl Desk<'_> {
                     .ok_or(DeskError::NotFound(Thing::Alert(alert_id)))?;
                 return Err(conflict_or_refusal(act, &now_row, to));
             }
+            let mut after = json!({"status": to, "kind": alert.kind, "note": note});
+            if let Some((whom, at)) = report {
+                stored::record_written_report_in(act.tx, alert_id, whom, at)?;
+                after["reported_to"] = json!(whom);
+                after["reported_at"] = json!(
+                    at.with_timezone(&crate::domain::clock::beijing())
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                );
+            }
             let action = match to {
                 AlertStatus::Acknowledged => AuditAction::AlertAcknowledged,
                 AlertStatus::InProgress => AuditAction::AlertInProgress,
@@ -79,7 +144,7 @@ impl Desk<'_> {
                 AuditEvent::new(action, "alert", alert_id)
                     .patient(alert.patient_id, &alert.station)
                     .before(json!({"status": alert.status, "kind": alert.kind}))
-                    .after(json!({"status": to, "kind": alert.kind, "note": note})),
+                    .after(after),
             )?;
             Ok(AlertMoved {
                 alert_id,
@@ -194,7 +259,8 @@ pub(crate) fn condition_holds(act: &Act, alert: &AlertRow) -> Result<bool> {
         .into_iter()
         .map(|(r, _)| r)
         .collect();
-    let control = settings::control_window_in(act.tx)?;
+    let orders = crate::store::control::orders_in(act.tx)?;
+    let control = crate::domain::control::in_force_for(&orders, &p.jurisdiction, act.now);
     Ok(derive(&p, team, act.now, control.as_ref(), act.config)
         .iter()
         .any(|d| d.kind == alert.kind))

@@ -24,6 +24,7 @@ pub enum Thing {
     Operator(String),
     Key(String),
     Shift,
+    ControlOrder(i64),
 }
 
 /// Somebody else acted first; says who, when and what the thing is now.
@@ -52,6 +53,18 @@ pub enum Conflict {
     },
     AlreadyOnShift,
     NotOnShift,
+    /// The step had already been marked skipped.
+    StepSkipped {
+        step: u8,
+        reason: String,
+        by: String,
+    },
+    /// The step's entry is no longer what the operator saw (someone corrected it).
+    StepChanged {
+        step: u8,
+        actor: String,
+        by: String,
+    },
 }
 
 /// A rule said no.
@@ -70,6 +83,10 @@ pub enum Refusal {
         holder: String,
     },
     FollowUp(FollowUpRefusal),
+    /// The day already has a follow-up: a second one corrects it and must be asked for.
+    SameDayFollowUp {
+        date: NaiveDate,
+    },
     Closing(ClosingRefusal),
     /// A station or township that is not in the register.
     UnknownPlace {
@@ -88,6 +105,12 @@ pub enum Refusal {
     ConditionHolds {
         kind: AlertKind,
     },
+    /// Only 失访 and 拒访 alerts are resolved by a written report.
+    NoWrittenReport {
+        kind: AlertKind,
+    },
+    /// A written report cannot be dated after now.
+    WrittenReportLater,
     SnoozeNotAfterToday {
         until: NaiveDate,
     },
@@ -106,6 +129,22 @@ pub enum Refusal {
     AsOfOnLiveDatabase,
     /// An operator cannot disable themselves (the desk would lock itself out mid-shift).
     SelfDisable,
+    Control(crate::domain::control::ControlRefusal),
+    /// The control order had already ended.
+    ControlEnded,
+    /// Steps are recorded in order: an earlier one is neither done nor skipped.
+    StepOutOfOrder {
+        step: u8,
+        earlier: u8,
+    },
+    /// Only a step that was recorded can be corrected.
+    StepNotRecorded {
+        step: u8,
+    },
+    /// A corrected time cannot be later than now or than the closing.
+    StepAfterNow,
+    /// An incident of an unknown person has no five responsible persons.
+    NoTeam,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +155,10 @@ pub enum Field {
     Reason,
     Name,
     DisplayName,
+    /// The station of an unknown person's location.
+    Station,
+    /// To whom a 失访/拒访 episode was reported in writing.
+    ReportedTo,
 }
 
 #[derive(Debug, thiserror::Error)]

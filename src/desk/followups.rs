@@ -19,22 +19,72 @@ pub struct FollowUpSaved {
 }
 
 impl Desk<'_> {
+    /// Records a follow-up. A day that already has one is refused: only one follow-up per
+    /// patient per day counts, and a second one is a correction (`correct_followup`), which
+    /// the operator must ask for (*r2*).
     pub fn record_followup(&mut self, patient_id: i64, f: &FollowUp) -> Result<FollowUpSaved> {
+        self.save_followup(patient_id, f, false)
+    }
+
+    /// Replaces the patient's follow-up of the same day with `f`: the patient is taken back to
+    /// how they were before that day's follow-up and `f` applied instead; the audit row holds
+    /// the replaced record and the new one. A day with none is recorded as usual.
+    pub fn correct_followup(&mut self, patient_id: i64, f: &FollowUp) -> Result<FollowUpSaved> {
+        self.save_followup(patient_id, f, true)
+    }
+
+    fn save_followup(
+        &mut self,
+        patient_id: i64,
+        f: &FollowUp,
+        correct: bool,
+    ) -> Result<FollowUpSaved> {
         self.act(Need::Write, |act| {
-            let before = act.patient(patient_id)?;
+            let current = act.patient(patient_id)?;
+            let earlier = followups::on_day_in(act.tx, patient_id, f.date)?;
+            if earlier.is_some() && !correct {
+                return Err(DeskError::Refused(Refusal::SameDayFollowUp {
+                    date: f.date,
+                }));
+            }
+            // The patient before the day's follow-up: its audit row's `before` laid over now.
+            let before = match &earlier {
+                Some((id, _)) => match followups::patient_before_in(act.tx, patient_id, *id)? {
+                    Some(b) => restore(&current, &b),
+                    None => current.clone(),
+                },
+                None => current.clone(),
+            };
             followup::validate(&before, f, beijing_date(act.now))
                 .map_err(|r| DeskError::Refused(Refusal::FollowUp(r)))?;
             let after = followup::apply(&before, f, &act.config.followup);
             patients::save(act.tx, &after, act.now, f.date)?;
             let login = act.operator.login.clone();
-            let followup_id = followups::insert_in(act.tx, patient_id, f, &login, act.now)?;
-            let (b, mut a) = changed_fields(&before, &after);
+            let (followup_id, action) = match &earlier {
+                Some((id, _)) => {
+                    followups::replace_in(act.tx, *id, f, &login, act.now)?;
+                    (*id, AuditAction::FollowUpCorrected)
+                }
+                None => (
+                    followups::insert_in(act.tx, patient_id, f, &login, act.now)?,
+                    AuditAction::FollowUpRecorded,
+                ),
+            };
+            // `before` is always the patient before the day's first follow-up, so a second
+            // correction restores the same starting point.
+            let (mut b, mut a) = changed_fields(&before, &after);
             if let Some(m) = a.as_object_mut() {
                 m.insert("followup_id".into(), json!(followup_id));
                 m.insert("record".into(), serde_json::to_value(f).unwrap_or_default());
             }
+            if let (Some((_, old)), Some(m)) = (&earlier, b.as_object_mut()) {
+                m.insert(
+                    "record".into(),
+                    serde_json::to_value(old).unwrap_or_default(),
+                );
+            }
             act.audit(
-                AuditEvent::new(AuditAction::FollowUpRecorded, "patient", patient_id)
+                AuditEvent::new(action, "patient", patient_id)
                     .patient(patient_id, &after.jurisdiction.station)
                     .before(b)
                     .after(a),
@@ -46,6 +96,27 @@ impl Desk<'_> {
             })
         })
     }
+}
+
+/// `current` with the fields of an audit row's `before` laid over it (one level into nested
+/// objects, as `diff` writes them); keys that are not the patient's are ignored.
+fn restore(current: &Patient, before: &serde_json::Value) -> Patient {
+    use serde_json::Value;
+    let mut p = serde_json::to_value(current).unwrap_or_default();
+    if let (Some(pm), Some(bm)) = (p.as_object_mut(), before.as_object()) {
+        for (k, v) in bm {
+            match (pm.get_mut(k), v) {
+                (Some(Value::Object(inner)), Value::Object(bv)) => {
+                    for (k2, v2) in bv {
+                        inner.insert(k2.clone(), v2.clone());
+                    }
+                }
+                (Some(slot), _) => *slot = v.clone(),
+                (None, _) => {}
+            }
+        }
+    }
+    serde_json::from_value(p).unwrap_or_else(|_| current.clone())
 }
 
 /// The fields of a patient that differ, as two JSON objects (before, after): an audit row

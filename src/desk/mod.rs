@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod control;
 pub mod error;
 pub mod followups;
 pub mod incidents;

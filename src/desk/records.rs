@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{Desk, Need, Result};
+use super::{Desk, DeskError, Need, Refusal, Result, Thing};
 use crate::domain::audit::AuditAction;
 use crate::store::audit::AuditEvent;
 
@@ -42,6 +42,31 @@ impl Desk<'_> {
                     .patient(patient_id, &p.jurisdiction.station),
             )?;
             Ok(())
+        })
+    }
+
+    /// Shows the phones of the five responsible persons of an incident's patient, during a
+    /// response: one audited action naming the patient and the incident. Returns the team
+    /// with full phones.
+    pub fn reveal_incident_team(
+        &mut self,
+        incident_id: i64,
+    ) -> Result<Vec<crate::store::persons::TeamMember>> {
+        self.act(Need::Read, |act| {
+            let incident = crate::store::incidents::load_in(act.tx, incident_id, &act.scope)?
+                .ok_or(DeskError::NotFound(Thing::Incident(incident_id)))?;
+            let patient_id = incident
+                .patient_id
+                .ok_or(DeskError::Refused(Refusal::NoTeam))?;
+            let p = act.patient(patient_id)?;
+            let team = crate::store::persons::team_in(act.tx, patient_id, &act.scope)?;
+            let names: Vec<String> = team.iter().map(|m| m.person.name.clone()).collect();
+            act.audit(
+                AuditEvent::new(AuditAction::IncidentTeamRevealed, "incident", incident_id)
+                    .patient(patient_id, &p.jurisdiction.station)
+                    .after(json!({"persons": names})),
+            )?;
+            Ok(team)
         })
     }
 

@@ -28,6 +28,8 @@ use crate::store::{patients, places};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RosterCounts {
+    /// Patients who moved to another station's jurisdiction.
+    pub transferred: usize,
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -197,6 +199,26 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
                 None => after_team.push((*role, *id)),
             }
         }
+        // A move (*r2*): whoever the roster did not name again and who no longer fits the new
+        // jurisdiction leaves the team in this transaction, audited by name.
+        let moved_from = existing
+            .as_ref()
+            .filter(|e| e.jurisdiction != patient.jurisdiction)
+            .map(|e| e.jurisdiction.clone());
+        let mut dropped: Vec<(Role, Person)> = Vec::new();
+        if moved_from.is_some() {
+            let mut kept = Vec::new();
+            for (role, person_id) in after_team {
+                let named = team.iter().any(|(r, _)| *r == role);
+                let person = persons::load(tx, person_id)?;
+                if named || check_assignment(&patient, role, &person).is_ok() {
+                    kept.push((role, person_id));
+                } else {
+                    dropped.push((role, person));
+                }
+            }
+            after_team = kept;
+        }
         after_team.sort();
         if existing.as_ref() == Some(&patient) && before_team == after_team {
             counts.unchanged += 1;
@@ -210,6 +232,29 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
             if !before_team.contains(&(*role, *person_id)) {
                 persons::put_assignment(tx, id, *role, *person_id, now, &login)?;
             }
+        }
+        for (role, person) in &dropped {
+            persons::remove_assignment(tx, id, *role, person.id)?;
+            let event = AuditEvent::new(AuditAction::TeamUnassigned, "patient", id)
+                .patient(id, &patient.jurisdiction.station);
+            let before = json!({"role": role, "person_id": person.id, "person": person.name});
+            let after = json!({"reason": "moved", "township": patient.jurisdiction.township,
+                "village": patient.jurisdiction.village, "station": patient.jurisdiction.station});
+            log.append_text(
+                tx,
+                audit_at,
+                &author,
+                &event,
+                Some(&before.to_string()),
+                Some(&after.to_string()),
+            )?;
+        }
+        if let Some(from) = moved_from
+            .as_ref()
+            .filter(|f| f.station != patient.jurisdiction.station)
+        {
+            alerts::insert_transferred_in(tx, id, &from.station, &login, now)?;
+            counts.transferred += 1;
         }
         let mut stored = patient;
         stored.id = id;

@@ -23,10 +23,14 @@ pub enum AlertKind {
     Guardianship,
     GuidanceNeeded,
     Reported,
+    Refused,
+    AwayLong,
+    ReassessmentDue,
+    TransferredIn,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 9] = [
+    pub const ALL: [AlertKind; 13] = [
         AlertKind::Missing,
         AlertKind::LeftArea,
         AlertKind::Unstable,
@@ -36,6 +40,10 @@ impl AlertKind {
         AlertKind::Guardianship,
         AlertKind::GuidanceNeeded,
         AlertKind::Reported,
+        AlertKind::Refused,
+        AlertKind::AwayLong,
+        AlertKind::ReassessmentDue,
+        AlertKind::TransferredIn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -49,6 +57,10 @@ impl AlertKind {
             AlertKind::Guardianship => "guardianship",
             AlertKind::GuidanceNeeded => "guidance_needed",
             AlertKind::Reported => "reported",
+            AlertKind::Refused => "refused",
+            AlertKind::AwayLong => "away_long",
+            AlertKind::ReassessmentDue => "reassessment_due",
+            AlertKind::TransferredIn => "transferred_in",
         }
     }
 
@@ -56,9 +68,16 @@ impl AlertKind {
         Self::ALL.into_iter().find(|k| k.code() == s)
     }
 
-    /// Derived kinds come and go with the data; a reported alert is raised by a person.
+    /// *r2*: 失访 and 拒访 are reported in writing to 政法/公安; recording that report (to whom,
+    /// when) is what resolves them, while the patient is still missing or refusing.
+    pub fn needs_written_report(self) -> bool {
+        matches!(self, AlertKind::Missing | AlertKind::Refused)
+    }
+
+    /// Derived kinds come and go with the data; a reported alert is raised by a person, and a
+    /// transfer is raised once by the move and stays until a desk takes it.
     pub fn is_derived(self) -> bool {
-        self != AlertKind::Reported
+        !matches!(self, AlertKind::Reported | AlertKind::TransferredIn)
     }
 }
 
@@ -208,12 +227,21 @@ pub fn derive(
         let key = categories(p)
             .into_iter()
             .any(|c| c != KeyCategory::EverMissing);
-        let sev = if high || unstable || key {
+        // An earlier episode (曾失访 before this one) counts; this episode itself does not.
+        let sev = if high || unstable || key || p.earlier_missing {
             Severity::P1
         } else {
             Severity::P2
         };
         push(AlertKind::Missing, sev, None, None);
+    }
+    if p.status == Status::Refuses {
+        push(
+            AlertKind::Refused,
+            if high { Severity::P1 } else { Severity::P2 },
+            None,
+            None,
+        );
     }
     if p.status == Status::Away {
         let sev = if high || unstable {
@@ -222,8 +250,21 @@ pub fn derive(
             Severity::P3
         };
         push(AlertKind::LeftArea, sev, None, None);
+        if let Some(left) = p.away_since {
+            let limit = left + chrono::Days::new(u64::from(config.alerts().away_long_days));
+            if today > limit {
+                push(
+                    AlertKind::AwayLong,
+                    Severity::P2,
+                    Some(days_overdue(limit, today)),
+                    Some(limit),
+                );
+            }
+        }
     }
-    if unstable {
+    // In hospital the ward treats the condition; the community alert waits for discharge.
+    let in_hospital = p.status == Status::InHospital;
+    if unstable && !in_hospital {
         push(
             AlertKind::Unstable,
             if high { Severity::P1 } else { Severity::P2 },
@@ -233,9 +274,8 @@ pub fn derive(
     }
     // A patient in hospital is followed by the hospital while admitted, so the community
     // schedule raises nothing for them; everyone else active stays on it, missing ones too.
-    let on_schedule = p.status != Status::InHospital;
-    if on_schedule {
-        let due = followup_due(p, at, control, config.followup(), config.control());
+    if !in_hospital {
+        let due = followup_due(p, config.followup());
         let late = days_overdue(due, today);
         if late > 0 {
             push(
@@ -245,14 +285,18 @@ pub fn derive(
                 Some(due),
             );
         }
-        let vdue = visit_due(p, config.followup());
-        let vlate = days_overdue(vdue, today);
+        let vdue = visit_due(p, at, control, config.followup(), config.control());
+        let vlate = days_overdue(vdue.date, today);
         if vlate > 0 {
             push(
                 AlertKind::VisitOverdue,
-                Severity::P3,
+                if vdue.capped {
+                    Severity::P1
+                } else {
+                    Severity::P3
+                },
                 Some(vlate),
-                Some(vdue),
+                Some(vdue.date),
             );
         }
     }
@@ -269,6 +313,15 @@ pub fn derive(
     }
     if needs_guidance(p, config.followup()) {
         push(AlertKind::GuidanceNeeded, Severity::P3, None, None);
+    }
+    if let Some(closed) = p.reassess_since {
+        let due = closed + chrono::Days::new(u64::from(config.alerts().reassess_within_days));
+        push(
+            AlertKind::ReassessmentDue,
+            Severity::P2,
+            Some(days_overdue(due, today).max(0)),
+            Some(closed),
+        );
     }
     out
 }
@@ -465,6 +518,97 @@ mod tests {
         let mut p = patient();
         p.status = Status::InHospital;
         assert!(kinds(&p, full_team(), "2026-01-01").is_empty());
+    }
+
+    #[test]
+    fn inpatient_raises_no_unstable_alert_while_in_a_ward() {
+        let mut p = patient();
+        p.status = Status::InHospital;
+        p.condition = Condition::Unstable;
+        p.risk_level = RiskLevel::new(4).unwrap();
+        assert!(
+            !kinds(&p, full_team(), SOON)
+                .iter()
+                .any(|(k, _)| *k == AlertKind::Unstable)
+        );
+    }
+
+    #[test]
+    fn missing_is_p1_when_an_earlier_episode_is_on_record() {
+        let mut p = patient();
+        p.status = Status::Missing;
+        p.flags.ever_missing = true;
+        p.earlier_missing = true;
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::Missing, Severity::P1)]
+        );
+    }
+
+    #[test]
+    fn refusing_follow_up_raises_refused_p1_for_high_risk_else_p2() {
+        let mut p = patient();
+        p.status = Status::Refuses;
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::Refused, Severity::P2)]
+        );
+        p.risk_level = RiskLevel::new(3).unwrap();
+        p.condition = Condition::Unstable;
+        assert!(kinds(&p, full_team(), SOON).contains(&(AlertKind::Refused, Severity::P1)));
+    }
+
+    #[test]
+    fn away_more_than_thirty_days_raises_away_long_p2() {
+        let mut p = patient();
+        p.status = Status::Away;
+        p.away_since = Some("2025-02-01".parse().unwrap());
+        // 30 days after 1 February is 3 March: still within the limit that day.
+        assert!(
+            !kinds(&p, full_team(), "2025-03-03")
+                .iter()
+                .any(|(k, _)| *k == AlertKind::AwayLong)
+        );
+        assert!(
+            kinds(&p, full_team(), "2025-03-04").contains(&(AlertKind::AwayLong, Severity::P2))
+        );
+    }
+
+    #[test]
+    fn a_closed_incident_raises_reassessment_due_p2_until_a_follow_up() {
+        let mut p = patient();
+        p.reassess_since = Some("2025-03-05".parse().unwrap());
+        assert_eq!(
+            kinds(&p, full_team(), SOON),
+            vec![(AlertKind::ReassessmentDue, Severity::P2)]
+        );
+    }
+
+    #[test]
+    fn visit_overdue_is_p1_under_a_control_level() {
+        use crate::domain::schedule::{ControlLevel, ControlWindow};
+        let mut p = patient();
+        p.risk_level = RiskLevel::new(3).unwrap();
+        p.condition = Condition::Unstable;
+        p.last_followup = Some("2025-03-08".parse().unwrap());
+        let w = ControlWindow {
+            level: ControlLevel::Level3,
+            starts_at: at("2025-03-01"),
+            ends_at: at("2025-04-01"),
+        };
+        let alerts = derive(
+            &p,
+            full_team(),
+            at("2025-03-10"),
+            Some(&w),
+            &Config::default(),
+        );
+        let visit = alerts
+            .iter()
+            .find(|a| a.kind == AlertKind::VisitOverdue)
+            .expect("capped visit overdue");
+        assert_eq!(visit.severity, Severity::P1);
+        assert_eq!(visit.since, Some("2025-03-08".parse().unwrap()));
     }
 
     #[test]

@@ -101,12 +101,29 @@ pub enum AuditAction {
     #[strum(serialize = "control.set")]
     #[serde(rename = "control.set")]
     ControlSet,
+    #[strum(serialize = "control.end")]
+    #[serde(rename = "control.end")]
+    ControlEnded,
     #[strum(serialize = "report.export")]
     #[serde(rename = "report.export")]
     ReportExported,
     #[strum(serialize = "database.restore")]
     #[serde(rename = "database.restore")]
     DatabaseRestored,
+    #[strum(serialize = "incident.step_skip")]
+    #[serde(rename = "incident.step_skip")]
+    IncidentStepSkipped,
+    #[strum(serialize = "incident.step_correct")]
+    #[serde(rename = "incident.step_correct")]
+    IncidentStepCorrected,
+    /// The phones of an incident's patient's five responsible persons were shown.
+    #[strum(serialize = "incident.team_reveal")]
+    #[serde(rename = "incident.team_reveal")]
+    IncidentTeamRevealed,
+    /// A second follow-up on the same day replaced the first (*r2*); the row holds both.
+    #[strum(serialize = "followup.correct")]
+    #[serde(rename = "followup.correct")]
+    FollowUpCorrected,
 }
 
 impl AuditAction {

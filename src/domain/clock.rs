@@ -50,6 +50,37 @@ pub fn beijing_midnight(date: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// A Beijing wall-clock time as an operator types it: `23:40` (today), `11-22 23:40`,
+/// `2026-11-22 23:40` (or with `T`, seconds, or `/` between date parts), or RFC 3339.
+pub fn parse_beijing_time(text: &str, today: NaiveDate) -> Option<DateTime<Utc>> {
+    use chrono::{Datelike, NaiveDateTime, NaiveTime};
+    let t = text.trim().replace('/', "-").replace('：', ":");
+    if let Ok(at) = DateTime::parse_from_rfc3339(&t) {
+        return Some(at.to_utc());
+    }
+    let local = |d: NaiveDateTime| {
+        d.and_local_timezone(beijing())
+            .single()
+            .map(|x| x.with_timezone(&Utc))
+    };
+    let time = |s: &str| {
+        NaiveTime::parse_from_str(s, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+            .ok()
+    };
+    if let Some(tm) = time(&t) {
+        return local(today.and_time(tm));
+    }
+    let (date, tm) = t.split_once([' ', 'T'])?;
+    let tm = time(tm.trim())?;
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(&format!("{}-{date}", today.year()), "%Y-%m-%d").ok()
+        })?;
+    local(date.and_time(tm))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +102,26 @@ mod tests {
             beijing_midnight(NaiveDate::from_ymd_opt(2025, 3, 5).unwrap()),
             after
         );
+    }
+
+    #[test]
+    fn typed_beijing_times_read_as_the_instant_meant() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let want = Utc.with_ymd_and_hms(2026, 11, 22, 15, 40, 0).unwrap();
+        for typed in [
+            "2026-11-22 23:40",
+            "2026/11/22 23:40",
+            "11-22 23:40",
+            "2026-11-22T23:40:00",
+            "2026-11-22T23:40:00+08:00",
+        ] {
+            assert_eq!(parse_beijing_time(typed, today), Some(want), "{typed}");
+        }
+        assert_eq!(
+            parse_beijing_time("07：05", today),
+            Some(Utc.with_ymd_and_hms(2026, 11, 22, 23, 5, 0).unwrap())
+        );
+        assert_eq!(parse_beijing_time("昨晚", today), None);
+        assert_eq!(parse_beijing_time("25:00", today), None);
     }
 }

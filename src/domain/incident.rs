@@ -27,6 +27,9 @@ pub enum StepState {
     Late { seconds_late: i64 },
     /// Not done and the deadline has passed.
     Overdue { seconds_late: i64 },
+    /// Not done, marked skipped with a reason (so that later steps can be recorded): it no
+    /// longer counts down.
+    Skipped,
 }
 
 impl StepState {
@@ -36,12 +39,29 @@ impl StepState {
             StepState::Met { .. } => "met",
             StepState::Late { .. } => "late",
             StepState::Overdue { .. } => "overdue",
+            StepState::Skipped => "skipped",
         }
     }
 
     pub fn is_done(self) -> bool {
         matches!(self, StepState::Met { .. } | StepState::Late { .. })
     }
+
+    /// Done or skipped: what a later step needs of it.
+    pub fn is_settled(self) -> bool {
+        self.is_done() || self == StepState::Skipped
+    }
+}
+
+/// Steps are recorded in order: the first step before `step` (numbered from 1) that is neither
+/// done nor skipped, given whether each step is settled, in order. `None` when `step` may be
+/// recorded or skipped now.
+pub fn earlier_unsettled(settled: &[bool], step: u8) -> Option<u8> {
+    settled
+        .iter()
+        .take(usize::from(step.saturating_sub(1)))
+        .position(|s| !s)
+        .map(|i| i as u8 + 1)
 }
 
 /// Whole seconds from `a` to `b`, rounded toward the earlier instant so that a countdown shows
@@ -305,6 +325,14 @@ mod tests {
             step_state(deadline, None, before),
             StepState::Pending { seconds_left: 1 }
         );
+    }
+
+    #[test]
+    fn a_step_waits_for_every_earlier_step_to_be_done_or_skipped() {
+        assert_eq!(earlier_unsettled(&[false, false, false], 1), None);
+        assert_eq!(earlier_unsettled(&[false, false, false], 3), Some(1));
+        assert_eq!(earlier_unsettled(&[true, false, false], 3), Some(2));
+        assert_eq!(earlier_unsettled(&[true, true, false], 3), None);
     }
 
     fn closing() -> Closing {

@@ -4,7 +4,9 @@
 pub mod alert;
 pub mod audit;
 pub mod clock;
+pub mod control;
 pub mod followup;
+pub mod history;
 pub mod id_number;
 pub mod incident;
 pub mod key_population;

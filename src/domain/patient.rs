@@ -121,6 +121,15 @@ pub struct Patient {
     pub not_reached_streak: u32,
     /// Times the condition fell back to unstable, for "repeated relapse".
     pub relapses: u32,
+    /// The day the patient left for `away_destination` (外出日期), when 外出.
+    pub away_since: Option<NaiveDate>,
+    /// The last discharge from hospital (出院日期); the next follow-up is due soon after it.
+    pub discharged_on: Option<NaiveDate>,
+    /// A missing episode before the present one (the roster's 曾失访 on a patient now 失访, or
+    /// an episode that ended): it makes a new `missing` alert P1.
+    pub earlier_missing: bool,
+    /// The day an incident of this patient was closed, until a follow-up reassesses them.
+    pub reassess_since: Option<NaiveDate>,
 }
 
 impl Patient {

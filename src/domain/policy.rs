@@ -13,6 +13,7 @@ pub trait Rules {
     fn followup(&self) -> &FollowUpConfig;
     fn control(&self) -> &ControlConfig;
     fn team(&self) -> &TeamConfig;
+    fn alerts(&self) -> &AlertConfig;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +27,8 @@ pub struct FollowUpConfig {
     pub guidance_after_basically_stable: u32,
     /// Follow-ups in a row that did not reach the patient before they count as 失访.
     pub missing_after_not_reached: u32,
+    /// Days after a discharge within which the next follow-up is due.
+    pub after_discharge_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +45,10 @@ pub struct ControlConfig {
 pub struct AlertConfig {
     /// Minutes after which an unacknowledged P1 escalates on screen.
     pub p1_escalate_minutes: u32,
+    /// Days 外出 before the receiving area must be told (`away_long`).
+    pub away_long_days: u32,
+    /// Days after an incident closes within which the patient is reassessed.
+    pub reassess_within_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +82,7 @@ impl Default for FollowUpConfig {
             face_to_face_months: 6,
             guidance_after_basically_stable: 3,
             missing_after_not_reached: 3,
+            after_discharge_days: 14,
         }
     }
 }
@@ -93,6 +101,8 @@ impl Default for AlertConfig {
     fn default() -> Self {
         AlertConfig {
             p1_escalate_minutes: 2,
+            away_long_days: 30,
+            reassess_within_days: 1,
         }
     }
 }

@@ -74,4 +74,6 @@ pub enum RewardDecision {
     },
     /// The patient has nobody in the guardian role.
     NoGuardian,
+    /// The patient was 失访 on some day of this month.
+    MissingThisMonth,
 }

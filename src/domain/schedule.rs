@@ -74,34 +74,62 @@ fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// The date the next follow-up is due at the instant `at`.
-///
-/// Counted from the last follow-up (or registration). Under an active control level a high-risk
-/// patient's interval is capped, counted from the later of the last follow-up and the start of
-/// the window, so switching a level on does not make everyone weeks overdue at once.
-pub fn followup_due(
-    p: &Patient,
-    at: DateTime<Utc>,
-    control: Option<&ControlWindow>,
-    followup: &FollowUpConfig,
-    control_config: &ControlConfig,
-) -> NaiveDate {
+/// The date the next follow-up is due: counted from the last follow-up (or registration) by
+/// the condition's interval. Control levels cap face-to-face visits (`visit_due`), not this.
+pub fn followup_due(p: &Patient, followup: &FollowUpConfig) -> NaiveDate {
     let base = p.last_followup.unwrap_or(p.registered_on);
     let normal = interval_after(base, p.condition, followup);
-    match control {
-        Some(w) if w.is_active(at) && p.is_high_risk() => {
-            let from = base.max(beijing_date(w.starts_at));
-            let capped = from + chrono::Days::new(u64::from(w.level.cap_days(control_config)));
-            normal.min(capped)
+    // After a discharge with no follow-up since, the next one is due soon after it (*r2*).
+    match p.discharged_on {
+        Some(d) if p.last_followup.is_none_or(|f| f < d) => {
+            normal.min(d + chrono::Days::new(u64::from(followup.after_discharge_days)))
         }
         _ => normal,
     }
 }
 
-/// The date by which the patient must next be seen face to face.
-pub fn visit_due(p: &Patient, followup: &FollowUpConfig) -> NaiveDate {
+/// When the next face-to-face visit is due, and whether a control level set that date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitDue {
+    pub date: NaiveDate,
+    pub capped: bool,
+}
+
+/// The date by which the patient must next be seen face to face (走访: a clinic or home visit
+/// seeing the patient). Under an active control level a high-risk patient's interval is capped
+/// (*r2*: the cap is on visits, a phone call does not satisfy it), counted from the later of the
+/// last visit and the start of the window, so switching a level on does not make everyone
+/// overdue at once.
+pub fn visit_due(
+    p: &Patient,
+    at: DateTime<Utc>,
+    control: Option<&ControlWindow>,
+    followup: &FollowUpConfig,
+    control_config: &ControlConfig,
+) -> VisitDue {
     let base = p.last_visit.unwrap_or(p.registered_on);
-    add_months(base, followup.face_to_face_months)
+    let normal = add_months(base, followup.face_to_face_months);
+    match control {
+        Some(w) if w.is_active(at) && p.is_high_risk() => {
+            let from = base.max(beijing_date(w.starts_at));
+            let capped = from + chrono::Days::new(u64::from(w.level.cap_days(control_config)));
+            if capped < normal {
+                VisitDue {
+                    date: capped,
+                    capped: true,
+                }
+            } else {
+                VisitDue {
+                    date: normal,
+                    capped: false,
+                }
+            }
+        }
+        _ => VisitDue {
+            date: normal,
+            capped: false,
+        },
+    }
 }
 
 /// Three basically-stable follow-ups in a row without reaching stable ask for guidance.
@@ -130,8 +158,12 @@ mod tests {
         beijing_midnight(d(s)) + chrono::Duration::hours(12)
     }
 
-    fn due(p: &Patient, at: &str, w: Option<&ControlWindow>) -> NaiveDate {
-        followup_due(
+    fn due(p: &Patient) -> NaiveDate {
+        followup_due(p, &FollowUpConfig::default())
+    }
+
+    fn visit(p: &Patient, at: &str, w: Option<&ControlWindow>) -> VisitDue {
+        visit_due(
             p,
             noon(at),
             w,
@@ -145,7 +177,7 @@ mod tests {
         let mut p = patient();
         p.condition = Condition::Stable;
         p.last_followup = Some(d("2025-01-31"));
-        assert_eq!(due(&p, "2025-02-01", None), d("2025-04-30"));
+        assert_eq!(due(&p), d("2025-04-30"));
     }
 
     #[test]
@@ -153,7 +185,7 @@ mod tests {
         let mut p = patient();
         p.condition = Condition::BasicallyStable;
         p.last_followup = Some(d("2025-01-31"));
-        assert_eq!(due(&p, "2025-02-01", None), d("2025-02-28"));
+        assert_eq!(due(&p), d("2025-02-28"));
     }
 
     #[test]
@@ -161,7 +193,7 @@ mod tests {
         let mut p = patient();
         p.condition = Condition::Unstable;
         p.last_followup = Some(d("2025-03-01"));
-        assert_eq!(due(&p, "2025-03-02", None), d("2025-03-15"));
+        assert_eq!(due(&p), d("2025-03-15"));
     }
 
     #[test]
@@ -169,33 +201,63 @@ mod tests {
         let mut p = patient();
         p.last_followup = None;
         p.registered_on = d("2025-01-10");
-        assert_eq!(due(&p, "2025-01-11", None), d("2025-04-10"));
+        assert_eq!(due(&p), d("2025-04-10"));
     }
 
     #[test]
     fn every_patient_is_seen_face_to_face_every_six_months() {
         let mut p = patient();
         p.last_visit = Some(d("2025-01-15"));
-        assert_eq!(visit_due(&p, &FollowUpConfig::default()), d("2025-07-15"));
+        assert_eq!(visit(&p, "2025-02-01", None).date, d("2025-07-15"));
         assert_eq!(days_overdue(d("2025-07-15"), d("2025-07-15")), 0);
         assert_eq!(days_overdue(d("2025-07-15"), d("2025-07-20")), 5);
     }
 
     #[test]
-    fn control_level_caps_high_risk_interval_inside_its_window() {
+    fn control_level_caps_face_to_face_visits_of_high_risk_patients_inside_its_window() {
         let mut p = patient();
         p.risk_level = RiskLevel::new(3).unwrap();
         p.condition = Condition::BasicallyStable;
         p.last_followup = Some(d("2025-03-01"));
+        p.last_visit = Some(d("2025-03-01"));
         let w = ControlWindow {
             level: ControlLevel::Level2,
             starts_at: noon("2025-03-05"),
             ends_at: noon("2025-03-20"),
         };
-        // Counted from the start of the window, not from the last follow-up.
-        assert_eq!(due(&p, "2025-03-06", Some(&w)), d("2025-03-08"));
-        // Outside the window the normal interval holds.
-        assert_eq!(due(&p, "2025-03-21", Some(&w)), d("2025-04-01"));
+        // Counted from the start of the window, not from the last visit.
+        let capped = visit(&p, "2025-03-06", Some(&w));
+        assert_eq!(capped.date, d("2025-03-08"));
+        assert!(capped.capped);
+        // Outside the window the six-month rule holds; the follow-up schedule is untouched.
+        assert_eq!(visit(&p, "2025-03-21", Some(&w)).date, d("2025-09-01"));
+        assert_eq!(due(&p), d("2025-04-01"));
+    }
+
+    #[test]
+    fn a_phone_call_does_not_satisfy_a_control_level_cap() {
+        let mut p = patient();
+        p.risk_level = RiskLevel::new(4).unwrap();
+        p.condition = Condition::Unstable;
+        p.last_visit = Some(d("2025-03-01"));
+        p.last_followup = Some(d("2025-03-07")); // by phone: the visit date stays
+        let w = ControlWindow {
+            level: ControlLevel::Level1,
+            starts_at: noon("2025-03-05"),
+            ends_at: noon("2025-03-20"),
+        };
+        assert_eq!(visit(&p, "2025-03-07", Some(&w)).date, d("2025-03-06"));
+    }
+
+    #[test]
+    fn after_discharge_the_next_follow_up_is_due_within_fourteen_days() {
+        let mut p = patient();
+        p.condition = Condition::Stable;
+        p.last_followup = Some(d("2025-03-01"));
+        p.discharged_on = Some(d("2025-04-10"));
+        assert_eq!(due(&p), d("2025-04-24"));
+        p.last_followup = Some(d("2025-04-15"));
+        assert_eq!(due(&p), d("2025-07-15"));
     }
 
     #[test]
@@ -215,7 +277,8 @@ mod tests {
             starts_at: noon("2025-03-01"),
             ends_at: noon("2025-04-01"),
         };
-        assert_eq!(due(&p, "2025-03-02", Some(&w)), d("2025-06-01"));
+        assert!(!visit(&p, "2025-03-02", Some(&w)).capped);
+        assert_eq!(visit(&p, "2025-03-02", Some(&w)).date, d("2025-09-01"));
     }
 
     #[test]

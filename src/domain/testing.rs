@@ -36,5 +36,9 @@ pub fn patient() -> Patient {
         basic_stable_streak: 0,
         not_reached_streak: 0,
         relapses: 0,
+        away_since: None,
+        discharged_on: None,
+        earlier_missing: false,
+        reassess_since: None,
     }
 }

@@ -69,7 +69,11 @@ pub fn said(e: &AuditEntry) -> Said {
         flag: false,
     };
     match e.action {
-        Some(AuditAction::AlertResolved) => out.text = s(a, "note"),
+        Some(AuditAction::AlertResolved) => {
+            out.text = s(a, "note");
+            out.person = s(a, "reported_to");
+            out.date = s(a, "reported_at");
+        }
         Some(AuditAction::AlertSnoozed) => {
             out.date = s(a, "snoozed_until");
             out.text = s(a, "reason");
@@ -93,11 +97,27 @@ pub fn said(e: &AuditEntry) -> Said {
             out.person = s(a, "name");
             out.role = s(a, "kind");
         }
+        Some(AuditAction::ControlSet) | Some(AuditAction::ControlEnded) => {
+            let order = a.or(b);
+            out.number = i(order, "level");
+            out.date = match (s(order, "from"), s(order, "to")) {
+                (Some(f), Some(t)) => Some(format!("{f}～{t}")),
+                _ => None,
+            };
+            out.text = s(order, "reason");
+            let names: Vec<String> = ["townships", "stations"]
+                .iter()
+                .filter_map(|k| order.and_then(|v| v.get(*k)).and_then(Value::as_array))
+                .flatten()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect();
+            out.person = (!names.is_empty()).then(|| names.join("、"));
+        }
         Some(AuditAction::PlaceAdded) => {
             out.person = s(a, "name");
             out.role = s(a, "kind");
         }
-        Some(AuditAction::FollowUpRecorded) => {
+        Some(AuditAction::FollowUpRecorded | AuditAction::FollowUpCorrected) => {
             let rec = a.and_then(|a| a.get("record"));
             out.date = s(rec, "date");
             out.role = s(rec, "form");
@@ -117,6 +137,18 @@ pub fn said(e: &AuditEntry) -> Said {
             out.person = s(a, "actor");
             out.text = s(a, "label");
         }
+        Some(AuditAction::IncidentStepSkipped) => {
+            out.number = entity_number;
+            out.step = i(a, "step");
+            out.role = s(a, "label");
+            out.text = s(a, "reason");
+        }
+        Some(AuditAction::IncidentStepCorrected) => {
+            out.number = entity_number;
+            out.step = i(a, "step");
+            out.person = s(a, "actor");
+        }
+        Some(AuditAction::IncidentTeamRevealed) => out.number = entity_number,
         Some(AuditAction::IncidentNoted) => {
             out.number = entity_number;
             out.text = s(a, "note");
@@ -185,6 +217,10 @@ pub fn changes(e: &AuditEntry) -> Vec<Change> {
     if e.before.is_none() {
         return Vec::new();
     }
+    // A correction says what was corrected: the answers of the replaced record against the new.
+    if e.action == Some(AuditAction::FollowUpCorrected) {
+        return record_changes(e);
+    }
     let mut b = Vec::new();
     let mut a = Vec::new();
     flatten("", e.before.as_ref(), &mut b);
@@ -207,6 +243,46 @@ pub fn changes(e: &AuditEntry) -> Vec<Change> {
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_null())
     };
+    keys.into_iter()
+        .map(|k| Change {
+            before: find(&b, &k),
+            after: find(&a, &k),
+            field: k,
+        })
+        .filter(|c| c.before != c.after)
+        .collect()
+}
+
+/// The answers that differ between the replaced follow-up record (`before.record`) and the new
+/// one (`after.record`), nested answers by their own name (`record.outcome.risk_level`).
+fn record_changes(e: &AuditEntry) -> Vec<Change> {
+    fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    flatten(&format!("{prefix}.{k}"), x, out);
+                }
+            }
+            other => out.push((prefix.to_string(), other.clone())),
+        }
+    }
+    let mut b = Vec::new();
+    let mut a = Vec::new();
+    if let Some(r) = e.before.as_ref().and_then(|v| v.get("record")) {
+        flatten("record", r, &mut b);
+    }
+    if let Some(r) = e.after.as_ref().and_then(|v| v.get("record")) {
+        flatten("record", r, &mut a);
+    }
+    let find = |list: &[(String, Value)], k: &str| {
+        list.iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_null() && v.as_array().is_none_or(|l| !l.is_empty()))
+    };
+    let mut keys: Vec<String> = a.iter().chain(b.iter()).map(|(k, _)| k.clone()).collect();
+    let mut seen = std::collections::HashSet::new();
+    keys.retain(|k| seen.insert(k.clone()) && !k.ends_with(".outcome.outcome"));
     keys.into_iter()
         .map(|k| Change {
             before: find(&b, &k),

@@ -120,17 +120,20 @@ pub fn text(m: &Msg) -> String {
         ),
         Msg::BackupDone { path } => format!("Backed up to {path}"),
         Msg::BackupExists { path } => format!("Backup target exists, not overwritten: {path}"),
+        Msg::BadTime(s) => format!(
+            "Cannot read the time \"{s}\": type Beijing time, e.g. 23:40 or 2026-11-22 23:40"
+        ),
         Msg::BadAsOf(s) => {
             format!("Bad time \"{s}\": use RFC 3339, e.g. 2025-03-05T08:00:00+08:00")
         }
         Msg::NoAlerts => "No alerts.".into(),
         Msg::NoPatients => "No patients match.".into(),
         Msg::AlertHeader => {
-            "Sev Kind              Patient   Risk Village       Station       Status    Overdue"
+            "Sev Kind              Patient   Risk   Village       Station       Status    Overdue"
                 .into()
         }
         Msg::PatientHeader => {
-            "Name      ID number           Risk Condition Status Village       Station".into()
+            "Name      ID number           Risk   Condition Status Village       Station".into()
         }
         Msg::FollowUpRefused(r) => followup_refusal(r),
         Msg::ClassReason(r) => class_reason(*r).into(),
@@ -156,6 +159,9 @@ pub fn text(m: &Msg) -> String {
                 format!("suspended after an incident, until {until}")
             }
             crate::domain::reward::RewardDecision::NoGuardian => "no guardian assigned".into(),
+            crate::domain::reward::RewardDecision::MissingThisMonth => {
+                "missing on some day this month: supervision agreement not kept".into()
+            }
         },
         Msg::RewardTotal {
             month,
@@ -270,6 +276,36 @@ pub fn text(m: &Msg) -> String {
         Msg::RiskLevel(n) => format!("risk level {n}"),
         Msg::PersonAdded { name, kind } => format!("Person registered: {name} ({kind})"),
         Msg::PlaceAdded { kind, name } => format!("Registered the {kind} {name}"),
+        Msg::ControlSet {
+            id,
+            level,
+            from,
+            to,
+        } => format!(
+            "Control level {level} set (#{id}): {from} to {to}; high-risk patients are visited \
+             within that level's cap meanwhile"
+        ),
+        Msg::ControlEnded { id } => format!("Control order #{id} ended"),
+        Msg::ControlLine {
+            id,
+            level,
+            from,
+            to,
+            area,
+            reason,
+            in_force,
+            ended,
+        } => {
+            let state = if *ended {
+                "ended early"
+            } else if *in_force {
+                "in force"
+            } else {
+                "not in force"
+            };
+            let area = if area.is_empty() { "whole area" } else { area };
+            format!("#{id} level {level} {from} to {to} {area} {state}: {reason}")
+        }
         Msg::DrillMade { path } => format!(
             "Drill database made: {path}. On it, writes may take --as-of (the audit still \
              records the real time)."
@@ -282,6 +318,9 @@ pub fn text(m: &Msg) -> String {
             format!("configuration [keys]: key \"{key}\" for {action} is not understood")
         }
         Msg::Ssh(t) => super::en_ssh::text(t),
+        Msg::UnknownSymptom(w, all) => {
+            format!("--symptom {w}: not a symptom of the follow-up record; one of: {all}")
+        }
         Msg::DaysOverdue(d) => format!("{d}d"),
         Msg::OutputExists { path } => format!("{path} already exists and was not overwritten."),
         Msg::ForceHint => "Add --force to replace it (atomically: never half a file).".into(),
@@ -328,6 +367,14 @@ pub fn text(m: &Msg) -> String {
             Some(k) => format!("Restored {path}; the previous database is kept as {k}"),
             None => format!("Restored {path}"),
         },
+        Msg::StepSkipped { step } => format!("Step {step} marked skipped."),
+        Msg::StepCorrected { step, actor, at } => {
+            format!(
+                "Step {step} corrected: done by {actor} at {at} (the original stays in the log)."
+            )
+        }
+        Msg::TeamSeat { role, name, phone } => format!("{role}\t{name}\t{phone}"),
+        Msg::TeamSeatEmpty { role } => format!("{role}\t(not assigned)"),
     }
 }
 
@@ -392,6 +439,7 @@ fn step_state(s: crate::domain::incident::StepState) -> String {
         Met { .. } => "met".into(),
         Late { seconds_late } => format!("late by {seconds_late}s"),
         Overdue { seconds_late } => format!("overdue {seconds_late}s"),
+        Skipped => "skipped".into(),
     }
 }
 
@@ -411,6 +459,15 @@ fn followup_refusal(r: &FollowUpRefusal) -> String {
         FollowUpRefusal::NextDateNotAfterVisit => "the next date must be after this one".into(),
         FollowUpRefusal::PatientInactive => {
             "the patient moved out, died or was closed; no follow-up".into()
+        }
+        FollowUpRefusal::RiskBelowBehaviour { minimum } => format!(
+            "the dangerous behaviour recorded means risk level {} at least; give a reason to record a lower one",
+            minimum.value()
+        ),
+        FollowUpRefusal::AwayWithoutDestination => "working away needs a destination".into(),
+        FollowUpRefusal::AwayWithoutDepartureDate => "working away needs the departure date".into(),
+        FollowUpRefusal::DepartureAfterVisit => {
+            "the departure date is after the day of the follow-up".into()
         }
     }
 }
@@ -480,6 +537,12 @@ fn reason(r: &Reason) -> String {
             vocabulary(crate::domain::patient::Vocabulary::code(*condition))
         ),
         Reason::PhoneWithoutName => "phone without a name, ignored".into(),
+        Reason::AwayWithoutDestination => {
+            "away with no destination: the receiving area cannot be told".into()
+        }
+        Reason::AwayWithoutDate => {
+            "away with no departure date: a long absence cannot be seen".into()
+        }
         Reason::OutsideJurisdiction(a) => assignment(a),
         Reason::ControlCharacter(c) => format!(
             "contains {} (U+{:04X}); roster text may not hold control characters, terminal \
@@ -594,6 +657,27 @@ pub fn vocabulary(code: &str) -> &'static str {
         "intermittent" => "intermittent",
         "not_taking" => "not taking",
         "not_needed" => "not needed",
+        "cured" => "cured",
+        "improved" => "improved",
+        "unchanged" => "unchanged",
+        "worse" => "worse",
+        "not_locked" => "never locked up",
+        "locked" => "locked up",
+        "lock_released" => "lock-up ended",
+        "never_admitted" => "never in hospital",
+        "admitted_now" => "in hospital now",
+        "admitted_before" => "in hospital before, not now",
+        "hallucination" => "hallucinations",
+        "communication" => "difficulty communicating",
+        "suspicion" => "suspiciousness",
+        "moody" => "moodiness",
+        "bizarre" => "bizarre behaviour",
+        "talkative" => "excited, talkative",
+        "violence" => "hurting people, breaking things",
+        "pessimism" => "pessimism, weariness of life",
+        "wandering" => "wandering off for no reason",
+        "self_talk" => "talking or laughing to self",
+        "withdrawn" => "withdrawn, idle",
         "township_cadre" => "township cadre",
         "station_officer" => "station officer",
         "village_cadre" => "village cadre",
@@ -611,15 +695,19 @@ pub fn vocabulary(code: &str) -> &'static str {
 
 pub fn alert_kind(k: AlertKind) -> &'static str {
     match k {
-        AlertKind::Missing => "missing",
+        AlertKind::Missing => "missing (whereabouts unknown)",
         AlertKind::LeftArea => "left area",
         AlertKind::Unstable => "unstable",
         AlertKind::FollowupOverdue => "follow-up overdue",
         AlertKind::VisitOverdue => "visit overdue",
         AlertKind::TeamIncomplete => "team incomplete",
-        AlertKind::Guardianship => "no guardian",
-        AlertKind::GuidanceNeeded => "needs guidance",
+        AlertKind::Guardianship => "guardian not designated",
+        AlertKind::GuidanceNeeded => "needs a psychiatrist's guidance",
         AlertKind::Reported => "reported",
+        AlertKind::Refused => "refuses follow-up",
+        AlertKind::AwayLong => "away too long",
+        AlertKind::ReassessmentDue => "reassessment after incident",
+        AlertKind::TransferredIn => "newly transferred in",
     }
 }
 

@@ -42,6 +42,7 @@ fn thing(t: &Thing) -> String {
         Thing::Operator(l) => format!("no operator '{l}'"),
         Thing::Key(f) => format!("no key {f}"),
         Thing::Shift => "no such shift".into(),
+        Thing::ControlOrder(id) => format!("no control order #{id}"),
     }
 }
 
@@ -83,6 +84,12 @@ fn conflict(c: &Conflict) -> String {
         }
         Conflict::AlreadyOnShift => "already on shift.".into(),
         Conflict::NotOnShift => "not on shift: take over first.".into(),
+        Conflict::StepSkipped { step, reason, by } => format!(
+            "{by} already marked step {step} skipped (reason: {reason}). Nothing was changed."
+        ),
+        Conflict::StepChanged { step, actor, by } => format!(
+            "{by} already changed step {step} (now {actor}); look again before correcting. Nothing was changed."
+        ),
     }
 }
 
@@ -100,6 +107,9 @@ fn refusal(r: &Refusal) -> String {
             vocabulary(role.code())
         ),
         Refusal::FollowUp(f) => super::en::text(&super::Msg::FollowUpRefused(f.clone())),
+        Refusal::SameDayFollowUp { date } => format!(
+            "this patient already has a follow-up on {date}: another one that day corrects (replaces) it, both kept in the log; confirm to save (on the command line add --correct)"
+        ),
         Refusal::Closing(c) => super::en::text(&super::Msg::ClosingRefused(*c)),
         Refusal::UnknownPlace { kind, name } => format!(
             "{} '{name}' is not in the register (check the spelling, or have the center register \
@@ -120,6 +130,11 @@ fn refusal(r: &Refusal) -> String {
             super::en::alert_kind(*kind),
             what_clears(*kind)
         ),
+        Refusal::NoWrittenReport { kind } => format!(
+            "a written report resolves only missing and refusing alerts, not '{}'",
+            super::en::alert_kind(*kind)
+        ),
+        Refusal::WrittenReportLater => "a written report cannot be dated after now".into(),
         Refusal::SnoozeNotAfterToday { until } => {
             format!("the snooze date {until} must be after today")
         }
@@ -136,13 +151,28 @@ fn refusal(r: &Refusal) -> String {
                                         'dutydesk drill'): real records are never back-dated"
             .into(),
         Refusal::SelfDisable => "you cannot disable yourself".into(),
+        Refusal::Control(crate::domain::control::ControlRefusal::EndsBeforeStart) => {
+            "the control window ends before it starts".into()
+        }
+        Refusal::ControlEnded => "that control order has already ended".into(),
+        Refusal::StepOutOfOrder { step, earlier } => format!(
+            "steps are recorded in order: step {earlier} is not done; record step {earlier} or mark it skipped with a reason before step {step}"
+        ),
+        Refusal::StepNotRecorded { step } => {
+            format!("step {step} has not been recorded, so there is nothing to correct")
+        }
+        Refusal::StepAfterNow => "a step's time cannot be later than now or the closing".into(),
+        Refusal::NoTeam => "an unknown person has no five responsible persons".into(),
     }
 }
 
 fn what_clears(kind: crate::domain::alert::AlertKind) -> &'static str {
     use crate::domain::alert::AlertKind::*;
     match kind {
-        Missing => "record a follow-up that saw the patient, or change the status",
+        Missing => {
+            "record the written report to the political-legal committee or police (to \
+                    whom, when) to resolve it; or record a follow-up that saw the patient"
+        }
         LeftArea => "record a face-to-face visit after the return, or change the status",
         Unstable => "a follow-up that finds the condition better, or admission to hospital",
         FollowupOverdue => "record a follow-up",
@@ -151,6 +181,13 @@ fn what_clears(kind: crate::domain::alert::AlertKind) -> &'static str {
         Guardianship => "assign a guardian",
         GuidanceNeeded => "record the psychiatrist's guidance on a follow-up",
         Reported => "",
+        Refused => {
+            "record the written report to the political-legal committee or police (to \
+                    whom, when) to resolve it; or record a follow-up once the patient accepts it"
+        }
+        AwayLong => "record a face-to-face visit after the return, or change the status",
+        ReassessmentDue => "record a follow-up that reassesses the risk",
+        TransferredIn => "",
     }
 }
 
@@ -162,6 +199,8 @@ fn field(f: Field) -> &'static str {
         Field::Reason => "a reason",
         Field::Name => "a name",
         Field::DisplayName => "a display name",
+        Field::Station => "the police station of the location",
+        Field::ReportedTo => "to whom the written report went",
     }
 }
 
@@ -194,8 +233,13 @@ pub fn action(a: AuditAction) -> &'static str {
         KeyAdded => "SSH keys added",
         KeyRemoved => "SSH keys removed",
         ControlSet => "control levels set",
+        ControlEnded => "control levels ended",
         ReportExported => "reports exported",
+        IncidentStepSkipped => "quick-response steps skipped",
+        IncidentStepCorrected => "quick-response steps corrected",
+        IncidentTeamRevealed => "team phones viewed",
         DatabaseRestored => "database restores",
+        FollowUpCorrected => "follow-ups corrected",
     }
 }
 
@@ -226,7 +270,21 @@ pub fn sentence(s: &Said) -> String {
                 .as_deref()
                 .map(|n| format!(": {n}"))
                 .unwrap_or_default();
-            format!("{who} resolved {}'s {} alert{note}", patient(s), kind(s))
+            let report = s
+                .person
+                .as_deref()
+                .map(|to| {
+                    format!(
+                        ", reported in writing to {to} ({})",
+                        s.date.as_deref().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{who} resolved {}'s {} alert{report}{note}",
+                patient(s),
+                kind(s)
+            )
         }
         AlertSnoozed => format!(
             "{who} snoozed {}'s {} alert until {} ({})",
@@ -310,7 +368,18 @@ pub fn sentence(s: &Said) -> String {
         IncidentClosed => format!(
             "{who} closed incident #{}: {}",
             s.number.unwrap_or(0),
-            vocab(s.role.as_deref())
+            // An outcome's code (hospital) is also a treatment place's: read it as the outcome.
+            match s
+                .role
+                .as_deref()
+                .and_then(crate::domain::incident::Outcome::parse)
+            {
+                Some(crate::domain::incident::Outcome::Hospital) => "sent to hospital".into(),
+                Some(crate::domain::incident::Outcome::Home) => "stays at home".into(),
+                Some(crate::domain::incident::Outcome::Police) => "handed to the police".into(),
+                Some(crate::domain::incident::Outcome::Other) => "other".into(),
+                None => vocab(s.role.as_deref()),
+            }
         ),
         ShiftTakenOver => format!("{who} took over the shift"),
         ShiftHandedOver => format!("{who} handed over the shift"),
@@ -337,10 +406,28 @@ pub fn sentence(s: &Said) -> String {
             s.text.as_deref().unwrap_or(""),
             s.person.as_deref().unwrap_or("")
         ),
-        ControlSet => format!("{who} set a control level"),
+        ControlSet => format!(
+            "{who} set control level {} ({}, {}): {}",
+            s.number.unwrap_or(0),
+            s.date.as_deref().unwrap_or(""),
+            s.person.as_deref().unwrap_or("whole area"),
+            s.text.as_deref().unwrap_or("")
+        ),
+        ControlEnded => format!(
+            "{who} ended control level {} ({}, {})",
+            s.number.unwrap_or(0),
+            s.date.as_deref().unwrap_or(""),
+            s.person.as_deref().unwrap_or("whole area")
+        ),
         DatabaseRestored => format!(
             "{who} restored the database from the backup {}",
             s.text.as_deref().unwrap_or("")
+        ),
+        FollowUpCorrected => format!(
+            "{who} corrected the day's follow-up of {} ({}, {}); the replaced record is kept in this entry",
+            patient(s),
+            s.date.as_deref().unwrap_or(""),
+            vocab(s.role.as_deref())
         ),
         ReportExported => format!(
             "{who} exported the {} ({} rows{})",
@@ -351,6 +438,26 @@ pub fn sentence(s: &Said) -> String {
             } else {
                 ""
             }
+        ),
+        IncidentStepSkipped => format!(
+            "{who} marked step {} ({}) of incident #{} ({}) skipped: {}",
+            s.step.unwrap_or(0),
+            s.role.as_deref().unwrap_or(""),
+            s.number.unwrap_or(0),
+            s.patient.as_deref().unwrap_or("unknown person"),
+            s.text.as_deref().unwrap_or("")
+        ),
+        IncidentStepCorrected => format!(
+            "{who} corrected step {} of incident #{} ({}): done by {}",
+            s.step.unwrap_or(0),
+            s.number.unwrap_or(0),
+            s.patient.as_deref().unwrap_or("unknown person"),
+            s.person.as_deref().unwrap_or("")
+        ),
+        IncidentTeamRevealed => format!(
+            "{who} viewed the phones of {}'s five responsible persons during incident #{}",
+            patient(s),
+            s.number.unwrap_or(0)
         ),
     }
 }
@@ -375,6 +482,10 @@ pub fn label(code: &str) -> String {
         "handover" => "handover",
         "quick_response" => "quick-response compliance",
         "console_report" => "console report",
+        "patient" => "the patient",
+        "working_away" => "working away",
+        "moved_away" => "moved away",
+        "three_misses" => "3 misses in a row",
         other => return other.to_string(),
     }
     .to_string()
@@ -413,6 +524,11 @@ fn value(key: &str, v: &Option<serde_json::Value>) -> String {
         Some(Value::String(s)) => label(s),
         Some(Value::Number(n)) if last.starts_with("risk") => format!("level {n}"),
         Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|x| value(key, &Some(x.clone())))
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(other) => other.to_string(),
     }
 }

@@ -60,3 +60,48 @@ pub const MANUAL_SECTIONS: &[(&str, &str)] = &[
     ("VERSION", "版本"),
     ("AUTHORS", "作者"),
 ];
+
+/// A usage error said in Chinese: clap writes its own in English. `None` for the kinds that
+/// are not errors (help, version) or that clap already words well enough with our help.
+pub fn usage_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let arg = ctx(ContextKind::InvalidArg);
+    let value = ctx(ContextKind::InvalidValue);
+    let valid = ctx(ContextKind::ValidValue);
+    let msg = match e.kind() {
+        ErrorKind::MissingRequiredArgument => format!("缺少必填的参数：{arg}"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let mut m = format!("参数 {arg} 的值“{value}”不可用");
+            if !valid.is_empty() {
+                m.push_str(&format!("，可选：{valid}"));
+            }
+            m
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数：{arg}"),
+        ErrorKind::InvalidSubcommand => {
+            format!("不认识的命令：{}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::ArgumentConflict => {
+            format!("参数 {arg} 不能与 {} 同时使用", ctx(ContextKind::PriorArg))
+        }
+        ErrorKind::NoEquals => format!("参数 {arg} 须写成 {arg}=值"),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("参数 {arg} 的值的个数不对")
+        }
+        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        _ => return None,
+    };
+    let usage = ctx(ContextKind::Usage);
+    let usage = usage
+        .trim()
+        .strip_prefix("Usage:")
+        .unwrap_or(usage.trim())
+        .trim();
+    let usage = if usage.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{USAGE}：{usage}")
+    };
+    Some(format!("错误：{msg}{usage}\n\n加 --help 查看说明。"))
+}

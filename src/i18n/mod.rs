@@ -89,6 +89,33 @@ impl Lang {
             .collect()
     }
 
+    /// One step of a patient's history in words: "危险性：1级 → 3级", "状态：在管 → 外出".
+    pub fn history_change(
+        self,
+        field: crate::domain::history::HistoryField,
+        before: Option<&str>,
+        after: &str,
+    ) -> String {
+        use crate::domain::history::HistoryField;
+        use serde_json::Value;
+        let (code, as_value): (&str, fn(&str) -> Option<Value>) = match field {
+            // Risk is a number, said as a level ("3级").
+            HistoryField::Risk => ("risk_level", |v| v.parse::<u64>().ok().map(Value::from)),
+            f => (f.code(), |v| {
+                (!v.is_empty()).then(|| Value::String(v.to_string()))
+            }),
+        };
+        let c = audit::Change {
+            field: code.to_string(),
+            before: before.and_then(as_value),
+            after: as_value(after),
+        };
+        match self {
+            Lang::Zh => zh_desk::change(&c),
+            Lang::En => en_desk::change(&c),
+        }
+    }
+
     /// The name of an audited action, for counts ("记录随访 3").
     pub fn audit_action(self, a: crate::domain::audit::AuditAction) -> &'static str {
         match self {
@@ -215,6 +242,8 @@ pub enum Msg {
         path: String,
     },
     BadAsOf(String),
+    /// A wall-clock time the operator typed that could not be read.
+    BadTime(String),
     NoAlerts,
     NoPatients,
     AlertHeader,
@@ -343,6 +372,26 @@ pub enum Msg {
         kind: String,
         name: String,
     },
+    ControlSet {
+        id: i64,
+        level: u8,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+    ControlEnded {
+        id: i64,
+    },
+    ControlLine {
+        id: i64,
+        level: u8,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        /// Townships and stations named; empty for the whole area.
+        area: String,
+        reason: String,
+        in_force: bool,
+        ended: bool,
+    },
     Disabled,
     BadKey {
         action: String,
@@ -398,6 +447,25 @@ pub enum Msg {
     },
     /// The embedded SSH server's messages.
     Ssh(SshText),
+    StepSkipped {
+        step: u8,
+    },
+    StepCorrected {
+        step: u8,
+        actor: String,
+        at: String,
+    },
+    /// One of the five persons, as `incident team` prints them.
+    TeamSeat {
+        role: String,
+        name: String,
+        phone: String,
+    },
+    TeamSeatEmpty {
+        role: String,
+    },
+    /// `--symptom` named a word that is not on the national list: the word, then the list.
+    UnknownSymptom(String, String),
 }
 
 impl Msg {
@@ -445,6 +513,10 @@ mod tests {
         all_english::<Medication>();
         all_english::<Compliance>();
         all_english::<Role>();
+        all_english::<crate::domain::followup::TreatmentEffect>();
+        all_english::<crate::domain::followup::LockUp>();
+        all_english::<crate::domain::followup::HospitalStay>();
+        all_english::<crate::domain::followup::Symptom>();
     }
 
     #[test]

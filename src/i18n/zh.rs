@@ -113,16 +113,19 @@ pub fn text(m: &Msg) -> String {
         ),
         Msg::BackupDone { path } => format!("已备份到：{path}"),
         Msg::BackupExists { path } => format!("备份目标已存在，未覆盖：{path}"),
+        Msg::BadTime(s) => {
+            format!("无法识别时间“{s}”：请按北京时间填写，如 23:40 或 2026-11-22 23:40")
+        }
         Msg::BadAsOf(s) => {
             format!("时间格式不对：“{s}”，应为 RFC 3339，如 2025-03-05T08:00:00+08:00")
         }
         Msg::NoAlerts => "当前没有预警。".into(),
         Msg::NoPatients => "没有符合条件的患者。".into(),
         Msg::AlertHeader => {
-            "级别  类型          患者      风险  村居          派出所        状态    逾期".into()
+            "级别  类型          患者      危险性  村居          派出所        状态    逾期".into()
         }
         Msg::PatientHeader => {
-            "姓名      身份证号            风险  病情      状态  村居          派出所".into()
+            "姓名      身份证号            危险性  病情      状态  村居          派出所".into()
         }
         Msg::FollowUpRefused(r) => followup_refusal(r),
         Msg::ClassReason(r) => class_reason(*r).into(),
@@ -144,6 +147,9 @@ pub fn text(m: &Msg) -> String {
                 format!("此前发生肇事肇祸，停发至{until}")
             }
             crate::domain::reward::RewardDecision::NoGuardian => "未指定监护人".into(),
+            crate::domain::reward::RewardDecision::MissingThisMonth => {
+                "本月有失访，未履行监护协议".into()
+            }
         },
         Msg::RewardTotal {
             month,
@@ -241,6 +247,39 @@ pub fn text(m: &Msg) -> String {
         Msg::RiskLevel(n) => format!("危险性{n}级"),
         Msg::PersonAdded { name, kind } => format!("已登记人员：{name}（{kind}）"),
         Msg::PlaceAdded { kind, name } => format!("已登记{kind}：{name}"),
+        Msg::ControlSet {
+            id,
+            level,
+            from,
+            to,
+        } => format!(
+            "已设置{}管控 #{id}：{from} 至 {to}；期间高风险患者的面访间隔不超过该等级的上限",
+            level_zh(*level)
+        ),
+        Msg::ControlEnded { id } => format!("已结束管控 #{id}"),
+        Msg::ControlLine {
+            id,
+            level,
+            from,
+            to,
+            area,
+            reason,
+            in_force,
+            ended,
+        } => {
+            let state = if *ended {
+                "已提前结束"
+            } else if *in_force {
+                "生效中"
+            } else {
+                "未生效"
+            };
+            let area = if area.is_empty() { "全辖区" } else { area };
+            format!(
+                "#{id} {}管控 {from} 至 {to} {area} {state}：{reason}",
+                level_zh(*level)
+            )
+        }
         Msg::DrillMade { path } => format!(
             "已生成演练库：{path}。在演练库上可用 --as-of 指定时刻写入（审计仍记录真实时间）。"
         ),
@@ -251,6 +290,9 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::BadKey { action, key } => format!("配置 [keys] 中 {action} 的按键“{key}”无法识别"),
         Msg::Ssh(t) => super::zh_ssh::text(t),
+        Msg::UnknownSymptom(w, all) => {
+            format!("--symptom {w}：不是随访表上的症状，可选：{all}")
+        }
         Msg::DaysOverdue(d) => format!("{d}天"),
         Msg::OutputExists { path } => format!("{path} 已存在，未覆盖。"),
         Msg::ForceHint => "确需替换请加 --force（整体替换，不会留下半个文件）。".into(),
@@ -288,6 +330,12 @@ pub fn text(m: &Msg) -> String {
             Some(k) => format!("已恢复到 {path}；原数据库保留为 {k}"),
             None => format!("已恢复到 {path}"),
         },
+        Msg::StepSkipped { step } => format!("第{step}步已标为跳过。"),
+        Msg::StepCorrected { step, actor, at } => {
+            format!("第{step}步已更正为 {actor} {at} 完成（原记录保留在日志中）。")
+        }
+        Msg::TeamSeat { role, name, phone } => format!("{role}\t{name}\t{phone}"),
+        Msg::TeamSeatEmpty { role } => format!("{role}\t（未指定）"),
     }
 }
 
@@ -353,6 +401,7 @@ fn step_state(s: crate::domain::incident::StepState) -> String {
         Met { .. } => "按时".into(),
         Late { seconds_late } => format!("超时{seconds_late}秒完成"),
         Overdue { seconds_late } => format!("已超时{seconds_late}秒"),
+        Skipped => "已跳过".into(),
     }
 }
 
@@ -371,6 +420,13 @@ fn followup_refusal(r: &FollowUpRefusal) -> String {
         FollowUpRefusal::DateBeforeLastFollowUp => "随访日期早于末次随访".into(),
         FollowUpRefusal::NextDateNotAfterVisit => "下次随访日期应晚于本次".into(),
         FollowUpRefusal::PatientInactive => "患者已迁出、死亡或销案，不再随访".into(),
+        FollowUpRefusal::RiskBelowBehaviour { minimum } => format!(
+            "所填危险行为对应危险性至少{}级，所填等级更低；如确需更低，请说明理由",
+            minimum.value()
+        ),
+        FollowUpRefusal::AwayWithoutDestination => "外出务工须填写外出去向".into(),
+        FollowUpRefusal::AwayWithoutDepartureDate => "外出务工须填写外出日期".into(),
+        FollowUpRefusal::DepartureAfterVisit => "外出日期不能晚于随访日期".into(),
     }
 }
 
@@ -431,6 +487,8 @@ fn reason(r: &Reason) -> String {
             condition.zh()
         ),
         Reason::PhoneWithoutName => "有电话但没有姓名，已忽略".into(),
+        Reason::AwayWithoutDestination => "外出但未填外出去向，无法通知接收地".into(),
+        Reason::AwayWithoutDate => "外出但未填外出日期，无法判断外出是否超期".into(),
         Reason::OutsideJurisdiction(a) => assignment(a),
         Reason::ControlCharacter(c) => format!(
             "含有{}（U+{:04X}），花名册文字中不能有控制字符、终端转义序列或文字方向控制符",
@@ -503,15 +561,19 @@ fn assignment(a: &AssignmentRefusal) -> String {
 
 pub fn alert_kind(k: AlertKind) -> &'static str {
     match k {
-        AlertKind::Missing => "失联",
+        AlertKind::Missing => "失访",
         AlertKind::LeftArea => "离开属地",
         AlertKind::Unstable => "病情不稳定",
         AlertKind::FollowupOverdue => "随访逾期",
         AlertKind::VisitOverdue => "面访逾期",
         AlertKind::TeamIncomplete => "五位一体不全",
-        AlertKind::Guardianship => "监护缺失",
-        AlertKind::GuidanceNeeded => "需专科指导",
+        AlertKind::Guardianship => "监护人未落实",
+        AlertKind::GuidanceNeeded => "需精神科医师技术指导",
         AlertKind::Reported => "异常报告",
+        AlertKind::Refused => "拒访",
+        AlertKind::AwayLong => "外出超期",
+        AlertKind::ReassessmentDue => "事后重新评估",
+        AlertKind::TransferredIn => "新迁入",
     }
 }
 
@@ -521,5 +583,13 @@ pub fn alert_status(s: AlertStatus) -> &'static str {
         AlertStatus::Acknowledged => "已签收",
         AlertStatus::InProgress => "处置中",
         AlertStatus::Resolved => "已办结",
+    }
+}
+
+fn level_zh(n: u8) -> &'static str {
+    match n {
+        1 => "一级",
+        2 => "二级",
+        _ => "三级",
     }
 }

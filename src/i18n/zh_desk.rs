@@ -37,6 +37,7 @@ fn thing(t: &Thing) -> String {
         Thing::Operator(l) => format!("未找到操作员“{l}”"),
         Thing::Key(f) => format!("未找到公钥 {f}"),
         Thing::Shift => "未找到班次".into(),
+        Thing::ControlOrder(id) => format!("未找到管控 #{id}"),
     }
 }
 
@@ -70,6 +71,12 @@ fn conflict(c: &Conflict) -> String {
         Conflict::IncidentClosed { by } => format!("该案事件已由 {by} 结案。未作任何改动。"),
         Conflict::AlreadyOnShift => "已在班上，无需再次接班。".into(),
         Conflict::NotOnShift => "当前不在班上，请先接班。".into(),
+        Conflict::StepSkipped { step, reason, by } => {
+            format!("第{step}步已由 {by} 标为跳过（原因：{reason}）。未作任何改动。")
+        }
+        Conflict::StepChanged { step, actor, by } => {
+            format!("第{step}步已由 {by} 改过（现为 {actor}），请看过后再更正。未作任何改动。")
+        }
     }
 }
 
@@ -86,6 +93,9 @@ fn refusal(r: &Refusal) -> String {
             )
         }
         Refusal::FollowUp(f) => super::zh::text(&super::Msg::FollowUpRefused(f.clone())),
+        Refusal::SameDayFollowUp { date } => format!(
+            "{date} 已有该患者的随访：同一天再记即为更正（替换原记录，两者都留在日志中），须确认后保存（命令行加 --correct）"
+        ),
         Refusal::Closing(c) => super::zh::text(&super::Msg::ClosingRefused(*c)),
         Refusal::UnknownPlace { kind, name } => format!(
             "{}“{name}”不在登记册中（请检查拼写，或由中心用 place add 登记）",
@@ -102,6 +112,11 @@ fn refusal(r: &Refusal) -> String {
             super::zh::alert_kind(*kind),
             what_clears(*kind)
         ),
+        Refusal::NoWrittenReport { kind } => format!(
+            "书面报告只用于失访、拒访预警，“{}”预警不适用",
+            super::zh::alert_kind(*kind)
+        ),
+        Refusal::WrittenReportLater => "书面报告时间不能晚于现在".into(),
         Refusal::SnoozeNotAfterToday { until } => format!("暂缓日期 {until} 须晚于今天"),
         Refusal::IncidentClosed => "该案事件已结案".into(),
         Refusal::StepBeforeOpening => "步骤时间不能早于开案时间".into(),
@@ -118,13 +133,25 @@ fn refusal(r: &Refusal) -> String {
             "--as-of 只能用于演练库（dutydesk drill 生成的副本），不能改写真实记录的时间".into()
         }
         Refusal::SelfDisable => "不能停用自己".into(),
+        Refusal::Control(crate::domain::control::ControlRefusal::EndsBeforeStart) => {
+            "管控结束日期早于开始日期".into()
+        }
+        Refusal::ControlEnded => "该管控已结束".into(),
+        Refusal::StepOutOfOrder { step, earlier } => format!(
+            "步骤须按顺序记录：第{earlier}步尚未完成，请先记录第{earlier}步，或将其标为跳过并说明原因，再记录第{step}步"
+        ),
+        Refusal::StepNotRecorded { step } => format!("第{step}步尚未记录，无可更正"),
+        Refusal::StepAfterNow => "步骤时间不能晚于现在或结案时间".into(),
+        Refusal::NoTeam => "身份不明人员没有五位一体人员".into(),
     }
 }
 
 fn what_clears(kind: crate::domain::alert::AlertKind) -> &'static str {
     use crate::domain::alert::AlertKind::*;
     match kind {
-        Missing => "找到患者后在随访中记录见到患者，或更改管理状态",
+        Missing => {
+            "录入向政法、公安的书面报告（报送单位、时间）即可办结；找到患者后在随访中记录见到患者"
+        }
         LeftArea => "患者返回后记录面访，或更改管理状态",
         Unstable => "随访评估病情好转，或患者住院",
         FollowupOverdue => "记录一次随访",
@@ -133,6 +160,12 @@ fn what_clears(kind: crate::domain::alert::AlertKind) -> &'static str {
         Guardianship => "指定监护人",
         GuidanceNeeded => "随访中记录已获精神科医师指导",
         Reported => "",
+        Refused => {
+            "录入向政法、公安的书面报告（报送单位、时间）即可办结；患者接受随访后在随访中记录"
+        }
+        AwayLong => "患者返回后记录面访，或更改管理状态",
+        ReassessmentDue => "记录一次随访，重新评估危险性",
+        TransferredIn => "",
     }
 }
 
@@ -144,6 +177,8 @@ fn field(f: Field) -> &'static str {
         Field::Reason => "原因",
         Field::Name => "姓名",
         Field::DisplayName => "显示名称",
+        Field::Station => "地点所属派出所",
+        Field::ReportedTo => "书面报告的报送单位",
     }
 }
 
@@ -177,8 +212,22 @@ pub fn action(a: AuditAction) -> &'static str {
         KeyAdded => "登记公钥",
         KeyRemoved => "删除公钥",
         ControlSet => "设置管控等级",
+        ControlEnded => "结束管控",
         ReportExported => "导出报表",
+        IncidentStepSkipped => "跳过快反步骤",
+        IncidentStepCorrected => "更正快反步骤",
+        IncidentTeamRevealed => "查看五位一体电话",
         DatabaseRestored => "恢复数据库",
+        FollowUpCorrected => "更正随访",
+    }
+}
+
+fn level_zh(n: Option<i64>) -> &'static str {
+    match n {
+        Some(1) => "一级",
+        Some(2) => "二级",
+        Some(3) => "三级",
+        _ => "",
     }
 }
 
@@ -210,7 +259,21 @@ pub fn sentence(s: &Said) -> String {
                 .as_deref()
                 .map(|n| format!("：{n}"))
                 .unwrap_or_default();
-            format!("{who} 办结了 {} 的 {} 预警{note}", patient(s), kind(s))
+            let report = s
+                .person
+                .as_deref()
+                .map(|to| {
+                    format!(
+                        "，已书面报告 {to}（{}）",
+                        s.date.as_deref().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{who} 办结了 {} 的 {} 预警{report}{note}",
+                patient(s),
+                kind(s)
+            )
         }
         AlertSnoozed => format!(
             "{who} 将 {} 的 {} 预警暂缓至 {}（{}）",
@@ -294,7 +357,12 @@ pub fn sentence(s: &Said) -> String {
         IncidentClosed => format!(
             "{who} 结案 #{}：{}",
             s.number.unwrap_or(0),
-            vocab(s.role.as_deref())
+            // An outcome's code (hospital) is also a treatment place's: read it as the outcome.
+            s.role
+                .as_deref()
+                .and_then(crate::domain::incident::Outcome::parse)
+                .map(|o| o.zh().to_string())
+                .unwrap_or_else(|| vocab(s.role.as_deref()))
         ),
         ShiftTakenOver => format!("{who} 接班"),
         ShiftHandedOver => format!("{who} 交班"),
@@ -315,10 +383,28 @@ pub fn sentence(s: &Said) -> String {
             s.person.as_deref().unwrap_or(""),
             s.text.as_deref().unwrap_or("")
         ),
-        ControlSet => format!("{who} 设置了管控等级"),
+        ControlSet => format!(
+            "{who} 设置了{}管控（{}，{}）：{}",
+            level_zh(s.number),
+            s.date.as_deref().unwrap_or(""),
+            s.person.as_deref().unwrap_or("全辖区"),
+            s.text.as_deref().unwrap_or("")
+        ),
+        ControlEnded => format!(
+            "{who} 结束了{}管控（{}，{}）",
+            level_zh(s.number),
+            s.date.as_deref().unwrap_or(""),
+            s.person.as_deref().unwrap_or("全辖区")
+        ),
         DatabaseRestored => format!(
             "{who} 用备份 {} 恢复了数据库",
             s.text.as_deref().unwrap_or("")
+        ),
+        FollowUpCorrected => format!(
+            "{who} 更正了 {} 当日的随访（{}，{}），原记录保留在本条日志中",
+            patient(s),
+            s.date.as_deref().unwrap_or(""),
+            vocab(s.role.as_deref())
         ),
         ReportExported => format!(
             "{who} 导出了{}（{} 行{}）",
@@ -329,6 +415,26 @@ pub fn sentence(s: &Said) -> String {
             } else {
                 ""
             }
+        ),
+        IncidentStepSkipped => format!(
+            "{who} 将案事件 #{}（{}）第{}步（{}）标为跳过：{}",
+            s.number.unwrap_or(0),
+            s.patient.as_deref().unwrap_or("身份不明人员"),
+            s.step.unwrap_or(0),
+            s.role.as_deref().unwrap_or(""),
+            s.text.as_deref().unwrap_or("")
+        ),
+        IncidentStepCorrected => format!(
+            "{who} 更正了案事件 #{}（{}）第{}步：处置人 {}",
+            s.number.unwrap_or(0),
+            s.patient.as_deref().unwrap_or("身份不明人员"),
+            s.step.unwrap_or(0),
+            s.person.as_deref().unwrap_or("")
+        ),
+        IncidentTeamRevealed => format!(
+            "{who} 在案事件 #{} 处置中查看了 {} 的五位一体人员电话",
+            s.number.unwrap_or(0),
+            patient(s)
         ),
     }
 }
@@ -352,6 +458,10 @@ pub fn label(code: &str) -> String {
         .or_else(|| find::<TreatmentPlace>(code))
         .or_else(|| find::<Medication>(code))
         .or_else(|| find::<Compliance>(code))
+        .or_else(|| find::<crate::domain::followup::TreatmentEffect>(code))
+        .or_else(|| find::<crate::domain::followup::LockUp>(code))
+        .or_else(|| find::<crate::domain::followup::HospitalStay>(code))
+        .or_else(|| find::<crate::domain::followup::Symptom>(code))
         .or_else(|| crate::domain::incident::Outcome::parse(code).map(|o| o.zh()));
     if let Some(k) = known {
         return k.to_string();
@@ -370,6 +480,22 @@ pub fn label(code: &str) -> String {
         "handover" => "交班记录",
         "quick_response" => "快反达标率",
         "console_report" => "值班台报表",
+        "patient" => "患者本人",
+        "working_away" => "外出务工",
+        "moved_away" => "迁居他处",
+        "wandered" => "走失",
+        "three_misses" => "连续3次未访到",
+        "gone" => "基本消失",
+        "present" => "存在",
+        "marked" => "明显",
+        "full" => "完全",
+        "partial" => "不全",
+        "lacking" => "缺失",
+        "good" => "良好",
+        "fair" => "一般",
+        "poor" => "较差",
+        "mild" => "轻度",
+        "severe" => "严重",
         other => return other.to_string(),
     }
     .to_string()
@@ -414,6 +540,8 @@ fn field_label(key: &str) -> String {
         "person" => "人员",
         "disabled" => "已停用",
         "snoozed_until" => "暂缓至",
+        "reported_to" => "书面报告报送单位",
+        "reported_at" => "书面报告时间",
         "reason" => "原因",
         "location" => "地点",
         "description" => "情况",
@@ -429,6 +557,49 @@ fn field_label(key: &str) -> String {
         "fingerprint" => "公钥指纹",
         "login" => "登录名",
         "unit" => "单位",
+        "level" => "管控等级",
+        "from" => "开始日期",
+        "to" => "结束日期",
+        "townships" => "乡镇街道",
+        "stations" => "派出所",
+        "away_since" => "外出日期",
+        "discharged_on" => "出院日期",
+        "earlier_missing" => "此前失访",
+        "reassess_since" => "待重新评估",
+        "patient_record" => "患者档案",
+        "done_at" => "完成时间",
+        "persons" => "人员",
+        "date" => "日期",
+        "form" => "随访方式",
+        "by_whom" => "随访人",
+        "joint_visitors" => "联合随访人",
+        "next_date" => "下次随访日期",
+        "doctor" => "指导医师",
+        "informant" => "随访对象",
+        "symptoms" => "目前症状",
+        "symptom_state" => "精神症状",
+        "insight" => "自知力",
+        "sleep" => "睡眠",
+        "diet" => "饮食",
+        "social_function" => "社会功能",
+        "minor_trouble" => "轻度滋事",
+        "trouble" => "肇事",
+        "disaster" => "肇祸",
+        "other_harm" => "其他危害行为",
+        "self_harm" => "自伤",
+        "attempted_suicide" => "自杀未遂",
+        "locked_up" => "关锁",
+        "hospitalised" => "住院",
+        "drug_reaction" => "药物不良反应",
+        "serious_physical_illness" => "严重躯体疾病",
+        "treatment_effect" => "治疗效果",
+        "referral" => "转诊",
+        "class" => "本次随访分类",
+        "risk_override_reason" => "低于所示等级的理由",
+        "guardian_refuses_admission" => "监护人拒绝住院",
+        "destination" => "去向",
+        "departed_on" => "外出日期",
+        "cause" => "死亡原因",
         other => return other.to_string(),
     }
     .to_string()
@@ -462,6 +633,11 @@ fn value(key: &str, v: &Option<serde_json::Value>) -> String {
         Some(Value::String(s)) => label(s),
         Some(Value::Number(n)) if last.starts_with("risk") => format!("{n}级"),
         Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|x| value(key, &Some(x.clone())))
+            .collect::<Vec<_>>()
+            .join("、"),
         Some(other) => other.to_string(),
     }
 }

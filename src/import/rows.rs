@@ -55,6 +55,9 @@ pub enum Reason {
         condition: Condition,
     },
     PhoneWithoutName,
+    /// 外出 with no destination or no departure date: the receiving area cannot be told.
+    AwayWithoutDestination,
+    AwayWithoutDate,
     OutsideJurisdiction(AssignmentRefusal),
     /// A control character, escape or bidi override (see `values::forbidden_char`).
     ControlCharacter(char),
@@ -157,6 +160,8 @@ pub struct RosterRow {
     pub condition: Condition,
     pub status: Option<Status>,
     pub away_destination: Option<String>,
+    pub away_since: Option<NaiveDate>,
+    pub discharged_on: Option<NaiveDate>,
     pub guardianship: Option<Guardianship>,
     pub treatment_place: Option<TreatmentPlace>,
     pub medication: Option<Medication>,
@@ -201,7 +206,12 @@ impl RosterRow {
             basic_stable_streak: 0,
             not_reached_streak: 0,
             relapses: 0,
+            away_since: None,
+            discharged_on: None,
+            earlier_missing: false,
+            reassess_since: None,
         });
+        let was_missing = existing.is_some_and(|e| e.status == Status::Missing);
         p.name = self.name.clone();
         p.gender = self.id_number.gender();
         p.jurisdiction = self.jurisdiction.clone();
@@ -237,8 +247,39 @@ impl RosterRow {
         set(&mut p.flags.vagrant, &self.vagrant);
         set(&mut p.flags.special_team, &self.special_team);
         set(&mut p.flags.ever_missing, &self.ever_missing);
+        // 曾失访=是 on a patient who is 失访 now means an earlier episode; so does an episode
+        // that this roster ends.
+        if self.ever_missing == Some(true) && p.status == Status::Missing && !was_missing {
+            p.earlier_missing = true;
+        }
+        if self.ever_missing == Some(true) && p.status != Status::Missing {
+            p.earlier_missing = true;
+        }
+        if was_missing && p.status != Status::Missing {
+            p.earlier_missing = true;
+        }
         if p.status == Status::Missing {
             p.flags.ever_missing = true;
+        }
+        let was = existing.map(|e| e.status);
+        if p.status == Status::Away {
+            if self.away_since.is_some() {
+                p.away_since = self.away_since;
+            } else if was != Some(Status::Away) {
+                // Left no later than the day the roster says so: away_long never fires early.
+                p.away_since = Some(today);
+            }
+        } else {
+            p.away_since = None;
+            if p.status != Status::Away && self.away_destination.is_none() {
+                p.away_destination.clear();
+            }
+        }
+        if self.discharged_on.is_some() {
+            p.discharged_on = self.discharged_on;
+        } else if was == Some(Status::InHospital) && p.status != Status::InHospital {
+            // Out of hospital by this roster: discharged no later than today.
+            p.discharged_on = Some(today);
         }
         if self.last_followup.is_some() {
             p.last_followup = self.last_followup;
@@ -587,6 +628,28 @@ impl RowChecker<'_> {
         let station = self.required_text(Field::Station);
         let last_followup = self.date(Field::LastFollowUp);
         let last_visit = self.date(Field::LastVisit);
+        let away_since = self.date(Field::AwayDate);
+        let discharged_on = self.date(Field::DischargeDate);
+        if let Some(Some(Status::Away)) = status {
+            if self.optional_text(Field::AwayDestination).is_none() {
+                self.push(
+                    Field::AwayDestination,
+                    String::new(),
+                    Reason::AwayWithoutDestination,
+                    Level::Warning,
+                );
+            }
+            // A roster that keeps departure dates must give one; older ledgers without the
+            // column are not blamed row by row.
+            if let (Some(None), Some(_)) = (away_since, self.map.position(Field::AwayDate)) {
+                self.push(
+                    Field::AwayDate,
+                    String::new(),
+                    Reason::AwayWithoutDate,
+                    Level::Warning,
+                );
+            }
+        }
         let treatment_place =
             self.vocab::<TreatmentPlace>(Field::TreatmentPlace, Reason::UnknownTreatment);
         let medication = self.vocab::<Medication>(Field::Medication, Reason::UnknownMedication);
@@ -660,6 +723,8 @@ impl RowChecker<'_> {
             condition: condition?,
             status: status?,
             away_destination: self.optional_text(Field::AwayDestination),
+            away_since: away_since?,
+            discharged_on: discharged_on?,
             guardianship: guardianship?,
             treatment_place: treatment_place?,
             medication: medication?,

@@ -1,5 +1,6 @@
 //! The monthly police exchange list (信息交换 [003]): high-risk (≥3) and unstable patients with
-//! their status, last follow-up and the five responsible persons with phones.
+//! their status, last follow-up, the written report of a 失访/拒访 episode (*r2*: to whom, when)
+//! and the five responsible persons with phones.
 
 use crate::domain::patient::{Condition, Vocabulary};
 use crate::domain::team::Role;
@@ -21,6 +22,7 @@ pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
         "乡镇街道",
         "村居",
         "派出所",
+        "书面报告",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -29,6 +31,7 @@ pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
         headers.push(r.zh().to_string());
         headers.push(format!("{}电话", r.zh()));
     }
+    let reports = store.written_reports(scope)?;
     let mut rows = Vec::new();
     for p in store.patients(&PatientQuery {
         scope: scope.clone(),
@@ -60,6 +63,22 @@ pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
             p.jurisdiction.township.clone(),
             p.jurisdiction.village.clone(),
             p.jurisdiction.station.clone(),
+            reports
+                .get(&p.id)
+                .map(|r| {
+                    format!(
+                        "{}：已报送{}（{}）",
+                        if r.kind == crate::domain::alert::AlertKind::Refused {
+                            "拒访"
+                        } else {
+                            "失访"
+                        },
+                        r.to,
+                        r.at.with_timezone(&crate::domain::clock::beijing())
+                            .format("%Y-%m-%d %H:%M")
+                    )
+                })
+                .unwrap_or_default(),
         ];
         let team = store.team(p.id, scope)?;
         for r in Role::ALL {

@@ -1,6 +1,8 @@
 //! Guardian reward (以奖代补): a guardian is due the configured amount for each month the
 //! patient they guard — risk ≥3, unstable or key population — caused no incident; after a month
 //! with an incident the reward stops from the next month for the configured number of months.
+//! *r2*: no reward for a month in which the patient was 失访 on any day — the guardian did not
+//! keep the supervision agreement [001].
 
 use serde::Serialize;
 use std::collections::HashMap;
@@ -30,14 +32,22 @@ pub fn eligible(p: &Patient) -> bool {
         && (p.is_high_risk() || p.condition == Condition::Unstable || is_key_population(p))
 }
 
+/// The months each patient had an incident in, and the months they were 失访 on any day.
+#[derive(Debug, Clone, Default)]
+pub struct PatientMonths {
+    pub incidents: HashMap<i64, Vec<Month>>,
+    pub missing: HashMap<i64, Vec<Month>>,
+}
+
 /// The reward lines of `month` for every eligible patient.
 pub fn month_lines(
     month: Month,
     patients: &[Patient],
     guardians: &HashMap<i64, Person>,
-    incident_months: &HashMap<i64, Vec<Month>>,
+    history: &PatientMonths,
     config: &RewardConfig,
 ) -> Vec<RewardLine> {
+    let incident_months = &history.incidents;
     let mut out = Vec::new();
     for p in patients.iter().filter(|p| eligible(p)) {
         let months = incident_months.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -46,6 +56,12 @@ pub fn month_lines(
             RewardDecision::NoGuardian
         } else if months.contains(&month) {
             RewardDecision::IncidentThisMonth
+        } else if history
+            .missing
+            .get(&p.id)
+            .is_some_and(|ms| ms.contains(&month))
+        {
+            RewardDecision::MissingThisMonth
         } else {
             // The latest incident month M with M < month ≤ M + suspension.
             let stop = i64::from(config.suspension_months);
@@ -108,8 +124,10 @@ mod tests {
         } else {
             HashMap::new()
         };
-        let months: HashMap<i64, Vec<Month>> =
-            [(p.id, incidents.iter().map(|s| m(s)).collect())].into();
+        let months = PatientMonths {
+            incidents: [(p.id, incidents.iter().map(|s| m(s)).collect())].into(),
+            missing: HashMap::new(),
+        };
         month_lines(
             m(month),
             &[p],
@@ -128,11 +146,28 @@ mod tests {
             m("2025-03"),
             &[p.clone()],
             &[(p.id, guardian())].into(),
-            &HashMap::new(),
+            &PatientMonths::default(),
             &RewardConfig::default(),
         );
         assert_eq!(lines[0].decision, RewardDecision::Due);
         assert_eq!(lines[0].amount_yuan, 200);
+    }
+
+    #[test]
+    fn no_reward_for_a_month_with_any_day_missing() {
+        let mut p = patient();
+        p.risk_level = RiskLevel::new(4).unwrap();
+        let months = PatientMonths {
+            incidents: HashMap::new(),
+            missing: [(p.id, vec![m("2025-03")])].into(),
+        };
+        let guardians: HashMap<i64, Person> = [(p.id, guardian())].into();
+        let cfg = RewardConfig::default();
+        let march = month_lines(m("2025-03"), &[p.clone()], &guardians, &months, &cfg);
+        assert_eq!(march[0].decision, RewardDecision::MissingThisMonth);
+        assert_eq!(march[0].amount_yuan, 0);
+        let april = month_lines(m("2025-04"), &[p], &guardians, &months, &cfg);
+        assert_eq!(april[0].decision, RewardDecision::Due);
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The statistical report of the special action (附件2 of [004]): the rows the store can answer,
 //! computed for a period and a scope, each with its definition; the rest present and left for
-//! hand entry. Row labels are the form's own.
+//! hand entry. Row labels are the form's own, notes included. *r2*: every "now" figure is the
+//! state at the end of the period, read from the patients' history, whatever day it is run.
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::rewards::{RewardDecision, RewardLine};
 use crate::config::RewardConfig;
@@ -43,11 +44,18 @@ impl StatRow {
 pub struct StatsInput<'a> {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The patients as they stood at the end of the period (from the history); those not yet
+    /// registered then are absent.
     pub patients: &'a [Patient],
-    /// The first day each patient was recorded at risk ≥3.
-    pub high_risk_since: &'a HashMap<i64, NaiveDate>,
-    /// (patient id, date, by whom) of follow-ups recorded in the period.
-    pub followups: &'a [(i64, NaiveDate, String)],
+    /// Patients at risk ≥3 at the period's end who first reached ≥3 inside it, by a follow-up
+    /// or a later import (a first import is the baseline and counts as 既往).
+    pub newly_high: &'a HashSet<i64>,
+    /// Patients in hospital on any day of the period.
+    pub in_hospital_during: &'a HashSet<i64>,
+    /// (patient id, date, visitors) of follow-ups in the period that reached someone.
+    pub followups: &'a [(i64, NaiveDate, Vec<String>)],
+    /// Operators' logins and names, never counted as follow-up staff.
+    pub operator_names: &'a HashSet<String>,
     /// Incidents opened in the period.
     pub incidents: &'a [IncidentRow],
     /// Reward lines of every month in the period.
@@ -58,28 +66,22 @@ pub struct StatsInput<'a> {
 const MANUAL: &str = "不由本系统统计，请手工填报";
 const MANUAL_EN: &str = "not kept by this system; fill in by hand";
 
-fn in_period(d: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
-    from <= d && d <= to
-}
-
 pub fn compute(input: &StatsInput) -> Vec<StatRow> {
-    let (from, to) = (input.from, input.to);
     let active: Vec<&Patient> = input
         .patients
         .iter()
         .filter(|p| p.status.is_active())
         .collect();
     let count = |f: &dyn Fn(&Patient) -> bool| Some(active.iter().filter(|p| f(p)).count() as f64);
-    let newly_high = |p: &Patient| {
-        p.is_high_risk()
-            && input
-                .high_risk_since
-                .get(&p.id)
-                .is_some_and(|d| in_period(*d, from, to))
+    let newly_high = |p: &Patient| p.is_high_risk() && input.newly_high.contains(&p.id);
+    let in_hospital = |p: &Patient| input.in_hospital_during.contains(&p.id);
+    // At home: active at the end, not in hospital then, not 失访.
+    let at_home = |p: &Patient| {
+        p.status != Status::InHospital
+            && p.status != Status::Missing
+            && p.treatment_place != Some(TreatmentPlace::Hospital)
     };
-    let in_hospital = |p: &Patient| {
-        p.status == Status::InHospital || p.treatment_place == Some(TreatmentPlace::Hospital)
-    };
+    // A roster's 末次随访日期 inside the period is a follow-up done too (recorded elsewhere).
     let followed: HashSet<i64> = input
         .followups
         .iter()
@@ -87,15 +89,18 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
         .chain(
             active
                 .iter()
-                .filter(|p| p.last_followup.is_some_and(|d| in_period(d, from, to)))
+                .filter(|p| {
+                    p.last_followup
+                        .is_some_and(|d| input.from <= d && d <= input.to)
+                })
                 .map(|p| p.id),
         )
         .collect();
     let staff: HashSet<&str> = input
         .followups
         .iter()
-        .map(|(_, _, by)| by.trim())
-        .filter(|s| !s.is_empty())
+        .flat_map(|(_, _, by)| by.iter().map(|s| s.trim()))
+        .filter(|s| !s.is_empty() && !input.operator_names.contains(*s))
         .collect();
     let incident_persons: usize = {
         let known: HashSet<i64> = input
@@ -144,6 +149,18 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
         Some(f64::from(yuan) / 10_000.0)
     };
 
+    let rewarded: HashSet<i64> = due
+        .iter()
+        .filter_map(|l| l.guardian.as_ref().map(|g| g.id))
+        .collect();
+    let above_2400 = input.reward_config.monthly_yuan * 12 > 2400;
+    let standard = |above: bool| {
+        Some(if above == above_2400 {
+            rewarded.len() as f64
+        } else {
+            0.0
+        })
+    };
     let row = |section, label, sub, value: Option<f64>, amount_row, zh, en| StatRow {
         section,
         label,
@@ -174,8 +191,8 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "",
             Some(staff.len() as f64),
             false,
-            "统计期内随访记录的随访人（去重）",
-            "distinct people recorded as doing follow-ups in the period",
+            "统计期内随访记录中的随访人（去重），不含系统操作员",
+            "distinct people named as the visitor on the period's follow-ups, never console operators",
         ),
         row(
             s2,
@@ -183,17 +200,17 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "",
             Some(followed.len() as f64),
             false,
-            "统计期内有随访记录或末次随访在期内的在册患者",
-            "patients with a follow-up in the period",
+            "统计期内至少有一次见到患者或知情人的随访的患者（未访到不计）",
+            "patients with at least one follow-up in the period that reached the patient or an informant (not-reached attempts do not count)",
         ),
         row(
             s3,
-            "患者总数",
+            "患者总数(≤系统中在册患者总数)",
             "",
             count(&|_| true),
             false,
-            "在册患者（在管、住院、外出、失访、拒访）",
-            "patients on the register",
+            "统计期末在册的患者（在管、住院、外出、失访、拒访）",
+            "patients on the register at the period's end (managed, in hospital, away, missing, refusing)",
         ),
         row(
             s3,
@@ -201,8 +218,8 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "",
             count(&|p| p.risk_level.value() == 0),
             false,
-            "目前危险性0级",
-            "current risk level 0",
+            "统计期末危险性0级",
+            "risk level 0 at the period's end",
         ),
         row(
             s3,
@@ -210,8 +227,8 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "",
             count(&|p| (1..=2).contains(&p.risk_level.value())),
             false,
-            "目前危险性1～2级",
-            "current risk level 1-2",
+            "统计期末危险性1～2级",
+            "risk level 1-2 at the period's end",
         ),
         row(
             s3,
@@ -219,8 +236,8 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "目前新发",
             count(&newly_high),
             false,
-            "目前3级以上，且首次评为3级以上的日期在统计期内",
-            "risk ≥3 now, first reached ≥3 inside the period",
+            "统计期末3级以上，且在统计期内经随访或再次导入首次达到3级以上（首次导入为基线，计入既往）",
+            "risk ≥3 at the period's end, first reached ≥3 inside the period by a follow-up or a later import (a first import is the baseline and counts as previous)",
         ),
         row(
             s3,
@@ -228,26 +245,26 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "既往人数",
             count(&|p| p.is_high_risk() && !newly_high(p)),
             false,
-            "目前3级以上，且首次评为3级以上早于统计期",
-            "risk ≥3 now, first reached ≥3 before the period",
+            "统计期末3级以上，且不属目前新发",
+            "risk ≥3 at the period's end and not newly so",
         ),
         row(
             s3,
-            "住院治疗人数",
+            "住院治疗人数(3～6月期间)",
             "",
             count(&in_hospital),
             false,
-            "管理状态为住院或治疗方式为住院",
-            "in hospital",
+            "统计期内任何一天管理状态为住院",
+            "in hospital on any day of the period",
         ),
         row(
             s3,
             "居家治疗人数",
             "",
-            count(&|p| !in_hospital(p)),
+            count(&at_home),
             false,
-            "在册且不在住院",
-            "on the register and not in hospital",
+            "统计期末在册、不在住院、未失访",
+            "on the register at the period's end, not in hospital, not missing",
         ),
         row(
             s3,
@@ -255,8 +272,8 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "",
             count(&|p| p.medication == Some(Medication::LongActingInjection)),
             false,
-            "用药方式为长效针剂",
-            "on long-acting injection",
+            "统计期末用药方式为长效针剂",
+            "on long-acting injection at the period's end",
         ),
         row(
             s3,
@@ -264,8 +281,8 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "",
             count(&|p| p.medication == Some(Medication::Oral)),
             false,
-            "用药方式为口服",
-            "on oral medication",
+            "统计期末用药方式为口服",
+            "on oral medication at the period's end",
         ),
         row(
             s3,
@@ -291,8 +308,8 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "",
             count(&|p| p.flags.incident_history || p.is_high_risk()),
             false,
-            "有肇事肇祸史或目前3级以上",
-            "incident history or risk ≥3",
+            "有肇事肇祸史或统计期末3级以上",
+            "incident history, or risk ≥3 at the period's end",
         ),
         row(
             s4,
@@ -363,7 +380,7 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "0～2级",
             guardians(false),
             false,
-            "统计期内应发以奖代补的监护人（去重），患者目前0～2级",
+            "统计期内应发以奖代补的监护人（去重），患者0～2级",
             "guardians due the reward in the period, patient at risk 0-2",
         ),
         row(
@@ -372,7 +389,7 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
             "3～5级",
             guardians(true),
             false,
-            "统计期内应发以奖代补的监护人（去重），患者目前3～5级",
+            "统计期内应发以奖代补的监护人（去重），患者3～5级",
             "guardians due the reward in the period, patient at risk 3-5",
         ),
         row(
@@ -396,14 +413,26 @@ pub fn compute(input: &StatsInput) -> Vec<StatRow> {
         row(
             s6,
             "奖补标准(元/年/人)",
-            "",
-            Some(f64::from(input.reward_config.monthly_yuan * 12)),
+            "2400元",
+            standard(false),
             false,
-            "配置的每月奖补额×12",
-            "the configured monthly amount × 12",
+            "按每年不超过2400元标准奖补的监护人数（配置的每月奖补额×12≤2400）",
+            "guardians rewarded at up to 2400 yuan a year (configured monthly amount × 12 ≤ 2400)",
         ),
-        manual(s7, "市(州)级服务机构建成数"),
-        manual(s7, "市(州)级服务机构人数"),
+        row(
+            s6,
+            "奖补标准(元/年/人)",
+            ">2400元",
+            standard(true),
+            false,
+            "按每年高于2400元标准奖补的监护人数（配置的每月奖补额×12>2400）",
+            "guardians rewarded at more than 2400 yuan a year (configured monthly amount × 12 > 2400)",
+        ),
+        manual(
+            s7,
+            "市(州)级服务机构建成数(含精神专科、综合医院精神科、中医院神志科等)",
+        ),
+        manual(s7, "市(州)级服务机构人数(参与上述筛查机构的医护人数)"),
         manual(s7, "县(市、区)级服务机构建成数"),
         manual(s7, "县(市、区)级服务机构人数"),
         manual(s7, "乡镇(街道)级服务机构建成数"),

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::domain::alert::{AlertKind, AlertStatus, DerivedAlert, RoleSet, Severity, derive};
 use crate::domain::audit::AuditAction;
 use crate::domain::clock::beijing_date;
+use crate::domain::control::in_force_for;
 use crate::domain::patient::{Condition, Patient};
 use crate::domain::schedule::days_overdue;
 
@@ -55,7 +56,7 @@ impl AlertRow {
     /// Whole days past the due date on `today`, for the overdue kinds.
     pub fn days_overdue(&self, today: NaiveDate) -> Option<i64> {
         match self.kind {
-            AlertKind::FollowupOverdue | AlertKind::VisitOverdue => {
+            AlertKind::FollowupOverdue | AlertKind::VisitOverdue | AlertKind::AwayLong => {
                 self.since.map(|due| days_overdue(due, today).max(0))
             }
             _ => None,
@@ -168,7 +169,7 @@ pub fn reconcile(
         let mut load = |pid: Option<i64>| -> Result<()> {
             let mut stmt = tx.prepare_cached(
                 "SELECT id, patient_id, kind, severity, since FROM alerts
-                 WHERE status <> 'resolved' AND kind <> 'reported'
+                 WHERE status <> 'resolved' AND kind NOT IN ('reported', 'transferred_in')
                    AND (?1 IS NULL OR patient_id = ?1)",
             )?;
             let mut rows = stmt.query([pid])?;
@@ -215,6 +216,10 @@ pub fn reconcile(
                     .execute(params![d.severity.code(), since, id])?;
                     summary.updated += 1;
                 }
+            }
+            None if reported_in_writing(tx, d.patient_id, d.kind)? => {
+                // This 失访/拒访 episode was reported in writing and resolved: the desk's duty
+                // for it is done; a new episode (the status changes again) raises a new one.
             }
             None => {
                 tx.prepare_cached(
@@ -281,10 +286,13 @@ pub fn refresh_in(
     now: DateTime<Utc>,
     config: &Config,
 ) -> Result<ReconcileSummary> {
-    let control = super::settings::control_window_in(tx)?;
+    let orders = super::control::orders_in(tx)?;
     let derived: Vec<DerivedAlert> = patients_with_teams_in(tx)?
         .iter()
-        .flat_map(|(p, team)| derive(p, *team, now, control.as_ref(), config))
+        .flat_map(|(p, team)| {
+            let control = in_force_for(&orders, &p.jurisdiction, now);
+            derive(p, *team, now, control.as_ref(), config)
+        })
         .collect();
     reconcile(tx, &derived, None, now)
 }
@@ -297,10 +305,13 @@ pub fn refresh_patients_in(
     now: DateTime<Utc>,
     config: &Config,
 ) -> Result<ReconcileSummary> {
-    let control = super::settings::control_window_in(tx)?;
+    let orders = super::control::orders_in(tx)?;
     let derived: Vec<DerivedAlert> = patients
         .iter()
-        .flat_map(|(p, team)| derive(p, *team, now, control.as_ref(), config))
+        .flat_map(|(p, team)| {
+            let control = in_force_for(&orders, &p.jurisdiction, now);
+            derive(p, *team, now, control.as_ref(), config)
+        })
         .collect();
     let ids: Vec<i64> = patients.iter().map(|(p, _)| p.id).collect();
     reconcile(tx, &derived, Some(&ids), now)
@@ -318,7 +329,7 @@ pub fn refresh_patient_in(
         .into_iter()
         .map(|(role, _)| role)
         .collect();
-    let control = super::settings::control_window_in(tx)?;
+    let control = in_force_for(&super::control::orders_in(tx)?, &p.jurisdiction, now);
     let derived = derive(&p, team, now, control.as_ref(), config);
     reconcile(tx, &derived, Some(&[patient_id]), now)
 }
@@ -349,6 +360,85 @@ pub(crate) fn load_in(tx: &Transaction, id: i64) -> Result<Option<AlertRow>> {
 
 /// Moves an alert from `from` to `to`, only if it is still `from` (compare-and-set): a second
 /// desk acting on the same alert at the same moment changes nothing. True when it moved.
+/// Whether the patient's current 失访/拒访 episode was resolved with a written report: a
+/// report made since the status last changed.
+fn reported_in_writing(tx: &Transaction, patient_id: i64, kind: AlertKind) -> Result<bool> {
+    if !kind.needs_written_report() {
+        return Ok(false);
+    }
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM alerts a WHERE a.patient_id = ?1 AND a.kind = ?2
+               AND a.status = 'resolved' AND a.reported_at IS NOT NULL
+               AND a.resolved_at >= COALESCE((SELECT MAX(h.began_at) FROM patient_history h
+                     WHERE h.patient_id = ?1 AND h.field = 'status'), 0)
+             LIMIT 1",
+        )?
+        .query_row(params![patient_id, kind.code()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Records the written report (to whom, when) on an alert just resolved.
+pub(crate) fn record_written_report_in(
+    tx: &Transaction,
+    id: i64,
+    to: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached("UPDATE alerts SET reported_to = ?1, reported_at = ?2 WHERE id = ?3")?
+        .execute(params![to, millis(at), id])?;
+    Ok(())
+}
+
+/// A written report of a `missing` or `refused` episode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WrittenReport {
+    pub patient_id: i64,
+    pub kind: AlertKind,
+    pub to: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// The latest written report of each patient in scope whose 失访/拒访 episode is still
+    /// going (recorded since the status last changed), for the exchange list.
+    pub fn written_reports(&self, scope: &Scope) -> Result<HashMap<i64, WrittenReport>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.patient_id, a.kind, a.reported_to, a.reported_at FROM alerts a
+             JOIN patients p ON p.id = a.patient_id
+             WHERE a.reported_at IS NOT NULL AND (?1 IS NULL OR p.station = ?1)
+               AND a.resolved_at >= COALESCE((SELECT MAX(h.began_at) FROM patient_history h
+                     WHERE h.patient_id = a.patient_id AND h.field = 'status'), 0)
+             ORDER BY a.reported_at",
+        )?;
+        let mut out = HashMap::new();
+        let rows = stmt.query_map(params![scope.station()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (patient_id, kind, to, at) = row?;
+            if let Some(kind) = AlertKind::from_code(&kind) {
+                out.insert(
+                    patient_id,
+                    WrittenReport {
+                        patient_id,
+                        kind,
+                        to,
+                        at: from_millis(at),
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
 pub(crate) fn move_status_in(
     tx: &Transaction,
     id: i64,
@@ -424,6 +514,23 @@ pub(crate) fn insert_reported_in(
     Ok(tx.last_insert_rowid())
 }
 
+/// Raises a `transferred_in` alert (P2) for the station that now holds the patient; the note
+/// names the station they came from. Returns its id.
+pub(crate) fn insert_transferred_in(
+    tx: &Transaction,
+    patient_id: i64,
+    from_station: &str,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO alerts (patient_id, kind, severity, status, note, raised_at, raised_by)
+         VALUES (?1, 'transferred_in', 'P2', 'new', ?2, ?3, ?4)",
+    )?
+    .execute(params![patient_id, from_station, millis(now), login])?;
+    Ok(tx.last_insert_rowid())
+}
+
 impl Store {
     /// Every active patient with the roles their team fills; the input of alert derivation.
     pub fn patients_with_teams(&self) -> Result<Vec<(Patient, RoleSet)>> {
@@ -452,12 +559,12 @@ impl Store {
         config: &Config,
         scope: &Scope,
     ) -> Result<Vec<AlertRow>> {
-        let control = self.control_window()?;
+        let orders = self.control_orders()?;
         let stored = self.alerts(scope, true)?;
         let mut by_key: HashMap<(i64, AlertKind), AlertRow> = HashMap::new();
         let mut out = Vec::new();
         for a in stored {
-            if a.kind == AlertKind::Reported {
+            if !a.kind.is_derived() {
                 out.push(a);
             } else {
                 by_key.insert((a.patient_id, a.kind), a);
@@ -467,6 +574,7 @@ impl Store {
             if !scope.admits_station(&p.jurisdiction.station) {
                 continue;
             }
+            let control = in_force_for(&orders, &p.jurisdiction, at);
             for d in derive(&p, team, at, control.as_ref(), config) {
                 let row = match by_key.remove(&(p.id, d.kind)) {
                     Some(mut a) => {

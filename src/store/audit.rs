@@ -435,7 +435,7 @@ pub fn missing_triggers(conn: &Connection) -> Result<Vec<&'static str>> {
 
 /// One row as the operator reads it: the action typed, the operator and patient with their
 /// names.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -479,58 +479,63 @@ pub struct AuditQuery {
     pub limit: usize,
 }
 
+/// Rows matching `q`, newest first, read with `conn` (a transaction or the store's).
+pub(crate) fn audit_in(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.at, a.operator, o.display_name, a.os_user, a.action, a.entity,
+            a.entity_id, a.patient_id, p.name, a.station, a.before, a.after, a.hash
+         FROM audit_log a
+         LEFT JOIN operators o ON o.login = a.operator
+         LEFT JOIN patients p ON p.id = a.patient_id
+         WHERE (?1 IS NULL OR a.station = ?1 OR p.station = ?1)
+           AND (?2 IS NULL OR a.operator = ?2)
+           AND (?3 IS NULL OR a.patient_id = ?3)
+           AND (?4 IS NULL OR a.at >= ?4)
+           AND (?5 IS NULL OR a.at <= ?5)
+           AND (?6 IS NULL OR a.id < ?6)
+           AND (?7 = 0 OR a.operator <> 'system')
+         ORDER BY a.id DESC LIMIT ?8",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            q.scope.station(),
+            q.operator,
+            q.patient_id,
+            q.from.map(millis),
+            q.to.map(millis),
+            q.before_id,
+            q.operators_only,
+            if q.limit == 0 { -1 } else { q.limit as i64 },
+        ],
+        |r| {
+            let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+            let code: String = r.get(5)?;
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: from_millis(r.get(1)?),
+                operator: r.get(2)?,
+                operator_name: r.get(3)?,
+                os_user: r.get(4)?,
+                action: AuditAction::from_code(&code),
+                code,
+                entity: r.get(6)?,
+                entity_id: r.get(7)?,
+                patient_id: r.get(8)?,
+                patient_name: r.get(9)?,
+                station: r.get(10)?,
+                before: parse(r.get(11)?),
+                after: parse(r.get(12)?),
+                hash: r.get(13)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 impl Store {
     /// Rows matching `q`, newest first.
     pub fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT a.id, a.at, a.operator, o.display_name, a.os_user, a.action, a.entity,
-                a.entity_id, a.patient_id, p.name, a.station, a.before, a.after, a.hash
-             FROM audit_log a
-             LEFT JOIN operators o ON o.login = a.operator
-             LEFT JOIN patients p ON p.id = a.patient_id
-             WHERE (?1 IS NULL OR a.station = ?1 OR p.station = ?1)
-               AND (?2 IS NULL OR a.operator = ?2)
-               AND (?3 IS NULL OR a.patient_id = ?3)
-               AND (?4 IS NULL OR a.at >= ?4)
-               AND (?5 IS NULL OR a.at <= ?5)
-               AND (?6 IS NULL OR a.id < ?6)
-               AND (?7 = 0 OR a.operator <> 'system')
-             ORDER BY a.id DESC LIMIT ?8",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                q.scope.station(),
-                q.operator,
-                q.patient_id,
-                q.from.map(millis),
-                q.to.map(millis),
-                q.before_id,
-                q.operators_only,
-                if q.limit == 0 { -1 } else { q.limit as i64 },
-            ],
-            |r| {
-                let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-                let code: String = r.get(5)?;
-                Ok(AuditEntry {
-                    id: r.get(0)?,
-                    at: from_millis(r.get(1)?),
-                    operator: r.get(2)?,
-                    operator_name: r.get(3)?,
-                    os_user: r.get(4)?,
-                    action: AuditAction::from_code(&code),
-                    code,
-                    entity: r.get(6)?,
-                    entity_id: r.get(7)?,
-                    patient_id: r.get(8)?,
-                    patient_name: r.get(9)?,
-                    station: r.get(10)?,
-                    before: parse(r.get(11)?),
-                    after: parse(r.get(12)?),
-                    hash: r.get(13)?,
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        audit_in(self.conn(), q)
     }
 
     /// The newest `limit` entries in scope, newest first.

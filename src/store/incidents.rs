@@ -21,6 +21,13 @@ pub struct StepRow {
     pub done_at: Option<DateTime<Utc>>,
     pub actor: Option<String>,
     pub recorded_by: Option<String>,
+    /// Marked skipped (not done) with this reason, when and by whom (`recorded_by`).
+    pub skipped_at: Option<DateTime<Utc>>,
+    pub skip_reason: Option<String>,
+    /// The entry (actor or time) was corrected after it was recorded; the audit keeps the
+    /// original.
+    pub corrected_at: Option<DateTime<Utc>>,
+    pub corrected_by: Option<String>,
     /// When the incident was closed: the step's clock stops there.
     #[serde(skip)]
     pub closed_at: Option<DateTime<Utc>>,
@@ -30,6 +37,9 @@ impl StepRow {
     /// The step's state at `now`, or at the closing if the incident is closed: a closed
     /// incident's steps no longer count down.
     pub fn state(&self, now: DateTime<Utc>) -> StepState {
+        if self.done_at.is_none() && self.skip_reason.is_some() {
+            return StepState::Skipped;
+        }
         let at = self.closed_at.map_or(now, |c| c.min(now));
         step_state(self.deadline, self.done_at, at)
     }
@@ -124,7 +134,8 @@ fn incident_row(r: &rusqlite::Row) -> rusqlite::Result<IncidentRow> {
 /// The steps and notes of an incident, read with `conn` (a transaction or the store's).
 fn fill_in(conn: &Connection, mut row: IncidentRow) -> Result<IncidentRow> {
     let mut stmt = conn.prepare_cached(
-        "SELECT step, label, label_en, deadline_at, done_at, actor, recorded_by
+        "SELECT step, label, label_en, deadline_at, done_at, actor, recorded_by, skipped_at,
+            skip_reason, corrected_at, corrected_by
          FROM incident_steps WHERE incident_id = ?1 ORDER BY step",
     )?;
     row.steps = stmt
@@ -137,6 +148,10 @@ fn fill_in(conn: &Connection, mut row: IncidentRow) -> Result<IncidentRow> {
                 done_at: r.get::<_, Option<i64>>(4)?.map(from_millis),
                 actor: r.get(5)?,
                 recorded_by: r.get(6)?,
+                skipped_at: r.get::<_, Option<i64>>(7)?.map(from_millis),
+                skip_reason: r.get(8)?,
+                corrected_at: r.get::<_, Option<i64>>(9)?.map(from_millis),
+                corrected_by: r.get(10)?,
                 closed_at: row.closed_at,
             })
         })?
@@ -248,8 +263,54 @@ pub(crate) fn mark_step_in(
 ) -> Result<bool> {
     Ok(tx.execute(
         "UPDATE incident_steps SET done_at = ?1, actor = ?2, recorded_by = ?3
-         WHERE incident_id = ?4 AND step = ?5 AND done_at IS NULL",
+         WHERE incident_id = ?4 AND step = ?5 AND done_at IS NULL AND skip_reason IS NULL",
         params![millis(now), actor, login, incident_id, step],
+    )? == 1)
+}
+
+/// Marks step `step` skipped with a reason, only if it is neither done nor skipped
+/// (compare-and-set). True when marked.
+pub(crate) fn skip_step_in(
+    tx: &Transaction,
+    incident_id: i64,
+    step: u8,
+    reason: &str,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE incident_steps SET skipped_at = ?1, skip_reason = ?2, recorded_by = ?3
+         WHERE incident_id = ?4 AND step = ?5 AND done_at IS NULL AND skip_reason IS NULL",
+        params![millis(now), reason, login, incident_id, step],
+    )? == 1)
+}
+
+/// Corrects a done step's actor and time, only if it still reads as the operator saw it
+/// (compare-and-set on the actor and time). True when corrected.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn correct_step_in(
+    tx: &Transaction,
+    incident_id: i64,
+    step: u8,
+    seen: (&str, DateTime<Utc>),
+    actor: &str,
+    done_at: DateTime<Utc>,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE incident_steps SET actor = ?1, done_at = ?2, corrected_at = ?3, corrected_by = ?4
+         WHERE incident_id = ?5 AND step = ?6 AND actor = ?7 AND done_at = ?8",
+        params![
+            actor,
+            millis(done_at),
+            millis(now),
+            login,
+            incident_id,
+            step,
+            seen.0,
+            millis(seen.1)
+        ],
     )? == 1)
 }
 

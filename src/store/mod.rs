@@ -5,7 +5,9 @@
 pub mod alerts;
 pub mod audit;
 pub mod backup;
+pub mod control;
 pub mod followups;
+pub mod history;
 pub mod incidents;
 pub mod keys;
 pub mod operators;

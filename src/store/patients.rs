@@ -60,7 +60,12 @@ pub fn save(
         p.relapses,
         high_risk_since,
         millis(now),
+        date_text(p.away_since),
+        date_text(p.discharged_on),
+        p.earlier_missing,
+        date_text(p.reassess_since),
     ];
+    let before = if p.id == 0 { None } else { load(tx, p.id).ok() };
     if p.id == 0 {
         tx.prepare_cached(
             "INSERT INTO patients (id_number, name, gender, phone, address, township, village,
@@ -68,12 +73,16 @@ pub fn save(
                 away_destination, treatment_place, medication, compliance, police_listed,
                 incident_history, floating, vagrant, special_team, ever_missing, last_followup,
                 last_visit, registered_on, basic_stable_streak, not_reached_streak, relapses,
-                high_risk_since, updated_at)
+                high_risk_since, updated_at, away_since, discharged_on, earlier_missing,
+                reassess_since)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+                ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,
+                ?34, ?35, ?36)",
         )?
         .execute(values)?;
-        Ok(tx.last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        super::history::record(tx, id, None, p, now)?;
+        Ok(id)
     } else {
         let mut with_id = values.to_vec();
         with_id.push(&p.id);
@@ -87,13 +96,15 @@ pub fn save(
                     special_team=?23, ever_missing=?24, last_followup=?25, last_visit=?26,
                     registered_on=?27, basic_stable_streak=?28, not_reached_streak=?29,
                     relapses=?30, high_risk_since=COALESCE(high_risk_since, ?31),
-                    updated_at=?32
-                 WHERE id=?33",
+                    updated_at=?32, away_since=?33, discharged_on=?34, earlier_missing=?35,
+                    reassess_since=?36
+                 WHERE id=?37",
             )?
             .execute(with_id.as_slice())?;
         if changed == 0 {
             return Err(StoreError::NotFound(format!("patient {}", p.id)));
         }
+        super::history::record(tx, p.id, before.as_ref(), p, now)?;
         Ok(p.id)
     }
 }

@@ -213,25 +213,7 @@ pub(crate) fn assigned_by(tx: &Transaction, patient_id: i64, role: Role) -> Resu
 impl Store {
     /// The team of a patient in scope, in role order.
     pub fn team(&self, patient_id: i64, scope: &Scope) -> Result<Vec<TeamMember>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT t.role, p.id, p.name, p.phone, p.unit, p.township, p.village, p.station,
-                p.kind, p.county_wide
-             FROM team_assignments t JOIN persons p ON p.id = t.person_id
-             JOIN patients q ON q.id = t.patient_id
-             WHERE t.patient_id = ?1 AND (?2 IS NULL OR q.station = ?2)",
-        )?;
-        let rows = stmt.query_map(params![patient_id, scope.station()], |r| {
-            Ok((r.get::<_, String>(0)?, person_at(r, 1)?))
-        })?;
-        let mut team = Vec::new();
-        for row in rows {
-            let (code, person) = row?;
-            if let Some(role) = Role::from_code(&code) {
-                team.push(TeamMember { role, person });
-            }
-        }
-        team.sort_by_key(|m| m.role);
-        Ok(team)
+        team_in(self.conn(), patient_id, scope)
     }
 
     /// Persons serving at least one patient in scope, or belonging to the scope's station.
@@ -295,4 +277,32 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A patient's five responsible persons, in the order of the roles, if the scope sees the
+/// patient; read with `conn` (a transaction or the store's).
+pub(crate) fn team_in(
+    conn: &rusqlite::Connection,
+    patient_id: i64,
+    scope: &Scope,
+) -> Result<Vec<TeamMember>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.role, p.id, p.name, p.phone, p.unit, p.township, p.village, p.station,
+            p.kind, p.county_wide
+         FROM team_assignments t JOIN persons p ON p.id = t.person_id
+         JOIN patients q ON q.id = t.patient_id
+         WHERE t.patient_id = ?1 AND (?2 IS NULL OR q.station = ?2)",
+    )?;
+    let rows = stmt.query_map(params![patient_id, scope.station()], |r| {
+        Ok((r.get::<_, String>(0)?, person_at(r, 1)?))
+    })?;
+    let mut team = Vec::new();
+    for row in rows {
+        let (code, person) = row?;
+        if let Some(role) = Role::from_code(&code) {
+            team.push(TeamMember { role, person });
+        }
+    }
+    team.sort_by_key(|m| m.role);
+    Ok(team)
 }

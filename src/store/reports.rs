@@ -11,35 +11,20 @@ use crate::domain::audit::AuditAction;
 use crate::domain::team::Person;
 
 impl Store {
-    /// The first day each patient in scope was recorded at risk ≥3.
-    pub fn high_risk_since(&self, scope: &Scope) -> Result<HashMap<i64, NaiveDate>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, high_risk_since FROM patients
-             WHERE high_risk_since IS NOT NULL AND (?1 IS NULL OR station = ?1)",
-        )?;
-        let rows = stmt.query_map([scope.station()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let (id, d) = row?;
-            if let Ok(d) = d.parse() {
-                out.insert(id, d);
-            }
-        }
-        Ok(out)
-    }
-
-    /// (patient id, date, by whom) of follow-ups dated in `[from, to]`, in scope.
+    /// (patient id, date, visitors) of the follow-ups dated in `[from, to]`, in scope, that
+    /// reached the patient or an informant (not-reached attempts are not follow-ups done); the
+    /// visitors are the 随访人 and the joint visitors.
     pub fn followups_between(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         scope: &Scope,
-    ) -> Result<Vec<(i64, NaiveDate, String)>> {
+    ) -> Result<Vec<(i64, NaiveDate, Vec<String>)>> {
         let mut stmt = self.conn().prepare(
-            "SELECT f.patient_id, f.date, f.by_whom FROM followups f JOIN patients p ON p.id = f.patient_id
-             WHERE f.date >= ?1 AND f.date <= ?2 AND (?3 IS NULL OR p.station = ?3)",
+            "SELECT f.patient_id, f.date, f.by_whom, f.record FROM followups f
+             JOIN patients p ON p.id = f.patient_id
+             WHERE f.date >= ?1 AND f.date <= ?2 AND (?3 IS NULL OR p.station = ?3)
+               AND f.outcome = 'reached'",
         )?;
         let rows = stmt.query_map(
             rusqlite::params![from.to_string(), to.to_string(), scope.station()],
@@ -48,14 +33,19 @@ impl Store {
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
                 ))
             },
         )?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, d, by) = row?;
+            let (id, d, by, record) = row?;
+            let mut visitors = vec![by];
+            if let Ok(f) = serde_json::from_str::<crate::domain::followup::FollowUp>(&record) {
+                visitors.extend(f.joint_visitors);
+            }
             if let Ok(d) = d.parse() {
-                out.push((id, d, by));
+                out.push((id, d, visitors));
             }
         }
         Ok(out)
@@ -78,6 +68,22 @@ impl Store {
 }
 
 impl Store {
+    /// Every operator's login and display name: names that are never counted as follow-up
+    /// staff (the person who typed the record is not the person who visited).
+    pub fn operator_names(&self) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT login, display_name FROM operators")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = std::collections::HashSet::new();
+        for row in rows {
+            let (login, name) = row?;
+            out.insert(login);
+            out.insert(name);
+        }
+        Ok(out)
+    }
+
     /// How many of each audited action operators took since `since`: within the scope (a
     /// station's rows by station, in SQL), and, when given, by one operator only.
     pub fn action_counts_since(

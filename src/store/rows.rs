@@ -11,7 +11,8 @@ pub const PATIENT_COLUMNS: &str = "id, id_number, name, gender, phone, address, 
     village, station, diagnosis, risk_level, risk_highest, condition, guardianship, status, \
     away_destination, treatment_place, medication, compliance, police_listed, incident_history, \
     floating, vagrant, special_team, ever_missing, last_followup, last_visit, registered_on, \
-    basic_stable_streak, not_reached_streak, relapses";
+    basic_stable_streak, not_reached_streak, relapses, away_since, discharged_on, earlier_missing, \
+    reassess_since";
 
 fn bad(col: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -86,6 +87,10 @@ pub fn patient(r: &Row) -> rusqlite::Result<Patient> {
         basic_stable_streak: r.get(28)?,
         not_reached_streak: r.get(29)?,
         relapses: r.get(30)?,
+        away_since: date(r, 31)?,
+        discharged_on: date(r, 32)?,
+        earlier_missing: r.get(33)?,
+        reassess_since: date(r, 34)?,
     })
 }
 

@@ -281,11 +281,92 @@ CREATE INDEX audit_log_station ON audit_log(station, id);
 CREATE INDEX audit_log_operator ON audit_log(operator, id);
 "#;
 
+/// A quick-response step can be skipped with a reason (steps are recorded in order), and a
+/// wrong entry corrected: the step row says it was corrected, the audit keeps the original.
+const V_INCIDENT_STEPS: &str = r#"
+ALTER TABLE incident_steps ADD COLUMN skipped_at INTEGER;
+ALTER TABLE incident_steps ADD COLUMN skip_reason TEXT;
+ALTER TABLE incident_steps ADD COLUMN corrected_at INTEGER;
+ALTER TABLE incident_steps ADD COLUMN corrected_by TEXT;
+"#;
+
 fn chain_existing_audit_rows(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     super::audit::chain_all(tx)?;
     tx.execute_batch(super::audit::AUDIT_TRIGGERS)?;
     Ok(())
 }
+
+/// Revision 2's rules (issue 11): each patient's history of status, risk, condition, treatment
+/// and jurisdiction with the instant each value began; the dates of time away and discharge; an
+/// earlier missing episode; the day an incident asks for a reassessment. History starts at the
+/// migration with what is known (the values the patients hold now).
+const V_HISTORY: &str = r#"
+ALTER TABLE patients ADD COLUMN away_since TEXT;
+ALTER TABLE patients ADD COLUMN discharged_on TEXT;
+ALTER TABLE patients ADD COLUMN earlier_missing INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE patients ADD COLUMN reassess_since TEXT;
+-- Someone ever missing who is not missing now had an episode that ended.
+UPDATE patients SET earlier_missing = 1 WHERE ever_missing = 1 AND status <> 'missing';
+
+CREATE TABLE patient_history (
+    id         INTEGER PRIMARY KEY,
+    patient_id INTEGER NOT NULL REFERENCES patients(id),
+    field      TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    began_at   INTEGER NOT NULL
+);
+CREATE INDEX patient_history_patient ON patient_history(patient_id, began_at);
+CREATE INDEX patient_history_began ON patient_history(began_at);
+
+-- Control orders (管控): level 1-3 over a window, for the whole area (both lists empty) or some
+-- townships and stations (JSON arrays of names), with the reason; ended early when ended_at.
+CREATE TABLE control_orders (
+    id        INTEGER PRIMARY KEY,
+    level     INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
+    starts_at INTEGER NOT NULL,
+    ends_at   INTEGER NOT NULL CHECK (ends_at > starts_at),
+    townships TEXT NOT NULL DEFAULT '[]',
+    stations  TEXT NOT NULL DEFAULT '[]',
+    reason    TEXT NOT NULL,
+    set_by    TEXT NOT NULL,
+    set_at    INTEGER NOT NULL,
+    ended_at  INTEGER,
+    ended_by  TEXT
+);
+-- The single window an earlier version could hold in its settings becomes a whole-area order.
+INSERT INTO control_orders (level, starts_at, ends_at, reason, set_by, set_at)
+    SELECT CAST(substr(json_extract(value, '$.level'), 6) AS INTEGER),
+        CAST(strftime('%s', json_extract(value, '$.starts_at')) AS INTEGER) * 1000,
+        CAST(strftime('%s', json_extract(value, '$.ends_at')) AS INTEGER) * 1000,
+        '', 'migration', 0
+    FROM settings WHERE key = 'control_window' AND json_valid(value)
+        AND json_extract(value, '$.level') IN ('level1', 'level2', 'level3')
+        AND json_extract(value, '$.ends_at') > json_extract(value, '$.starts_at');
+DELETE FROM settings WHERE key = 'control_window';
+
+INSERT INTO patient_history (patient_id, field, value, began_at)
+    SELECT id, f.field, CASE f.field
+            WHEN 'status' THEN status
+            WHEN 'risk' THEN CAST(risk_level AS TEXT)
+            WHEN 'condition' THEN condition
+            WHEN 'treatment_place' THEN COALESCE(treatment_place, '')
+            WHEN 'medication' THEN COALESCE(medication, '')
+            WHEN 'compliance' THEN COALESCE(compliance, '')
+            WHEN 'township' THEN township
+            WHEN 'village' THEN village
+            ELSE station END,
+        updated_at
+    FROM patients, (SELECT 'status' AS field UNION ALL SELECT 'risk' UNION ALL SELECT 'condition'
+        UNION ALL SELECT 'treatment_place' UNION ALL SELECT 'medication'
+        UNION ALL SELECT 'compliance' UNION ALL SELECT 'township' UNION ALL SELECT 'village'
+        UNION ALL SELECT 'station') f;
+"#;
+
+/// *r2*: resolving `missing` or `refused` records the written report (to whom, when).
+const V_WRITTEN_REPORT: &str = r#"
+ALTER TABLE alerts ADD COLUMN reported_to TEXT;
+ALTER TABLE alerts ADD COLUMN reported_at INTEGER;
+"#;
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -294,17 +375,20 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3),
         M::up(V4),
         M::up_with_hook(V5, chain_existing_audit_rows),
+        M::up(V_HISTORY),
+        M::up(V_WRITTEN_REPORT),
+        M::up(V_INCIDENT_STEPS),
     ])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 5;
+pub const CURRENT_VERSION: usize = 8;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 5);
+        assert_eq!(super::CURRENT_VERSION, 8);
     }
 }

@@ -1,11 +1,9 @@
-//! Settings that belong to the whole center rather than a file: the active control level.
+//! Settings that belong to the whole center rather than a file: the drill mark. (Control
+//! levels are orders of their own, in `control`.)
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::{Result, Store};
-use crate::domain::schedule::ControlWindow;
-
-const CONTROL_KEY: &str = "control_window";
+use super::Result;
 /// Set on a drill copy of the database (`dutydesk drill`): only there may writes take `--as-of`.
 pub(crate) const DRILL_KEY: &str = "drill";
 
@@ -25,22 +23,4 @@ pub(crate) fn set_flag_in(tx: &Transaction, key: &str) -> Result<()> {
         [key],
     )?;
     Ok(())
-}
-
-pub(crate) fn control_window_in(conn: &rusqlite::Connection) -> Result<Option<ControlWindow>> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key=?1",
-            [CONTROL_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|s| serde_json::from_str(&s).ok()))
-}
-
-impl Store {
-    /// The control window last set, active or not.
-    pub fn control_window(&self) -> Result<Option<ControlWindow>> {
-        control_window_in(self.conn())
-    }
 }

@@ -46,6 +46,13 @@ pub struct Handover {
     /// Audited actions of this operator during the shift, by action code.
     pub actions: Vec<(String, i64)>,
     pub note: String,
+    /// P1 alerts nobody has acknowledged (by patient name), all of them.
+    #[serde(default)]
+    pub unacknowledged_p1: Vec<HandoverAlert>,
+    /// What this operator did during the shift, oldest first, as audit rows to read in words
+    /// (at most `DONE_ROWS`).
+    #[serde(default)]
+    pub done: Vec<super::audit::AuditEntry>,
     /// The audit log's last row and hash when the handover was written: printed, it pins the
     /// history up to that moment.
     #[serde(default)]
@@ -144,7 +151,49 @@ pub(crate) fn summary_in(
             })
             .map(|(a, n)| (a.code().to_string(), n))
             .collect();
+    let unacknowledged_p1 = alerts
+        .iter()
+        .filter(|a| {
+            a.severity == Severity::P1 && a.status == crate::domain::alert::AlertStatus::New
+        })
+        .map(|a| HandoverAlert {
+            severity: a.severity.code().into(),
+            kind: a.kind.code().into(),
+            patient: a.patient_name.clone(),
+            status: a.status.code().into(),
+        })
+        .collect();
+    let mut done: Vec<super::audit::AuditEntry> = super::audit::audit_in(
+        conn,
+        &super::audit::AuditQuery {
+            scope: scope.clone(),
+            operator: Some(op.login.clone()),
+            from: Some(shift.started_at),
+            limit: DONE_ROWS,
+            ..Default::default()
+        },
+    )?
+    .into_iter()
+    .filter(|e| {
+        !matches!(
+            e.action,
+            Some(
+                crate::domain::audit::AuditAction::ShiftTakenOver
+                    | crate::domain::audit::AuditAction::ShiftHandedOver
+            )
+        )
+    })
+    .map(|mut e| {
+        // The summary is printed and exported: numbers stay masked as in any list.
+        mask_numbers(&mut e.before);
+        mask_numbers(&mut e.after);
+        e
+    })
+    .collect();
+    done.reverse();
     Ok(Handover {
+        unacknowledged_p1,
+        done,
         operator: op.login.clone(),
         display_name: op.display_name.clone(),
         started_at: shift.started_at,
@@ -161,6 +210,29 @@ pub(crate) fn summary_in(
         audit_head: None,
     })
 }
+
+/// Masks ID numbers and phones anywhere in an audit row's JSON.
+fn mask_numbers(v: &mut Option<serde_json::Value>) {
+    fn walk(key: &str, v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => m.iter_mut().for_each(|(k, x)| walk(k, x)),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(key, x)),
+            serde_json::Value::String(s) if key.ends_with("phone") => {
+                *s = crate::domain::id_number::mask_phone(s)
+            }
+            serde_json::Value::String(s) if key == "id_number" => {
+                *s = crate::domain::id_number::mask_id_text(s)
+            }
+            _ => {}
+        }
+    }
+    if let Some(v) = v {
+        walk("", v);
+    }
+}
+
+/// How many of the shift's own actions a handover lists in words (the counts cover all).
+pub const DONE_ROWS: usize = 300;
 
 /// Ends the shift with its stored summary, only if still open (compare-and-set).
 pub(crate) fn end_in(

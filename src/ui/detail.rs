@@ -1,5 +1,5 @@
 //! The patient screen: who they are (ID masked until an audited reveal), risk and condition,
-//! schedule, the five roles, follow-up history, alerts and incidents. Two columns when wide.
+//! schedule, the five roles, follow-up history, the timeline of changes, alerts and incidents. Two columns when wide.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -233,6 +233,7 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     if data.followups.is_empty() {
         right.push(Line::from(Span::styled(s.t(T::NoRows), th.muted())));
     }
+    timeline(s, &th, data, &mut right);
     if !data.incidents.is_empty() {
         right.push(Line::from(""));
         right.push(Line::from(Span::styled(s.t(T::TabIncidents), th.title())));
@@ -270,5 +271,44 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
         let p = Paragraph::new(left).wrap(Wrap { trim: false });
         d.scroll.fit(p.line_count(area.width), area.height);
         f.render_widget(p.scroll((d.scroll.top(), 0)), area);
+    }
+}
+
+/// The timeline (SPEC *r2* History), newest first: each change of status, risk, condition,
+/// treatment or jurisdiction with the minute it began. The first value of each field (when
+/// the patient entered the register, or the history began) is the baseline, not a change.
+fn timeline<'a>(
+    s: &AppState,
+    th: &super::theme::Theme,
+    data: &crate::app::data::PatientDetail,
+    out: &mut Vec<Line<'a>>,
+) {
+    let mut last: std::collections::HashMap<_, &str> = std::collections::HashMap::new();
+    let mut lines = Vec::new();
+    for e in &data.history {
+        if let Some(before) = last.insert(e.field, e.value.as_str()) {
+            lines.push((
+                e.began_at,
+                s.lang.history_change(e.field, Some(before), &e.value),
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled(s.t(T::Timeline), th.title())));
+    for (at, what) in lines.into_iter().rev().take(10) {
+        out.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{}  ",
+                    at.with_timezone(&crate::domain::clock::beijing())
+                        .format("%Y-%m-%d %H:%M")
+                ),
+                th.muted(),
+            ),
+            Span::raw(what),
+        ]));
     }
 }

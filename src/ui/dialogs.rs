@@ -67,8 +67,13 @@ fn input_line<'a>(ui: &Ui, label: &str, input: &'a Input, focused: bool, width: 
 
 fn popup(ui: &Ui, f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, w: u16) {
     let th = ui.theme();
-    let h = (lines.len() as u16 + 2).min(area.height);
-    let r = centered(area, w.min(area.width.saturating_sub(2)), h);
+    let w = w.min(area.width.saturating_sub(2));
+    // Rows as wrapped at this width, so a long line does not push the last ones out.
+    let rows = Paragraph::new(lines.clone())
+        .wrap(Wrap { trim: false })
+        .line_count(w.saturating_sub(2));
+    let h = (rows as u16).saturating_add(2).min(area.height);
+    let r = centered(area, w, h);
     clear_popup(f.buffer_mut(), r);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -81,11 +86,36 @@ fn popup(ui: &Ui, f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, w: u
     );
 }
 
+/// The patient's name from whatever is loaded: the register, else an alert or incident row
+/// naming them, else the open record (the register arrives after the first, quick load).
 fn patient_name(s: &AppState, id: i64) -> String {
+    let snap = s.snapshot.as_ref();
+    snap.and_then(|x| x.patient(id))
+        .map(|p| p.patient.name.clone())
+        .or_else(|| {
+            snap.and_then(|x| x.alerts.iter().find(|a| a.patient_id == id))
+                .map(|a| a.patient_name.clone())
+        })
+        .or_else(|| {
+            snap.and_then(|x| x.incidents.iter().find(|i| i.patient_id == Some(id)))
+                .and_then(|i| i.patient_name.clone())
+        })
+        .or_else(|| {
+            s.detail()
+                .and_then(|d| d.data.as_ref())
+                .filter(|d| d.row.patient.id == id)
+                .map(|d| d.row.patient.name.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// A step's label as the incident screen names it.
+fn step_label_of(s: &AppState, incident_id: i64, step: u8) -> String {
     s.snapshot
         .as_ref()
-        .and_then(|x| x.patients.iter().find(|p| p.patient.id == id))
-        .map(|p| p.patient.name.clone())
+        .and_then(|x| x.incidents.iter().find(|i| i.id == incident_id))
+        .and_then(|i| i.steps.iter().find(|st| st.step == step))
+        .map(|st| super::incident::step_label(s, st))
         .unwrap_or_default()
 }
 
@@ -128,6 +158,21 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
                         .unwrap_or_default();
                     format!("{} · {step} {label}", s.t(T::StepActorTitle))
                 }
+                Purpose::SkipReason { incident_id, step } => format!(
+                    "{} · {step} {}",
+                    s.t(T::SkipTitle),
+                    step_label_of(s, *incident_id, *step)
+                ),
+                Purpose::CorrectTime {
+                    incident_id,
+                    step,
+                    actor,
+                    ..
+                } => format!(
+                    "{} · {step} {} · {actor}",
+                    s.t(T::CorrectTitle),
+                    step_label_of(s, *incident_id, *step)
+                ),
                 other => s.t(other.title()).to_string(),
             };
             let w = 64u16.min(area.width.saturating_sub(2));
@@ -141,6 +186,69 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
                 vec![input_line(ui, label, &line.input, true, field)],
                 w,
             )
+        }
+        Dialog::ActorPick(pick) => {
+            let (title, incident_id, step) = match &pick.purpose {
+                crate::app::state::ActorFor::Step { incident_id, step } => {
+                    (s.t(T::StepActorTitle), *incident_id, *step)
+                }
+                crate::app::state::ActorFor::Correct {
+                    incident_id, step, ..
+                } => (s.t(T::CorrectTitle), *incident_id, *step),
+            };
+            let w = 64u16.min(area.width.saturating_sub(2));
+            let inner = usize::from(w).saturating_sub(4);
+            let choices = s.actor_choices(pick.search.value());
+            let rows = usize::from(area.height.saturating_sub(9)).clamp(3, 12);
+            let cursor = pick.cursor.min(choices.len().saturating_sub(1));
+            let start = cursor.saturating_sub(rows.saturating_sub(1));
+            let mut lines = vec![
+                input_line(ui, "/", &pick.search, true, inner.saturating_sub(2)),
+                Line::from(Span::styled(s.t(T::ActorPickHint), th.muted())),
+            ];
+            for (i, c) in choices.iter().enumerate().skip(start).take(rows) {
+                let style = if i == cursor {
+                    th.selected()
+                } else if c.typed {
+                    th.muted()
+                } else {
+                    Style::new()
+                };
+                let name_w = 16.min(inner / 2);
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "{} {}",
+                        fit(&c.name, name_w),
+                        fit(&c.detail, inner.saturating_sub(name_w + 1))
+                    ),
+                    style,
+                )));
+            }
+            if choices.is_empty() {
+                lines.push(Line::from(Span::styled(s.t(T::NoRows), th.muted())));
+            }
+            let title = format!("{title} · {step} {}", step_label_of(s, incident_id, step));
+            popup(ui, f, area, &title, lines, w);
+        }
+        Dialog::ChooseStep { incident_id } => {
+            let mut lines = vec![Line::from(s.t(T::ChooseStepTitle))];
+            if let Some(i) = s.open_incident().filter(|i| i.id == *incident_id) {
+                for st in &i.steps {
+                    let (Some(actor), Some(at)) = (&st.actor, st.done_at) else {
+                        continue;
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{} ", st.step), th.key()),
+                        Span::raw(format!(
+                            "{} {} {actor}",
+                            fit(&super::incident::step_label(s, st), 18),
+                            at.with_timezone(&crate::domain::clock::beijing())
+                                .format("%H:%M:%S")
+                        )),
+                    ]));
+                }
+            }
+            popup(ui, f, area, s.t(T::CorrectTitle), lines, 56);
         }
         Dialog::ReportSeverity { patient_id } => popup(
             ui,
@@ -300,10 +408,18 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Dialog) {
             let title = s.t(T::CloseTitle).to_string();
             draw_form(ui, f, area, s, form.as_ref(), &title);
         }
+        Dialog::Control(form) => {
+            let title = s.t(T::ControlTitle).to_string();
+            draw_form(ui, f, area, s, form.as_ref(), &title);
+        }
         Dialog::HandOver(editor) => draw_editor(ui, f, area, s, editor),
         Dialog::Read(r) => draw_reading(ui, f, area, r),
     }
 }
+
+/// The widest a form's label column gets: the longest English label of the follow-up form
+/// ("Guardian refuses admission") fits whole.
+const LABEL_MAX: usize = 26;
 
 /// Any form: its rows around the focus (so a short screen keeps the focused row in view),
 /// labels padded to one width with a space before the value, unset choices marked; or, when
@@ -316,7 +432,7 @@ fn draw_form(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, form: &dyn Form, 
         .map(|r| super::text::width(&r.label))
         .max()
         .unwrap_or(0)
-        .min(18);
+        .min(LABEL_MAX);
     let w = 76u16.min(area.width.saturating_sub(2));
     if form.confirming() {
         let summary = form.summary(s.lang);
@@ -325,7 +441,7 @@ fn draw_form(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, form: &dyn Form, 
             .map(|(l, _)| super::text::width(l))
             .max()
             .unwrap_or(0)
-            .min(18);
+            .min(LABEL_MAX);
         let lines: Vec<Line> = summary
             .into_iter()
             .map(|(l, v)| {

@@ -72,7 +72,63 @@ pub fn state_parts(ui: &Ui, s: &AppState, state: StepState) -> (&'static str, St
             format!("{} {}", s.t(T::StepOverdue), clock(seconds_late)),
             th.error().add_modifier(Modifier::REVERSED),
         ),
+        StepState::Skipped => ("-", s.t(T::StepSkipped).to_string(), th.muted()),
     }
+}
+
+/// The patient's five persons: role, name, phone (masked until `r`), and the roles no one
+/// holds.
+fn team_lines(ui: &Ui, s: &AppState, incident_id: i64) -> Vec<Line<'static>> {
+    let th = ui.theme();
+    let team = s
+        .incident_team
+        .as_ref()
+        .filter(|t| t.incident_id == incident_id);
+    let mut title = vec![Span::styled(s.t(T::Team).to_string(), th.title())];
+    if team.is_some_and(|t| !t.revealed && !t.seats.is_empty()) {
+        title.push(Span::styled(
+            format!("  {}", s.t(T::TeamPhoneHint)),
+            th.muted(),
+        ));
+    }
+    let mut out = vec![Line::from(title)];
+    let Some(team) = team else {
+        out.push(Line::from(Span::styled(
+            format!("  {}", s.t(T::Loading)),
+            th.muted(),
+        )));
+        return out;
+    };
+    // Roles padded to the longest label shown, so names line up and no label is cut.
+    let role_w = team
+        .seats
+        .iter()
+        .map(|x| x.role)
+        .chain(team.missing.iter().copied())
+        .map(|r| super::text::width(s.lang.label(r)))
+        .max()
+        .unwrap_or(0)
+        .min(26);
+    // In the order of the five roles, the empty ones where they belong.
+    for role in <crate::domain::team::Role as crate::domain::patient::Vocabulary>::ALL {
+        let label = Span::styled(
+            format!("  {} ", fit(s.lang.label(*role), role_w)),
+            th.muted(),
+        );
+        if let Some(seat) = team.seats.iter().find(|x| x.role == *role) {
+            out.push(Line::from(vec![
+                label,
+                Span::raw(format!("{} ", fit(&seat.name, 10))),
+                Span::raw(seat.phone.clone()),
+            ]));
+        } else if team.missing.contains(role) {
+            out.push(Line::from(vec![
+                label,
+                Span::styled(format!("({})", s.t(T::NotAssigned)), th.warn()),
+            ]));
+        }
+    }
+    out
 }
 
 /// 3×5 digit shapes, drawn as reversed blank cells so no glyph width can break them.
@@ -146,7 +202,10 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, inc: &IncidentRow)
             inc.opened_at
                 .with_timezone(&beijing())
                 .format("%m-%d %H:%M:%S"),
-            inc.opened_by
+            // The desk's name, never its login.
+            s.snapshot
+                .as_ref()
+                .map_or(inc.opened_by.as_str(), |x| x.operator_name(&inc.opened_by))
         )),
         Span::styled(
             format!("  [{state}]"),
@@ -170,10 +229,19 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, inc: &IncidentRow)
     }
     for st in &inc.steps {
         let (mark, words, style) = state_parts(ui, s, st.state(now));
-        let done = match (&st.done_at, &st.actor) {
-            (Some(d), Some(a)) => {
-                format!("  {} {a}", d.with_timezone(&beijing()).format("%H:%M:%S"))
+        let done = match (&st.done_at, &st.actor, &st.skip_reason) {
+            (Some(d), Some(a), _) => {
+                let corrected = if st.corrected_at.is_some() {
+                    format!(" ({})", s.t(T::Corrected))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "  {} {a}{corrected}",
+                    d.with_timezone(&beijing()).format("%H:%M:%S")
+                )
             }
+            (None, _, Some(reason)) => format!(": {reason}"),
             _ => String::new(),
         };
         lines.push(Line::from(vec![
@@ -191,6 +259,10 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, inc: &IncidentRow)
             Span::styled(words, style),
             Span::raw(done),
         ]));
+    }
+    if inc.patient_id.is_some() {
+        lines.push(Line::from(""));
+        lines.extend(team_lines(ui, s, inc.id));
     }
     if let Some(c) = &inc.closing {
         lines.push(Line::from(""));

@@ -66,8 +66,10 @@ pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         col(s.t(T::ColSeverity), 5, 0),
         col(s.t(T::ColKind), 12, 0),
         col(s.t(T::ColPatient), 10, 0),
-        col(s.t(T::ColRisk), 4, 1),
-        col(s.t(T::ColVillage), 10, 4),
+        // 危险性 (r2 wording) is six columns; the village gives two back so that the desk
+        // that took the alert still shows at 80 columns.
+        col(s.t(T::ColRisk), 6, 1),
+        col(s.t(T::ColVillage), 8, 4),
         col(s.t(T::ColStation), 10, 3),
         col(s.t(T::ColAge), 5, 2),
         // The status names the desk that took the alert, so it shows at 80 columns too.
@@ -138,7 +140,7 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     let cols = vec![
         col(s.t(T::ColName), 10, 0),
         col(s.t(T::ColIdNumber), 18, 5),
-        col(s.t(T::ColRisk), 4, 0),
+        col(s.t(T::ColRisk), 6, 0),
         col(s.t(T::ColCondition), 8, 1),
         col(s.t(T::ColStatus), 6, 1),
         col(s.t(T::ColVillage), 10, 3),

@@ -252,7 +252,19 @@ impl Ui<'_> {
         let th = self.theme();
         if let Some(m) = &s.message {
             let style = if m.error { th.error() } else { th.ok() };
-            f.render_widget(Paragraph::new(Span::styled(m.text.clone(), style)), area);
+            let text = m.text.replace('\n', " ");
+            let room = usize::from(area.width);
+            // A message wider than the line is cut with an ellipsis and says which key shows
+            // it whole.
+            let line = if width(&text) <= room {
+                Line::from(Span::styled(text, style))
+            } else {
+                let key = self.keys.first(Action::LastMessage);
+                let hint = format!(" {} {}", key, s.t(T::KeyLastMessage));
+                let cut = text::cut(&text, room.saturating_sub(width(&hint)));
+                Line::from(vec![Span::styled(cut, style), Span::styled(hint, th.key())])
+            };
+            f.render_widget(Paragraph::new(line), area);
             return;
         }
         let mut spans = Vec::new();

@@ -1,6 +1,7 @@
 //! The reports view: the statistical report (附件2, month to date, hand-entry rows marked),
-//! today's actions from the audit log, quick-response compliance and the open alerts by kind.
-//! `w` writes them to files.
+//! today's actions from the audit log, quick-response compliance and the open alerts by kind;
+//! first the control levels (管控) that apply, which the center sets (`L`) and ends (`E`) here.
+//! `w` writes the reports to files.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -22,10 +23,11 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         );
         return;
     };
-    let mut stats = vec![Line::from(Span::styled(
+    let mut stats = controls(s, &th, r);
+    stats.push(Line::from(Span::styled(
         format!("{}  {} ~ {}", s.t(T::StatsTitle), r.from, r.to),
         th.title(),
-    ))];
+    )));
     let mut section = "";
     for row in &r.stats {
         if row.section != section {
@@ -116,4 +118,67 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         s.report_scroll.fit(p.line_count(area.width), area.height);
         f.render_widget(p.scroll((s.report_scroll.top(), 0)), area);
     }
+}
+
+/// The control orders that apply to this desk: those in force or to come numbered (the
+/// number `E` asks for), then those ended within the week.
+fn controls<'a>(
+    s: &AppState,
+    th: &super::theme::Theme,
+    r: &crate::app::data::ReportData,
+) -> Vec<Line<'a>> {
+    use crate::domain::schedule::ControlLevel;
+    let title = Span::styled(format!("{}  ", s.t(T::ControlsTitle)), th.title());
+    if r.controls.is_empty() {
+        return vec![
+            Line::from(vec![title, Span::styled(s.t(T::ControlNone), th.muted())]),
+            Line::from(""),
+        ];
+    }
+    let mut out = vec![Line::from(title)];
+    let day = |at: chrono::DateTime<chrono::Utc>| crate::domain::clock::beijing_date(at);
+    let open = r.controls.iter().filter(|o| o.is_open(s.now));
+    let over = r.controls.iter().filter(|o| !o.is_open(s.now));
+    let numbered = open.enumerate().map(|(n, o)| (Some(n + 1), o));
+    for (n, o) in numbered.chain(over.map(|o| (None, o))) {
+        let w = o.window();
+        let level = match o.level {
+            ControlLevel::Level1 => T::ControlLevel1,
+            ControlLevel::Level2 => T::ControlLevel2,
+            ControlLevel::Level3 => T::ControlLevel3,
+        };
+        let (state, style) = if !o.is_open(s.now) {
+            (T::ControlOver, th.muted())
+        } else if w.starts_at > s.now {
+            (T::ControlUpcoming, th.key())
+        } else {
+            (T::ControlInForce, th.warn())
+        };
+        let whom = if o.is_whole_area() {
+            s.t(T::ControlAllArea).to_string()
+        } else {
+            o.townships
+                .iter()
+                .chain(&o.stations)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let last = day(w.ends_at - chrono::Duration::milliseconds(1));
+        let number = n.map(|n| format!("{n:>2}")).unwrap_or_else(|| "  ".into());
+        out.push(Line::from(vec![
+            Span::raw(format!("{number} ")),
+            Span::styled(format!("{} ", s.t(level)), style),
+            Span::raw(format!(
+                "{}～{} {} {} · {}",
+                day(w.starts_at).format("%m-%d"),
+                last.format("%m-%d"),
+                s.t(state),
+                whom,
+                o.reason
+            )),
+        ]));
+    }
+    out.push(Line::from(""));
+    out
 }

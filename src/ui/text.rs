@@ -32,6 +32,34 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `s` cut to at most `width` columns with `…` at the end when cut: at a space if one is near
+/// (English words stay whole), else between two characters (CJK is never cut in half).
+pub fn cut(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    if let Some(space) = out.rfind(' ')
+        && out[..space].width() * 3 >= width * 2
+    {
+        out.truncate(space);
+    }
+    out.push('…');
+    out
+}
+
 pub fn width(s: &str) -> usize {
     s.width()
 }
@@ -74,6 +102,22 @@ pub fn centered(outer: Rect, w: u16, h: u16) -> Rect {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_message_is_cut_by_display_width_with_an_ellipsis_and_never_mid_word() {
+        use super::{cut, width};
+        let zh = "该预警已由 望江派出所值班室 处理，现为“处置中”。未作任何改动。";
+        let c = cut(zh, 20);
+        assert!(width(&c) <= 20 && c.ends_with('…'), "{c}");
+        let en = "center2 already took this alert at 03:12:05; it is now 'in progress'.";
+        let c = cut(en, 40);
+        assert!(width(&c) <= 40 && c.ends_with('…'), "{c}");
+        assert!(
+            en.starts_with(c.trim_end_matches('…')) && c.contains("at…"),
+            "{c}"
+        );
+        assert_eq!(cut("short", 20), "short");
+    }
+
     use super::*;
 
     #[test]

@@ -22,7 +22,38 @@ pub(super) fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
             }
             None
         }
-        Dialog::OneLine(line) => one_line(ev, line, fx),
+        Dialog::OneLine(line) => one_line(s, ev, line, fx),
+        Dialog::ActorPick(pick) => actor_pick(s, ev, pick, fx),
+        Dialog::ChooseStep { incident_id } => match ev {
+            Event::Char(c @ '1'..='9') => {
+                let step = c as u8 - b'0';
+                let seen = s
+                    .open_incident()
+                    .filter(|i| i.id == incident_id)
+                    .and_then(|i| i.steps.iter().find(|st| st.step == step))
+                    .and_then(|st| Some((st.actor.clone()?, st.done_at?)));
+                match seen {
+                    Some(seen) => {
+                        let actor = seen.0.clone();
+                        Some(Dialog::ActorPick(ActorPick::new(
+                            ActorFor::Correct {
+                                incident_id,
+                                step,
+                                seen,
+                            },
+                            &actor,
+                        )))
+                    }
+                    // Only a recorded step can be corrected: the dialog stays.
+                    None => {
+                        super::complain(s, s.t(T::NoStepRecorded).to_string());
+                        Some(Dialog::ChooseStep { incident_id })
+                    }
+                }
+            }
+            Event::Edit(Edit::Cancel) => None,
+            _ => Some(Dialog::ChooseStep { incident_id }),
+        },
         Dialog::ReportSeverity { patient_id } => match ev {
             Event::Char(c @ '1'..='3') => {
                 let severity =
@@ -43,6 +74,9 @@ pub(super) fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
         | Dialog::ConfirmTeamChange { .. }) => assign::dialog(s, d, ev, fx),
         Dialog::FollowUp(mut form) => {
             forms::event(form.as_mut(), s.lang, ev, fx).then_some(Dialog::FollowUp(form))
+        }
+        Dialog::Control(mut form) => {
+            forms::event(form.as_mut(), s.lang, ev, fx).then_some(Dialog::Control(form))
         }
         Dialog::CloseIncident(mut form) => {
             forms::event(form.as_mut(), s.lang, ev, fx).then_some(Dialog::CloseIncident(form))
@@ -84,6 +118,61 @@ pub(super) fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The actor picker: typing filters the persons (pinyin too), ↑↓ move, Enter takes the one
+/// picked, which is the name as typed when no person matches. A step's actor is sent; a
+/// correction goes on to ask the time.
+fn actor_pick(
+    s: &mut AppState,
+    ev: Event,
+    mut pick: ActorPick,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
+    let choices = s.actor_choices(pick.search.value());
+    match ev {
+        Event::Text(r) => {
+            pick.search.handle(r);
+            pick.cursor = 0;
+            Some(Dialog::ActorPick(pick))
+        }
+        Event::Edit(Edit::Up) => {
+            pick.cursor = pick.cursor.saturating_sub(1);
+            Some(Dialog::ActorPick(pick))
+        }
+        Event::Edit(Edit::Down) => {
+            pick.cursor = (pick.cursor + 1).min(choices.len().saturating_sub(1));
+            Some(Dialog::ActorPick(pick))
+        }
+        Event::Edit(Edit::Submit) => {
+            let Some(chosen) = choices.get(pick.cursor.min(choices.len().saturating_sub(1))) else {
+                return Some(Dialog::ActorPick(pick));
+            };
+            let actor = chosen.name.clone();
+            match pick.purpose {
+                ActorFor::Step { incident_id, step } => {
+                    fx.push(Effect::Request(Request::MarkStep {
+                        incident_id,
+                        step,
+                        actor,
+                    }));
+                    None
+                }
+                ActorFor::Correct {
+                    incident_id,
+                    step,
+                    seen,
+                } => Some(Dialog::OneLine(OneLine::new(Purpose::CorrectTime {
+                    incident_id,
+                    step,
+                    seen,
+                    actor,
+                }))),
+            }
+        }
+        Event::Edit(Edit::Cancel) => None,
+        _ => Some(Dialog::ActorPick(pick)),
+    }
+}
+
 fn scroll_move(e: Edit) -> Option<ScrollMove> {
     Some(match e {
         Edit::Up => ScrollMove::Up,
@@ -98,7 +187,12 @@ fn scroll_move(e: Edit) -> Option<ScrollMove> {
 
 /// The one-line dialog: typing edits the line, Enter with something written sends the
 /// request its purpose makes of the trimmed text, Esc closes. Returns whether it stays open.
-fn one_line(ev: Event, mut line: OneLine, fx: &mut Vec<Effect>) -> Option<Dialog> {
+fn one_line(
+    s: &mut AppState,
+    ev: Event,
+    mut line: OneLine,
+    fx: &mut Vec<Effect>,
+) -> Option<Dialog> {
     match ev {
         Event::Text(r) => {
             line.input.handle(r);
@@ -106,14 +200,24 @@ fn one_line(ev: Event, mut line: OneLine, fx: &mut Vec<Effect>) -> Option<Dialog
         }
         Event::Edit(Edit::Submit) if !line.input.value().trim().is_empty() => {
             let text = line.input.value().trim().to_string();
-            match line.purpose.next(text) {
+            let today = crate::domain::clock::beijing_date(s.now);
+            match line.purpose.next(text, today) {
                 Some(crate::app::one_line::Next::Send(r)) => {
                     fx.push(Effect::Request(r));
                     None
                 }
                 Some(crate::app::one_line::Next::Ask(p)) => Some(Dialog::OneLine(OneLine::new(p))),
-                // Not understood (a day that is not a date): the line stays for correcting.
-                None => Some(Dialog::OneLine(line)),
+                // Not understood (a day that is not a date): the line stays for correcting,
+                // and the message bar says what it expects.
+                None => {
+                    let expected = match line.purpose {
+                        Purpose::WrittenReportAt { .. } => T::WrittenReportAt,
+                        Purpose::EndControl { .. } => T::ControlNumber,
+                        _ => T::SnoozeUntil,
+                    };
+                    super::complain(s, s.t(expected).to_string());
+                    Some(Dialog::OneLine(line))
+                }
             }
         }
         Event::Edit(Edit::Cancel) => None,

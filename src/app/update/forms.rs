@@ -1,4 +1,5 @@
-//! Driving any `Form`: ↑↓ move, ←→/Space change, typing edits, a checklist key ticks, Ctrl-S
+//! Driving any `Form`: ↑↓ move, ←→/Space change, typing edits, a checklist key ticks, Enter
+//! on a person row takes the match under the cursor, Ctrl-S
 //! checks the answers and shows the summary, and only Enter (or y) on the summary sends. Esc
 //! on a form with answers asks first: a second Esc throws them away.
 
@@ -40,6 +41,13 @@ pub(super) fn event(form: &mut dyn Form, lang: Lang, ev: Event, fx: &mut Vec<Eff
         Event::Edit(Edit::Right) => {
             form.change(true);
             form.set_touched();
+        }
+        Event::Edit(Edit::Submit) => {
+            // Only a person taken is an answer: a blind Enter leaves the form untouched.
+            let taken = form.pick();
+            if taken {
+                form.set_touched();
+            }
         }
         Event::Edit(Edit::Toggle(n)) => {
             form.toggle(n);

@@ -71,7 +71,7 @@ fn tick(s: &mut AppState, now: chrono::DateTime<chrono::Utc>, fx: &mut Vec<Effec
         .as_ref()
         .is_some_and(|m| now - m.at > Duration::seconds(MESSAGE_SECONDS))
     {
-        s.message = None;
+        s.last_message = s.message.take();
     }
     let escalated: Vec<i64> = match &s.snapshot {
         Some(snap) => snap
@@ -177,7 +177,7 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
             // The new incident's screen replaces whatever was open: it is what matters now.
             s.layers.clear();
             s.view = View::Incidents;
-            s.layers.push(Layer::Incident(id));
+            screens::open_incident_screen(s, id, fx);
             say(s, T::IncidentOpenedMsg);
         }
         Reply::Failed(text) => {
@@ -191,6 +191,15 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
         }
         // The runtime ends the console before this is reached; shown if it is not.
         Reply::Ended(text) => complain(s, text),
+        Reply::IncidentTeam(t) => s.incident_team = Some(*t),
+        Reply::Resolvable(id) => {
+            // Only if the operator is still where they pressed `d`.
+            if s.selected_alert().is_some_and(|a| a.id == id) && !s.has_overlay() {
+                s.open(Dialog::OneLine(crate::app::one_line::OneLine::new(
+                    crate::app::one_line::Purpose::Resolve { alert_id: id },
+                )));
+            }
+        }
     }
 }
 

@@ -102,11 +102,33 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 }));
             }
         }
-        Action::Resolve => {
-            if let Some(id) = s.selected_alert().map(|a| a.id) {
+        Action::Resolve => match s.selected_alert().map(|a| (a.id, a.kind)) {
+            // A reported alert has no condition: its note is asked at once.
+            Some((id, crate::domain::alert::AlertKind::Reported)) => {
                 s.open(Dialog::OneLine(OneLine::new(Purpose::Resolve {
                     alert_id: id,
                 })));
+            }
+            // 失访 and 拒访 are resolved by the written report to 政法/公安 (r2): to whom,
+            // then when, while the patient is still missing or refusing.
+            Some((id, kind)) if kind.needs_written_report() => {
+                s.open(Dialog::OneLine(OneLine::new(Purpose::WrittenReportTo {
+                    alert_id: id,
+                })));
+            }
+            // A derived one is asked about first, so nobody types a note that is refused.
+            Some((id, _)) => fx.push(Effect::Request(Request::CheckResolvable(id))),
+            None => {}
+        },
+        Action::LastMessage => {
+            if let Some(m) = s.message.as_ref().or(s.last_message.as_ref()) {
+                let lines = m.text.lines().map(str::to_string).collect();
+                let title = s.t(T::MessageTitle).to_string();
+                s.open(Dialog::Read(Reading {
+                    title,
+                    lines,
+                    scroll: Scroll::default(),
+                }));
             }
         }
         Action::Snooze => {
@@ -122,8 +144,53 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Reveal => {
-            if let Some(d) = s.detail() {
+            if let Some(id) = s.incident().filter(|_| screen == ScreenKind::Incident) {
+                fx.push(Effect::Request(Request::RevealTeam(id)));
+            } else if let Some(d) = s.detail() {
                 fx.push(Effect::Request(Request::Reveal(d.patient_id)));
+            }
+        }
+        Action::GoToPatient => {
+            // Pushed over the incident: Esc comes back to it.
+            if let Some(pid) = s.open_incident().and_then(|i| i.patient_id) {
+                open_detail(s, pid, fx);
+            }
+        }
+        Action::SkipStep => {
+            let next = s
+                .open_incident()
+                .and_then(|i| commands::first_unsettled(i, s.now).map(|st| (i.id, st)));
+            if let Some((incident_id, step)) = next {
+                s.open(Dialog::OneLine(OneLine::new(Purpose::SkipReason {
+                    incident_id,
+                    step,
+                })));
+            }
+        }
+        Action::CorrectStep => {
+            let recorded: Vec<(i64, u8, String, chrono::DateTime<chrono::Utc>)> = s
+                .open_incident()
+                .map(|i| {
+                    i.steps
+                        .iter()
+                        .filter_map(|st| Some((i.id, st.step, st.actor.clone()?, st.done_at?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            match recorded.as_slice() {
+                // One step recorded: nothing to choose.
+                [(incident_id, step, actor, at)] => s.open(Dialog::ActorPick(ActorPick::new(
+                    ActorFor::Correct {
+                        incident_id: *incident_id,
+                        step: *step,
+                        seen: (actor.clone(), *at),
+                    },
+                    actor,
+                ))),
+                [(incident_id, ..), ..] => s.open(Dialog::ChooseStep {
+                    incident_id: *incident_id,
+                }),
+                [] => {}
             }
         }
         Action::Assign | Action::Unassign => {
@@ -142,8 +209,11 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 .map(|p| p.patient.clone());
             if let Some(p) = patient {
                 let team = team_names(s, p.id);
+                let directory = directory_for(s, &p);
                 s.open(Dialog::FollowUp(Box::new(
-                    FollowUpForm::new(&p).with_team(team),
+                    FollowUpForm::new(&p)
+                        .with_team(team)
+                        .with_directory(directory),
                 )));
             }
         }
@@ -183,9 +253,11 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                 // From the incidents view: a person nobody has identified yet.
                 _ => (None, None),
             };
+            let ask_station = patient_id.is_none() && s.operator.station.is_none();
             s.open(Dialog::OneLine(OneLine::new(Purpose::OpenIncident {
                 patient_id,
                 alert_id,
+                ask_station,
             })));
         }
         Action::Note => {
@@ -208,10 +280,13 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         | Action::Step5
         | Action::Step6 => {
             if let (Some(id), Some(step)) = (s.incident(), a.step()) {
-                s.open(Dialog::OneLine(OneLine::new(Purpose::StepActor {
-                    incident_id: id,
-                    step,
-                })));
+                s.open(Dialog::ActorPick(ActorPick::new(
+                    ActorFor::Step {
+                        incident_id: id,
+                        step,
+                    },
+                    "",
+                )));
             }
         }
         Action::Shift => {
@@ -223,6 +298,24 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Export => fx.push(Effect::Request(Request::ExportReport)),
+        Action::SetControl => s.open(Dialog::Control(Box::default())),
+        Action::EndControl => {
+            // The orders in force or to come, numbered as the reports view lists them.
+            let orders: Vec<i64> = s
+                .report
+                .as_ref()
+                .map(|r| {
+                    r.controls
+                        .iter()
+                        .filter(|o| o.is_open(s.now))
+                        .map(|o| o.id)
+                        .collect()
+                })
+                .unwrap_or_default();
+            s.open(Dialog::OneLine(OneLine::new(Purpose::EndControl {
+                orders,
+            })));
+        }
     }
 }
 
@@ -246,6 +339,58 @@ fn team_names(s: &AppState, patient_id: i64) -> Vec<String> {
     team.into_iter().map(|(_, name)| name).collect()
 }
 
+/// The persons a follow-up of `p` offers as 随访人, joint visitors and guidance doctor: the
+/// patient's team first (with their role), then the persons of the patient's township or
+/// station (with their unit), then county-wide doctors.
+fn directory_for(
+    s: &AppState,
+    p: &crate::domain::patient::Patient,
+) -> Vec<crate::app::followup_form::Candidate> {
+    use crate::app::followup_form::Candidate;
+    use crate::domain::team::PersonKind;
+    let Some(snap) = s.snapshot.as_ref() else {
+        return Vec::new();
+    };
+    let mut team: Vec<(crate::domain::team::Role, Candidate)> = Vec::new();
+    let mut area: Vec<(u8, String, Candidate)> = Vec::new();
+    for r in &snap.persons {
+        let person = &r.person;
+        let doctor = person.kind == PersonKind::Doctor;
+        if let Some((_, role)) = r.serves.iter().find(|(id, _)| *id == p.id) {
+            let c = Candidate::new(&person.name, s.lang.label(*role), doctor);
+            team.push((*role, c));
+            continue;
+        }
+        let j = &person.jurisdiction;
+        let near = (!j.township.is_empty() && j.township == p.jurisdiction.township)
+            || (!j.station.is_empty() && j.station == p.jurisdiction.station);
+        let rank = if near {
+            1
+        } else if doctor && person.county_wide {
+            2
+        } else {
+            continue;
+        };
+        let note = if person.unit.is_empty() {
+            s.lang.label(person.kind).to_string()
+        } else {
+            person.unit.clone()
+        };
+        area.push((
+            rank,
+            crate::app::search::sort_key(&person.name),
+            Candidate::new(&person.name, &note, doctor),
+        ));
+    }
+    // In the order of the five roles.
+    team.sort_by_key(|t| t.0);
+    area.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    team.into_iter()
+        .map(|(_, c)| c)
+        .chain(area.into_iter().map(|(_, _, c)| c))
+        .collect()
+}
+
 /// `Enter` on a list: the incident's screen, an audit entry, else the row's patient.
 fn open(s: &mut AppState, fx: &mut Vec<Effect>) {
     let ScreenKind::List(view) = s.screen() else {
@@ -259,7 +404,7 @@ fn open(s: &mut AppState, fx: &mut Vec<Effect>) {
         View::Incidents => {
             if let Some(i) = row(&s.incidents) {
                 let id = snap.incidents[i].id;
-                s.layers.push(Layer::Incident(id));
+                open_incident_screen(s, id, fx);
             }
         }
         View::Audit => {
@@ -312,15 +457,35 @@ fn close_screen(s: &mut AppState, fx: &mut Vec<Effect>) {
     while s.has_overlay() {
         s.layers.pop();
     }
-    if let Some(Layer::Detail(_)) = s.layers.pop() {
-        match s.detail() {
+    match s.layers.pop() {
+        Some(Layer::Detail(_)) => match s.detail() {
             Some(d) => {
                 let id = d.patient_id;
                 fx.push(Effect::Request(Request::OpenDetail(id)));
             }
             None => fx.push(Effect::Request(Request::CloseDetail)),
+        },
+        Some(Layer::Incident(_)) => {
+            let under = s.incident();
+            if under.is_none() {
+                s.incident_team = None;
+            }
+            fx.push(Effect::Request(Request::WatchIncident(under)));
         }
+        _ => {}
     }
+}
+
+/// Pushes an incident's screen and asks the store thread for its team.
+pub(super) fn open_incident_screen(s: &mut AppState, id: i64, fx: &mut Vec<Effect>) {
+    s.layers.push(Layer::Incident(id));
+    if s.incident_team
+        .as_ref()
+        .is_some_and(|t| t.incident_id != id)
+    {
+        s.incident_team = None;
+    }
+    fx.push(Effect::Request(Request::WatchIncident(Some(id))));
 }
 
 fn open_detail(s: &mut AppState, patient_id: i64, fx: &mut Vec<Effect>) {
