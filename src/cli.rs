@@ -866,6 +866,9 @@ pub struct AlertsArgs {
     /// JSON 输出 · JSON output
     #[arg(long)]
     pub json: bool,
+    /// 每行一条 JSON（大量输出时用）· JSON Lines, one alert a line (for very large outputs)
+    #[arg(long, conflicts_with = "json")]
+    pub jsonl: bool,
 }
 
 #[derive(Debug, Args)]

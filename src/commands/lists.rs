@@ -11,7 +11,10 @@ use crate::domain::key_population::categories;
 use crate::domain::patient::Vocabulary;
 use crate::domain::schedule::{days_overdue, followup_due, visit_due};
 use crate::i18n::{Msg, T};
-use crate::store::alerts::AlertRow;
+use crate::store::alerts::{AlertRow, sort_alerts};
+use serde::Serialize;
+
+use super::stream::{JsonOut, Layout, StreamError};
 use crate::store::patients::PatientQuery;
 
 /// Pads (or cuts, ending in `…`) `s` to `width` terminal columns, counting CJK characters
@@ -38,31 +41,63 @@ fn masked(id: &str) -> String {
         .unwrap_or_else(|_| "******************".into())
 }
 
-fn alert_json(ctx: &Context, a: &AlertRow, today: chrono::NaiveDate) -> serde_json::Value {
-    let mut v = serde_json::json!({
-        "id": if a.id == 0 { serde_json::Value::Null } else { a.id.into() },
-        "kind": a.kind.code(),
-        "kind_label": ctx.lang.alert_kind(a.kind),
-        "severity": a.severity.code(),
-        "status": a.status.code(),
-        "patient_id": a.patient_id,
-        "patient_name": a.patient_name,
-        "id_number": masked(&a.id_number),
-        "risk_level": a.risk_level,
-        "condition": a.condition.code(),
-        "village": a.village,
-        "station": a.station,
-        "raised_at": a.raised_at.with_timezone(&beijing()).to_rfc3339(),
-        "raised_by": a.raised_by,
-        "acknowledged_by": a.acknowledged_by,
-        "in_progress_by": a.in_progress_by,
-        "note": a.note,
-    });
-    if let Some(d) = a.days_overdue(today) {
-        v["days_overdue"] = d.into();
-        v["due_date"] = a.since.map(|s| s.to_string()).into();
+/// One alert as `alerts --json` writes it.
+#[derive(Serialize)]
+struct AlertJson<'a> {
+    id: Option<i64>,
+    kind: &'static str,
+    kind_label: &'a str,
+    severity: &'static str,
+    status: &'static str,
+    patient_id: i64,
+    patient_name: &'a str,
+    id_number: String,
+    risk_level: u8,
+    condition: &'static str,
+    village: &'a str,
+    station: &'a str,
+    raised_at: String,
+    raised_by: &'a str,
+    acknowledged_by: Option<&'a str>,
+    in_progress_by: Option<&'a str>,
+    note: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days_overdue: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_date: Option<chrono::NaiveDate>,
+}
+
+impl<'a> AlertJson<'a> {
+    fn new(ctx: &'a Context, a: &'a AlertRow, today: chrono::NaiveDate) -> Self {
+        let days_overdue = a.days_overdue(today);
+        AlertJson {
+            id: (a.id != 0).then_some(a.id),
+            kind: a.kind.code(),
+            kind_label: ctx.lang.alert_kind(a.kind),
+            severity: a.severity.code(),
+            status: a.status.code(),
+            patient_id: a.patient_id,
+            patient_name: &a.patient_name,
+            id_number: masked(&a.id_number),
+            risk_level: a.risk_level,
+            condition: a.condition.code(),
+            village: &a.village,
+            station: &a.station,
+            raised_at: a.raised_at.with_timezone(&beijing()).to_rfc3339(),
+            raised_by: &a.raised_by,
+            acknowledged_by: a.acknowledged_by.as_deref(),
+            in_progress_by: a.in_progress_by.as_deref(),
+            note: &a.note,
+            days_overdue,
+            due_date: days_overdue.and(a.since),
+        }
     }
-    v
+}
+
+/// Where `alerts` reads from: stored alerts, or alerts derived at an instant without writing.
+enum Source {
+    Stored,
+    DerivedAt,
 }
 
 pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
@@ -71,32 +106,59 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
     let scope = session.scope();
     let can_write = session.operator.can_write();
     let f = |e| ctx.store_failure(e);
-    let (at, rows) = match &args.as_of {
+    let (at, source) = match &args.as_of {
         Some(s) => {
             let at = DateTime::parse_from_rfc3339(s)
                 .map_err(|_| Failure::Usage(ctx.lang.text(&Msg::BadAsOf(s.clone()))))?
                 .to_utc();
-            (at, store.alerts_as_of(at, &ctx.config, &scope).map_err(f)?)
+            (at, Source::DerivedAt)
         }
-        None => {
+        None if can_write => {
+            // The patients whose time has come are derived first (the deriver's own
+            // incremental step), so the stored alerts are current.
             let now = ctx.clock.now();
-            if can_write {
-                store.refresh_alerts(now, &ctx.config).map_err(f)?;
-                (now, store.alerts(&scope, true).map_err(f)?)
-            } else {
-                // An auditor reads: derive without storing.
-                (
-                    now,
-                    store.alerts_as_of(now, &ctx.config, &scope).map_err(f)?,
-                )
-            }
+            store.derive_due(now, &ctx.config).map_err(f)?;
+            (now, Source::Stored)
         }
+        // An auditor reads: derive without storing.
+        None => (ctx.clock.now(), Source::DerivedAt),
     };
     let today = beijing_date(at);
-    if args.json {
-        let list: Vec<_> = rows.iter().map(|a| alert_json(ctx, a, today)).collect();
-        super::emit(&serde_json::to_string_pretty(&list).unwrap_or_default());
-        return Ok(());
+    let each = |g: &mut dyn FnMut(&AlertRow) -> Result<(), StreamError>| match source {
+        Source::Stored => store.each_alert(&scope, true, g),
+        Source::DerivedAt => store.each_alert_as_of(at, &ctx.config, &scope, g),
+    };
+    let layout = match (args.json, args.jsonl) {
+        (_, true) => Some(Layout::Lines),
+        (true, false) => Some(Layout::Array),
+        (false, false) => None,
+    };
+    if let Some(layout) = layout {
+        let mut out = JsonOut::begin(layout);
+        let written = each(&mut |a: &AlertRow| out.put(&AlertJson::new(ctx, a, today)))
+            .and_then(|()| out.finish());
+        return match written {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_closed_pipe() => Ok(()),
+            Err(StreamError::Store(e)) => Err(f(e)),
+            Err(StreamError::Write(e)) => {
+                tracing::warn!(error = %e, "cannot write to standard output");
+                Err(Failure::BadInput(e.to_string()))
+            }
+        };
+    }
+    // A table is read by a person: the rows are gathered and, for derived ones, sorted.
+    let mut rows = Vec::new();
+    each(&mut |a: &AlertRow| {
+        rows.push(a.clone());
+        Ok(())
+    })
+    .map_err(|e| match e {
+        StreamError::Store(e) => f(e),
+        StreamError::Write(e) => Failure::BadInput(e.to_string()),
+    })?;
+    if matches!(source, Source::DerivedAt) {
+        sort_alerts(&mut rows);
     }
     if rows.is_empty() {
         ctx.say(&Msg::NoAlerts);

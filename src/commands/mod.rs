@@ -10,6 +10,7 @@ mod init;
 mod lists;
 mod reports;
 mod shifts;
+mod stream;
 mod verbs;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! passed in as a `Clock` or an instant.
 
 pub mod alert;
+pub mod alert_due;
 pub mod audit;
 pub mod clock;
 pub mod control;
@@ -10,6 +11,7 @@ pub mod history;
 pub mod id_number;
 pub mod incident;
 pub mod key_population;
+pub mod lease;
 pub mod patient;
 pub mod policy;
 pub mod reward;

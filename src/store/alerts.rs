@@ -7,6 +7,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use super::audit::{self, AuditEvent, Author};
+use super::deriver;
 use super::rows::{self, PATIENT_COLUMNS};
 use super::{Result, Scope, Store, from_millis, millis};
 use crate::config::Config;
@@ -100,14 +101,14 @@ impl ReconcileSummary {
     }
 }
 
-const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.name, p.id_number, p.risk_level,
+pub(super) const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.name, p.id_number, p.risk_level,
     p.condition, p.village, p.station, a.kind, a.severity, a.status, a.since, a.note,
     a.raised_at, a.raised_by, a.acknowledged_at, a.acknowledged_by, a.in_progress_by,
     a.resolved_at, a.resolved_by, a.resolution, a.in_progress_at, a.incident_id,
     a.snoozed_until, a.snooze_reason
     FROM alerts a JOIN patients p ON p.id = a.patient_id";
 
-fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
+pub(super) fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
     use crate::domain::patient::Vocabulary;
     let bad = |i, what: &str| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -150,7 +151,8 @@ fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
     })
 }
 
-fn sort_alerts(v: &mut [AlertRow]) {
+/// Most urgent first, then oldest: the order every list of alerts keeps.
+pub fn sort_alerts(v: &mut [AlertRow]) {
     v.sort_by_key(|a| (a.severity, a.raised_at, a.id));
 }
 
@@ -287,14 +289,22 @@ pub fn refresh_in(
     config: &Config,
 ) -> Result<ReconcileSummary> {
     let orders = super::control::orders_in(tx)?;
-    let derived: Vec<DerivedAlert> = patients_with_teams_in(tx)?
+    let patients = patients_with_teams_in(tx)?;
+    let derived: Vec<DerivedAlert> = patients
         .iter()
         .flat_map(|(p, team)| {
             let control = in_force_for(&orders, &p.jurisdiction, now);
             derive(p, *team, now, control.as_ref(), config)
         })
         .collect();
-    reconcile(tx, &derived, None, now)
+    let summary = reconcile(tx, &derived, None, now)?;
+    // Every patient's next due instant, after reconciling (closing an alert marks it due).
+    deriver::clear_inactive_due_in(tx)?;
+    deriver::set_due_in(
+        tx,
+        deriver::due_of(patients.iter().map(|(p, _)| p), now, &orders, config),
+    )?;
+    Ok(summary)
 }
 
 /// Derives the alerts of `patients` (as given, with their teams) and reconciles only their
@@ -314,7 +324,12 @@ pub fn refresh_patients_in(
         })
         .collect();
     let ids: Vec<i64> = patients.iter().map(|(p, _)| p.id).collect();
-    reconcile(tx, &derived, Some(&ids), now)
+    let summary = reconcile(tx, &derived, Some(&ids), now)?;
+    deriver::set_due_in(
+        tx,
+        deriver::due_of(patients.iter().map(|(p, _)| p), now, &orders, config),
+    )?;
+    Ok(summary)
 }
 
 /// Re-derives the alerts of one patient after a change to it, inside the caller's transaction.
@@ -329,9 +344,12 @@ pub fn refresh_patient_in(
         .into_iter()
         .map(|(role, _)| role)
         .collect();
-    let control = in_force_for(&super::control::orders_in(tx)?, &p.jurisdiction, now);
+    let orders = super::control::orders_in(tx)?;
+    let control = in_force_for(&orders, &p.jurisdiction, now);
     let derived = derive(&p, team, now, control.as_ref(), config);
-    reconcile(tx, &derived, Some(&[patient_id]), now)
+    let summary = reconcile(tx, &derived, Some(&[patient_id]), now)?;
+    deriver::set_due_in(tx, deriver::due_of([&p], now, &orders, config))?;
+    Ok(summary)
 }
 
 /// Stored alerts in scope, most urgent first; `open_only` leaves out resolved ones.
@@ -559,60 +577,11 @@ impl Store {
         config: &Config,
         scope: &Scope,
     ) -> Result<Vec<AlertRow>> {
-        let orders = self.control_orders()?;
-        let stored = self.alerts(scope, true)?;
-        let mut by_key: HashMap<(i64, AlertKind), AlertRow> = HashMap::new();
         let mut out = Vec::new();
-        for a in stored {
-            if !a.kind.is_derived() {
-                out.push(a);
-            } else {
-                by_key.insert((a.patient_id, a.kind), a);
-            }
-        }
-        for (p, team) in self.patients_with_teams()? {
-            if !scope.admits_station(&p.jurisdiction.station) {
-                continue;
-            }
-            let control = in_force_for(&orders, &p.jurisdiction, at);
-            for d in derive(&p, team, at, control.as_ref(), config) {
-                let row = match by_key.remove(&(p.id, d.kind)) {
-                    Some(mut a) => {
-                        a.severity = d.severity;
-                        a.since = d.since;
-                        a
-                    }
-                    None => AlertRow {
-                        id: 0,
-                        patient_id: p.id,
-                        patient_name: p.name.clone(),
-                        id_number: p.id_number.to_string(),
-                        risk_level: p.risk_level.value(),
-                        condition: p.condition,
-                        village: p.jurisdiction.village.clone(),
-                        station: p.jurisdiction.station.clone(),
-                        kind: d.kind,
-                        severity: d.severity,
-                        status: AlertStatus::New,
-                        since: d.since,
-                        note: String::new(),
-                        raised_at: at,
-                        raised_by: SYSTEM.into(),
-                        acknowledged_at: None,
-                        acknowledged_by: None,
-                        in_progress_by: None,
-                        resolved_at: None,
-                        resolved_by: None,
-                        resolution: None,
-                        in_progress_at: None,
-                        incident_id: None,
-                        snoozed_until: None,
-                        snooze_reason: None,
-                    },
-                };
-                out.push(row);
-            }
-        }
+        self.each_alert_as_of(at, config, scope, |a| {
+            out.push(a.clone());
+            Ok::<(), super::StoreError>(())
+        })?;
         sort_alerts(&mut out);
         Ok(out)
     }

@@ -2,10 +2,12 @@
 //! consoles read while one writes, `synchronous=FULL` so that a commit survives power loss,
 //! every write one `BEGIN IMMEDIATE` transaction with its audit row.
 
+pub mod alert_stream;
 pub mod alerts;
 pub mod audit;
 pub mod backup;
 pub mod control;
+pub mod deriver;
 pub mod followups;
 pub mod history;
 pub mod incidents;

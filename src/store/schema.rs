@@ -368,6 +368,51 @@ ALTER TABLE alerts ADD COLUMN reported_to TEXT;
 ALTER TABLE alerts ADD COLUMN reported_at INTEGER;
 "#;
 
+/// Issue 12: one deriver at a time (a lease), and per patient the next instant at which time
+/// alone can change their derived alerts, so the deriver re-derives only those due. Every
+/// patient starts due; a write to a patient, their team or a resolved alert makes them due
+/// again (the write's own refresh then sets the real instant in the same transaction).
+const V_DERIVER: &str = r#"
+CREATE TABLE deriver_lease (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    pid         INTEGER NOT NULL,
+    host        TEXT NOT NULL,
+    login       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    taken_at    INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+CREATE TABLE deriver_runs (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    last_run_at INTEGER NOT NULL
+);
+CREATE TABLE alert_due (
+    patient_id  INTEGER PRIMARY KEY REFERENCES patients(id),
+    due_at      INTEGER
+);
+CREATE INDEX alert_due_at ON alert_due(due_at) WHERE due_at IS NOT NULL;
+INSERT INTO alert_due (patient_id, due_at) SELECT id, 0 FROM patients;
+CREATE TRIGGER alert_due_patient_new AFTER INSERT ON patients BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.id, 0);
+END;
+CREATE TRIGGER alert_due_patient_changed AFTER UPDATE ON patients BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.id, 0);
+END;
+CREATE TRIGGER alert_due_team_seated AFTER INSERT ON team_assignments BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.patient_id, 0);
+END;
+CREATE TRIGGER alert_due_team_emptied AFTER DELETE ON team_assignments BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (OLD.patient_id, 0);
+END;
+CREATE TRIGGER alert_due_alert_resolved AFTER UPDATE OF status ON alerts
+    WHEN NEW.status = 'resolved' AND OLD.status <> 'resolved'
+        AND NEW.kind NOT IN ('reported', 'transferred_in') BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.patient_id, 0);
+END;
+-- Open alerts most urgent first, as lists and `alerts --json` stream them, without a sort.
+CREATE INDEX alerts_open_order ON alerts(severity, raised_at, id) WHERE status <> 'resolved';
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -378,17 +423,18 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V_HISTORY),
         M::up(V_WRITTEN_REPORT),
         M::up(V_INCIDENT_STEPS),
+        M::up(V_DERIVER),
     ])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 8;
+pub const CURRENT_VERSION: usize = 9;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 8);
+        assert_eq!(super::CURRENT_VERSION, 9);
     }
 }
