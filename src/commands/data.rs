@@ -334,7 +334,18 @@ pub fn serve(
     let host_key =
         host_key.unwrap_or_else(|| super::default_data_dir().join("ssh_host_ed25519_key"));
     let lang = ctx.lang;
-    crate::ssh::serve(crate::ssh::ServeSetup {
+    // The server derives time-based alerts while it runs, taking the lease over from a
+    // console that is gone; a console closing hands it back here within the lease's length.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let deriver = crate::console::deriver::spawn(
+        ctx.db.clone(),
+        ctx.os_user.clone(),
+        ctx.config.clone(),
+        std::sync::Arc::new(crate::domain::clock::SystemClock),
+        stop.clone(),
+    )
+    .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let served = crate::ssh::serve(crate::ssh::ServeSetup {
         db: ctx.db.clone(),
         addr,
         host_key,
@@ -343,6 +354,8 @@ pub fn serve(
         max_sessions,
         config_path: ctx.config_path.clone(),
         say: Box::new(move |t| super::emit(&lang.text(&Msg::Ssh(t)))),
-    })
-    .map_err(Failure::BadInput)
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = deriver.join();
+    served.map_err(Failure::BadInput)
 }

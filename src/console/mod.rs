@@ -6,6 +6,7 @@
 //! shown); nothing half-typed is sent, and each write the store thread makes is one
 //! transaction, so nothing half-done is committed.
 
+pub mod deriver;
 pub mod export;
 pub mod worker;
 

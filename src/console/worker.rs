@@ -1,7 +1,8 @@
 //! The store thread: owns the console's database connection so that no query ever runs on
 //! the input path. It dispatches each request to the one-door API (`desk`) or to a scoped
-//! read, watches `PRAGMA data_version` for other processes' commits, re-derives time-based
-//! alerts once a minute, and sends fresh snapshots. No SQL and no rules live here.
+//! read, watches `PRAGMA data_version` for other processes' commits, derives time-based
+//! alerts once a minute while it holds the deriver's lease, and sends fresh snapshots. No SQL
+//! and no rules live here.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,20 +12,22 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::action::{Reply, Request};
 use crate::app::data::{load_detail, load_first, load_snapshot};
+use super::deriver::Deriver;
 use crate::config::Config;
 use crate::desk::incidents::Subject;
 use crate::desk::records::ExportKind;
 use crate::desk::team::Holder;
 use crate::desk::{Desk, DeskError, Session};
 use crate::domain::clock::Clock;
+use crate::domain::lease::HolderKind;
 use crate::i18n::{Lang, Msg, T};
 use crate::store::persons::NewPerson;
 use crate::store::{Store, StoreError};
 
 /// How often the thread looks for other processes' commits.
 const WATCH_EVERY: Duration = Duration::from_millis(200);
-/// How often time-based alerts (overdue, escalation) are re-derived and stored.
-const REFRESH_EVERY: Duration = Duration::from_secs(60);
+/// How often the console asks for the deriver's lease and, holding it, derives.
+const REFRESH_EVERY: Duration = super::deriver::DERIVE_EVERY;
 
 pub struct Worker {
     store: Store,
@@ -37,6 +40,8 @@ pub struct Worker {
     /// The incident on screen, and whether its team's phones were revealed.
     incident: Option<(i64, bool)>,
     watch_report: bool,
+    /// Present when the operator may write: this console may become the deriver.
+    deriver: Option<Deriver>,
 }
 
 /// Starts the thread; requests go in through the returned sender.
@@ -53,6 +58,10 @@ pub fn spawn(
         .name("store".into())
         .spawn(move || match Store::open(&db) {
             Ok(store) => Worker {
+                deriver: session
+                    .operator
+                    .can_write()
+                    .then(|| Deriver::new(&session.operator.login, HolderKind::Console)),
                 store,
                 session,
                 config,
@@ -121,6 +130,9 @@ impl Worker {
                 Err(e) => tracing::warn!(error = %e, "data_version"),
             }
         }
+        if let Some(d) = &self.deriver {
+            d.release(&mut self.store, self.clock.now());
+        }
     }
 
     /// Whether the operator is still registered and enabled; when not, the console is told
@@ -142,18 +154,14 @@ impl Worker {
         }
     }
 
-    /// Re-derives every alert; an auditor's console only reads.
+    /// Derives the patients now due if this console holds (or can take) the deriver's lease;
+    /// an auditor's console only reads. True when alerts changed.
     fn refresh_alerts(&mut self) -> bool {
-        if !self.session.operator.can_write() {
+        let Some(d) = &self.deriver else {
             return false;
-        }
-        match self.store.refresh_alerts(self.clock.now(), &self.config) {
-            Ok(s) => !s.is_empty(),
-            Err(e) => {
-                tracing::warn!(error = %e, "alert refresh");
-                false
-            }
-        }
+        };
+        d.tick(&mut self.store, self.clock.now(), &self.config)
+            .is_some_and(|run| !run.alerts.is_empty())
     }
 
     fn send_snapshot(&mut self) {
