@@ -71,6 +71,7 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::domain::alert::{RoleSet, derive};
+    use crate::domain::patient::Vocabulary;
     use crate::domain::risk::RiskLevel;
     use crate::domain::schedule::ControlLevel;
     use crate::domain::team::Role;
@@ -149,8 +150,14 @@ mod tests {
             next_change(&p, now, &orders, &Config::default()),
             Some(midnight("2025-03-20"))
         );
+        // Inside the window the capped visit falls due first (一级: a day after the start)...
         assert_eq!(
-            next_change(&p, at("2025-03-21", 9), &orders, &Config::default()),
+            next_change(&p, at("2025-03-20", 9), &orders, &Config::default()),
+            Some(midnight("2025-03-22"))
+        );
+        // ...and once it is overdue, the window's end changes it back.
+        assert_eq!(
+            next_change(&p, at("2025-03-23", 9), &orders, &Config::default()),
             Some(midnight("2025-03-25"))
         );
         // A low-risk patient is not capped, so the order does not concern them.
