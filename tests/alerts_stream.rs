@@ -64,7 +64,10 @@ fn json_lines_hold_the_same_alerts_as_the_json_array_in_the_same_order() {
     assert!(!a.is_empty());
     assert_eq!(a, l);
     // Derived at another instant, not stored: no id, and the overdue days of that day.
-    assert!(a.iter().any(|x| x["id"].is_null() && x["days_overdue"].is_i64()));
+    assert!(
+        a.iter()
+            .any(|x| x["id"].is_null() && x["days_overdue"].is_i64())
+    );
 }
 
 #[test]
@@ -80,7 +83,10 @@ fn as_of_lists_each_patients_alerts_together_most_urgent_first() {
             last = Some(pid);
         }
     }
-    let ids: Vec<i64> = v.iter().map(|a| a["patient_id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = v
+        .iter()
+        .map(|a| a["patient_id"].as_i64().unwrap())
+        .collect();
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted, "patients in id order, a chunk at a time");
@@ -98,10 +104,19 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
             .spawn()
             .unwrap();
         let mut first = [0u8; 16];
-        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
         drop(child.stdout.take()); // `| head -c 16`
         let o = child.wait_with_output().unwrap();
         assert!(o.status.success(), "{flag}: {:?}", o.status);
-        assert_eq!(String::from_utf8_lossy(&o.stderr), "", "{flag}: no error text");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            "",
+            "{flag}: no error text"
+        );
     }
 }

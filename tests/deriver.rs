@@ -46,7 +46,15 @@ fn desk_at<T>(
 
 /// What the desks see of the open alerts, ids aside (the two stores number them alike
 /// only by chance).
-type Seen = Vec<(i64, AlertKind, String, Option<NaiveDate>, String, i64, Option<NaiveDate>)>;
+type Seen = Vec<(
+    i64,
+    AlertKind,
+    String,
+    Option<NaiveDate>,
+    String,
+    i64,
+    Option<NaiveDate>,
+)>;
 
 fn open_alerts(store: &Store) -> Seen {
     let mut v: Seen = store
@@ -65,7 +73,7 @@ fn open_alerts(store: &Store) -> Seen {
             )
         })
         .collect();
-    v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    v.sort_by_key(|a| (a.0, a.1));
     v
 }
 
@@ -101,7 +109,10 @@ fn incremental_derivation_equals_full_rederivation_across_days_midnights_and_a_s
 
     // An hour later nothing has come due but what the import itself marked: few patients.
     let t = t0() + Duration::hours(1);
-    let run = inc.derive_as_holder(&me, t, &config).unwrap().expect("the lease");
+    let run = inc
+        .derive_as_holder(&me, t, &config)
+        .unwrap()
+        .expect("the lease");
     assert!(run.derived < PATIENTS / 10, "incremental: {run:?}");
     full.refresh_alerts(t, &config).unwrap();
     assert_eq!(open_alerts(&inc), open_alerts(&full), "an hour later");
@@ -111,7 +122,10 @@ fn incremental_derivation_equals_full_rederivation_across_days_midnights_and_a_s
     let until = beijing_date(t) + chrono::Days::new(2);
     for (store, session) in [(&mut inc, &s_inc), (&mut full, &s_full)] {
         let snoozed = first_open(store, AlertKind::FollowupOverdue);
-        desk_at(store, session, t, |d| d.snooze(snoozed, until, "家属陪同复诊")).unwrap();
+        desk_at(store, session, t, |d| {
+            d.snooze(snoozed, until, "家属陪同复诊")
+        })
+        .unwrap();
         let reported = first_open(store, AlertKind::Missing);
         desk_at(store, session, t, |d| {
             d.resolve_with_written_report(reported, "县政法委", t, "书面报告已送达")
@@ -136,7 +150,7 @@ fn incremental_derivation_equals_full_rederivation_across_days_midnights_and_a_s
         Duration::hours(2),
         Duration::hours(15), // past Beijing midnight
         Duration::days(2),
-        Duration::days(4), // the snooze has ended
+        Duration::days(4),                       // the snooze has ended
         Duration::days(12) + Duration::hours(1), // the control window is open
         Duration::days(15),
         Duration::days(19) + Duration::hours(1), // and closed again
@@ -149,7 +163,10 @@ fn incremental_derivation_equals_full_rederivation_across_days_midnights_and_a_s
     let mut derived_total = 0;
     for step in steps {
         let t = t0() + step;
-        let run = inc.derive_as_holder(&me, t, &config).unwrap().expect("the lease");
+        let run = inc
+            .derive_as_holder(&me, t, &config)
+            .unwrap()
+            .expect("the lease");
         derived_total += run.derived;
         full.refresh_alerts(t, &config).unwrap();
         assert_eq!(open_alerts(&inc), open_alerts(&full), "at {t}");
@@ -183,9 +200,19 @@ fn only_the_lease_holder_derives_and_another_process_takes_over_when_it_is_gone(
     // The console is gone (no renewal): once the lease expires the server takes it.
     let last_renewal = t + Duration::minutes(5);
     let before_expiry = last_renewal + LEASE_LENGTH - Duration::seconds(1);
-    assert!(serve.derive_as_holder(&b, before_expiry, &config).unwrap().is_none());
+    assert!(
+        serve
+            .derive_as_holder(&b, before_expiry, &config)
+            .unwrap()
+            .is_none()
+    );
     let expired = last_renewal + LEASE_LENGTH;
-    assert!(serve.derive_as_holder(&b, expired, &config).unwrap().is_some());
+    assert!(
+        serve
+            .derive_as_holder(&b, expired, &config)
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(console.deriver_lease().unwrap().unwrap().holder, b);
     // A console that closes hands the lease back at once.
     serve.release_deriver_lease(&b, expired).unwrap();
@@ -219,7 +246,11 @@ fn a_register_left_alone_for_days_gets_everything_due_derived_on_the_next_start(
     assert_eq!(store.deriver_last_run().unwrap(), Some(later));
     let derived_now = open_alerts(&store);
     store.refresh_alerts(later, &config).unwrap();
-    assert_eq!(open_alerts(&store), derived_now, "as a full derivation finds them");
+    assert_eq!(
+        open_alerts(&store),
+        derived_now,
+        "as a full derivation finds them"
+    );
 }
 
 #[test]

@@ -124,6 +124,7 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
         None => (ctx.clock.now(), Source::DerivedAt),
     };
     let today = beijing_date(at);
+    store.use_small_cache().map_err(f)?;
     let each = |g: &mut dyn FnMut(&AlertRow) -> Result<(), StreamError>| match source {
         Source::Stored => store.each_alert(&scope, true, g),
         Source::DerivedAt => store.each_alert_as_of(at, &ctx.config, &scope, g),

@@ -41,7 +41,12 @@ impl Deriver {
 
     /// One minute's turn: `Some` when this process holds the lease and derived. A busy or
     /// failing database is logged and tried again next minute.
-    pub fn tick(&self, store: &mut Store, now: DateTime<Utc>, config: &Config) -> Option<DeriverRun> {
+    pub fn tick(
+        &self,
+        store: &mut Store,
+        now: DateTime<Utc>,
+        config: &Config,
+    ) -> Option<DeriverRun> {
         match store.derive_as_holder(&self.me, now, config) {
             Ok(run) => {
                 if let Some(r) = run

@@ -10,9 +10,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::deriver::Deriver;
 use crate::app::action::{Reply, Request};
 use crate::app::data::{load_detail, load_first, load_snapshot};
-use super::deriver::Deriver;
 use crate::config::Config;
 use crate::desk::incidents::Subject;
 use crate::desk::records::ExportKind;

@@ -47,7 +47,16 @@ pub fn next_change(
     if p.status != Status::InHospital {
         after_day(followup_due(p, config.followup()));
         let control = in_force_for(orders, &p.jurisdiction, now);
-        after_day(visit_due(p, now, control.as_ref(), config.followup(), config.control()).date);
+        after_day(
+            visit_due(
+                p,
+                now,
+                control.as_ref(),
+                config.followup(),
+                config.control(),
+            )
+            .date,
+        );
         // A control level caps a high-risk patient's visits only while its window is open.
         if p.is_high_risk() {
             for o in orders.iter().filter(|o| o.covers(&p.jurisdiction)) {
@@ -201,10 +210,16 @@ mod tests {
         }
         let orders = [order("2025-03-12", "2025-04-20")];
         let key = |p: &Patient, t| {
-            derive(p, full_team(), t, in_force_for(&orders, &p.jurisdiction, t).as_ref(), &config)
-                .into_iter()
-                .map(|a| (a.kind, a.severity, a.since))
-                .collect::<Vec<_>>()
+            derive(
+                p,
+                full_team(),
+                t,
+                in_force_for(&orders, &p.jurisdiction, t).as_ref(),
+                &config,
+            )
+            .into_iter()
+            .map(|a| (a.kind, a.severity, a.since))
+            .collect::<Vec<_>>()
         };
         for p in &variants {
             let mut now = at("2025-03-01", 10);

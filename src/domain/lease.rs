@@ -132,7 +132,11 @@ mod tests {
             expires_at: expiry(clock().now()),
         };
         assert_eq!(
-            step(Some(&lease), &holder(12, HolderKind::Console), clock().now()),
+            step(
+                Some(&lease),
+                &holder(12, HolderKind::Console),
+                clock().now()
+            ),
             LeaseStep::Leave
         );
     }

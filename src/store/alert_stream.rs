@@ -19,6 +19,14 @@ use crate::domain::team::Role;
 const CHUNK: i64 = 1000;
 
 impl Store {
+    /// A smaller page cache for a command that walks the register once and ends: the
+    /// operating system caches the file anyway, and 32 MB of pages would be most of such a
+    /// command's memory.
+    pub fn use_small_cache(&self) -> Result<(), StoreError> {
+        self.conn().execute_batch("PRAGMA cache_size=-4096;")?;
+        Ok(())
+    }
+
     /// Stored alerts in scope, most urgent first (severity, raised, id), each handed to `f`;
     /// `open_only` leaves out resolved ones. An error from `f` ends the walk and is returned.
     pub fn each_alert<E: From<StoreError>>(
@@ -103,7 +111,11 @@ impl Store {
     }
 
     /// Up to `CHUNK` patients in scope with ids above `after`, with their teams' roles.
-    fn chunk_of_patients(&self, scope: &Scope, after: i64) -> Result<Vec<(Patient, RoleSet)>, StoreError> {
+    fn chunk_of_patients(
+        &self,
+        scope: &Scope,
+        after: i64,
+    ) -> Result<Vec<(Patient, RoleSet)>, StoreError> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {PATIENT_COLUMNS} FROM patients WHERE id > ?1
                AND (?2 IS NULL OR station = ?2) ORDER BY id LIMIT ?3"

@@ -101,7 +101,8 @@ impl ReconcileSummary {
     }
 }
 
-pub(super) const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.name, p.id_number, p.risk_level,
+pub(super) const ALERT_SELECT: &str =
+    "SELECT a.id, a.patient_id, p.name, p.id_number, p.risk_level,
     p.condition, p.village, p.station, a.kind, a.severity, a.status, a.since, a.note,
     a.raised_at, a.raised_by, a.acknowledged_at, a.acknowledged_by, a.in_progress_by,
     a.resolved_at, a.resolved_by, a.resolution, a.in_progress_at, a.incident_id,

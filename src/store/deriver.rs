@@ -29,7 +29,9 @@ pub struct DeriverRun {
 /// The lease as stored, if anyone ever took it.
 pub(crate) fn lease_in(conn: &Connection) -> Result<Option<Lease>> {
     Ok(conn
-        .prepare_cached("SELECT pid, host, login, kind, expires_at FROM deriver_lease WHERE id = 1")?
+        .prepare_cached(
+            "SELECT pid, host, login, kind, expires_at FROM deriver_lease WHERE id = 1",
+        )?
         .query_row([], |r| {
             let kind: String = r.get(3)?;
             Ok(Lease {
@@ -65,7 +67,13 @@ pub(crate) fn claim_in(tx: &Transaction, me: &Holder, now: DateTime<Utc>) -> Res
                 "UPDATE deriver_lease SET expires_at = ?1
                  WHERE id = 1 AND pid = ?2 AND host = ?3 AND login = ?4 AND kind = ?5",
             )?
-            .execute(params![expires, me.pid, me.host, me.login, me.kind.as_ref()])?,
+            .execute(params![
+                expires,
+                me.pid,
+                me.host,
+                me.login,
+                me.kind.as_ref()
+            ])?,
         (Some(old), _) => tx
             .prepare_cached(
                 "UPDATE deriver_lease SET pid = ?1, host = ?2, login = ?3, kind = ?4,
@@ -105,7 +113,13 @@ pub(crate) fn release_in(tx: &Transaction, me: &Holder, now: DateTime<Utc>) -> R
         "UPDATE deriver_lease SET expires_at = MIN(expires_at, ?1)
          WHERE id = 1 AND pid = ?2 AND host = ?3 AND login = ?4 AND kind = ?5",
     )?
-    .execute(params![millis(now), me.pid, me.host, me.login, me.kind.as_ref()])?;
+    .execute(params![
+        millis(now),
+        me.pid,
+        me.host,
+        me.login,
+        me.kind.as_ref()
+    ])?;
     Ok(())
 }
 
