@@ -157,6 +157,10 @@ pub fn sort_alerts(v: &mut [AlertRow]) {
     v.sort_by_key(|a| (a.severity, a.raised_at, a.id));
 }
 
+/// Up to this many patients, `reconcile` reads their open alerts patient by patient (an
+/// indexed query each) instead of reading every open alert of the register.
+const PER_PATIENT_LOAD: usize = 4096;
+
 /// Brings the open derived alerts in line with `derived`: inserts what is new, closes what no
 /// longer holds (with that reason), updates severity or due date in place. Acknowledgements and
 /// who took an alert are left as they are. `patients` limits the reconciliation to those
@@ -188,9 +192,10 @@ pub fn reconcile(
             Ok(())
         };
         match patients {
-            // A few patients: a query each. Many: one pass over the open alerts, then keep
+            // Up to a few thousand patients (a midnight's worth for the deriver): a query
+            // each, so memory follows them. More: one pass over the open alerts, then keep
             // only theirs.
-            Some(ids) if ids.len() <= 64 => {
+            Some(ids) if ids.len() <= PER_PATIENT_LOAD => {
                 for id in ids {
                     load(Some(*id))?;
                 }
@@ -198,7 +203,7 @@ pub fn reconcile(
             _ => load(None)?,
         }
     }
-    if let Some(ids) = patients.filter(|ids| ids.len() > 64) {
+    if let Some(ids) = patients.filter(|ids| ids.len() > PER_PATIENT_LOAD) {
         let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
         open.retain(|(pid, _), _| wanted.contains(pid));
     }
