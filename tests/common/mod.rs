@@ -203,7 +203,12 @@ pub fn import_file_at(
     with_desk_at(store, &session, at, |d| d.import_roster(&table, false)).unwrap()
 }
 
-/// Every row of every table, as text, in a stable order: "the content" of a database.
+/// The deriver's own bookkeeping (its lease, last run, patients' next due instants): a
+/// console that starts takes the lease and writes these whatever the operator does.
+const DERIVER_TABLES: [&str; 3] = ["alert_due", "deriver_lease", "deriver_runs"];
+
+/// Every row of every table, as text, in a stable order: "the content" of a database (the
+/// deriver's bookkeeping aside).
 pub fn dump(path: &std::path::Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut tables: Vec<String> = conn
@@ -214,6 +219,7 @@ pub fn dump(path: &std::path::Path) -> Vec<String> {
         .map(|r| r.unwrap())
         .collect();
     tables.sort();
+    tables.retain(|t| !DERIVER_TABLES.contains(&t.as_str()));
     let mut out = Vec::new();
     for t in tables {
         let mut stmt = conn
