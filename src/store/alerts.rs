@@ -174,12 +174,20 @@ pub fn reconcile(
     let mut open: HashMap<(i64, AlertKind), (i64, Severity, Option<String>)> = HashMap::new();
     {
         let mut load = |pid: Option<i64>| -> Result<()> {
-            let mut stmt = tx.prepare_cached(
+            // Two statements: `?1 IS NULL OR patient_id = ?1` would keep SQLite from using
+            // the patient index, scanning every alert for each patient.
+            let mut stmt = tx.prepare_cached(if pid.is_some() {
                 "SELECT id, patient_id, kind, severity, since FROM alerts
-                 WHERE status <> 'resolved' AND kind NOT IN ('reported', 'transferred_in')
-                   AND (?1 IS NULL OR patient_id = ?1)",
-            )?;
-            let mut rows = stmt.query([pid])?;
+                 WHERE patient_id = ?1 AND status <> 'resolved'
+                   AND kind NOT IN ('reported', 'transferred_in')"
+            } else {
+                "SELECT id, patient_id, kind, severity, since FROM alerts
+                 WHERE status <> 'resolved' AND kind NOT IN ('reported', 'transferred_in')"
+            })?;
+            let mut rows = match pid {
+                Some(id) => stmt.query([id])?,
+                None => stmt.query([])?,
+            };
             while let Some(r) = rows.next()? {
                 let kind: String = r.get(2)?;
                 let sev: String = r.get(3)?;
