@@ -26,6 +26,16 @@ fn many_rows() -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Audit rows about imported patients (registering the test operator writes one of its own).
+fn imported_rows(store: &dutydesk::store::Store) -> usize {
+    store
+        .audit(&AuditQuery::default())
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == Some(AuditAction::PatientImported))
+        .count()
+}
+
 fn roster_file(db: &TempDb, rows: &[Vec<String>]) -> std::path::PathBuf {
     let path = db.dir.path().join("roster.csv");
     std::fs::write(&path, csv(rows)).unwrap();
@@ -85,7 +95,7 @@ fn an_error_in_the_last_batch_writes_nothing_and_is_reported_by_its_row() {
     assert!(matches!(r.problems[0].reason, Reason::IdNumber(_)));
     assert_eq!(r.counts.added, 0, "a file with errors reports no writes");
     assert!(store.patients(&PatientQuery::default()).unwrap().is_empty());
-    assert_eq!(store.audit_count().unwrap(), 0);
+    assert_eq!(imported_rows(&store), 0);
 }
 
 #[test]
@@ -115,7 +125,7 @@ fn a_dry_run_over_many_batches_counts_and_writes_nothing() {
     assert!(!r.committed && r.dry_run);
     assert_eq!(r.counts.added, MANY as usize);
     assert!(store.patients(&PatientQuery::default()).unwrap().is_empty());
-    assert_eq!(store.audit_count().unwrap(), 0);
+    assert_eq!(imported_rows(&store), 0);
 }
 
 #[test]
