@@ -1,16 +1,18 @@
 //! Listing alerts and patients, as JSON for scripts or as aligned text for a person.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::json_list::{JsonList, ListFormat, closed_pipe_ends_quietly};
 use super::{Context, Failure};
 use crate::cli::{AlertsArgs, PatientsArgs};
+use crate::config::Config;
 use crate::domain::clock::{beijing, beijing_date};
 use crate::domain::control::in_force_for;
 use crate::domain::id_number::IdNumber;
 use crate::domain::key_population::{KeyCategory, categories};
-use crate::domain::patient::{PatientFlags, Vocabulary};
+use crate::domain::patient::{Patient, PatientFlags, Vocabulary};
+use crate::domain::schedule::ControlWindow;
 use crate::domain::schedule::{days_overdue, followup_due, visit_due};
 use crate::i18n::{Msg, T};
 use crate::store::alerts::AlertRow;
@@ -187,6 +189,40 @@ impl FlagsJson {
     }
 }
 
+impl<'a> PatientJson<'a> {
+    fn of(
+        p: &'a Patient,
+        now: DateTime<Utc>,
+        control: Option<&ControlWindow>,
+        config: &Config,
+    ) -> PatientJson<'a> {
+        let today = beijing_date(now);
+        let due = followup_due(p, &config.followup);
+        PatientJson {
+            condition: p.condition.code(),
+            diagnosis: p.diagnosis.code(),
+            flags: FlagsJson::of(&p.flags),
+            followup_days_overdue: days_overdue(due, today).max(0),
+            followup_due: due,
+            gender: p.gender.code(),
+            guardianship: p.guardianship.code(),
+            id: p.id,
+            id_number: p.id_number.masked(),
+            key_population: categories(p),
+            last_followup: p.last_followup,
+            last_visit: p.last_visit,
+            name: &p.name,
+            risk_highest: p.risk_highest.value(),
+            risk_level: p.risk_level.value(),
+            station: &p.jurisdiction.station,
+            status: p.status.code(),
+            township: &p.jurisdiction.township,
+            village: &p.jurisdiction.village,
+            visit_due: visit_due(p, now, control, &config.followup, &config.control).date,
+        }
+    }
+}
+
 pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
     let store = ctx.open_store()?;
     let session = ctx.session(&store)?;
@@ -198,42 +234,13 @@ pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
     };
     let orders = store.control_orders().map_err(f)?;
     let now = ctx.clock.now();
-    let today = beijing_date(now);
     if args.json || args.jsonl {
         // Row by row from the query to the pipe: the register is never held whole.
         let mut out = JsonList::new(std::io::stdout().lock(), ListFormat::new(args.jsonl));
         store
             .for_each_patient(&query, |p| {
-                let due = followup_due(p, &ctx.config.followup);
-                let visit = visit_due(
-                    p,
-                    now,
-                    in_force_for(&orders, &p.jurisdiction, now).as_ref(),
-                    &ctx.config.followup,
-                    &ctx.config.control,
-                );
-                let row = PatientJson {
-                    condition: p.condition.code(),
-                    diagnosis: p.diagnosis.code(),
-                    flags: FlagsJson::of(&p.flags),
-                    followup_days_overdue: days_overdue(due, today).max(0),
-                    followup_due: due,
-                    gender: p.gender.code(),
-                    guardianship: p.guardianship.code(),
-                    id: p.id,
-                    id_number: p.id_number.masked(),
-                    key_population: categories(p),
-                    last_followup: p.last_followup,
-                    last_visit: p.last_visit,
-                    name: &p.name,
-                    risk_highest: p.risk_highest.value(),
-                    risk_level: p.risk_level.value(),
-                    station: &p.jurisdiction.station,
-                    status: p.status.code(),
-                    township: &p.jurisdiction.township,
-                    village: &p.jurisdiction.village,
-                    visit_due: visit.date,
-                };
+                let control = in_force_for(&orders, &p.jurisdiction, now);
+                let row = PatientJson::of(p, now, control.as_ref(), &ctx.config);
                 out.push(&row).map_err(closed_pipe_ends_quietly)?;
                 Ok(())
             })
@@ -290,5 +297,51 @@ mod tests {
         let at = |l: &str, last: &str| l[..l.rfind(last).unwrap()].width();
         assert_eq!(at(&a, "新"), at(&b, "new"));
         assert!(a.contains("欧阳娜…"), "{a}");
+    }
+
+    /// The list as it was written before it was streamed: a JSON value per patient, whose
+    /// keys serde_json orders alphabetically.
+    fn as_value(p: &Patient, now: DateTime<Utc>, config: &Config) -> serde_json::Value {
+        let today = beijing_date(now);
+        let due = followup_due(p, &config.followup);
+        serde_json::json!({
+            "id": p.id,
+            "name": p.name,
+            "id_number": p.id_number.masked(),
+            "gender": p.gender.code(),
+            "diagnosis": p.diagnosis.code(),
+            "risk_level": p.risk_level.value(),
+            "risk_highest": p.risk_highest.value(),
+            "condition": p.condition.code(),
+            "status": p.status.code(),
+            "guardianship": p.guardianship.code(),
+            "township": p.jurisdiction.township,
+            "village": p.jurisdiction.village,
+            "station": p.jurisdiction.station,
+            "key_population": categories(p),
+            "last_followup": p.last_followup,
+            "followup_due": due,
+            "followup_days_overdue": days_overdue(due, today).max(0),
+            "last_visit": p.last_visit,
+            "visit_due": visit_due(p, now, None, &config.followup, &config.control).date,
+            "flags": p.flags,
+        })
+    }
+
+    #[test]
+    fn a_streamed_patient_reads_byte_for_byte_as_the_json_value_it_replaced() {
+        let config = Config::default();
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 2, 1, 0, 0).unwrap();
+        let mut p = crate::domain::testing::patient();
+        p.flags.police_listed = true;
+        p.flags.vagrant = true;
+        p.last_followup = NaiveDate::from_ymd_opt(2026, 8, 1);
+        for risk in [0u8, 3, 5] {
+            p.risk_level = crate::domain::risk::RiskLevel::new(risk).unwrap();
+            p.risk_highest = p.risk_level;
+            let streamed = serde_json::to_string_pretty(&PatientJson::of(&p, now, None, &config));
+            let before = serde_json::to_string_pretty(&as_value(&p, now, &config));
+            assert_eq!(streamed.unwrap(), before.unwrap(), "risk {risk}");
+        }
     }
 }
