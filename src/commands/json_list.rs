@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn a_streamed_array_reads_exactly_as_the_whole_list_pretty_printed() {
-        let items = vec![
+        let items = [
             json!({"name": "张三", "flags": {"a": true}, "notes": ["x\ny", 1], "empty": []}),
             json!({"name": "李四", "n": null}),
         ];
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn json_lines_hold_one_compact_object_per_line() {
-        let items = vec![json!({"a": 1}), json!({"b": "两\n行"})];
+        let items = [json!({"a": 1}), json!({"b": "两\n行"})];
         let text = written(&items, ListFormat::Lines);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);

@@ -49,12 +49,13 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<Cell>)>,
 }
 
-/// The largest roster file read at all; a county's register is a few megabytes.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest roster file read at all: a province's million patients in CSV are about
+/// 350 MB (a county's register is a few megabytes).
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 /// The most a workbook may unpack to (its zip parts' declared sizes), against zip bombs.
 pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
-/// The most data rows one file may hold; far above any county's register.
-pub const MAX_ROWS: usize = 100_000;
+/// The most data rows one file may hold: a province registers a few hundred thousand.
+pub const MAX_ROWS: usize = 1_000_000;
 /// The most columns; the roster has about forty.
 pub const MAX_COLUMNS: usize = 128;
 
@@ -513,11 +514,7 @@ impl CsvRoster {
     }
 
     /// Hands the data rows to `f` in file order, at most `size` at a time.
-    pub fn each_batch(
-        &self,
-        size: usize,
-        f: &mut dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()>,
-    ) -> Result<(), TableError> {
+    pub fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
         let size = size.clamp(1, self.rows.max(1));
         let mut batch: Vec<(usize, Vec<Cell>)> = Vec::with_capacity(size);
         let mut scan = self.scan();
@@ -616,6 +613,9 @@ impl CsvScan<'_> {
     }
 }
 
+/// Takes one batch of data rows (row number, cells); breaks to stop the reading.
+pub type BatchFn<'a> = dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()> + 'a;
+
 /// A roster's rows as the import reads them: the header, then the data rows in file order a
 /// batch at a time, so that a source able to parse as it goes never holds every row parsed.
 pub trait RosterRows {
@@ -624,11 +624,7 @@ pub trait RosterRows {
     fn header_row(&self) -> usize;
     fn row_count(&self) -> usize;
     /// Hands the data rows to `f` in file order, at most `size` at a time, until `f` breaks.
-    fn each_batch(
-        &self,
-        size: usize,
-        f: &mut dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()>,
-    ) -> Result<(), TableError>;
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError>;
 }
 
 impl RosterRows for Table {
@@ -644,11 +640,7 @@ impl RosterRows for Table {
         self.rows.len()
     }
 
-    fn each_batch(
-        &self,
-        size: usize,
-        f: &mut dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()>,
-    ) -> Result<(), TableError> {
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
         for batch in self.rows.chunks(size.max(1)) {
             if f(batch).is_break() {
                 break;
@@ -671,11 +663,7 @@ impl RosterRows for CsvRoster {
         self.rows
     }
 
-    fn each_batch(
-        &self,
-        size: usize,
-        f: &mut dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()>,
-    ) -> Result<(), TableError> {
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
         CsvRoster::each_batch(self, size, f)
     }
 }
@@ -718,11 +706,7 @@ impl RosterRows for Roster {
         self.inner().row_count()
     }
 
-    fn each_batch(
-        &self,
-        size: usize,
-        f: &mut dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()>,
-    ) -> Result<(), TableError> {
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
         self.inner().each_batch(size, f)
     }
 }
