@@ -21,7 +21,12 @@ fn many_rows() -> Vec<Vec<String>> {
         .map(|i| {
             // Births spread over the years so that the ID numbers differ.
             let birth = format!("19{:02}0101", 40 + i % 50);
-            row(&format!("测试{i}"), &id(&birth, i / 50))
+            let mut r = row(&format!("测试{i}"), &id(&birth, i / 50));
+            // Every seventh is long overdue, so that each batch opens alerts (and audits that).
+            if i % 7 == 0 {
+                r[13] = "2024-01-02".into();
+            }
+            r
         })
         .collect()
 }
@@ -76,6 +81,8 @@ fn a_roster_of_many_batches_imports_every_row_in_one_commit() {
         store.patients(&PatientQuery::default()).unwrap().len(),
         MANY as usize
     );
+    let alerts = r.alerts.expect("refreshed with the commit");
+    assert!(alerts.opened >= MANY as usize / 7, "{alerts:?}");
     let chain = store.verify_audit_chain(None).unwrap();
     assert_eq!(chain.first_break, None);
 }

@@ -215,6 +215,8 @@ impl<'a> RosterWriter<'a> {
     /// Writes `rows`; returns every patient it added or changed (as stored, with the roles
     /// its team now fills) for alert derivation.
     fn apply(&mut self, rows: &[RosterRow]) -> Result<Vec<(Patient, RoleSet)>> {
+        // Refreshing the last batch's alerts appended rows of its own: continue after them.
+        self.log = AuditLog::open(self.tx)?;
         let mut touched = Vec::new();
         for row in rows {
             if let Some(t) = self.apply_row(row)? {
