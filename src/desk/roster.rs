@@ -3,8 +3,9 @@
 //! members are matched by name and phone (registered when new, with the kind of the column
 //! that named them) and held to the same kind and jurisdiction rules as any assignment; the
 //! places the roster names enter the register; each changed patient gets one audit row
-//! holding the fields that changed; the alerts of the patients it touched are refreshed in
-//! the same commit.
+//! holding the fields that changed (a new one: the fields the roster gave); the alerts of the
+//! patients it touched are refreshed in the same commit. Rows are checked and written a batch
+//! at a time, so memory follows the batch, not the roster.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Transaction;
