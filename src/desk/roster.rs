@@ -61,9 +61,11 @@ pub struct ImportReport {
 /// checking, few enough that a batch's parsed cells stay a few megabytes whatever the file.
 const BATCH: usize = 4096;
 
-/// Patients whose alerts are refreshed together. Reconciling looks up a small group's open
-/// alerts by index; a larger group reads every open alert in the county, once per batch.
-const REFRESH_GROUP: usize = 64;
+/// Touched patients held for one alert refresh. A refresh of more than a few patients reads
+/// every open alert once (and one of a few patients still scans them: its query cannot use
+/// the index), so patients are refreshed in large groups: a pass per 50,000, and the memory
+/// for them bounded, whatever the roster.
+const REFRESH_AT: usize = 50_000;
 
 impl Desk<'_> {
     /// Checks and writes a roster; any error writes nothing, and so does a dry run. Rows are
@@ -96,16 +98,22 @@ impl Desk<'_> {
                     let (tx, now, config) = (act.tx, act.now, act.config);
                     let mut writer = RosterWriter::open(act, today)?;
                     let mut summary = ReconcileSummary::default();
+                    let mut touched: Vec<(Patient, RoleSet)> = Vec::new();
+                    let mut refresh = |touched: &mut Vec<(Patient, RoleSet)>| -> Result<()> {
+                        if !dry_run && !touched.is_empty() {
+                            let s = alerts::refresh_patients_in(tx, touched, now, config)?;
+                            summary.opened += s.opened;
+                            summary.closed += s.closed;
+                            summary.updated += s.updated;
+                        }
+                        touched.clear();
+                        Ok(())
+                    };
                     let mut failed = None;
                     let mut write = |rows: &[RosterRow]| -> Result<()> {
-                        let touched = writer.apply(rows)?;
-                        if !dry_run {
-                            for group in touched.chunks(REFRESH_GROUP) {
-                                let s = alerts::refresh_patients_in(tx, group, now, config)?;
-                                summary.opened += s.opened;
-                                summary.closed += s.closed;
-                                summary.updated += s.updated;
-                            }
+                        touched.extend(writer.apply(rows)?);
+                        if touched.len() >= REFRESH_AT {
+                            refresh(&mut touched)?;
                         }
                         Ok(())
                     };
@@ -124,6 +132,9 @@ impl Desk<'_> {
                         .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
                     if let Some(e) = failed {
                         return Err(e);
+                    }
+                    if !problems.has_errors() {
+                        refresh(&mut touched)?;
                     }
                     // A file with errors reports them alone, as if nothing had been tried.
                     let (counts, more) = if problems.has_errors() {
