@@ -90,6 +90,9 @@ pub enum Command {
         /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
+        /// JSON Lines 输出，每行一起事件 · JSON Lines, one incident per line
+        #[arg(long, conflicts_with = "json")]
+        jsonl: bool,
         /// 以该时刻计算步骤状态 · step states at this instant (RFC 3339)
         #[arg(long, value_name = "RFC3339")]
         as_of: Option<String>,
@@ -876,6 +879,9 @@ pub struct PatientsArgs {
     /// JSON 输出 · JSON output
     #[arg(long)]
     pub json: bool,
+    /// JSON Lines 输出，每行一名患者（适合很大的名册）· JSON Lines, one patient per line (for very large registers)
+    #[arg(long, conflicts_with = "json")]
+    pub jsonl: bool,
     /// 只列该派出所 · only this police station
     #[arg(long, value_name = "NAME")]
     pub station: Option<String>,

@@ -30,14 +30,28 @@ pub fn csv_safe(cell: &str) -> Cow<'_, str> {
 }
 
 pub fn write_csv(sheet: &Sheet, out: impl Write) -> std::io::Result<()> {
-    let mut out = out;
-    out.write_all(b"\xEF\xBB\xBF")?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(sheet.headers.iter().map(|c| csv_safe(c).into_owned()))?;
+    let mut w = csv_writer(&sheet.headers, out)?;
     for r in &sheet.rows {
-        w.write_record(r.iter().map(|c| csv_safe(c).into_owned()))?;
+        csv_row(&mut w, r)?;
     }
     w.flush()?;
+    Ok(())
+}
+
+/// A CSV writer with the BOM and the header row written.
+fn csv_writer<W: Write>(headers: &[String], mut out: W) -> std::io::Result<csv::Writer<W>> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::Writer::from_writer(out);
+    csv_row(&mut w, headers)?;
+    Ok(w)
+}
+
+fn csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> std::io::Result<()> {
+    for c in cells {
+        w.write_field(csv_safe(c).as_bytes())?;
+    }
+    // An empty record ends the one the fields above began.
+    w.write_record(None::<&[u8]>)?;
     Ok(())
 }
 
@@ -55,6 +69,56 @@ pub fn write_xlsx_file(sheet: &Sheet, path: &Path, existing: Existing) -> Result
     save_xlsx(&mut book, path, existing)
 }
 
+/// Writes one row of a streamed sheet; an error is a sentence for the operator.
+pub type PutRow<'a> = dyn FnMut(&[String]) -> Result<(), String> + 'a;
+
+/// Writes a sheet whose rows come one at a time (`rows` is handed the function that writes
+/// one), as xlsx or CSV by the file's extension: CSV row by row through a buffered writer,
+/// xlsx into the workbook's own cells (never a table of rows beside them).
+pub fn write_rows_file(
+    name: &str,
+    headers: &[String],
+    path: &Path,
+    existing: Existing,
+    rows: impl FnOnce(&mut PutRow) -> Result<(), String>,
+) -> Result<(), FileError> {
+    let failed = |reason: String| FileError::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let is_xlsx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_xlsx {
+        return files::write_private(path, existing, |f| {
+            let text = |e: std::io::Error| e.to_string();
+            let mut w = csv_writer(headers, std::io::BufWriter::new(f)).map_err(text)?;
+            rows(&mut |r| csv_row(&mut w, r).map_err(text))?;
+            w.flush().map_err(text)
+        });
+    }
+    // rust_xlsxwriter's constant-memory worksheet needs a newer tempfile than the one locked
+    // here; the workbook holds the cells until it is saved, but no second copy is made.
+    let mut book = Workbook::new();
+    {
+        let xlsx = |e: rust_xlsxwriter::XlsxError| e.to_string();
+        let ws = book.add_worksheet();
+        start_sheet(ws, name, headers).map_err(|e| failed(e.to_string()))?;
+        let mut next = 1u32;
+        rows(&mut |r| {
+            for (c, v) in r.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(next, c as u16, v).map_err(xlsx)?;
+                }
+            }
+            next += 1;
+            Ok(())
+        })
+        .map_err(failed)?;
+    }
+    save_xlsx(&mut book, path, existing)
+}
+
 /// Saves a workbook through `files`, so an xlsx is as private as a CSV.
 pub fn save_xlsx(book: &mut Workbook, path: &Path, existing: Existing) -> Result<(), FileError> {
     files::write_private(path, existing, |f| {
@@ -62,17 +126,28 @@ pub fn save_xlsx(book: &mut Workbook, path: &Path, existing: Existing) -> Result
     })
 }
 
-fn xlsx_book(sheet: &Sheet) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    if !sheet.name.is_empty() {
-        ws.set_name(&sheet.name)?;
+/// The sheet's name, its bold header row with widths to fit, and the header frozen.
+fn start_sheet(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    name: &str,
+    headers: &[String],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    if !name.is_empty() {
+        ws.set_name(name)?;
     }
     let bold = Format::new().set_bold();
-    for (c, h) in sheet.headers.iter().enumerate() {
+    for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
         ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(10.0))?;
     }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn xlsx_book(sheet: &Sheet) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    start_sheet(ws, &sheet.name, &sheet.headers)?;
     for (r, row) in sheet.rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if !v.is_empty() {
@@ -80,7 +155,6 @@ fn xlsx_book(sheet: &Sheet) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
             }
         }
     }
-    ws.set_freeze_panes(1, 0)?;
     Ok(book)
 }
 

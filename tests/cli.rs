@@ -581,3 +581,43 @@ fn a_station_operator_reaches_only_its_station_from_the_command_line() {
         Some(1)
     );
 }
+
+#[test]
+fn patients_and_incidents_as_json_lines_are_the_json_lists_one_object_a_line() {
+    let cli = Cli::demo();
+    for list in ["patients", "incidents"] {
+        let whole = cli.run(&[list, "--json"]);
+        assert!(whole.status.success(), "{}", stderr(&whole));
+        let array: Vec<serde_json::Value> = serde_json::from_slice(&whole.stdout).unwrap();
+        let lines = cli.run(&[list, "--jsonl"]);
+        assert!(lines.status.success(), "{}", stderr(&lines));
+        let each: Vec<serde_json::Value> = stdout(&lines)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(each, array, "{list}");
+        assert!(
+            !array.is_empty() || list == "incidents",
+            "the demo has patients"
+        );
+        assert_eq!(cli.run(&[list, "--json", "--jsonl"]).status.code(), Some(2));
+    }
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_ends_patients_json_quietly() {
+    use std::process::Stdio;
+    let cli = Cli::demo();
+    let mut child = cli
+        .cmd()
+        .args(["patients", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The demo's list is far larger than a pipe holds: the writer meets the closed end.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}

@@ -132,7 +132,7 @@ fn table_failure(ctx: &Context, e: TableError) -> Failure {
 
 pub fn import_roster(ctx: &Context, file: &Path, dry_run: bool, json: bool) -> Result<(), Failure> {
     // Read and check the file before touching the database, so a bad path creates nothing.
-    let table = crate::import::table::read(file).map_err(|e| table_failure(ctx, e))?;
+    let table = crate::import::read(file).map_err(|e| table_failure(ctx, e))?;
     let mut store = ctx.open_store()?;
     let session = ctx.session(&store)?;
     let report = ctx

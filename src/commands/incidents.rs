@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::json_list::{JsonList, ListFormat, closed_pipe_ends_quietly};
 use super::{Context, Failure, emit};
 use crate::cli::IncidentCommand;
 use crate::desk::incidents::Subject;
@@ -78,24 +79,33 @@ pub fn incident_json(lang: Lang, i: &IncidentRow, at: DateTime<Utc>) -> serde_js
 pub fn list(
     ctx: &Context,
     open_only: bool,
-    json: bool,
+    json: Option<ListFormat>,
     as_of: Option<&str>,
 ) -> Result<(), Failure> {
     let at = parse_as_of(ctx, as_of)?;
     let store = ctx.open_store()?;
     let session = ctx.session(&store)?;
+    if let Some(format) = json {
+        // One incident at a time from the query to the pipe.
+        let mut out = JsonList::new(std::io::stdout().lock(), format);
+        store
+            .for_each_incident(&session.scope(), |i| {
+                if !open_only || i.is_open() {
+                    out.push(&incident_json(ctx.lang, &i, at))
+                        .map_err(closed_pipe_ends_quietly)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| ctx.store_failure(e))?;
+        return out
+            .finish()
+            .map_err(closed_pipe_ends_quietly)
+            .map_err(|e| ctx.store_failure(e.into()));
+    }
     let mut rows = store
         .incidents(&session.scope())
         .map_err(|e| ctx.store_failure(e))?;
     rows.retain(|i| !open_only || i.is_open());
-    if json {
-        let v: Vec<_> = rows
-            .iter()
-            .map(|i| incident_json(ctx.lang, i, at))
-            .collect();
-        emit(&serde_json::to_string_pretty(&v).unwrap_or_default());
-        return Ok(());
-    }
     if rows.is_empty() {
         ctx.say(&Msg::NoIncidents);
     }

@@ -1,14 +1,18 @@
 //! Listing alerts and patients, as JSON for scripts or as aligned text for a person.
 
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
+use super::json_list::{JsonList, ListFormat, closed_pipe_ends_quietly};
 use super::{Context, Failure};
 use crate::cli::{AlertsArgs, PatientsArgs};
+use crate::config::Config;
 use crate::domain::clock::{beijing, beijing_date};
 use crate::domain::control::in_force_for;
 use crate::domain::id_number::IdNumber;
-use crate::domain::key_population::categories;
-use crate::domain::patient::Vocabulary;
+use crate::domain::key_population::{KeyCategory, categories};
+use crate::domain::patient::{Patient, PatientFlags, Vocabulary};
+use crate::domain::schedule::ControlWindow;
 use crate::domain::schedule::{days_overdue, followup_due, visit_due};
 use crate::i18n::{Msg, T};
 use crate::store::alerts::{AlertRow, sort_alerts};
@@ -198,6 +202,90 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// One patient as `patients --json` writes it. The fields are in the alphabetical order the
+/// list had when it was built as JSON values, so the output reads as it always has.
+#[derive(Serialize)]
+struct PatientJson<'a> {
+    condition: &'static str,
+    diagnosis: &'static str,
+    flags: FlagsJson,
+    followup_days_overdue: i64,
+    followup_due: NaiveDate,
+    gender: &'static str,
+    guardianship: &'static str,
+    id: i64,
+    id_number: String,
+    key_population: Vec<KeyCategory>,
+    last_followup: Option<NaiveDate>,
+    last_visit: Option<NaiveDate>,
+    name: &'a str,
+    risk_highest: u8,
+    risk_level: u8,
+    station: &'a str,
+    status: &'static str,
+    township: &'a str,
+    village: &'a str,
+    visit_due: NaiveDate,
+}
+
+/// A patient's marks, in alphabetical order as above.
+#[derive(Serialize)]
+struct FlagsJson {
+    ever_missing: bool,
+    floating: bool,
+    incident_history: bool,
+    police_listed: bool,
+    special_team: bool,
+    vagrant: bool,
+}
+
+impl FlagsJson {
+    fn of(f: &PatientFlags) -> FlagsJson {
+        FlagsJson {
+            ever_missing: f.ever_missing,
+            floating: f.floating,
+            incident_history: f.incident_history,
+            police_listed: f.police_listed,
+            special_team: f.special_team,
+            vagrant: f.vagrant,
+        }
+    }
+}
+
+impl<'a> PatientJson<'a> {
+    fn of(
+        p: &'a Patient,
+        now: DateTime<Utc>,
+        control: Option<&ControlWindow>,
+        config: &Config,
+    ) -> PatientJson<'a> {
+        let today = beijing_date(now);
+        let due = followup_due(p, &config.followup);
+        PatientJson {
+            condition: p.condition.code(),
+            diagnosis: p.diagnosis.code(),
+            flags: FlagsJson::of(&p.flags),
+            followup_days_overdue: days_overdue(due, today).max(0),
+            followup_due: due,
+            gender: p.gender.code(),
+            guardianship: p.guardianship.code(),
+            id: p.id,
+            id_number: p.id_number.masked(),
+            key_population: categories(p),
+            last_followup: p.last_followup,
+            last_visit: p.last_visit,
+            name: &p.name,
+            risk_highest: p.risk_highest.value(),
+            risk_level: p.risk_level.value(),
+            station: &p.jurisdiction.station,
+            status: p.status.code(),
+            township: &p.jurisdiction.township,
+            village: &p.jurisdiction.village,
+            visit_due: visit_due(p, now, control, &config.followup, &config.control).date,
+        }
+    }
+}
+
 pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
     let store = ctx.open_store()?;
     let session = ctx.session(&store)?;
@@ -207,49 +295,25 @@ pub fn patients(ctx: &Context, args: &PatientsArgs) -> Result<(), Failure> {
         station: args.station.clone(),
         risk_min: args.risk_min,
     };
-    let list = store.patients(&query).map_err(f)?;
     let orders = store.control_orders().map_err(f)?;
     let now = ctx.clock.now();
-    let today = beijing_date(now);
-    if args.json {
-        let out: Vec<_> = list
-            .iter()
-            .map(|p| {
-                let due = followup_due(p, &ctx.config.followup);
-                serde_json::json!({
-                    "id": p.id,
-                    "name": p.name,
-                    "id_number": p.id_number.masked(),
-                    "gender": p.gender.code(),
-                    "diagnosis": p.diagnosis.code(),
-                    "risk_level": p.risk_level.value(),
-                    "risk_highest": p.risk_highest.value(),
-                    "condition": p.condition.code(),
-                    "status": p.status.code(),
-                    "guardianship": p.guardianship.code(),
-                    "township": p.jurisdiction.township,
-                    "village": p.jurisdiction.village,
-                    "station": p.jurisdiction.station,
-                    "key_population": categories(p),
-                    "last_followup": p.last_followup,
-                    "followup_due": due,
-                    "followup_days_overdue": days_overdue(due, today).max(0),
-                    "last_visit": p.last_visit,
-                    "visit_due": visit_due(
-                        p,
-                        now,
-                        in_force_for(&orders, &p.jurisdiction, now).as_ref(),
-                        &ctx.config.followup,
-                        &ctx.config.control,
-                    )
-                    .date,
-                    "flags": p.flags,
-                })
+    if args.json || args.jsonl {
+        // Row by row from the query to the pipe: the register is never held whole.
+        let mut out = JsonList::new(std::io::stdout().lock(), ListFormat::new(args.jsonl));
+        store
+            .for_each_patient(&query, |p| {
+                let control = in_force_for(&orders, &p.jurisdiction, now);
+                let row = PatientJson::of(p, now, control.as_ref(), &ctx.config);
+                out.push(&row).map_err(closed_pipe_ends_quietly)?;
+                Ok(())
             })
-            .collect();
-        super::emit(&serde_json::to_string_pretty(&out).unwrap_or_default());
+            .map_err(f)?;
+        out.finish()
+            .map_err(closed_pipe_ends_quietly)
+            .map_err(|e| f(e.into()))?;
         return Ok(());
     }
+    let list = store.patients(&query).map_err(f)?;
     if list.is_empty() {
         ctx.say(&Msg::NoPatients);
         return Ok(());
@@ -296,5 +360,51 @@ mod tests {
         let at = |l: &str, last: &str| l[..l.rfind(last).unwrap()].width();
         assert_eq!(at(&a, "新"), at(&b, "new"));
         assert!(a.contains("欧阳娜…"), "{a}");
+    }
+
+    /// The list as it was written before it was streamed: a JSON value per patient, whose
+    /// keys serde_json orders alphabetically.
+    fn as_value(p: &Patient, now: DateTime<Utc>, config: &Config) -> serde_json::Value {
+        let today = beijing_date(now);
+        let due = followup_due(p, &config.followup);
+        serde_json::json!({
+            "id": p.id,
+            "name": p.name,
+            "id_number": p.id_number.masked(),
+            "gender": p.gender.code(),
+            "diagnosis": p.diagnosis.code(),
+            "risk_level": p.risk_level.value(),
+            "risk_highest": p.risk_highest.value(),
+            "condition": p.condition.code(),
+            "status": p.status.code(),
+            "guardianship": p.guardianship.code(),
+            "township": p.jurisdiction.township,
+            "village": p.jurisdiction.village,
+            "station": p.jurisdiction.station,
+            "key_population": categories(p),
+            "last_followup": p.last_followup,
+            "followup_due": due,
+            "followup_days_overdue": days_overdue(due, today).max(0),
+            "last_visit": p.last_visit,
+            "visit_due": visit_due(p, now, None, &config.followup, &config.control).date,
+            "flags": p.flags,
+        })
+    }
+
+    #[test]
+    fn a_streamed_patient_reads_byte_for_byte_as_the_json_value_it_replaced() {
+        let config = Config::default();
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 2, 1, 0, 0).unwrap();
+        let mut p = crate::domain::testing::patient();
+        p.flags.police_listed = true;
+        p.flags.vagrant = true;
+        p.last_followup = NaiveDate::from_ymd_opt(2026, 8, 1);
+        for risk in [0u8, 3, 5] {
+            p.risk_level = crate::domain::risk::RiskLevel::new(risk).unwrap();
+            p.risk_highest = p.risk_level;
+            let streamed = serde_json::to_string_pretty(&PatientJson::of(&p, now, None, &config));
+            let before = serde_json::to_string_pretty(&as_value(&p, now, &config));
+            assert_eq!(streamed.unwrap(), before.unwrap(), "risk {risk}");
+        }
     }
 }

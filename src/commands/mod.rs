@@ -7,6 +7,8 @@ mod copies;
 mod data;
 pub mod incidents;
 mod init;
+mod json_list;
+use json_list::ListFormat;
 mod lists;
 mod reports;
 mod shifts;
@@ -313,9 +315,12 @@ fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Alerts(args) => lists::alerts(ctx, &args),
         Command::Patients(args) => lists::patients(ctx, &args),
         Command::Check => data::check(ctx),
-        Command::Incidents { open, json, as_of } => {
-            incidents::list(ctx, open, json, as_of.as_deref())
-        }
+        Command::Incidents {
+            open,
+            json,
+            jsonl,
+            as_of,
+        } => incidents::list(ctx, open, ListFormat::chosen(json, jsonl), as_of.as_deref()),
         Command::Incident(c) => incidents::run(ctx, c),
         Command::Shift(c) => shifts::run(ctx, c),
         Command::Key(crate::cli::KeyCommand::Add { login, pubkey_file }) => {

@@ -145,11 +145,33 @@ pub fn exchange(
 ) -> Result<(), Failure> {
     let mut store = ctx.open_store()?;
     let session = ctx.session(&store)?;
-    let sheet = report::exchange::list(&store, &session.scope(), unmasked)
-        .map_err(|e| ctx.store_failure(e))?;
     if let Some(path) = out {
-        let write = write::sheet(&sheet, path, existing(force));
-        let n = sheet.rows.len();
+        // Row by row from the register into the file; the count is known once it is written.
+        let mut n = 0;
+        let write = crate::export::write_rows_file(
+            report::exchange::SHEET_NAME,
+            &report::exchange::headers(),
+            path,
+            existing(force),
+            |put| {
+                let mut failed = None;
+                let read =
+                    report::exchange::for_each_row(&store, &session.scope(), unmasked, |r| {
+                        put(r).map_err(|e| {
+                            failed = Some(e);
+                            crate::store::StoreError::Refused(String::new())
+                        })
+                    });
+                match (read, failed) {
+                    (_, Some(e)) => Err(e),
+                    (Err(e), None) => Err(e.to_string()),
+                    (Ok(count), None) => {
+                        n = count;
+                        Ok(())
+                    }
+                }
+            },
+        );
         return export(
             ctx,
             &mut store,
@@ -161,6 +183,8 @@ pub fn exchange(
             write,
         );
     }
+    let sheet = report::exchange::list(&store, &session.scope(), unmasked)
+        .map_err(|e| ctx.store_failure(e))?;
     if unmasked {
         // Full ID numbers leave the system: who did it and when goes in the audit log.
         ctx.desk(&mut store, &session, None)?

@@ -3,26 +3,30 @@
 //! members are matched by name and phone (registered when new, with the kind of the column
 //! that named them) and held to the same kind and jurisdiction rules as any assignment; the
 //! places the roster names enter the register; each changed patient gets one audit row
-//! holding the fields that changed; the alerts of the patients it touched are refreshed in
-//! the same commit.
+//! holding the fields that changed (a new one: the fields the roster gave); the alerts of the
+//! patients it touched are refreshed in the same commit. Rows are checked and written a batch
+//! at a time, so memory follows the batch, not the roster.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Transaction;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
 use super::followups::diff;
-use super::{Desk, Need, Result};
+use super::{Act, Desk, Need, Result};
 use crate::domain::alert::RoleSet;
 use crate::domain::audit::AuditAction;
 use crate::domain::clock::beijing_date;
-use crate::domain::patient::Patient;
+use crate::domain::patient::{Jurisdiction, Patient};
 use crate::domain::team::{Person, Role, check_assignment, home_jurisdiction};
 use crate::import::columns::Field;
 use crate::import::rows::{self, Level, Problem, Reason, RosterRow};
-use crate::import::table::Table;
+use crate::import::table::RosterRows;
+use crate::store::StoreError;
 use crate::store::alerts::{self, ReconcileSummary};
-use crate::store::audit::AuditEvent;
+use crate::store::audit::{AuditEvent, AuditLog, Author};
 use crate::store::persons::{self, NewPerson};
 use crate::store::{patients, places};
 
@@ -53,15 +57,32 @@ pub struct ImportReport {
     pub problems: Vec<Problem>,
 }
 
+/// How many rows are checked and written at a time: enough to keep both cores busy
+/// checking, few enough that a batch's parsed cells stay a few megabytes whatever the file.
+const BATCH: usize = 4096;
+
+/// Touched patients held for one alert refresh. A refresh of more than a few patients reads
+/// every open alert once (and one of a few patients still scans them: its query cannot use
+/// the index), so patients are refreshed in large groups: a pass per 50,000, and the memory
+/// for them bounded, whatever the roster.
+const REFRESH_AT: usize = 50_000;
+
 impl Desk<'_> {
-    /// Checks and writes a roster table; any error writes nothing, and so does a dry run.
-    pub fn import_roster(&mut self, table: &Table, dry_run: bool) -> Result<ImportReport> {
+    /// Checks and writes a roster; any error writes nothing, and so does a dry run. Rows are
+    /// checked and written a batch at a time in one transaction, so a CSV's rows are never
+    /// all parsed at once; after the first error the rest is only checked, so that the report
+    /// still lists every problem, and the transaction is rolled back.
+    pub fn import_roster(
+        &mut self,
+        roster: &dyn RosterRows,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
         let started = std::time::Instant::now();
         let today = beijing_date(self.now());
-        let (rows, mut problems) = rows::check(table, today);
-        let checked = started.elapsed();
+        let (checker, mut problems) =
+            rows::Checker::new(roster.headers(), roster.header_row(), today);
         let mut report = ImportReport {
-            rows: table.rows.len(),
+            rows: roster.row_count(),
             counts: RosterCounts::default(),
             errors: 0,
             warnings: 0,
@@ -71,25 +92,58 @@ impl Desk<'_> {
             alerts: None,
             problems: Vec::new(),
         };
-        let has_errors = |p: &[Problem]| p.iter().any(|p| p.level == Level::Error);
-        if !problems.has_errors() {
-            // Writing can still find problems (a team member who belongs elsewhere); the
-            // transaction is rolled back then, and on a dry run.
+        if let Some(mut checker) = checker {
             let ((counts, more, refreshed), committed) =
                 self.act_or_roll_back(Need::Center, |act| {
-                    let applied = apply(act, &rows, today)?;
-                    let keep = !dry_run && !has_errors(&applied.problems);
-                    let refreshed = if keep {
-                        Some(alerts::refresh_patients_in(
-                            act.tx,
-                            &applied.touched,
-                            act.now,
-                            act.config,
-                        )?)
-                    } else {
-                        None
+                    let (tx, now, config) = (act.tx, act.now, act.config);
+                    let mut writer = RosterWriter::open(act, today)?;
+                    let mut summary = ReconcileSummary::default();
+                    let mut touched: Vec<(Patient, RoleSet)> = Vec::new();
+                    let mut refresh = |touched: &mut Vec<(Patient, RoleSet)>| -> Result<()> {
+                        if !dry_run && !touched.is_empty() {
+                            let s = alerts::refresh_patients_in(tx, touched, now, config)?;
+                            summary.opened += s.opened;
+                            summary.closed += s.closed;
+                            summary.updated += s.updated;
+                        }
+                        touched.clear();
+                        Ok(())
                     };
-                    Ok(((applied.counts, applied.problems, refreshed), keep))
+                    let mut failed = None;
+                    let mut write = |rows: &[RosterRow]| -> Result<()> {
+                        touched.extend(writer.apply(rows)?);
+                        if touched.len() >= REFRESH_AT {
+                            refresh(&mut touched)?;
+                        }
+                        Ok(())
+                    };
+                    let mut writing = true;
+                    roster
+                        .each_batch(BATCH, &mut |batch| {
+                            let (rows, found) = checker.batch(batch);
+                            problems.append(found);
+                            writing &= !problems.has_errors();
+                            if writing && let Err(e) = write(&rows) {
+                                failed = Some(e);
+                                return ControlFlow::Break(());
+                            }
+                            ControlFlow::Continue(())
+                        })
+                        .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
+                    if let Some(e) = failed {
+                        return Err(e);
+                    }
+                    if !problems.has_errors() {
+                        refresh(&mut touched)?;
+                    }
+                    // A file with errors reports them alone, as if nothing had been tried.
+                    let (counts, more) = if problems.has_errors() {
+                        (RosterCounts::default(), Vec::new())
+                    } else {
+                        (writer.counts, writer.problems)
+                    };
+                    let keep = !dry_run && !problems.has_errors() && !has_errors(&more);
+                    Ok(((counts, more, keep.then_some(summary)), keep))
                 })?;
             report.counts = counts;
             report.committed = committed;
@@ -112,42 +166,88 @@ impl Desk<'_> {
             rows = report.rows,
             errors = report.errors,
             committed = report.committed,
-            check_ms = checked.as_millis() as u64,
-            write_ms = (started.elapsed() - checked).as_millis() as u64,
+            ms = started.elapsed().as_millis() as u64,
             "roster import"
         );
         Ok(report)
     }
 }
 
-/// What writing a roster did: the counts, problems found on the way, and every patient it
-/// added or changed (as stored, with the roles its team now fills) for alert derivation.
-struct Applied {
-    counts: RosterCounts,
-    problems: Vec<Problem>,
-    touched: Vec<(Patient, RoleSet)>,
+fn has_errors(p: &[Problem]) -> bool {
+    p.iter().any(|p| p.level == Level::Error)
 }
 
-fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<Applied> {
-    let tx = act.tx;
-    let now = act.now;
-    let login = act.operator.login.clone();
-    let mut log = act.audit_log()?;
-    let author = act.author().clone();
-    let audit_at = act.audit_at();
-    let mut touched = Vec::new();
-    let mut counts = RosterCounts::default();
-    let mut problems = Vec::new();
-    // Two reads up front instead of two per row: which ID numbers are registered, and every
-    // person by name and phone (the matching rule for team members).
-    let registered: HashSet<String> = patients::id_numbers_in(tx)?;
-    let mut people: HashMap<(String, String), Person> = persons::all_in(tx)?
-        .into_iter()
-        .map(|p| ((p.name.clone(), p.phone.clone()), p))
-        .collect();
-    for row in rows {
-        counts.places_added += places::register_jurisdiction(tx, &row.jurisdiction, now, &login)?;
-        let existing: Option<Patient> = if registered.contains(row.id_number.as_str()) {
+/// Writes checked rows inside the import's transaction, keeping what every row needs (which
+/// ID numbers are registered, every person by name and phone, the end of the audit chain)
+/// instead of reading it again per row.
+struct RosterWriter<'a> {
+    tx: &'a Transaction<'a>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    login: String,
+    author: Author,
+    audit_at: DateTime<Utc>,
+    log: AuditLog,
+    registered: HashSet<String>,
+    /// Every person by name and phone (the matching rule for team members), and their names
+    /// by id for the audit rows.
+    people: HashMap<(String, String), Person>,
+    names: HashMap<i64, String>,
+    /// Places already registered by this import.
+    places: HashSet<Jurisdiction>,
+    counts: RosterCounts,
+    problems: Vec<Problem>,
+}
+
+impl<'a> RosterWriter<'a> {
+    fn open(act: &Act<'a>, today: NaiveDate) -> Result<RosterWriter<'a>> {
+        let tx = act.tx;
+        let people: HashMap<(String, String), Person> = persons::all_in(tx)?
+            .into_iter()
+            .map(|p| ((p.name.clone(), p.phone.clone()), p))
+            .collect();
+        let names = people.values().map(|p| (p.id, p.name.clone())).collect();
+        Ok(RosterWriter {
+            tx,
+            now: act.now,
+            today,
+            login: act.operator.login.clone(),
+            author: act.author().clone(),
+            audit_at: act.audit_at(),
+            log: act.audit_log()?,
+            registered: patients::id_numbers_in(tx)?,
+            people,
+            names,
+            places: HashSet::new(),
+            counts: RosterCounts::default(),
+            problems: Vec::new(),
+        })
+    }
+
+    /// Writes `rows`; returns every patient it added or changed (as stored, with the roles
+    /// its team now fills) for alert derivation.
+    fn apply(&mut self, rows: &[RosterRow]) -> Result<Vec<(Patient, RoleSet)>> {
+        // Refreshing the last batch's alerts appended rows of its own: continue after them.
+        self.log = AuditLog::open(self.tx)?;
+        let mut touched = Vec::new();
+        for row in rows {
+            if let Some(t) = self.apply_row(row)? {
+                touched.push(t);
+            }
+        }
+        Ok(touched)
+    }
+
+    fn apply_row(&mut self, row: &RosterRow) -> Result<Option<(Patient, RoleSet)>> {
+        let (tx, now, today) = (self.tx, self.now, self.today);
+        let login = self.login.as_str();
+        let counts = &mut self.counts;
+        if !self.places.contains(&row.jurisdiction) {
+            counts.places_added +=
+                places::register_jurisdiction(tx, &row.jurisdiction, now, login)?;
+            self.places.insert(row.jurisdiction.clone());
+        }
+        let existing: Option<Patient> = if self.registered.contains(row.id_number.as_str()) {
             patients::by_id_number_in(tx, row.id_number.as_str())?
         } else {
             None
@@ -157,7 +257,7 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
         let mut created_persons: Vec<Person> = Vec::new();
         for m in &row.members {
             let key = (m.name.clone(), m.phone.clone());
-            let person = match people.get(&key) {
+            let person = match self.people.get(&key) {
                 Some(p) => p.clone(),
                 None => {
                     let (j, unit) = home_jurisdiction(m.role, &patient.jurisdiction);
@@ -172,13 +272,14 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
                     let p = persons::insert(tx, &new, now)?;
                     counts.persons_created += 1;
                     created_persons.push(p.clone());
-                    people.insert(key, p.clone());
+                    self.names.insert(p.id, p.name.clone());
+                    self.people.insert(key, p.clone());
                     p
                 }
             };
             match check_assignment(&patient, m.role, &person) {
                 Ok(()) => team.push((m.role, person.id)),
-                Err(refusal) => problems.push(Problem {
+                Err(refusal) => self.problems.push(Problem {
                     row: row.line,
                     column: Field::MemberName(m.role).header().into(),
                     value: m.name.clone(),
@@ -222,7 +323,7 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
         after_team.sort();
         if existing.as_ref() == Some(&patient) && before_team == after_team {
             counts.unchanged += 1;
-            continue;
+            return Ok(None);
         }
         // A roster says when the level was last assessed, not when it first reached 3: the
         // last follow-up date (else registration) is the earliest day the store can vouch for.
@@ -230,7 +331,7 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
         let id = patients::save(tx, &patient, now, high_risk_on)?;
         for (role, person_id) in &team {
             if !before_team.contains(&(*role, *person_id)) {
-                persons::put_assignment(tx, id, *role, *person_id, now, &login)?;
+                persons::put_assignment(tx, id, *role, *person_id, now, login)?;
             }
         }
         for (role, person) in &dropped {
@@ -240,10 +341,10 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
             let before = json!({"role": role, "person_id": person.id, "person": person.name});
             let after = json!({"reason": "moved", "township": patient.jurisdiction.township,
                 "village": patient.jurisdiction.village, "station": patient.jurisdiction.station});
-            log.append_text(
+            self.log.append_text(
                 tx,
-                audit_at,
-                &author,
+                self.audit_at,
+                &self.author,
                 &event,
                 Some(&before.to_string()),
                 Some(&after.to_string()),
@@ -253,16 +354,15 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
             .as_ref()
             .filter(|f| f.station != patient.jurisdiction.station)
         {
-            alerts::insert_transferred_in(tx, id, &from.station, &login, now)?;
+            alerts::insert_transferred_in(tx, id, &from.station, login, now)?;
             counts.transferred += 1;
         }
         let mut stored = patient;
         stored.id = id;
+        let names = &self.names;
         let team_names = |t: &[(Role, i64)]| -> serde_json::Value {
-            let by_id: HashMap<i64, &str> =
-                people.values().map(|p| (p.id, p.name.as_str())).collect();
             t.iter()
-                .map(|(r, id)| (r, by_id.get(id).copied().unwrap_or("")))
+                .map(|(r, id)| (r, names.get(id).map(String::as_str).unwrap_or("")))
                 .map(|(r, n)| (serde_json::to_value(r).unwrap_or_default(), n))
                 .filter_map(|(r, n)| r.as_str().map(|r| (r.to_string(), json!(n))))
                 .collect::<serde_json::Map<_, _>>()
@@ -275,13 +375,14 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
             }
             v
         };
-        // An added patient's row holds the record; an updated one's only what changed.
+        // An added patient's row holds what the roster gave; an updated one's only what
+        // changed, before and after.
         let (before, mut after) = match &existing {
             Some(p) => {
                 let (b, a) = diff(&whole(p, &before_team), &whole(&stored, &after_team));
                 (Some(b), a)
             }
-            None => (None, whole(&stored, &after_team)),
+            None => (None, given(whole(&stored, &after_team))),
         };
         if !created_persons.is_empty()
             && let Some(m) = after.as_object_mut()
@@ -303,24 +404,46 @@ fn apply(act: &mut super::Act, rows: &[RosterRow], today: NaiveDate) -> Result<A
             AuditEvent::new(action, "patient", id).patient(id, &stored.jurisdiction.station);
         let before = before.map(|b| b.to_string());
         let after = after.to_string();
-        log.append_text(
+        self.log.append_text(
             tx,
-            audit_at,
-            &author,
+            self.audit_at,
+            &self.author,
             &event,
             before.as_deref(),
             Some(&after),
         )?;
         if existing.is_some() {
-            counts.updated += 1;
+            self.counts.updated += 1;
         } else {
-            counts.added += 1;
+            self.counts.added += 1;
         }
-        touched.push((stored, after_team.iter().map(|(r, _)| *r).collect()));
+        Ok(Some((stored, after_team.iter().map(|(r, _)| *r).collect())))
     }
-    Ok(Applied {
-        counts,
-        problems,
-        touched,
-    })
+}
+
+/// What a new patient's record holds beyond the defaults: the fields the roster gave (and
+/// what follows from them), without the id the row already names, empty text, false marks,
+/// absent dates and the counters every new record starts at zero.
+fn given(record: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    const STARTS_AT_ZERO: [&str; 3] = ["basic_stable_streak", "not_reached_streak", "relapses"];
+    let empty = |v: &Value| match v {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Number(_) | Value::Bool(true) => false,
+    };
+    match record {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(k, v)| {
+                    k != "id" && !(STARTS_AT_ZERO.contains(&k.as_str()) && v.as_i64() == Some(0))
+                })
+                .map(|(k, v)| (k, given(v)))
+                .filter(|(_, v)| !empty(v))
+                .collect(),
+        ),
+        other => other,
+    }
 }

@@ -10,10 +10,10 @@ pub mod values;
 
 use std::path::Path;
 
-pub use table::{Table, TableError};
+pub use table::{Roster, RosterRows, Table, TableError};
 
-/// Reads a roster file (xlsx or csv) into a table; checking and writing its rows is the
-/// one-door API's (`Desk::import_roster`).
-pub fn read(path: &Path) -> Result<Table, TableError> {
-    table::read(path)
+/// Opens a roster file (xlsx or csv) for the import; checking and writing its rows is the
+/// one-door API's (`Desk::import_roster`), which reads a CSV's rows as it writes them.
+pub fn read(path: &Path) -> Result<Roster, TableError> {
+    table::open(path)
 }

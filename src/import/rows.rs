@@ -294,103 +294,141 @@ impl RosterRow {
 /// Checks every row of `table`. Returns the rows that passed and the problems found; a
 /// caller writes nothing if any problem is an error.
 pub fn check(table: &Table, today: NaiveDate) -> (Vec<RosterRow>, Problems) {
-    let map = ColumnMap::new(&table.headers);
-    let mut problems = Problems::default();
-    let header_row = table.header_row.max(1);
-    let header_problem = |column: String, reason: Reason, level: Level| Problem {
-        row: header_row,
-        column: values::visible(&column),
-        value: String::new(),
-        reason,
-        level,
-    };
-    for f in map.missing_required() {
-        problems.push(header_problem(
-            f.header().into(),
-            Reason::MissingColumn,
-            Level::Error,
-        ));
-    }
-    for (_, h) in &map.unknown {
-        problems.push(header_problem(
-            h.clone(),
-            Reason::UnknownColumn,
-            Level::Warning,
-        ));
-    }
-    for (_, h) in &map.duplicated {
-        problems.push(header_problem(
-            h.clone(),
-            Reason::DuplicateColumn,
-            Level::Error,
-        ));
-    }
-    if problems.has_errors() {
+    let (checker, mut problems) = Checker::new(&table.headers, table.header_row, today);
+    let Some(mut checker) = checker else {
         return (Vec::new(), problems);
-    }
-    // Rows are checked independently, so the work is spread over the cores; duplicates
-    // across the whole file are found afterwards, in file order.
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    let chunk = table.rows.len().div_ceil(threads).max(1000);
-    let checked: Vec<(Vec<RosterRow>, Problems)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = table
-            .rows
-            .chunks(chunk)
-            .map(|part| {
-                let map = &map;
-                scope.spawn(move || {
-                    let mut ok = Vec::with_capacity(part.len());
-                    let mut found = Problems::default();
-                    for (line, cells) in part {
-                        let mut c = RowChecker {
-                            map,
-                            cells,
-                            line: *line,
-                            problems: Vec::new(),
-                            tainted: Vec::new(),
-                            birth: None,
-                            today,
-                        };
-                        let row = c.row();
-                        for p in c.problems {
-                            found.push(p);
-                        }
-                        if let Some(row) = row {
-                            ok.push(row);
-                        }
-                    }
-                    (ok, found)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("row checking does not panic"))
-            .collect()
-    });
-    let mut rows = Vec::with_capacity(table.rows.len());
-    let mut seen: HashMap<IdNumber, usize> = HashMap::with_capacity(table.rows.len());
-    for (ok, found) in checked {
-        problems.append(found);
-        for row in ok {
-            if let Some(first) = seen.get(&row.id_number) {
-                problems.push(Problem {
-                    row: row.line,
-                    column: Field::IdNumber.header().into(),
-                    value: row.id_number.to_string(),
-                    reason: Reason::DuplicateId { first_row: *first },
-                    level: Level::Error,
-                });
-                continue;
-            }
-            seen.insert(row.id_number.clone(), row.line);
-            rows.push(row);
-        }
-    }
+    };
+    let (rows, found) = checker.batch(&table.rows);
+    problems.append(found);
     (rows, problems)
+}
+
+/// Checks a roster a batch of rows at a time, so that an import can write each batch as it
+/// is checked: the header once, each batch's rows spread over the cores, and ID numbers that
+/// repeat found across the whole file, in file order.
+pub struct Checker {
+    map: ColumnMap,
+    today: NaiveDate,
+    /// Each ID number seen so far and its first row.
+    seen: HashMap<IdNumber, usize>,
+}
+
+impl Checker {
+    /// The header's problems, and a checker for the rows unless the header is unusable (a
+    /// required column missing, a column twice).
+    pub fn new(
+        headers: &[String],
+        header_row: usize,
+        today: NaiveDate,
+    ) -> (Option<Checker>, Problems) {
+        let map = ColumnMap::new(headers);
+        let mut problems = Problems::default();
+        let header_row = header_row.max(1);
+        let header_problem = |column: String, reason: Reason, level: Level| Problem {
+            row: header_row,
+            column: values::visible(&column),
+            value: String::new(),
+            reason,
+            level,
+        };
+        for f in map.missing_required() {
+            problems.push(header_problem(
+                f.header().into(),
+                Reason::MissingColumn,
+                Level::Error,
+            ));
+        }
+        for (_, h) in &map.unknown {
+            problems.push(header_problem(
+                h.clone(),
+                Reason::UnknownColumn,
+                Level::Warning,
+            ));
+        }
+        for (_, h) in &map.duplicated {
+            problems.push(header_problem(
+                h.clone(),
+                Reason::DuplicateColumn,
+                Level::Error,
+            ));
+        }
+        if problems.has_errors() {
+            return (None, problems);
+        }
+        let checker = Checker {
+            map,
+            today,
+            seen: HashMap::new(),
+        };
+        (Some(checker), problems)
+    }
+
+    /// Checks one batch of rows; returns those that passed and the problems found.
+    pub fn batch(&mut self, batch: &[(usize, Vec<Cell>)]) -> (Vec<RosterRow>, Problems) {
+        let mut problems = Problems::default();
+        // Rows are checked independently, so the work is spread over the cores; duplicates
+        // are found afterwards, in file order.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        let chunk = batch.len().div_ceil(threads).max(1000);
+        let today = self.today;
+        let map = &self.map;
+        let checked: Vec<(Vec<RosterRow>, Problems)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut ok = Vec::with_capacity(part.len());
+                        let mut found = Problems::default();
+                        for (line, cells) in part {
+                            let mut c = RowChecker {
+                                map,
+                                cells,
+                                line: *line,
+                                problems: Vec::new(),
+                                tainted: Vec::new(),
+                                birth: None,
+                                today,
+                            };
+                            let row = c.row();
+                            for p in c.problems {
+                                found.push(p);
+                            }
+                            if let Some(row) = row {
+                                ok.push(row);
+                            }
+                        }
+                        (ok, found)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("row checking does not panic"))
+                .collect()
+        });
+        let mut rows = Vec::with_capacity(batch.len());
+        for (ok, found) in checked {
+            problems.append(found);
+            for row in ok {
+                if let Some(first) = self.seen.get(&row.id_number) {
+                    problems.push(Problem {
+                        row: row.line,
+                        column: Field::IdNumber.header().into(),
+                        value: row.id_number.to_string(),
+                        reason: Reason::DuplicateId { first_row: *first },
+                        level: Level::Error,
+                    });
+                    continue;
+                }
+                self.seen.insert(row.id_number.clone(), row.line);
+                rows.push(row);
+            }
+        }
+        (rows, problems)
+    }
 }
 
 struct RowChecker<'a> {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,12 +49,13 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<Cell>)>,
 }
 
-/// The largest roster file read at all; a county's register is a few megabytes.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest roster file read at all: a province's million patients in CSV are about
+/// 350 MB (a county's register is a few megabytes).
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 /// The most a workbook may unpack to (its zip parts' declared sizes), against zip bombs.
 pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
-/// The most data rows one file may hold; far above any county's register.
-pub const MAX_ROWS: usize = 100_000;
+/// The most data rows one file may hold: a province registers a few hundred thousand.
+pub const MAX_ROWS: usize = 1_000_000;
 /// The most columns; the roster has about forty.
 pub const MAX_COLUMNS: usize = 128;
 
@@ -106,6 +108,13 @@ pub enum TableError {
 /// file (a FIFO, a device such as /dev/zero, a folder) is refused before a byte is read, and
 /// so is a file too large to be a roster.
 pub fn read(path: &Path) -> Result<Table, TableError> {
+    open(path)?.into_table()
+}
+
+/// Opens a roster file for the import: an xlsx's first sheet read whole, a CSV's text read
+/// (and checked) whole but its rows parsed only as they are asked for. Refused as `read`
+/// refuses.
+pub fn open(path: &Path) -> Result<Roster, TableError> {
     let p = path.display().to_string();
     let ext = path
         .extension()
@@ -119,23 +128,26 @@ pub fn read(path: &Path) -> Result<Table, TableError> {
     }
     let file = open_regular(path)?;
     if ext.starts_with("xls") {
-        read_xlsx(file, &p)
-    } else {
-        let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| TableError::Unreadable {
-                path: p.clone(),
-                reason: e.to_string(),
-            })?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(TableError::TooLarge {
-                path: p,
-                max: MAX_FILE_BYTES,
-            });
-        }
-        read_csv(&bytes, &p)
+        return read_xlsx(file, &p).map(Roster::Sheet);
     }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| TableError::Unreadable {
+            path: p.clone(),
+            reason: e.to_string(),
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(TableError::TooLarge {
+            path: p,
+            max: MAX_FILE_BYTES,
+        });
+    }
+    let text = decode_owned(bytes).map_err(|encoding| TableError::Encoding {
+        path: p.clone(),
+        encoding,
+    })?;
+    CsvRoster::from_text(text, &p).map(Roster::Csv)
 }
 
 /// Opens without blocking (a FIFO would wait for a writer) and checks what was opened, so a
@@ -286,6 +298,18 @@ fn cell_from_ref(d: &DataRef<'_>) -> Cell {
     }
 }
 
+/// `decode_text` of bytes the caller gives up: UTF-8 (the usual case) becomes the text in
+/// place, without a second copy of the file.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, ForeignEncoding> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => decode_text(e.as_bytes()),
+    }
+}
+
 /// Decodes CSV bytes: UTF-8 with or without BOM, else GBK/GB18030 as Excel in China saves it.
 /// UTF-16, Big5 and Western code pages are recognised only to say how to save the file.
 pub fn decode_text(bytes: &[u8]) -> Result<String, ForeignEncoding> {
@@ -381,97 +405,310 @@ fn row_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// Reads CSV bytes into a whole table (every row parsed); the import reads a file through
+/// `open`, which parses rows as they are written instead.
 pub fn read_csv(bytes: &[u8], path: &str) -> Result<Table, TableError> {
     let text = decode_text(bytes).map_err(|encoding| TableError::Encoding {
         path: path.into(),
         encoding,
     })?;
-    let starts = row_starts(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut table = Table::default();
-    let mut found_header = false;
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| TableError::Unreadable {
+    CsvRoster::from_text(text, path)?.into_table()
+}
+
+/// A CSV roster held as its text: the header and the number of data rows are known once it
+/// is read (every structural problem found then), and the data rows are parsed a batch at a
+/// time as they are asked for, so the parsed cells of the whole file never exist at once.
+#[derive(Debug, Clone)]
+pub struct CsvRoster {
+    path: String,
+    text: String,
+    /// Where each line starts, for the spreadsheet's row numbers.
+    starts: Vec<usize>,
+    headers: Vec<String>,
+    header_row: usize,
+    rows: usize,
+}
+
+impl CsvRoster {
+    /// Reads the whole text once without keeping what it parses: the header, the row count,
+    /// and every refusal `read_csv` makes (too many rows or columns, another delimiter, no
+    /// rows), so that reading the rows later cannot fail.
+    pub fn from_text(text: String, path: &str) -> Result<CsvRoster, TableError> {
+        let starts = row_starts(&text);
+        let mut roster = CsvRoster {
             path: path.into(),
-            reason: e.to_string(),
-        })?;
-        // The reader may place a record at the line end before it (the LF of a CRLF, a blank
-        // line it skipped); a record itself never starts with one unquoted.
-        let mut byte = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
-        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
-            byte += 1;
-        }
-        let row = match starts.binary_search(&byte) {
-            Ok(i) => i + 1,
-            Err(i) => i.max(1),
+            text,
+            starts,
+            headers: Vec::new(),
+            header_row: 0,
+            rows: 0,
         };
-        let cells: Vec<Cell> = rec
-            .iter()
-            .map(|s| {
-                if s.trim().is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(s.to_string())
-                }
-            })
-            .collect();
-        if cells.len() > MAX_COLUMNS
-            && let Some(col) = cells.iter().rposition(|c| !c.is_blank())
-            && col >= MAX_COLUMNS
-        {
-            return Err(TableError::TooManyColumns {
-                path: path.into(),
-                row,
-                column: column_letters(col),
-                max: MAX_COLUMNS,
-            });
-        }
-        if !found_header {
-            if cells.iter().filter(|c| !c.is_blank()).count() <= 1 {
-                continue;
-            }
-            table.headers = cells.iter().map(Cell::text).collect();
-            table.header_row = row;
-            found_header = true;
-            continue;
-        }
-        if cells.iter().all(Cell::is_blank) {
-            continue;
-        }
-        if table.rows.len() >= MAX_ROWS {
-            return Err(TableError::TooManyRows {
-                path: path.into(),
-                max: MAX_ROWS,
-            });
-        }
-        table.rows.push((row, cells));
-    }
-    if !found_header {
-        // One cell per line: the file is separated by something other than commas.
-        let first = text
-            .split(['\n', '\r'])
-            .find(|r| !r.trim().is_empty())
-            .unwrap_or("");
-        for delimiter in [';', '\t', '|'] {
-            if first.contains(delimiter) {
-                return Err(TableError::Delimiter {
+        let mut scan = roster.scan();
+        let mut rows = 0usize;
+        while scan.next_row()?.is_some() {
+            if rows >= MAX_ROWS {
+                return Err(TableError::TooManyRows {
                     path: path.into(),
-                    delimiter,
+                    max: MAX_ROWS,
                 });
             }
+            rows += 1;
         }
-        return Err(TableError::Empty { path: path.into() });
+        let header = scan.header.take();
+        drop(scan);
+        let Some((header_row, headers)) = header else {
+            // One cell per line: the file is separated by something other than commas.
+            let first = roster
+                .text
+                .split(['\n', '\r'])
+                .find(|r| !r.trim().is_empty())
+                .unwrap_or("");
+            for delimiter in [';', '\t', '|'] {
+                if first.contains(delimiter) {
+                    return Err(TableError::Delimiter {
+                        path: path.into(),
+                        delimiter,
+                    });
+                }
+            }
+            return Err(TableError::Empty { path: path.into() });
+        };
+        if rows == 0 {
+            return Err(TableError::NoRows {
+                path: path.into(),
+                header_row,
+            });
+        }
+        roster.headers = headers;
+        roster.header_row = header_row;
+        roster.rows = rows;
+        Ok(roster)
     }
-    if table.rows.is_empty() {
-        return Err(TableError::NoRows {
-            path: path.into(),
-            header_row: table.header_row,
-        });
+
+    fn scan(&self) -> CsvScan<'_> {
+        CsvScan {
+            text: &self.text,
+            starts: &self.starts,
+            path: &self.path,
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(self.text.as_bytes()),
+            record: csv::StringRecord::new(),
+            header: None,
+        }
     }
-    Ok(table)
+
+    /// Every row parsed at once (small files, tests).
+    pub fn into_table(self) -> Result<Table, TableError> {
+        let mut rows = Vec::with_capacity(self.rows);
+        self.each_batch(usize::MAX, &mut |batch| {
+            rows.extend_from_slice(batch);
+            ControlFlow::Continue(())
+        })?;
+        Ok(Table {
+            headers: self.headers,
+            header_row: self.header_row,
+            rows,
+        })
+    }
+
+    /// Hands the data rows to `f` in file order, at most `size` at a time.
+    pub fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
+        let size = size.clamp(1, self.rows.max(1));
+        let mut batch: Vec<(usize, Vec<Cell>)> = Vec::with_capacity(size);
+        let mut scan = self.scan();
+        while let Some(row) = scan.next_row()? {
+            batch.push((row, cells_of(&scan.record)));
+            if batch.len() == size {
+                if f(&batch).is_break() {
+                    return Ok(());
+                }
+                batch.clear();
+            }
+        }
+        if !batch.is_empty() {
+            let _ = f(&batch);
+        }
+        Ok(())
+    }
+}
+
+fn cells_of(rec: &csv::StringRecord) -> Vec<Cell> {
+    rec.iter()
+        .map(|s| {
+            if s.trim().is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.to_string())
+            }
+        })
+        .collect()
+}
+
+/// One pass over CSV text: finds the header (the first line with more than one filled cell)
+/// and then yields the data rows that hold anything, each with its row number.
+struct CsvScan<'a> {
+    text: &'a str,
+    starts: &'a [usize],
+    path: &'a str,
+    reader: csv::Reader<&'a [u8]>,
+    record: csv::StringRecord,
+    header: Option<(usize, Vec<String>)>,
+}
+
+impl CsvScan<'_> {
+    /// The next data row's number, its cells left in `self.record`; `None` at the end.
+    fn next_row(&mut self) -> Result<Option<usize>, TableError> {
+        loop {
+            let more =
+                self.reader
+                    .read_record(&mut self.record)
+                    .map_err(|e| TableError::Unreadable {
+                        path: self.path.into(),
+                        reason: e.to_string(),
+                    })?;
+            if !more {
+                return Ok(None);
+            }
+            let rec = &self.record;
+            // The reader may place a record at the line end before it (the LF of a CRLF, a
+            // blank line it skipped); a record itself never starts with one unquoted.
+            let mut byte = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
+            while matches!(self.text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+                byte += 1;
+            }
+            let row = match self.starts.binary_search(&byte) {
+                Ok(i) => i + 1,
+                Err(i) => i.max(1),
+            };
+            let blank = |s: &str| s.trim().is_empty();
+            if rec.len() > MAX_COLUMNS
+                && let Some(col) = (0..rec.len()).rev().find(|&i| !blank(&rec[i]))
+                && col >= MAX_COLUMNS
+            {
+                return Err(TableError::TooManyColumns {
+                    path: self.path.into(),
+                    row,
+                    column: column_letters(col),
+                    max: MAX_COLUMNS,
+                });
+            }
+            if self.header.is_none() {
+                if rec.iter().filter(|c| !blank(c)).count() <= 1 {
+                    continue;
+                }
+                let headers = rec
+                    .iter()
+                    .map(|c| if blank(c) { String::new() } else { c.into() })
+                    .collect();
+                self.header = Some((row, headers));
+                continue;
+            }
+            if rec.iter().all(blank) {
+                continue;
+            }
+            return Ok(Some(row));
+        }
+    }
+}
+
+/// Takes one batch of data rows (row number, cells); breaks to stop the reading.
+pub type BatchFn<'a> = dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()> + 'a;
+
+/// A roster's rows as the import reads them: the header, then the data rows in file order a
+/// batch at a time, so that a source able to parse as it goes never holds every row parsed.
+pub trait RosterRows {
+    fn headers(&self) -> &[String];
+    /// The header's row number in the file (1 for the first line).
+    fn header_row(&self) -> usize;
+    fn row_count(&self) -> usize;
+    /// Hands the data rows to `f` in file order, at most `size` at a time, until `f` breaks.
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError>;
+}
+
+impl RosterRows for Table {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn header_row(&self) -> usize {
+        self.header_row
+    }
+
+    fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
+        for batch in self.rows.chunks(size.max(1)) {
+            if f(batch).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl RosterRows for CsvRoster {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn header_row(&self) -> usize {
+        self.header_row
+    }
+
+    fn row_count(&self) -> usize {
+        self.rows
+    }
+
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
+        CsvRoster::each_batch(self, size, f)
+    }
+}
+
+/// A roster file as read: a workbook's sheet (calamine holds it whole anyway) or CSV text
+/// whose rows are parsed as the import asks for them.
+#[derive(Debug, Clone)]
+pub enum Roster {
+    Sheet(Table),
+    Csv(CsvRoster),
+}
+
+impl Roster {
+    /// Every row parsed at once.
+    pub fn into_table(self) -> Result<Table, TableError> {
+        match self {
+            Roster::Sheet(t) => Ok(t),
+            Roster::Csv(c) => c.into_table(),
+        }
+    }
+
+    fn inner(&self) -> &dyn RosterRows {
+        match self {
+            Roster::Sheet(t) => t,
+            Roster::Csv(c) => c,
+        }
+    }
+}
+
+impl RosterRows for Roster {
+    fn headers(&self) -> &[String] {
+        self.inner().headers()
+    }
+
+    fn header_row(&self) -> usize {
+        self.inner().header_row()
+    }
+
+    fn row_count(&self) -> usize {
+        self.inner().row_count()
+    }
+
+    fn each_batch(&self, size: usize, f: &mut BatchFn) -> Result<(), TableError> {
+        self.inner().each_batch(size, f)
+    }
 }
 
 #[cfg(test)]

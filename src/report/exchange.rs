@@ -8,8 +8,8 @@ use crate::export::Sheet;
 use crate::store::patients::PatientQuery;
 use crate::store::{Result, Scope, Store};
 
-/// The list; ID numbers and phones are masked unless `unmasked` (which the caller audits).
-pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
+/// The list's column headings.
+pub fn headers() -> Vec<String> {
     let mut headers: Vec<String> = [
         "姓名",
         "身份证号",
@@ -31,14 +31,43 @@ pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
         headers.push(r.zh().to_string());
         headers.push(format!("{}电话", r.zh()));
     }
-    let reports = store.written_reports(scope)?;
+    headers
+}
+
+/// The list's name as a sheet.
+pub const SHEET_NAME: &str = "信息交换";
+
+/// The list; ID numbers and phones are masked unless `unmasked` (which the caller audits).
+pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
     let mut rows = Vec::new();
-    for p in store.patients(&PatientQuery {
+    for_each_row(store, scope, unmasked, |row| {
+        rows.push(row.to_vec());
+        Ok(())
+    })?;
+    Ok(Sheet {
+        name: SHEET_NAME.into(),
+        headers: headers(),
+        rows,
+    })
+}
+
+/// Each row of the list in the register's order, handed to `f` as it is read (an export of
+/// a province's list never holds it whole); returns how many there were.
+pub fn for_each_row(
+    store: &Store,
+    scope: &Scope,
+    unmasked: bool,
+    mut f: impl FnMut(&[String]) -> Result<()>,
+) -> Result<usize> {
+    let reports = store.written_reports(scope)?;
+    let mut count = 0;
+    let query = PatientQuery {
         scope: scope.clone(),
         ..Default::default()
-    })? {
+    };
+    store.for_each_patient(&query, |p| {
         if !p.status.is_active() || !(p.is_high_risk() || p.condition == Condition::Unstable) {
-            continue;
+            return Ok(());
         }
         let phone = |s: &str| {
             if unmasked {
@@ -93,11 +122,8 @@ pub fn list(store: &Store, scope: &Scope, unmasked: bool) -> Result<Sheet> {
                 }
             }
         }
-        rows.push(row);
-    }
-    Ok(Sheet {
-        name: "信息交换".into(),
-        headers,
-        rows,
-    })
+        count += 1;
+        f(&row)
+    })?;
+    Ok(count)
 }

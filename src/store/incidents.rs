@@ -367,6 +367,24 @@ pub(crate) fn incidents_in(conn: &Connection, scope: &Scope) -> Result<Vec<Incid
 }
 
 impl Store {
+    /// The incidents `incidents` would list, in the same order, each with its steps handed to
+    /// `f` as it is read, so a long history is never held whole.
+    pub fn for_each_incident(
+        &self,
+        scope: &Scope,
+        mut f: impl FnMut(IncidentRow) -> Result<()>,
+    ) -> Result<()> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE (?1 IS NULL OR i.station = ?1) ORDER BY i.opened_at DESC"
+        ))?;
+        let mut cursor = stmt.query([scope.station()])?;
+        while let Some(r) = cursor.next()? {
+            f(fill_in(conn, incident_row(r)?)?)?;
+        }
+        Ok(())
+    }
+
     /// Incidents in scope with their steps, newest first.
     pub fn incidents(&self, scope: &Scope) -> Result<Vec<IncidentRow>> {
         incidents_in(self.conn(), scope)

@@ -183,6 +183,27 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// The patients `patients` would list, in the same order, handed to `f` one at a time as
+    /// they are read: an output the size of the register never holds the register.
+    pub fn for_each_patient(
+        &self,
+        q: &PatientQuery,
+        mut f: impl FnMut(&Patient) -> Result<()>,
+    ) -> Result<()> {
+        let scope_station = q.scope.station();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {PATIENT_COLUMNS} FROM patients
+             WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR station = ?2)
+               AND risk_level >= ?3
+             ORDER BY station, township, village, name, id"
+        ))?;
+        let mut cursor = stmt.query(params![scope_station, q.station, q.risk_min.unwrap_or(0)])?;
+        while let Some(r) = cursor.next()? {
+            f(&rows::patient(r)?)?;
+        }
+        Ok(())
+    }
+
     pub fn patient_count(&self, scope: &Scope) -> Result<i64> {
         let station = scope.station();
         Ok(self.conn().query_row(

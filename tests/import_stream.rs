@@ -1,0 +1,202 @@
+//! A roster read as it is written: a CSV file's rows are checked and written a batch at a
+//! time in one transaction, yet the import still writes all rows or none, reports problems by
+//! the spreadsheet's row numbers, rolls a dry run back, and leaves audit rows that hold what
+//! was given (new patients) or what changed (re-imported ones) on a chain that verifies.
+
+mod common;
+
+use common::*;
+use dutydesk::domain::audit::AuditAction;
+use dutydesk::import::RosterRows;
+use dutydesk::import::rows::{Level, Reason};
+use dutydesk::import::table::CsvRoster;
+use dutydesk::store::audit::AuditQuery;
+use dutydesk::store::patients::PatientQuery;
+
+/// More rows than one batch holds (4096), so that every rule is seen across batches.
+const MANY: u32 = 9_000;
+
+fn many_rows() -> Vec<Vec<String>> {
+    (0..MANY)
+        .map(|i| {
+            // Births spread over the years so that the ID numbers differ.
+            let birth = format!("19{:02}0101", 40 + i % 50);
+            let mut r = row(&format!("测试{i}"), &id(&birth, i / 50));
+            // Every seventh is long overdue, so that each batch opens alerts (and audits that).
+            if i % 7 == 0 {
+                r[13] = "2024-01-02".into();
+            }
+            r
+        })
+        .collect()
+}
+
+/// Audit rows about imported patients (registering the test operator writes one of its own).
+fn imported_rows(store: &dutydesk::store::Store) -> usize {
+    store
+        .audit(&AuditQuery::default())
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == Some(AuditAction::PatientImported))
+        .count()
+}
+
+fn roster_file(db: &TempDb, rows: &[Vec<String>]) -> std::path::PathBuf {
+    let path = db.dir.path().join("roster.csv");
+    std::fs::write(&path, csv(rows)).unwrap();
+    path
+}
+
+#[test]
+fn a_csv_roster_is_read_a_batch_at_a_time_with_its_own_row_numbers() {
+    let text = format!("花名册\n\n{}", csv(&many_rows()));
+    let roster = CsvRoster::from_text(text, "r.csv").unwrap();
+    assert_eq!(roster.header_row(), 3);
+    assert_eq!(roster.row_count(), MANY as usize);
+    let mut batches = Vec::new();
+    let mut first_rows = Vec::new();
+    roster
+        .each_batch(4096, &mut |b| {
+            batches.push(b.len());
+            first_rows.push(b[0].0);
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(batches, vec![4096, 4096, MANY as usize - 8192]);
+    assert_eq!(first_rows, vec![4, 4 + 4096, 4 + 8192]);
+}
+
+#[test]
+fn a_roster_of_many_batches_imports_every_row_in_one_commit() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let path = roster_file(&db, &many_rows());
+    let r = import_file_at(&mut store, &path, now());
+    assert!(r.committed, "{:?}", r.problems);
+    assert_eq!(r.rows, MANY as usize);
+    assert_eq!(r.counts.added, MANY as usize);
+    // The same team serves every row: its five persons are created once, not once a batch.
+    assert_eq!(r.counts.persons_created, 5);
+    assert_eq!(
+        store.patients(&PatientQuery::default()).unwrap().len(),
+        MANY as usize
+    );
+    let alerts = r.alerts.expect("refreshed with the commit");
+    assert!(alerts.opened >= MANY as usize / 7, "{alerts:?}");
+    let chain = store.verify_audit_chain(None).unwrap();
+    assert_eq!(chain.first_break, None);
+}
+
+#[test]
+fn an_error_in_the_last_batch_writes_nothing_and_is_reported_by_its_row() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let mut rows = many_rows();
+    let last = rows.len() - 1;
+    rows[last][1] = "990101199001011234".into(); // a wrong check digit
+    let path = roster_file(&db, &rows);
+    let r = import_file_at(&mut store, &path, now());
+    assert!(!r.committed);
+    assert_eq!(r.errors, 1);
+    assert_eq!(r.problems[0].row, MANY as usize + 1, "header is row 1");
+    assert!(matches!(r.problems[0].reason, Reason::IdNumber(_)));
+    assert_eq!(r.counts.added, 0, "a file with errors reports no writes");
+    assert!(store.patients(&PatientQuery::default()).unwrap().is_empty());
+    assert_eq!(imported_rows(&store), 0);
+}
+
+#[test]
+fn an_id_number_repeated_in_a_later_batch_names_its_first_row() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let mut rows = many_rows();
+    let last = rows.len() - 1;
+    rows[last][1] = rows[0][1].clone();
+    let path = roster_file(&db, &rows);
+    let r = import_file_at(&mut store, &path, now());
+    assert!(!r.committed);
+    let dup = r.problems.iter().find(|p| p.level == Level::Error).unwrap();
+    assert_eq!(dup.row, MANY as usize + 1);
+    assert_eq!(dup.reason, Reason::DuplicateId { first_row: 2 });
+    assert!(store.patients(&PatientQuery::default()).unwrap().is_empty());
+}
+
+#[test]
+fn a_dry_run_over_many_batches_counts_and_writes_nothing() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let path = roster_file(&db, &many_rows());
+    let roster = dutydesk::import::read(&path).unwrap();
+    let session = tester(&mut store);
+    let r = with_desk(&mut store, &session, |d| d.import_roster(&roster, true)).unwrap();
+    assert!(!r.committed && r.dry_run);
+    assert_eq!(r.counts.added, MANY as usize);
+    assert!(store.patients(&PatientQuery::default()).unwrap().is_empty());
+    assert_eq!(imported_rows(&store), 0);
+}
+
+#[test]
+fn a_new_patients_audit_row_holds_what_the_roster_gave_and_no_empty_field() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let mut r = row("测试甲", &id("19800101", 123));
+    r[3] = String::new(); // no phone
+    r[8] = String::new(); // no destination
+    import_csv(&mut store, &csv(&[r]), false);
+    let rows = store.audit(&AuditQuery::default()).unwrap();
+    let imported = rows
+        .iter()
+        .find(|e| e.action == Some(AuditAction::PatientImported))
+        .expect("one row for the new patient");
+    assert!(imported.before.is_none());
+    let after = imported.after.as_ref().unwrap().as_object().unwrap();
+    assert_eq!(after["name"], "测试甲");
+    assert_eq!(after["jurisdiction"]["station"], "望江派出所");
+    assert_eq!(after["team"]["guardian"], "监护甲");
+    assert_eq!(after["risk_level"], 0, "a level 0 the roster gave is kept");
+    for absent in [
+        "id",
+        "phone",
+        "away_destination",
+        "relapses",
+        "basic_stable_streak",
+        "treatment_place",
+    ] {
+        assert!(!after.contains_key(absent), "{absent} in {after:?}");
+    }
+    let flags_given = after.get("flags").and_then(|f| f.as_object());
+    assert!(
+        flags_given.is_none_or(|f| f.values().all(|v| v == true)),
+        "only marks that are set: {flags_given:?}"
+    );
+}
+
+#[test]
+fn a_reimported_patients_audit_row_holds_only_the_fields_that_changed() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let first = row("测试甲", &id("19800101", 123));
+    import_csv(&mut store, &csv(std::slice::from_ref(&first)), false);
+    let mut second = first.clone();
+    second[3] = "13900001111".into();
+    let r = import_csv(&mut store, &csv(&[second]), false);
+    assert_eq!(r.counts.updated, 1);
+    let rows = store.audit(&AuditQuery::default()).unwrap();
+    let again = rows
+        .iter()
+        .find(|e| e.action == Some(AuditAction::PatientReimported))
+        .unwrap();
+    let keys = |v: &Option<serde_json::Value>| -> Vec<String> {
+        let mut k: Vec<String> = v
+            .as_ref()
+            .and_then(|v| v.as_object())
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&again.after), vec!["phone"]);
+    assert_eq!(keys(&again.before), vec!["phone"]);
+    assert_eq!(again.after.as_ref().unwrap()["phone"], "13900001111");
+    assert_eq!(store.verify_audit_chain(None).unwrap().first_break, None);
+}
