@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod backup;
+pub mod changes;
 pub mod control;
 pub mod followups;
 pub mod history;
@@ -188,6 +189,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
+        changes::prune_in(&tx)?;
         tx.commit()?;
         Ok(out)
     }
@@ -203,6 +205,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| E::from(e.into()))?;
         let out = f(&tx)?;
+        changes::prune_in(&tx).map_err(E::from)?;
         tx.commit().map_err(|e| E::from(e.into()))?;
         Ok(out)
     }
@@ -229,6 +232,7 @@ impl Store {
             .map_err(|e| E::from(e.into()))?;
         let (out, keep) = f(&tx)?;
         if keep {
+            changes::prune_in(&tx).map_err(E::from)?;
             tx.commit().map_err(|e| E::from(e.into()))?;
         } else {
             tx.rollback().map_err(|e| E::from(e.into()))?;
@@ -247,6 +251,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (out, keep) = f(&tx)?;
         if keep {
+            changes::prune_in(&tx)?;
             tx.commit()?;
         } else {
             tx.rollback()?;
