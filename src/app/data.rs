@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::search;
 use crate::config::Config;
-use crate::domain::alert::{AlertStatus, Severity};
+use crate::domain::alert::{AlertKind, AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
 use crate::domain::control::{in_force_for, in_force_for_desk};
 use crate::domain::followup::FollowUp;
@@ -111,7 +111,7 @@ pub struct Snapshot {
     /// False for the quick first load (alerts, counts, incidents); the lists follow.
     pub complete: bool,
     /// The search key of each alert, in the order of `alerts` (see `search`).
-    pub alert_keys: Vec<String>,
+    pub alert_keys: Vec<AlertKey>,
     /// The search key of each audit row (its sentence in both languages), in the order of
     /// `audit`: built once when loaded, not at every keystroke of the filter.
     pub audit_keys: Vec<String>,
@@ -314,8 +314,6 @@ fn counts(
     }
 }
 
-/// An alert is found by its patient, its kind and status in either language, its village
-/// and station, and its severity (`P1`).
 /// An audit row is found by its operator and its sentence in either language.
 fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
     use crate::i18n::Lang;
@@ -331,23 +329,62 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
         .collect()
 }
 
-fn alert_keys(alerts: &[AlertRow]) -> Vec<String> {
+/// An alert is found by its patient, its kind and status in either language, its village
+/// and station, and its severity (`P1`).
+fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
     use crate::i18n::Lang;
+    use std::sync::Arc;
+    let mut subjects: HashMap<i64, Arc<str>> = HashMap::new();
+    let mut labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>> = HashMap::new();
     alerts
         .iter()
-        .map(|a| {
-            search::key([
-                a.patient_name.as_str(),
-                Lang::Zh.alert_kind(a.kind),
-                Lang::En.alert_kind(a.kind),
-                Lang::Zh.alert_status(a.status),
-                Lang::En.alert_status(a.status),
-                a.village.as_str(),
-                a.station.as_str(),
-                a.severity.code(),
-            ])
+        .map(|a| AlertKey {
+            subject: subjects
+                .entry(a.patient_id)
+                .or_insert_with(|| {
+                    search::key([
+                        a.patient_name.as_str(),
+                        a.village.as_str(),
+                        a.station.as_str(),
+                    ])
+                    .into()
+                })
+                .clone(),
+            label: labels
+                .entry((a.kind, a.status, a.severity))
+                .or_insert_with(|| {
+                    search::key([
+                        Lang::Zh.alert_kind(a.kind),
+                        Lang::En.alert_kind(a.kind),
+                        Lang::Zh.alert_status(a.status),
+                        Lang::En.alert_status(a.status),
+                        a.severity.code(),
+                    ])
+                    .into()
+                })
+                .clone(),
         })
         .collect()
+}
+
+/// An alert's search key in two shared halves: its patient (name, village, station), one for
+/// all of the patient's alerts, and its label (kind and status in both languages, severity),
+/// one per combination. At 100k patients this is a few bytes an alert instead of a string
+/// each. A typed word never spans two fields (they are kept apart by a separator), so a word
+/// found in either half is a word found in the whole key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertKey {
+    pub subject: std::sync::Arc<str>,
+    pub label: std::sync::Arc<str>,
+}
+
+impl AlertKey {
+    /// Whether every word is in the key.
+    pub fn matches(&self, words: &[String]) -> bool {
+        words
+            .iter()
+            .all(|w| self.subject.contains(w.as_str()) || self.label.contains(w.as_str()))
+    }
 }
 
 fn operator_names(store: &Store) -> Result<HashMap<String, String>> {

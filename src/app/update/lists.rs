@@ -59,7 +59,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                         || snap
                             .alert_keys
                             .get(i)
-                            .is_some_and(|k| search::matches(k, &words))
+                            .is_some_and(|k| k.matches(&words))
                 })
                 .collect();
             // Within a severity, what nobody has taken first, the newest first.
