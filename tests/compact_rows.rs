@@ -19,8 +19,24 @@ fn compact_alert_keys_filter_exactly_as_whole_keys_did() {
     let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
     assert!(snap.alerts.len() > 20);
     let mut typed: Vec<String> = [
-        "p1", "P2", "p3", "失访", "青石 失访", "qs p1", "unstable", "病情", "新 p1", "new",
-        "acknowledged", "已签收", "望江", "wj", "taoyuan", "逾期 p2", "missing p1", "zzz",
+        "p1",
+        "P2",
+        "p3",
+        "失访",
+        "青石 失访",
+        "qs p1",
+        "unstable",
+        "病情",
+        "新 p1",
+        "new",
+        "acknowledged",
+        "已签收",
+        "望江",
+        "wj",
+        "taoyuan",
+        "逾期 p2",
+        "missing p1",
+        "zzz",
         "派出所 社区",
     ]
     .iter()

@@ -28,8 +28,18 @@ fn three_patients() -> TempDb {
     let c = moved(row("测试丙", &id("19820101", 127)), "新港派出所");
     let r = import_csv(&mut store, &csv(&[a, b, c]), false);
     assert!(r.committed, "{:?}", r.problems);
-    operator(&mut store, "wangjiang", OperatorRole::Station, Some("望江派出所"));
-    operator(&mut store, "xingang", OperatorRole::Station, Some("新港派出所"));
+    operator(
+        &mut store,
+        "wangjiang",
+        OperatorRole::Station,
+        Some("望江派出所"),
+    );
+    operator(
+        &mut store,
+        "xingang",
+        OperatorRole::Station,
+        Some("新港派出所"),
+    );
     db
 }
 
@@ -214,7 +224,10 @@ fn a_patient_moved_out_of_a_stations_jurisdiction_leaves_its_list_and_appears_in
     let d = delta(&mut xg);
     update(&mut xingang, Event::Store(Reply::Delta(Box::new(d))));
     let snap = xingang.snapshot.as_ref().unwrap();
-    assert_eq!(snap.patient(a).unwrap().patient.jurisdiction.station, "新港派出所");
+    assert_eq!(
+        snap.patient(a).unwrap().patient.jurisdiction.station,
+        "新港派出所"
+    );
     assert!(snap.alerts.iter().any(|x| x.patient_id == a));
     assert_eq!(snap.counts.patients, 2);
     let mut names = listed_names(&xingang);

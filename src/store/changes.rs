@@ -44,9 +44,13 @@ impl ChangeSet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Since {
     /// The rows after `seq` were pruned: only a whole reload is right.
-    Pruned { upto: i64 },
+    Pruned {
+        upto: i64,
+    },
     /// More than the limit changed (an import): a whole reload is cheaper.
-    TooMany { upto: i64 },
+    TooMany {
+        upto: i64,
+    },
     Changes(ChangeSet),
 }
 
@@ -68,7 +72,9 @@ fn last_in(conn: &Connection) -> Result<i64> {
     // AUTOINCREMENT keeps the highest sequence ever given in sqlite_sequence, even when every
     // row was pruned, so a sequence is never given twice.
     Ok(conn
-        .prepare_cached("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)")?
+        .prepare_cached(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)",
+        )?
         .query_row([], |r| r.get(0))?)
 }
 
