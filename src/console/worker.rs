@@ -1,7 +1,9 @@
 //! The store thread: owns the console's database connection so that no query ever runs on
 //! the input path. It dispatches each request to the one-door API (`desk`) or to a scoped
 //! read, watches `PRAGMA data_version` for other processes' commits, re-derives time-based
-//! alerts once a minute, and sends fresh snapshots. No SQL and no rules live here.
+//! alerts once a minute, and sends what changed: a delta of the touched rows read from the
+//! store's change sequence, or a whole snapshot when the change is large. No SQL and no rules
+//! live here.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -91,8 +93,9 @@ impl Worker {
             }
         }
         self.refresh_alerts();
-        self.send_snapshot();
+        // Taken before the load: a commit made during it is looked at on the first turn.
         let mut seen = self.store.data_version().unwrap_or(0);
+        self.send_snapshot();
         let mut last_refresh = Instant::now();
         loop {
             match rx.recv_timeout(WATCH_EVERY) {
