@@ -6,12 +6,13 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use dutydesk::app::action::{Action, Event, Reply};
-use dutydesk::app::data::{load_first, load_snapshot};
+use dutydesk::app::data::{load_delta, load_first, load_snapshot};
 use dutydesk::app::keys::KeyMap;
 use dutydesk::app::{AppState, update};
 use dutydesk::config::Config;
 use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
+use dutydesk::store::changes::Since;
 use dutydesk::ui::Ui;
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
@@ -92,6 +93,47 @@ fn console(c: &mut Criterion) {
                 t.draw(|f| ui.draw(f, &s)).unwrap();
             },
             BatchSize::SmallInput,
+        )
+    });
+
+    // A change committed by another connection (another desk acknowledging one alert) to the
+    // console's frame: read the change sequence, load the delta, apply it, draw. The store
+    // thread's 200 ms look for `data_version` comes on top of this.
+    let mut other = Store::open(&dir.path().join("c.db")).unwrap();
+    let alert_ids: Vec<i64> = other
+        .alerts(&Default::default(), true)
+        .unwrap()
+        .iter()
+        .filter(|a| a.status == dutydesk::domain::alert::AlertStatus::New)
+        .map(|a| a.id)
+        .collect();
+    let mut next = alert_ids.into_iter();
+    let mut seq = store.last_change().unwrap();
+    update(&mut s, Event::Action(Action::ShowAlerts));
+    group.sample_size(20);
+    group.bench_function("change_in_other_process_to_frame_100k", |b| {
+        b.iter_batched(
+            || {
+                let id = next.next().expect("enough new alerts");
+                let session = dutydesk::desk::Session::new(
+                    other.operator("center").unwrap().unwrap(),
+                    "bench",
+                );
+                let clock = dutydesk::domain::clock::FixedClock(now);
+                dutydesk::desk::Desk::new(&mut other, &session, &config, &clock)
+                    .acknowledge(id)
+                    .unwrap();
+            },
+            |_| {
+                let Since::Changes(set) = store.changes_since(seq, 5_000).unwrap() else {
+                    panic!("one change is a delta");
+                };
+                let d = load_delta(&store, &op, &config, &set, now).unwrap();
+                seq = set.upto;
+                update(&mut s, Event::Store(Reply::Delta(Box::new(d))));
+                t.draw(|f| ui.draw(f, &s)).unwrap();
+            },
+            BatchSize::PerIteration,
         )
     });
     group.finish();

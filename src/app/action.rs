@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tui_input::InputRequest;
 
-use super::data::{PatientDetail, Snapshot};
+use super::data::{Delta, PatientDetail, Snapshot};
 use crate::domain::alert::Severity;
 use crate::domain::followup::FollowUp;
 use crate::domain::incident::Closing;
@@ -298,6 +298,8 @@ pub enum Request {
 #[derive(Debug, Clone)]
 pub enum Reply {
     Snapshot(Box<Snapshot>),
+    /// What changed since the last snapshot or delta, applied in place.
+    Delta(Box<Delta>),
     Detail(Box<PatientDetail>),
     /// A write succeeded; the label says what was done.
     Done(T),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::search;
 use crate::config::Config;
-use crate::domain::alert::{AlertStatus, Severity};
+use crate::domain::alert::{AlertKind, AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
 use crate::domain::control::{in_force_for, in_force_for_desk};
 use crate::domain::followup::FollowUp;
@@ -111,7 +111,7 @@ pub struct Snapshot {
     /// False for the quick first load (alerts, counts, incidents); the lists follow.
     pub complete: bool,
     /// The search key of each alert, in the order of `alerts` (see `search`).
-    pub alert_keys: Vec<String>,
+    pub alert_keys: Vec<AlertKey>,
     /// The search key of each audit row (its sentence in both languages), in the order of
     /// `audit`: built once when loaded, not at every keystroke of the filter.
     pub audit_keys: Vec<String>,
@@ -166,22 +166,12 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
     let scope = operator.scope();
     let alerts = store.alerts(&scope, true)?;
     let incidents = store.incidents(&scope)?;
-    let counts = Counts {
-        patients: store.patient_count(&scope)? as usize,
-        p1: alerts
-            .iter()
-            .filter(|a| {
-                a.severity == Severity::P1
-                    && a.status == AlertStatus::New
-                    && !a.is_snoozed(beijing_date(now))
-            })
-            .count(),
-        new_alerts: alerts
-            .iter()
-            .filter(|a| a.status == AlertStatus::New)
-            .count(),
-        open_incidents: incidents.iter().filter(|i| i.closed_at.is_none()).count(),
-    };
+    let counts = counts(
+        store.patient_count(&scope)? as usize,
+        &alerts,
+        &incidents,
+        now,
+    );
     Ok(Snapshot {
         taken_at: now,
         alert_keys: alert_keys(&alerts),
@@ -230,39 +220,7 @@ pub fn load_snapshot(
     let alerts = store.alerts(&scope, true)?;
     let t_alerts = t0.elapsed();
     let incidents = store.incidents(&scope)?;
-    let mut persons: HashMap<i64, PersonRow> = store
-        .persons(&scope)?
-        .into_iter()
-        .map(|p| {
-            let haystack = search::key([p.name.as_str(), p.unit.as_str(), p.phone.as_str()]);
-            (
-                p.id,
-                PersonRow {
-                    person: p,
-                    roles: vec![],
-                    patients: 0,
-                    high_risk: 0,
-                    serves: vec![],
-                    haystack,
-                },
-            )
-        })
-        .collect();
-    for seat in store.seats(&scope)? {
-        if let Some(row) = persons.get_mut(&seat.person_id) {
-            if !row.roles.contains(&seat.role) {
-                row.roles.push(seat.role);
-            }
-            row.serves.push((seat.patient_id, seat.role));
-            row.patients += 1;
-            row.high_risk += u32::from(seat.high_risk);
-        }
-    }
-    let mut persons: Vec<PersonRow> = persons.into_values().collect();
-    // Those carrying the most come first: the staff, then guardians.
-    persons.sort_by(|a, b| {
-        (b.patients, &a.person.name, a.person.id).cmp(&(a.patients, &b.person.name, b.person.id))
-    });
+    let persons = load_persons(store, &scope)?;
     let t_persons = t0.elapsed();
     let audit = store.audit_entries(&scope, AUDIT_ROWS)?;
     let audit_keys = audit_keys(&audit);
@@ -273,22 +231,7 @@ pub fn load_snapshot(
         audit_ms = (t0.elapsed() - t_persons).as_millis() as u64,
         "snapshot parts"
     );
-    let counts = Counts {
-        patients: patients.len(),
-        p1: alerts
-            .iter()
-            .filter(|a| {
-                a.severity == Severity::P1
-                    && a.status == AlertStatus::New
-                    && !a.is_snoozed(beijing_date(now))
-            })
-            .count(),
-        new_alerts: alerts
-            .iter()
-            .filter(|a| a.status == AlertStatus::New)
-            .count(),
-        open_incidents: incidents.iter().filter(|i| i.closed_at.is_none()).count(),
-    };
+    let counts = counts(patients.len(), &alerts, &incidents, now);
     Ok(Snapshot {
         taken_at: now,
         alert_keys: alert_keys(&alerts),
@@ -307,8 +250,70 @@ pub fn load_snapshot(
     })
 }
 
-/// An alert is found by its patient, its kind and status in either language, its village
-/// and station, and its severity (`P1`).
+/// The persons directory of a scope: each person with the roles they fill and the patients
+/// they serve, those carrying the most first.
+fn load_persons(store: &Store, scope: &crate::store::Scope) -> Result<Vec<PersonRow>> {
+    let mut persons: HashMap<i64, PersonRow> = store
+        .persons(scope)?
+        .into_iter()
+        .map(|p| {
+            let haystack = search::key([p.name.as_str(), p.unit.as_str(), p.phone.as_str()]);
+            (
+                p.id,
+                PersonRow {
+                    person: p,
+                    roles: vec![],
+                    patients: 0,
+                    high_risk: 0,
+                    serves: vec![],
+                    haystack,
+                },
+            )
+        })
+        .collect();
+    for seat in store.seats(scope)? {
+        if let Some(row) = persons.get_mut(&seat.person_id) {
+            if !row.roles.contains(&seat.role) {
+                row.roles.push(seat.role);
+            }
+            row.serves.push((seat.patient_id, seat.role));
+            row.patients += 1;
+            row.high_risk += u32::from(seat.high_risk);
+        }
+    }
+    let mut persons: Vec<PersonRow> = persons.into_values().collect();
+    // Those carrying the most come first: the staff, then guardians.
+    persons.sort_by(|a, b| {
+        (b.patients, &a.person.name, a.person.id).cmp(&(a.patients, &b.person.name, b.person.id))
+    });
+    Ok(persons)
+}
+
+/// The header's counts, from the lists as loaded.
+fn counts(
+    patients: usize,
+    alerts: &[AlertRow],
+    incidents: &[IncidentRow],
+    now: DateTime<Utc>,
+) -> Counts {
+    Counts {
+        patients,
+        p1: alerts
+            .iter()
+            .filter(|a| {
+                a.severity == Severity::P1
+                    && a.status == AlertStatus::New
+                    && !a.is_snoozed(beijing_date(now))
+            })
+            .count(),
+        new_alerts: alerts
+            .iter()
+            .filter(|a| a.status == AlertStatus::New)
+            .count(),
+        open_incidents: incidents.iter().filter(|i| i.closed_at.is_none()).count(),
+    }
+}
+
 /// An audit row is found by its operator and its sentence in either language.
 fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
     use crate::i18n::Lang;
@@ -324,23 +329,62 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
         .collect()
 }
 
-fn alert_keys(alerts: &[AlertRow]) -> Vec<String> {
+/// An alert is found by its patient, its kind and status in either language, its village
+/// and station, and its severity (`P1`).
+fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
     use crate::i18n::Lang;
+    use std::sync::Arc;
+    let mut subjects: HashMap<i64, Arc<str>> = HashMap::new();
+    let mut labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>> = HashMap::new();
     alerts
         .iter()
-        .map(|a| {
-            search::key([
-                a.patient_name.as_str(),
-                Lang::Zh.alert_kind(a.kind),
-                Lang::En.alert_kind(a.kind),
-                Lang::Zh.alert_status(a.status),
-                Lang::En.alert_status(a.status),
-                a.village.as_str(),
-                a.station.as_str(),
-                a.severity.code(),
-            ])
+        .map(|a| AlertKey {
+            subject: subjects
+                .entry(a.patient_id)
+                .or_insert_with(|| {
+                    search::key([
+                        a.patient_name.as_str(),
+                        a.village.as_str(),
+                        a.station.as_str(),
+                    ])
+                    .into()
+                })
+                .clone(),
+            label: labels
+                .entry((a.kind, a.status, a.severity))
+                .or_insert_with(|| {
+                    search::key([
+                        Lang::Zh.alert_kind(a.kind),
+                        Lang::En.alert_kind(a.kind),
+                        Lang::Zh.alert_status(a.status),
+                        Lang::En.alert_status(a.status),
+                        a.severity.code(),
+                    ])
+                    .into()
+                })
+                .clone(),
         })
         .collect()
+}
+
+/// An alert's search key in two shared halves: its patient (name, village, station), one for
+/// all of the patient's alerts, and its label (kind and status in both languages, severity),
+/// one per combination. At 100k patients this is a few bytes an alert instead of a string
+/// each. A typed word never spans two fields (they are kept apart by a separator), so a word
+/// found in either half is a word found in the whole key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertKey {
+    pub subject: std::sync::Arc<str>,
+    pub label: std::sync::Arc<str>,
+}
+
+impl AlertKey {
+    /// Whether every word is in the key.
+    pub fn matches(&self, words: &[String]) -> bool {
+        words
+            .iter()
+            .all(|w| self.subject.contains(w.as_str()) || self.label.contains(w.as_str()))
+    }
 }
 
 fn operator_names(store: &Store) -> Result<HashMap<String, String>> {
@@ -441,4 +485,174 @@ pub fn load_report(
         today,
         controls,
     })
+}
+
+/// What changed since the console's last load, for its scope: the rows that replace those of
+/// the touched patients, alerts and incidents (a touched id with no row here left the scope
+/// or closed), the audit log's tail, and the persons directory when a team changed. Applied
+/// to the snapshot in place (`Snapshot::apply`) instead of reloading the register.
+#[derive(Debug, Clone, Default)]
+pub struct Delta {
+    pub taken_at: Option<DateTime<Utc>>,
+    pub patient_ids: Vec<i64>,
+    pub patients: Vec<PatientRow>,
+    pub alert_ids: Vec<i64>,
+    /// The open alerts in scope among the touched alerts and of the touched patients.
+    pub alerts: Vec<AlertRow>,
+    pub incident_ids: Vec<i64>,
+    pub incidents: Vec<IncidentRow>,
+    pub audit: Vec<AuditEntry>,
+    pub audit_keys: Vec<String>,
+    pub persons: Option<Vec<PersonRow>>,
+    pub shift: Option<crate::store::shifts::ShiftRow>,
+    pub operator_names: Option<HashMap<String, String>>,
+}
+
+/// Loads the rows a change set touched, as this operator may see them.
+pub fn load_delta(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    changes: &crate::store::changes::ChangeSet,
+    now: DateTime<Utc>,
+) -> Result<Delta> {
+    let scope = operator.scope();
+    let orders = store.control_orders()?;
+    let mut patients = Vec::new();
+    let mut alerts = Vec::new();
+    for &id in &changes.patients {
+        if let Some(p) = store.patient(id, &scope)? {
+            let window = in_force_for(&orders, &p.jurisdiction, now);
+            patients.push(PatientRow::new(p, now, window.as_ref(), config));
+            alerts.extend(store.open_patient_alerts(id, &scope)?);
+        }
+    }
+    for &id in &changes.alerts {
+        alerts.extend(
+            store
+                .alert(id, &scope)?
+                .filter(|a| a.status != AlertStatus::Resolved),
+        );
+    }
+    alerts.sort_by_key(|a| a.id);
+    alerts.dedup_by_key(|a| a.id);
+    let mut incidents = Vec::new();
+    for &id in &changes.incidents {
+        incidents.extend(store.incident(id, &scope)?);
+    }
+    let audit = store.audit_entries(&scope, AUDIT_ROWS)?;
+    Ok(Delta {
+        taken_at: Some(now),
+        patient_ids: changes.patients.iter().copied().collect(),
+        patients,
+        alert_ids: changes.alerts.iter().copied().collect(),
+        alerts,
+        incident_ids: changes.incidents.iter().copied().collect(),
+        incidents,
+        audit_keys: audit_keys(&audit),
+        audit,
+        persons: if changes.team {
+            Some(load_persons(store, &scope)?)
+        } else {
+            None
+        },
+        shift: store.current_shift(&operator.login)?,
+        operator_names: if changes.operators {
+            Some(operator_names(store)?)
+        } else {
+            None
+        },
+    })
+}
+
+/// The order the store gives patients in (station, township, village, name, id), kept when
+/// a changed row is put back.
+fn register_order(p: &PatientRow) -> (&str, &str, &str, &str, i64) {
+    let j = &p.patient.jurisdiction;
+    (
+        j.station.as_str(),
+        j.township.as_str(),
+        j.village.as_str(),
+        p.patient.name.as_str(),
+        p.patient.id,
+    )
+}
+
+/// The order the store gives alerts in: most urgent, then oldest.
+fn alert_order(a: &AlertRow) -> (Severity, DateTime<Utc>, i64) {
+    (a.severity, a.raised_at, a.id)
+}
+
+impl Snapshot {
+    /// Puts a delta's rows in place of the touched ones, keeping the store's order, and
+    /// recounts the header. Only a complete snapshot holds the register a delta patches.
+    pub fn apply(&mut self, d: Delta) {
+        use std::collections::HashSet;
+        if let Some(at) = d.taken_at {
+            self.taken_at = at;
+        }
+        let touched: HashSet<i64> = d.patient_ids.iter().copied().collect();
+        if !touched.is_empty() {
+            self.patients.retain(|p| !touched.contains(&p.patient.id));
+            for row in d.patients {
+                let at = self
+                    .patients
+                    .partition_point(|p| register_order(p) < register_order(&row));
+                self.patients.insert(at, row);
+            }
+            self.patient_index = self
+                .patients
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.patient.id, i))
+                .collect();
+        }
+        let gone: HashSet<i64> = d.alert_ids.iter().copied().collect();
+        if !gone.is_empty() || !touched.is_empty() {
+            let keep: Vec<bool> = self
+                .alerts
+                .iter()
+                .map(|a| !gone.contains(&a.id) && !touched.contains(&a.patient_id))
+                .collect();
+            // The keys run alongside the alerts, one for one.
+            let mut flags = keep.iter();
+            self.alerts.retain(|_| *flags.next().unwrap_or(&true));
+            let mut flags = keep.iter();
+            self.alert_keys.retain(|_| *flags.next().unwrap_or(&true));
+            let new_keys = alert_keys(&d.alerts);
+            for (row, key) in d.alerts.into_iter().zip(new_keys) {
+                let at = self
+                    .alerts
+                    .partition_point(|a| alert_order(a) < alert_order(&row));
+                self.alerts.insert(at, row);
+                self.alert_keys.insert(at, key);
+            }
+        }
+        if !d.incident_ids.is_empty() {
+            let gone: HashSet<i64> = d.incident_ids.iter().copied().collect();
+            self.incidents.retain(|i| !gone.contains(&i.id));
+            for row in d.incidents {
+                // Newest first, as the store gives them.
+                let at = self
+                    .incidents
+                    .partition_point(|i| i.opened_at >= row.opened_at);
+                self.incidents.insert(at, row);
+            }
+        }
+        self.audit = d.audit;
+        self.audit_keys = d.audit_keys;
+        if let Some(persons) = d.persons {
+            self.persons = persons;
+        }
+        self.shift = d.shift;
+        if let Some(names) = d.operator_names {
+            self.operator_names = names;
+        }
+        self.counts = counts(
+            self.patients.len(),
+            &self.alerts,
+            &self.incidents,
+            self.taken_at,
+        );
+    }
 }

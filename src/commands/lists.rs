@@ -16,7 +16,6 @@ use crate::domain::schedule::ControlWindow;
 use crate::domain::schedule::{days_overdue, followup_due, visit_due};
 use crate::i18n::{Msg, T};
 use crate::store::alerts::{AlertRow, sort_alerts};
-use serde::Serialize;
 
 use super::stream::{JsonOut, Layout, StreamError};
 use crate::store::patients::PatientQuery;

@@ -1,8 +1,9 @@
 //! The store thread: owns the console's database connection so that no query ever runs on
 //! the input path. It dispatches each request to the one-door API (`desk`) or to a scoped
 //! read, watches `PRAGMA data_version` for other processes' commits, derives time-based
-//! alerts once a minute while it holds the deriver's lease, and sends fresh snapshots. No SQL
-//! and no rules live here.
+//! alerts once a minute while it holds the deriver's lease, and sends what changed: a delta of
+//! the touched rows read from the store's change sequence, or a whole snapshot when the change
+//! is large. No SQL and no rules live here.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::deriver::Deriver;
 use crate::app::action::{Reply, Request};
-use crate::app::data::{load_detail, load_first, load_snapshot};
+use crate::app::data::{load_delta, load_detail, load_first, load_snapshot};
 use crate::config::Config;
 use crate::desk::incidents::Subject;
 use crate::desk::records::ExportKind;
@@ -21,6 +22,7 @@ use crate::desk::{Desk, DeskError, Session};
 use crate::domain::clock::Clock;
 use crate::domain::lease::HolderKind;
 use crate::i18n::{Lang, Msg, T};
+use crate::store::changes::Since;
 use crate::store::persons::NewPerson;
 use crate::store::{Store, StoreError};
 
@@ -28,6 +30,9 @@ use crate::store::{Store, StoreError};
 const WATCH_EVERY: Duration = Duration::from_millis(200);
 /// How often the console asks for the deriver's lease and, holding it, derives.
 const REFRESH_EVERY: Duration = super::deriver::DERIVE_EVERY;
+/// Above this many change rows since the last look (an import), reloading whole is cheaper
+/// than patching row by row.
+const DELTA_LIMIT: usize = 5_000;
 
 pub struct Worker {
     store: Store,
@@ -42,6 +47,8 @@ pub struct Worker {
     watch_report: bool,
     /// Present when the operator may write: this console may become the deriver.
     deriver: Option<Deriver>,
+    /// The last change sequence the console has: the next look reads what came after it.
+    seq: i64,
 }
 
 /// Starts the thread; requests go in through the returned sender.
@@ -71,6 +78,7 @@ pub fn spawn(
                 detail: None,
                 incident: None,
                 watch_report: false,
+                seq: 0,
             }
             .run(rx),
             Err(e) => {
@@ -93,8 +101,9 @@ impl Worker {
             }
         }
         self.refresh_alerts();
-        self.send_snapshot();
+        // Taken before the load: a commit made during it is looked at on the first turn.
         let mut seen = self.store.data_version().unwrap_or(0);
+        self.send_snapshot();
         let mut last_refresh = Instant::now();
         loop {
             match rx.recv_timeout(WATCH_EVERY) {
@@ -106,7 +115,7 @@ impl Worker {
                         more |= self.handle(req);
                     }
                     if wrote || more {
-                        self.send_snapshot();
+                        self.send_changes();
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {}
@@ -115,7 +124,7 @@ impl Worker {
             if last_refresh.elapsed() >= REFRESH_EVERY {
                 last_refresh = Instant::now();
                 if self.refresh_alerts() {
-                    self.send_snapshot();
+                    self.send_changes();
                 }
             }
             match self.store.data_version() {
@@ -124,7 +133,7 @@ impl Worker {
                     if !self.still_allowed() {
                         break;
                     }
-                    self.send_snapshot();
+                    self.send_changes();
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "data_version"),
@@ -164,12 +173,57 @@ impl Worker {
             .is_some_and(|run| !run.alerts.is_empty())
     }
 
+    /// Sends what changed since the last sequence the console has: a delta, or the whole
+    /// snapshot when the change is large, was pruned, or moves every row (a control order).
+    fn send_changes(&mut self) {
+        let started = Instant::now();
+        let set = match self.store.changes_since(self.seq, DELTA_LIMIT) {
+            Ok(Since::Changes(set)) if !set.control => set,
+            Ok(_) => return self.send_snapshot(),
+            Err(e) => {
+                tracing::warn!(error = %e, "changes");
+                return self.send_snapshot();
+            }
+        };
+        if set.is_empty() {
+            self.seq = set.upto;
+            return;
+        }
+        let now = self.clock.now();
+        match load_delta(&self.store, &self.session.operator, &self.config, &set, now) {
+            Ok(d) => {
+                tracing::debug!(
+                    ms = started.elapsed().as_millis() as u64,
+                    patients = set.patients.len(),
+                    alerts = set.alerts.len(),
+                    incidents = set.incidents.len(),
+                    "delta"
+                );
+                self.seq = set.upto;
+                let _ = self.replies.send(Reply::Delta(Box::new(d)));
+            }
+            Err(e) => {
+                let _ = self.replies.send(Reply::Failed(self.store_text(e)));
+            }
+        }
+        self.send_detail();
+        self.send_incident_team();
+        self.send_report();
+    }
+
     fn send_snapshot(&mut self) {
         let now = self.clock.now();
         let started = Instant::now();
+        // Read before loading: a change committed meanwhile is read again by the next look,
+        // never missed.
+        let seq = self.store.last_change();
         match load_snapshot(&self.store, &self.session.operator, &self.config, now) {
             Ok(s) => {
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "snapshot");
+                match seq {
+                    Ok(seq) => self.seq = seq,
+                    Err(e) => tracing::warn!(error = %e, "last change"),
+                }
                 let _ = self.replies.send(Reply::Snapshot(Box::new(s)));
             }
             Err(e) => {

@@ -610,6 +610,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// The open alerts of one patient in scope.
+    pub fn open_patient_alerts(&self, patient_id: i64, scope: &Scope) -> Result<Vec<AlertRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{ALERT_SELECT} WHERE a.patient_id = ?1 AND (?2 IS NULL OR p.station = ?2)
+               AND a.status <> 'resolved'"
+        ))?;
+        let rows = stmt.query_map(params![patient_id, scope.station()], alert_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     pub fn alert(&self, id: i64, scope: &Scope) -> Result<Option<AlertRow>> {
         Ok(self
             .conn()

@@ -6,6 +6,7 @@ pub mod alert_stream;
 pub mod alerts;
 pub mod audit;
 pub mod backup;
+pub mod changes;
 pub mod control;
 pub mod deriver;
 pub mod followups;
@@ -190,6 +191,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
+        changes::prune_in(&tx)?;
         tx.commit()?;
         Ok(out)
     }
@@ -205,6 +207,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| E::from(e.into()))?;
         let out = f(&tx)?;
+        changes::prune_in(&tx).map_err(E::from)?;
         tx.commit().map_err(|e| E::from(e.into()))?;
         Ok(out)
     }
@@ -231,6 +234,7 @@ impl Store {
             .map_err(|e| E::from(e.into()))?;
         let (out, keep) = f(&tx)?;
         if keep {
+            changes::prune_in(&tx).map_err(E::from)?;
             tx.commit().map_err(|e| E::from(e.into()))?;
         } else {
             tx.rollback().map_err(|e| E::from(e.into()))?;
@@ -249,6 +253,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (out, keep) = f(&tx)?;
         if keep {
+            changes::prune_in(&tx)?;
             tx.commit()?;
         } else {
             tx.rollback()?;

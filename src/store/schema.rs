@@ -413,6 +413,76 @@ END;
 CREATE INDEX alerts_open_order ON alerts(severity, raised_at, id) WHERE status <> 'resolved';
 "#;
 
+/// Issue 12: a change sequence. Triggers record which patient, alert, incident, team, person,
+/// shift, control order or operator every committed write touched, whoever the writer is
+/// (desk, import, derivation, tests), so that a console reloads only what changed since the
+/// last sequence it saw. Old rows are pruned by writers (`changes::prune_in`).
+const V_CHANGES: &str = r#"
+CREATE TABLE changes (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind      TEXT NOT NULL,
+    entity_id INTEGER NOT NULL
+);
+CREATE TRIGGER changes_patients_ins AFTER INSERT ON patients
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', NEW.id); END;
+CREATE TRIGGER changes_patients_upd AFTER UPDATE ON patients
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', NEW.id); END;
+CREATE TRIGGER changes_patients_del AFTER DELETE ON patients
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', OLD.id); END;
+CREATE TRIGGER changes_followups_ins AFTER INSERT ON followups
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', NEW.patient_id); END;
+CREATE TRIGGER changes_followups_upd AFTER UPDATE ON followups
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', NEW.patient_id); END;
+CREATE TRIGGER changes_followups_del AFTER DELETE ON followups
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', OLD.patient_id); END;
+CREATE TRIGGER changes_alerts_ins AFTER INSERT ON alerts
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('alert', NEW.id); END;
+CREATE TRIGGER changes_alerts_upd AFTER UPDATE ON alerts
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('alert', NEW.id); END;
+CREATE TRIGGER changes_alerts_del AFTER DELETE ON alerts
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('alert', OLD.id); END;
+CREATE TRIGGER changes_incidents_ins AFTER INSERT ON incidents
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('incident', NEW.id); END;
+CREATE TRIGGER changes_incidents_upd AFTER UPDATE ON incidents
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('incident', NEW.id); END;
+CREATE TRIGGER changes_incidents_del AFTER DELETE ON incidents
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('incident', OLD.id); END;
+CREATE TRIGGER changes_incident_steps_ins AFTER INSERT ON incident_steps
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('incident', NEW.incident_id); END;
+CREATE TRIGGER changes_incident_steps_upd AFTER UPDATE ON incident_steps
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('incident', NEW.incident_id); END;
+CREATE TRIGGER changes_incident_steps_del AFTER DELETE ON incident_steps
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('incident', OLD.incident_id); END;
+CREATE TRIGGER changes_incident_notes_ins AFTER INSERT ON incident_notes
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('incident', NEW.incident_id); END;
+CREATE TRIGGER changes_team_ins AFTER INSERT ON team_assignments
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', NEW.patient_id); END;
+CREATE TRIGGER changes_team_upd AFTER UPDATE ON team_assignments
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', NEW.patient_id); END;
+CREATE TRIGGER changes_team_del AFTER DELETE ON team_assignments
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', OLD.patient_id); END;
+CREATE TRIGGER changes_persons_ins AFTER INSERT ON persons
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('person', NEW.id); END;
+CREATE TRIGGER changes_persons_upd AFTER UPDATE ON persons
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('person', NEW.id); END;
+CREATE TRIGGER changes_persons_del AFTER DELETE ON persons
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('person', OLD.id); END;
+CREATE TRIGGER changes_shifts_ins AFTER INSERT ON shifts
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('shift', NEW.id); END;
+CREATE TRIGGER changes_shifts_upd AFTER UPDATE ON shifts
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('shift', NEW.id); END;
+CREATE TRIGGER changes_control_ins AFTER INSERT ON control_orders
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('control', NEW.id); END;
+CREATE TRIGGER changes_control_upd AFTER UPDATE ON control_orders
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('control', NEW.id); END;
+CREATE TRIGGER changes_control_del AFTER DELETE ON control_orders
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('control', OLD.id); END;
+CREATE TRIGGER changes_operators_ins AFTER INSERT ON operators
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('operator', NEW.rowid); END;
+CREATE TRIGGER changes_operators_upd AFTER UPDATE ON operators
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('operator', NEW.rowid); END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -424,17 +494,18 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V_WRITTEN_REPORT),
         M::up(V_INCIDENT_STEPS),
         M::up(V_DERIVER),
+        M::up(V_CHANGES),
     ])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 9;
+pub const CURRENT_VERSION: usize = 10;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 9);
+        assert_eq!(super::CURRENT_VERSION, 10);
     }
 }

@@ -55,11 +55,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
             let mut order: Vec<usize> = (0..snap.alerts.len())
                 .filter(|&i| quick.admits(&snap.alerts[i]))
                 .filter(|&i| {
-                    words.is_empty()
-                        || snap
-                            .alert_keys
-                            .get(i)
-                            .is_some_and(|k| search::matches(k, &words))
+                    words.is_empty() || snap.alert_keys.get(i).is_some_and(|k| k.matches(&words))
                 })
                 .collect();
             // Within a severity, what nobody has taken first, the newest first.

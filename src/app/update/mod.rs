@@ -109,6 +109,14 @@ fn tick(s: &mut AppState, now: chrono::DateTime<chrono::Utc>, fx: &mut Vec<Effec
     }
 }
 
+/// A P1 newly announced rings once.
+fn ring_for_new_p1(s: &AppState, before: Option<(i64, usize)>, fx: &mut Vec<Effect>) {
+    let after = s.banner().map(|(a, n)| (a.id, n));
+    if after.is_some_and(|(id, n)| before.is_none_or(|(b, m)| b != id && n >= m)) {
+        fx.push(Effect::Bell);
+    }
+}
+
 fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
     match reply {
         Reply::Snapshot(snap) => {
@@ -118,11 +126,18 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
             }
             s.snapshot = Some(*snap);
             refresh_lists(s);
-            // A P1 newly announced rings once.
-            let after = s.banner().map(|(a, n)| (a.id, n));
-            if after.is_some_and(|(id, n)| before.is_none_or(|(b, m)| b != id && n >= m)) {
-                fx.push(Effect::Bell);
-            }
+            ring_for_new_p1(s, before, fx);
+        }
+        Reply::Delta(d) => {
+            // A delta patches the whole register; before that is loaded the next snapshot
+            // carries the change anyway.
+            let before = s.banner().map(|(a, n)| (a.id, n));
+            let Some(snap) = s.snapshot.as_mut().filter(|x| x.complete) else {
+                return;
+            };
+            snap.apply(*d);
+            refresh_lists(s);
+            ring_for_new_p1(s, before, fx);
         }
         Reply::Detail(d) => {
             if let Some(open) = s.detail_mut()

@@ -1,0 +1,72 @@
+//! The console's compact rows find exactly what the whole strings found: an alert's key in two
+//! shared halves matches every filter (pinyin, initials, several AND-ed words, severity words)
+//! as the one string per alert did.
+
+mod common;
+
+use common::*;
+use dutydesk::app::data::load_snapshot;
+use dutydesk::app::search;
+use dutydesk::config::Config;
+use dutydesk::i18n::Lang;
+use dutydesk::store::Store;
+
+#[test]
+fn compact_alert_keys_filter_exactly_as_whole_keys_did() {
+    let mut store = Store::open_in_memory().unwrap();
+    dutydesk::demo::build(&mut store, &Config::default(), now()).unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    assert!(snap.alerts.len() > 20);
+    let mut typed: Vec<String> = [
+        "p1",
+        "P2",
+        "p3",
+        "失访",
+        "青石 失访",
+        "qs p1",
+        "unstable",
+        "病情",
+        "新 p1",
+        "new",
+        "acknowledged",
+        "已签收",
+        "望江",
+        "wj",
+        "taoyuan",
+        "逾期 p2",
+        "missing p1",
+        "zzz",
+        "派出所 社区",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Every patient's name, its pinyin and its initials, alone and with a severity.
+    for a in snap.alerts.iter().take(40) {
+        let (full, initials) = search::pinyin(&a.patient_name);
+        typed.push(a.patient_name.clone());
+        typed.push(full);
+        typed.push(format!("{initials} p1"));
+    }
+    let mut matched = 0;
+    for t in &typed {
+        let words = search::words(t);
+        for (a, k) in snap.alerts.iter().zip(&snap.alert_keys) {
+            let whole = search::key([
+                a.patient_name.as_str(),
+                Lang::Zh.alert_kind(a.kind),
+                Lang::En.alert_kind(a.kind),
+                Lang::Zh.alert_status(a.status),
+                Lang::En.alert_status(a.status),
+                a.village.as_str(),
+                a.station.as_str(),
+                a.severity.code(),
+            ]);
+            let want = search::matches(&whole, &words);
+            assert_eq!(k.matches(&words), want, "{t:?} on alert {}", a.id);
+            matched += usize::from(want);
+        }
+    }
+    assert!(matched > 100, "the filters found something: {matched}");
+}
