@@ -89,6 +89,25 @@ impl<W: Write> JsonList<W> {
     }
 }
 
+/// Why a list streamed from the store stopped before its end: the store, or the writing.
+#[derive(Debug)]
+pub enum StreamError {
+    Store(crate::store::StoreError),
+    Write(io::Error),
+}
+
+impl From<crate::store::StoreError> for StreamError {
+    fn from(e: crate::store::StoreError) -> Self {
+        StreamError::Store(e)
+    }
+}
+
+impl From<io::Error> for StreamError {
+    fn from(e: io::Error) -> Self {
+        StreamError::Write(e)
+    }
+}
+
 /// A write to standard output that failed because the reader went away ends the program
 /// with success, as `emit` does; any other error is returned.
 pub fn closed_pipe_ends_quietly(e: io::Error) -> io::Error {

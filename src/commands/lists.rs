@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::json_list::{JsonList, ListFormat, closed_pipe_ends_quietly};
+use super::json_list::{JsonList, ListFormat, StreamError, closed_pipe_ends_quietly};
 use super::{Context, Failure};
 use crate::cli::{AlertsArgs, PatientsArgs};
 use crate::config::Config;
@@ -17,7 +17,6 @@ use crate::domain::schedule::{days_overdue, followup_due, visit_due};
 use crate::i18n::{Msg, T};
 use crate::store::alerts::{AlertRow, sort_alerts};
 
-use super::stream::{JsonOut, Layout, StreamError};
 use crate::store::patients::PatientQuery;
 
 /// Pads (or cuts, ending in `…`) `s` to `width` terminal columns, counting CJK characters
@@ -132,23 +131,17 @@ pub fn alerts(ctx: &Context, args: &AlertsArgs) -> Result<(), Failure> {
         Source::Stored => store.each_alert(&scope, true, g),
         Source::DerivedAt => store.each_alert_as_of(at, &ctx.config, &scope, g),
     };
-    let layout = match (args.json, args.jsonl) {
-        (_, true) => Some(Layout::Lines),
-        (true, false) => Some(Layout::Array),
-        (false, false) => None,
-    };
-    if let Some(layout) = layout {
-        let mut out = JsonOut::begin(layout);
-        let written = each(&mut |a: &AlertRow| out.put(&AlertJson::new(ctx, a, today)))
-            .and_then(|()| out.finish());
+    if let Some(format) = ListFormat::chosen(args.json, args.jsonl) {
+        let mut out = JsonList::new(std::io::stdout().lock(), format);
+        let written = each(&mut |a: &AlertRow| Ok(out.push(&AlertJson::new(ctx, a, today))?))
+            .and_then(|()| Ok(out.finish()?));
         return match written {
             Ok(()) => Ok(()),
-            Err(e) if e.is_closed_pipe() => Ok(()),
             Err(StreamError::Store(e)) => Err(f(e)),
-            Err(StreamError::Write(e)) => {
+            Err(StreamError::Write(e)) => Err(closed_pipe_ends_quietly(e)).map_err(|e| {
                 tracing::warn!(error = %e, "cannot write to standard output");
-                Err(Failure::BadInput(e.to_string()))
-            }
+                Failure::BadInput(e.to_string())
+            }),
         };
     }
     // A table is read by a person: the rows are gathered and, for derived ones, sorted.

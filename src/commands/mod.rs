@@ -12,7 +12,6 @@ use json_list::ListFormat;
 mod lists;
 mod reports;
 mod shifts;
-mod stream;
 mod verbs;
 
 use std::path::{Path, PathBuf};
