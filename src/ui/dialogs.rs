@@ -527,10 +527,17 @@ fn draw_editor(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, editor: &Editor
 fn draw_reading(ui: &Ui, f: &mut Frame, area: Rect, r: &Reading) {
     let th = ui.theme();
     let w = 76u16.min(area.width.saturating_sub(2));
-    let lines: Vec<Line> = r.lines.iter().map(|l| Line::from(l.as_str())).collect();
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     let inner_w = w.saturating_sub(2);
-    let total = p.line_count(inner_w);
+    // Wrapped here by display width: ratatui's word wrapper lets a run of CJK overrun the
+    // box by a column.
+    let lines: Vec<Line> = r
+        .lines
+        .iter()
+        .flat_map(|l| super::text::wrap(l, usize::from(inner_w)))
+        .map(Line::from)
+        .collect();
+    let total = lines.len();
+    let p = Paragraph::new(lines);
     let h = (total as u16).saturating_add(2).min(area.height);
     let rect = centered(area, w, h);
     clear_popup(f.buffer_mut(), rect);

@@ -60,6 +60,46 @@ pub fn cut(s: &str, width: usize) -> String {
     out
 }
 
+/// `line` broken into lines of at most `width` columns, counted by display width so that a
+/// CJK character never sits half outside a box. An English word stays whole when a space is
+/// near the break; continuation lines are indented two columns past the line's own indent, so
+/// a wrapped entry still reads as one.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.width() <= width || width < 8 {
+        return vec![line.to_string()];
+    }
+    let lead = line.len() - line.trim_start_matches(' ').len();
+    let indent = " ".repeat((lead + 2).min(width / 3));
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > width {
+            // Back up to a near space so an English word is not split.
+            let body_start = if out.is_empty() { 0 } else { indent.len() };
+            let rest = match cur.rfind(' ') {
+                Some(sp) if sp > body_start && cur[sp..].width() <= width / 4 => {
+                    let rest = cur[sp + 1..].to_string();
+                    cur.truncate(sp);
+                    rest
+                }
+                _ => String::new(),
+            };
+            out.push(std::mem::take(&mut cur));
+            cur.push_str(&indent);
+            cur.push_str(&rest);
+            used = cur.width();
+        }
+        cur.push(c);
+        used += cw;
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 pub fn width(s: &str) -> usize {
     s.width()
 }
@@ -102,6 +142,24 @@ pub fn centered(outer: Rect, w: u16, h: u16) -> Rect {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wrapped_text_never_passes_the_box_edge_and_loses_nothing() {
+        let line = "  02:10 综治中心值班员 记录案事件 #1 第3步（区域警力到场处置）由 新港民警甲 完成，另有 an English sentence that wraps";
+        for width in [20, 33, 45, 74] {
+            let lines = wrap(line, width);
+            assert!(lines.len() > 1, "{width}");
+            for l in &lines {
+                assert!(l.width() <= width, "{width}: {l:?} is {} wide", l.width());
+            }
+            for l in &lines[1..] {
+                assert!(l.starts_with("    "), "continuation indented: {l:?}");
+            }
+            let joined: String = lines.iter().map(|l| l.replace(' ', "")).collect();
+            assert_eq!(joined, line.replace(' ', ""), "{width}");
+        }
+        assert_eq!(wrap("短", 74), vec!["短".to_string()]);
+    }
+
     #[test]
     fn a_long_message_is_cut_by_display_width_with_an_ellipsis_and_never_mid_word() {
         use super::{cut, width};
