@@ -1347,11 +1347,36 @@ fn the_banners_a_acknowledges_the_announced_p1_not_the_highlighted_row() {
         vec![Effect::Request(Request::Acknowledge(new))]
     );
     assert_ne!(new, highlighted);
-    // On the patients list too.
+    // On the patients list too, and on a patient's screen.
     press(&mut s, "2");
     assert_eq!(
         press(&mut s, "a"),
         vec![Effect::Request(Request::Acknowledge(new))]
+    );
+    press(&mut s, "enter");
+    assert_eq!(s.screen(), dutydesk::app::action::ScreenKind::Detail);
+    assert_eq!(
+        press(&mut s, "a"),
+        vec![Effect::Request(Request::Acknowledge(new))]
+    );
+}
+
+/// Away from the alerts list the highlighted alert is not on screen: with no banner, `a`
+/// acknowledges nothing there.
+#[test]
+fn without_a_banner_a_off_the_alerts_list_acknowledges_nothing() {
+    let (_, mut s) = state_for("center");
+    assert!(s.banner().is_none());
+    press(&mut s, "2");
+    assert!(press(&mut s, "a").is_empty());
+    press(&mut s, "enter");
+    assert!(press(&mut s, "a").is_empty());
+    press(&mut s, "esc");
+    press(&mut s, "1");
+    let id = s.selected_alert().unwrap().id;
+    assert_eq!(
+        press(&mut s, "a"),
+        vec![Effect::Request(Request::Acknowledge(id))]
     );
 }
 

@@ -106,12 +106,13 @@ pub fn screen_commands(screen: ScreenKind) -> Vec<Command> {
             v
         }
     };
-    if let ScreenKind::List(view) = screen {
+    if let ScreenKind::List(_) = screen {
         v.push(c(Back, false));
-        // The new-P1 banner offers `a` on every list.
-        if view != View::Alerts {
-            v.push(c(Acknowledge, false));
-        }
+    }
+    // The new-P1 banner offers `a` on every screen (`check` allows it only for the banner's
+    // alert away from the alerts list).
+    if screen != ScreenKind::List(View::Alerts) {
+        v.push(c(Acknowledge, false));
     }
     // Views by digit only where digits do not record steps.
     if screen != ScreenKind::Incident {
@@ -164,6 +165,9 @@ pub fn check(s: &AppState, a: Action) -> Result<(), T> {
     use Action::*;
     match a {
         Acknowledge if s.banner().is_some() => writer(s),
+        // Away from the alerts list, the highlighted alert is not on screen: `a` is only for
+        // the banner's.
+        Acknowledge if s.screen() != ScreenKind::List(View::Alerts) => Err(T::NothingSelected),
         Acknowledge | InProgress | Resolve => {
             writer(s)?;
             let alert = s.selected_alert().ok_or(T::NothingSelected)?;
