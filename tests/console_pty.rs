@@ -151,6 +151,13 @@ fn operator_opens_patient_assigns_doctor_and_records_follow_up_at_80x24() {
 
     screen.press("q");
     assert!(screen.wait_exit().success());
+    // The console waited for its store thread: the deriver's lease is given back at quit,
+    // not left to run out.
+    let expires: i64 = rusqlite::Connection::open(&db.path)
+        .unwrap()
+        .query_row("SELECT expires_at FROM deriver_lease", [], |r| r.get(0))
+        .unwrap();
+    assert!(expires <= chrono::Utc::now().timestamp_millis());
 
     let store = db.open();
     let team = store.team(patient.id, &Scope::All).unwrap();

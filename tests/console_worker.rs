@@ -104,3 +104,58 @@ fn a_desk_disabled_while_its_console_is_open_cannot_write_and_is_ended() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(other.audit_count().unwrap(), before);
 }
+
+/// Quitting right after a key press loses nothing: the console waits for its store thread,
+/// which writes what was still queued, then gives back the deriver's lease so another console
+/// or `serve` can take it at once rather than after the lease runs out.
+#[test]
+fn a_request_queued_at_quit_is_written_and_the_deriver_lease_is_given_back() {
+    let db = demo();
+    let store = db.open();
+    let operator = store.operator("center").unwrap().unwrap();
+    let alert = store
+        .alerts(&Default::default(), true)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status == dutydesk::domain::alert::AlertStatus::New)
+        .unwrap()
+        .id;
+    drop(store);
+    let (tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let (requests, thread) = dutydesk::console::worker::spawn_joinable(
+        db.path.clone(),
+        Session::new(operator, "test-os-user"),
+        dutydesk::config::Config::default(),
+        dutydesk::i18n::Lang::Zh,
+        std::sync::Arc::new(dutydesk::domain::clock::FixedClock(now())),
+        tx,
+    );
+    wait_for(
+        &mut replies,
+        |r| matches!(r, Reply::Snapshot(s) if s.complete),
+    );
+    let lease = |db: &TempDb| -> i64 {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("SELECT expires_at FROM deriver_lease", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert!(
+        lease(&db) > now().timestamp_millis(),
+        "the console holds the lease"
+    );
+    requests.send(Request::Acknowledge(alert)).unwrap();
+    drop(requests);
+    thread.join().unwrap();
+    let a = db
+        .open()
+        .alerts(&Default::default(), true)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == alert)
+        .unwrap();
+    assert_eq!(a.status, dutydesk::domain::alert::AlertStatus::Acknowledged);
+    assert!(
+        lease(&db) <= now().timestamp_millis(),
+        "the lease is given back"
+    );
+}

@@ -95,7 +95,7 @@ async fn event_loop(
     let mut terminal = Terminal::new(backend).map_err(|e| e.to_string())?;
     let size = terminal.size().map_err(|e| e.to_string())?;
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let requests = worker::spawn(
+    let (requests, store_thread) = worker::spawn_joinable(
         setup.db.clone(),
         crate::desk::Session::new(setup.operator.clone(), setup.os_user.clone()),
         setup.config.clone(),
@@ -120,63 +120,74 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut second = setup.clock.now().second();
     let mut dirty = true;
-    loop {
-        if dirty {
-            terminal
-                .draw(|f| ui.draw(f, &state))
-                .map_err(|e| e.to_string())?;
-            dirty = false;
-        }
-        let events: Vec<Event> = tokio::select! {
-            ev = input.next() => match ev {
-                Some(Ok(ev)) => keymap.translate(&ev, state.input_mode()),
-                Some(Err(e)) => return Err(e.to_string()),
-                None => return Ok(()),
-            },
-            Some(reply) = replies.recv() => match reply {
-                // The operator was disabled: the session ends, saying why.
-                crate::app::Reply::Ended(text) => return Err(text),
-                reply => vec![Event::Store(reply)],
-            },
-            Some(sig) = signals.recv() => {
-                tracing::info!(signal = sig, "console ends on a signal");
-                return Ok(());
+    // `return` inside the block ends the loop, not the function: the store thread is then
+    // let finish what was asked of it (a write, giving back the deriver's lease).
+    let ended: Result<(), String> = async {
+        loop {
+            if dirty {
+                terminal
+                    .draw(|f| ui.draw(f, &state))
+                    .map_err(|e| e.to_string())?;
+                dirty = false;
             }
-            _ = tick.tick() => {
-                let now = setup.clock.now();
-                // Only the second shown on screen matters; the tick is faster so the
-                // displayed clock never lags by most of a second.
-                if now.second() == second { continue; }
-                second = now.second();
-                vec![Event::Tick(now)]
-            }
-        };
-        for ev in events {
-            if let Event::Resize { .. } = ev {
-                // A resize invalidates what ratatui thinks is on screen: clear to avoid residue.
-                let _ = terminal.autoresize();
-                let _ = terminal.clear();
-            }
-            for effect in update(&mut state, ev) {
-                match effect {
-                    Effect::Request(r) => {
-                        if requests.send(r).is_err() {
-                            return Err("store thread stopped".into());
+            let events: Vec<Event> = tokio::select! {
+                ev = input.next() => match ev {
+                    Some(Ok(ev)) => keymap.translate(&ev, state.input_mode()),
+                    Some(Err(e)) => return Err(e.to_string()),
+                    None => return Ok(()),
+                },
+                Some(reply) = replies.recv() => match reply {
+                    // The operator was disabled: the session ends, saying why.
+                    crate::app::Reply::Ended(text) => return Err(text),
+                    reply => vec![Event::Store(reply)],
+                },
+                Some(sig) = signals.recv() => {
+                    tracing::info!(signal = sig, "console ends on a signal");
+                    return Ok(());
+                }
+                _ = tick.tick() => {
+                    let now = setup.clock.now();
+                    // Only the second shown on screen matters; the tick is faster so the
+                    // displayed clock never lags by most of a second.
+                    if now.second() == second { continue; }
+                    second = now.second();
+                    vec![Event::Tick(now)]
+                }
+            };
+            for ev in events {
+                if let Event::Resize { .. } = ev {
+                    // A resize invalidates what ratatui thinks is on screen: clear to avoid residue.
+                    let _ = terminal.autoresize();
+                    let _ = terminal.clear();
+                }
+                for effect in update(&mut state, ev) {
+                    match effect {
+                        Effect::Request(r) => {
+                            if requests.send(r).is_err() {
+                                return Err("store thread stopped".into());
+                            }
+                        }
+                        Effect::Bell => {
+                            let out = terminal.backend_mut();
+                            let _ = out.write_all(b"\x07");
+                            let _ = out.flush();
+                        }
+                        Effect::Quit => return Ok(()),
+                        Effect::Suspend => {
+                            let _ = crate::term::suspend();
+                            let _ = terminal.clear();
                         }
                     }
-                    Effect::Bell => {
-                        let out = terminal.backend_mut();
-                        let _ = out.write_all(b"\x07");
-                        let _ = out.flush();
-                    }
-                    Effect::Quit => return Ok(()),
-                    Effect::Suspend => {
-                        let _ = crate::term::suspend();
-                        let _ = terminal.clear();
-                    }
                 }
+                dirty = true;
             }
-            dirty = true;
         }
     }
+    .await;
+    drop(requests);
+    let waited = std::time::Instant::now();
+    while !store_thread.is_finished() && waited.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    ended
 }

@@ -60,8 +60,21 @@ pub fn spawn(
     clock: Arc<dyn Clock>,
     replies: UnboundedSender<Reply>,
 ) -> Sender<Request> {
+    spawn_joinable(db, session, config, lang, clock, replies).0
+}
+
+/// As `spawn`, with the thread's handle: the console waits on it when it ends, so requests
+/// still queued are written and the deriver's lease is given back before the process exits.
+pub fn spawn_joinable(
+    db: PathBuf,
+    session: Session,
+    config: Config,
+    lang: Lang,
+    clock: Arc<dyn Clock>,
+    replies: UnboundedSender<Reply>,
+) -> (Sender<Request>, std::thread::JoinHandle<()>) {
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
+    let handle = std::thread::Builder::new()
         .name("store".into())
         .spawn(move || match Store::open(&db) {
             Ok(store) => Worker {
@@ -86,7 +99,7 @@ pub fn spawn(
             }
         })
         .expect("a thread can be started");
-    tx
+    (tx, handle)
 }
 
 impl Worker {
