@@ -30,7 +30,7 @@ pub struct Cli {
     #[arg(long, env = "DUTYDESK_CONFIG", global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// 以该操作员身份打开控制台（默认：系统用户名；演示库默认 center）· operator login for the console
+    /// 以该操作员身份操作（默认：系统用户名；`demo` 命令以 center 打开演示库）· act as this operator [default: your OS user name; `demo` opens as center]
     #[arg(long, env = "DUTYDESK_OPERATOR", global = true, value_name = "LOGIN")]
     pub operator: Option<String>,
 
