@@ -19,11 +19,24 @@ fn demo() -> TempDb {
 }
 
 fn start(db: &TempDb, login: &str) -> (std::sync::mpsc::Sender<Request>, UnboundedReceiver<Reply>) {
+    let (requests, replies, _) = start_joinable(db, login);
+    (requests, replies)
+}
+
+/// The store thread as the console starts it, with its handle to wait on.
+fn start_joinable(
+    db: &TempDb,
+    login: &str,
+) -> (
+    std::sync::mpsc::Sender<Request>,
+    UnboundedReceiver<Reply>,
+    std::thread::JoinHandle<()>,
+) {
     let store = db.open();
     let operator = store.operator(login).unwrap().unwrap();
     drop(store);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let requests = dutydesk::console::worker::spawn(
+    let (requests, thread) = dutydesk::console::worker::spawn_joinable(
         db.path.clone(),
         Session::new(operator, "test-os-user"),
         dutydesk::config::Config::default(),
@@ -31,7 +44,7 @@ fn start(db: &TempDb, login: &str) -> (std::sync::mpsc::Sender<Request>, Unbound
         std::sync::Arc::new(dutydesk::domain::clock::FixedClock(now())),
         tx,
     );
-    (requests, rx)
+    (requests, rx, thread)
 }
 
 /// The first reply for which `want` says yes, within 20 s.
@@ -112,7 +125,6 @@ fn a_desk_disabled_while_its_console_is_open_cannot_write_and_is_ended() {
 fn a_request_queued_at_quit_is_written_and_the_deriver_lease_is_given_back() {
     let db = demo();
     let store = db.open();
-    let operator = store.operator("center").unwrap().unwrap();
     let alert = store
         .alerts(&Default::default(), true)
         .unwrap()
@@ -121,15 +133,7 @@ fn a_request_queued_at_quit_is_written_and_the_deriver_lease_is_given_back() {
         .unwrap()
         .id;
     drop(store);
-    let (tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let (requests, thread) = dutydesk::console::worker::spawn_joinable(
-        db.path.clone(),
-        Session::new(operator, "test-os-user"),
-        dutydesk::config::Config::default(),
-        dutydesk::i18n::Lang::Zh,
-        std::sync::Arc::new(dutydesk::domain::clock::FixedClock(now())),
-        tx,
-    );
+    let (requests, mut replies, thread) = start_joinable(&db, "center");
     wait_for(
         &mut replies,
         |r| matches!(r, Reply::Snapshot(s) if s.complete),

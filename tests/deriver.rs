@@ -9,10 +9,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::*;
 use dutydesk::config::Config;
 use dutydesk::demo::roster_table;
+use dutydesk::desk::Session;
 use dutydesk::desk::control::NewControl;
-use dutydesk::desk::{Desk, Session};
 use dutydesk::domain::alert::AlertKind;
-use dutydesk::domain::clock::{FixedClock, beijing_date};
+use dutydesk::domain::clock::beijing_date;
 use dutydesk::domain::lease::{Holder, HolderKind, LEASE_LENGTH};
 use dutydesk::domain::schedule::ControlLevel;
 use dutydesk::store::{Scope, Store};
@@ -28,20 +28,9 @@ fn register(store: &mut Store) -> Session {
     let session =
         dutydesk::desk::admin::first_center_session(store, "tester", "测试值班员", t0()).unwrap();
     let table = roster_table(PATIENTS, 7, "2026-11-01".parse().unwrap());
-    let report = desk_at(store, &session, t0(), |d| d.import_roster(&table, false)).unwrap();
+    let report = with_desk_at(store, &session, t0(), |d| d.import_roster(&table, false)).unwrap();
     assert!(report.committed);
     session
-}
-
-fn desk_at<T>(
-    store: &mut Store,
-    session: &Session,
-    at: DateTime<Utc>,
-    f: impl FnOnce(&mut Desk) -> T,
-) -> T {
-    let config = Config::default();
-    let clock = FixedClock(at);
-    f(&mut Desk::new(store, session, &config, &clock))
 }
 
 /// What the desks see of the open alerts, ids aside (the two stores number them alike
@@ -122,12 +111,12 @@ fn incremental_derivation_equals_full_rederivation_across_days_midnights_and_a_s
     let until = beijing_date(t) + chrono::Days::new(2);
     for (store, session) in [(&mut inc, &s_inc), (&mut full, &s_full)] {
         let snoozed = first_open(store, AlertKind::FollowupOverdue);
-        desk_at(store, session, t, |d| {
+        with_desk_at(store, session, t, |d| {
             d.snooze(snoozed, until, "家属陪同复诊")
         })
         .unwrap();
         let reported = first_open(store, AlertKind::Missing);
-        desk_at(store, session, t, |d| {
+        with_desk_at(store, session, t, |d| {
             d.resolve_with_written_report(reported, "县政法委", t, "书面报告已送达")
         })
         .unwrap();
@@ -143,7 +132,7 @@ fn incremental_derivation_equals_full_rederivation_across_days_midnights_and_a_s
         reason: "重大活动安保".into(),
     };
     for (store, session) in [(&mut inc, &s_inc), (&mut full, &s_full)] {
-        desk_at(store, session, t, |d| d.set_control(&order)).unwrap();
+        with_desk_at(store, session, t, |d| d.set_control(&order)).unwrap();
     }
 
     let steps = [

@@ -169,17 +169,8 @@ impl Store {
 
     /// Patients in scope matching the query, by station, village and name.
     pub fn patients(&self, q: &PatientQuery) -> Result<Vec<Patient>> {
-        let scope_station = q.scope.station();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {PATIENT_COLUMNS} FROM patients
-             WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR station = ?2)
-               AND risk_level >= ?3
-             ORDER BY station, township, village, name, id"
-        ))?;
-        let rows = stmt.query_map(
-            params![scope_station, q.station, q.risk_min.unwrap_or(0)],
-            rows::patient,
-        )?;
+        let mut stmt = self.conn().prepare_cached(&list_sql())?;
+        let rows = stmt.query_map(list_params(q), rows::patient)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -190,14 +181,8 @@ impl Store {
         q: &PatientQuery,
         mut f: impl FnMut(&Patient) -> Result<()>,
     ) -> Result<()> {
-        let scope_station = q.scope.station();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {PATIENT_COLUMNS} FROM patients
-             WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR station = ?2)
-               AND risk_level >= ?3
-             ORDER BY station, township, village, name, id"
-        ))?;
-        let mut cursor = stmt.query(params![scope_station, q.station, q.risk_min.unwrap_or(0)])?;
+        let mut stmt = self.conn().prepare_cached(&list_sql())?;
+        let mut cursor = stmt.query(list_params(q))?;
         while let Some(r) = cursor.next()? {
             f(&rows::patient(r)?)?;
         }
@@ -212,4 +197,23 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
+
+/// The patients in scope matching a query, by station, village and name: one statement for
+/// the list and its streamed form, so the two cannot drift.
+fn list_sql() -> String {
+    format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients
+         WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR station = ?2)
+           AND risk_level >= ?3
+         ORDER BY station, township, village, name, id"
+    )
+}
+
+fn list_params(q: &PatientQuery) -> impl rusqlite::Params + '_ {
+    (
+        q.scope.station(),
+        q.station.as_deref(),
+        q.risk_min.unwrap_or(0),
+    )
 }
