@@ -1,7 +1,7 @@
 //! Resident ID numbers (公民身份号码, GB 11643-1999): 18 characters, a checksum, a birth date and
 //! a sequence digit whose parity gives the gender. Also the masking used in every list.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -33,20 +33,27 @@ pub enum IdNumberError {
 impl IdNumber {
     /// Accepts surrounding spaces, full-width digits and a lower-case `x`, as rosters carry them.
     pub fn parse(raw: &str) -> Result<Self, IdNumberError> {
-        let s: String = raw
-            .trim()
-            .chars()
-            .map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-                'x' | 'Ｘ' | 'ｘ' => 'X',
-                other => other,
-            })
-            .collect();
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() != 18 {
-            return Err(IdNumberError::WrongLength(chars.len()));
+        let raw = raw.trim();
+        // Every stored number and most roster cells are already 18 plain ASCII characters:
+        // they are checked as they are, without rewriting them character by character.
+        let s: String = if raw.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
+            raw.to_owned()
+        } else {
+            raw.chars()
+                .map(|c| match c {
+                    '０'..='９' => {
+                        char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c)
+                    }
+                    'x' | 'Ｘ' | 'ｘ' => 'X',
+                    other => other,
+                })
+                .collect()
+        };
+        let len = s.chars().count();
+        if len != 18 {
+            return Err(IdNumberError::WrongLength(len));
         }
-        for (i, &c) in chars.iter().enumerate() {
+        for (i, c) in s.chars().enumerate() {
             let ok = c.is_ascii_digit() || (i == 17 && c == 'X');
             if !ok {
                 return Err(IdNumberError::BadCharacter {
@@ -55,18 +62,16 @@ impl IdNumber {
                 });
             }
         }
+        // All 18 are ASCII from here on.
         let birth = &s[6..14];
-        let date = NaiveDate::parse_from_str(birth, "%Y%m%d")
-            .map_err(|_| IdNumberError::BadBirthDate(birth.to_string()))?;
-        if date.format("%Y").to_string().as_str() < "1900" {
-            return Err(IdNumberError::BadBirthDate(birth.to_string()));
+        match birth_of(birth) {
+            Some(date) if date.year() >= 1900 => {}
+            _ => return Err(IdNumberError::BadBirthDate(birth.to_string())),
         }
         let expected = check_char(&s[..17]);
-        if chars[17] != expected {
-            return Err(IdNumberError::BadChecksum {
-                expected,
-                found: chars[17],
-            });
+        let found = s.as_bytes()[17] as char;
+        if found != expected {
+            return Err(IdNumberError::BadChecksum { expected, found });
         }
         Ok(IdNumber(s))
     }
@@ -86,7 +91,7 @@ impl IdNumber {
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("validated on parse")
+        birth_of(&self.0[6..14]).expect("validated on parse")
     }
 
     /// The 17th character: odd for men, even for women.
@@ -110,6 +115,17 @@ impl IdNumber {
 }
 
 /// The checksum character for the first 17 digits.
+/// The date in eight ASCII digits `YYYYMMDD`, if it is one.
+fn birth_of(digits: &str) -> Option<NaiveDate> {
+    let b = digits.as_bytes();
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0_u32, |v, d| v * 10 + u32::from(d - b'0'));
+    NaiveDate::from_ymd_opt(n(0..4) as i32, n(4..6), n(6..8))
+}
+
 pub fn check_char(first17: &str) -> char {
     let sum: u32 = first17
         .bytes()
@@ -235,6 +251,16 @@ mod tests {
             man.birth_date(),
             NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()
         );
+    }
+
+    #[test]
+    fn a_birth_year_before_1900_is_refused() {
+        let old = with_check("42010218991231123");
+        assert_eq!(
+            IdNumber::parse(&old),
+            Err(IdNumberError::BadBirthDate("18991231".into()))
+        );
+        assert!(IdNumber::parse(&with_check("42010219000101123")).is_ok());
     }
 
     #[test]

@@ -22,25 +22,40 @@ fn bad(col: usize, what: &str) -> rusqlite::Error {
     )
 }
 
+// Codes and dates are read in place (`get_ref`): a register is read row by row, and a
+// string allocated for each of them would be thrown away at once.
+
 fn vocab<T: Vocabulary>(r: &Row, col: usize, what: &str) -> rusqlite::Result<T> {
-    let code: String = r.get(col)?;
-    T::from_code(&code).ok_or_else(|| bad(col, what))
+    opt_vocab(r, col, what)?.ok_or_else(|| bad(col, what))
 }
 
 fn opt_vocab<T: Vocabulary>(r: &Row, col: usize, what: &str) -> rusqlite::Result<Option<T>> {
-    let code: Option<String> = r.get(col)?;
-    match code {
+    match r.get_ref(col)?.as_str_or_null()? {
         None => Ok(None),
-        Some(c) => T::from_code(&c).map(Some).ok_or_else(|| bad(col, what)),
+        Some(c) => T::from_code(c).map(Some).ok_or_else(|| bad(col, what)),
     }
 }
 
 fn date(r: &Row, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let s: Option<String> = r.get(col)?;
-    match s {
+    match r.get_ref(col)?.as_str_or_null()? {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| bad(col, "date")),
+        Some(s) => parse_date(s).map(Some).ok_or_else(|| bad(col, "date")),
     }
+}
+
+/// A stored `YYYY-MM-DD`, read without chrono's general format parser.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0_u32, |v, d| {
+            d.is_ascii_digit().then(|| v * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        // Anything else a hand-edited database might hold gets the general parser.
+        return s.parse().ok();
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
 }
 
 fn risk(r: &Row, col: usize) -> rusqlite::Result<RiskLevel> {
@@ -96,4 +111,27 @@ pub fn patient(r: &Row) -> rusqlite::Result<Patient> {
 
 pub fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn stored_dates_read_as_the_general_parser_reads_them() {
+        for s in [
+            "2026-11-23",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "2026-1-05",
+            "20261123",
+            "abcd-ef-gh",
+            "+2026-11-23",
+            "",
+        ] {
+            assert_eq!(parse_date(s), s.parse::<NaiveDate>().ok(), "{s:?}");
+        }
+    }
 }
