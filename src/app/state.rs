@@ -512,6 +512,10 @@ pub struct AppState {
     /// Alerts present when the console first loaded: only P1s that arrive after are announced
     /// by the banner.
     pub known_alerts: Option<HashSet<i64>>,
+    /// The banner's P1, by its place in the alerts' order, and how many more wait: worked out
+    /// when the alerts change (`announce`), not at every frame. At 100k alerts a scan of all of
+    /// them at each draw was most of an idle console's CPU.
+    pub announced: Option<(AlertPlace, usize)>,
     /// Escalated P1 alerts the bell has already rung for.
     pub rung: HashSet<i64>,
     /// Overdue quick-response steps the bell has already rung for.
@@ -520,6 +524,13 @@ pub struct AppState {
     pub last_message: Option<Message>,
     /// The five persons of the incident on screen, and whom its actors are picked from.
     pub incident_team: Option<super::incident_team::IncidentTeam>,
+}
+
+/// Where an alert stands in the order the alerts are kept: most urgent, then oldest.
+pub type AlertPlace = (Severity, DateTime<Utc>, i64);
+
+fn alert_place(a: &AlertRow) -> AlertPlace {
+    (a.severity, a.raised_at, a.id)
 }
 
 impl AppState {
@@ -547,6 +558,7 @@ impl AppState {
             report_scroll: Scroll::default(),
             message: None,
             known_alerts: None,
+            announced: None,
             rung: HashSet::new(),
             rung_steps: HashSet::new(),
             incident_team: None,
@@ -577,18 +589,36 @@ impl AppState {
     /// loaded, and how many more such are waiting. It shows until someone (any desk)
     /// acknowledges it.
     pub fn banner(&self) -> Option<(&AlertRow, usize)> {
-        let snap = self.snapshot.as_ref()?;
-        let known = self.known_alerts.as_ref()?;
-        let mut new: Vec<&AlertRow> = snap
-            .alerts
-            .iter()
-            .filter(|a| {
-                a.severity == Severity::P1 && a.status == AlertStatus::New && !known.contains(&a.id)
-            })
-            .collect();
-        new.sort_by_key(|a| (std::cmp::Reverse(a.raised_at), std::cmp::Reverse(a.id)));
-        let first = *new.first()?;
-        Some((first, new.len() - 1))
+        let (place, more) = self.announced?;
+        let alerts = &self.snapshot.as_ref()?.alerts;
+        // The alerts are kept in this order (the store's, and `Snapshot::apply`'s); a list
+        // given out of order is searched whole.
+        let at = alerts.partition_point(|a| alert_place(a) < place);
+        alerts
+            .get(at)
+            .filter(|a| a.id == place.2)
+            .or_else(|| alerts.iter().find(|a| a.id == place.2))
+            .map(|a| (a, more))
+    }
+
+    /// Works out the banner again; called whenever the alerts change.
+    pub fn announce(&mut self) {
+        self.announced = (|| {
+            let snap = self.snapshot.as_ref()?;
+            let known = self.known_alerts.as_ref()?;
+            let mut count = 0;
+            let newest = snap
+                .alerts
+                .iter()
+                .filter(|a| {
+                    a.severity == Severity::P1
+                        && a.status == AlertStatus::New
+                        && !known.contains(&a.id)
+                })
+                .inspect(|_| count += 1)
+                .max_by_key(|a| (a.raised_at, a.id))?;
+            Some((alert_place(newest), count - 1))
+        })();
     }
 
     pub fn too_small(&self) -> bool {

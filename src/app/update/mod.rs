@@ -125,6 +125,7 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
                 s.known_alerts = Some(snap.alerts.iter().map(|a| a.id).collect());
             }
             s.snapshot = Some(*snap);
+            s.announce();
             refresh_lists(s);
             ring_for_new_p1(s, before, fx);
         }
@@ -136,6 +137,7 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
                 return;
             };
             snap.apply(*d);
+            s.announce();
             refresh_lists(s);
             ring_for_new_p1(s, before, fx);
         }
