@@ -483,6 +483,62 @@ CREATE TRIGGER changes_operators_upd AFTER UPDATE ON operators
     BEGIN INSERT INTO changes (kind, entity_id) VALUES ('operator', NEW.rowid); END;
 "#;
 
+/// Issue 12, the size of a province: a patient's history is one row per change event (a
+/// column per field, NULL where it did not change) instead of one row per field, which was
+/// nine rows for every new patient; the index on the instant alone goes (no query reads
+/// history by instant without the patient). The rows are regrouped by the hook below. The
+/// alert-due triggers write only when the patient is not already due, so a new patient's
+/// five team members no longer replace the same row five times.
+const V_HISTORY_EVENTS: &str = r#"
+DROP INDEX patient_history_patient;
+DROP INDEX patient_history_began;
+ALTER TABLE patient_history RENAME TO patient_history_v10;
+CREATE TABLE patient_history (
+    id              INTEGER PRIMARY KEY,
+    patient_id      INTEGER NOT NULL REFERENCES patients(id),
+    began_at        INTEGER NOT NULL,
+    status          TEXT,
+    risk            TEXT,
+    condition       TEXT,
+    treatment_place TEXT,
+    medication      TEXT,
+    compliance      TEXT,
+    township        TEXT,
+    village         TEXT,
+    station         TEXT
+);
+CREATE INDEX patient_history_patient ON patient_history(patient_id, began_at);
+
+DROP TRIGGER alert_due_patient_changed;
+DROP TRIGGER alert_due_team_seated;
+DROP TRIGGER alert_due_team_emptied;
+DROP TRIGGER alert_due_alert_resolved;
+CREATE TRIGGER alert_due_patient_changed AFTER UPDATE ON patients
+    WHEN (SELECT due_at FROM alert_due WHERE patient_id = NEW.id) IS NOT 0 BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.id, 0);
+END;
+CREATE TRIGGER alert_due_team_seated AFTER INSERT ON team_assignments
+    WHEN (SELECT due_at FROM alert_due WHERE patient_id = NEW.patient_id) IS NOT 0 BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.patient_id, 0);
+END;
+CREATE TRIGGER alert_due_team_emptied AFTER DELETE ON team_assignments
+    WHEN (SELECT due_at FROM alert_due WHERE patient_id = OLD.patient_id) IS NOT 0 BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (OLD.patient_id, 0);
+END;
+CREATE TRIGGER alert_due_alert_resolved AFTER UPDATE OF status ON alerts
+    WHEN NEW.status = 'resolved' AND OLD.status <> 'resolved'
+        AND NEW.kind NOT IN ('reported', 'transferred_in')
+        AND (SELECT due_at FROM alert_due WHERE patient_id = NEW.patient_id) IS NOT 0 BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.patient_id, 0);
+END;
+"#;
+
+fn regroup_history(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    super::history::regroup_field_rows(tx, "patient_history_v10")?;
+    tx.execute_batch("DROP TABLE patient_history_v10;")?;
+    Ok(())
+}
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -495,17 +551,18 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V_INCIDENT_STEPS),
         M::up(V_DERIVER),
         M::up(V_CHANGES),
+        M::up_with_hook(V_HISTORY_EVENTS, regroup_history),
     ])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 10;
+pub const CURRENT_VERSION: usize = 11;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 10);
+        assert_eq!(super::CURRENT_VERSION, 11);
     }
 }
