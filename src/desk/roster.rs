@@ -254,7 +254,7 @@ impl<'a> RosterWriter<'a> {
         };
         let patient = row.merge_into(existing.as_ref(), today);
         let mut team: Vec<(Role, i64)> = Vec::new();
-        let mut created_persons: Vec<Person> = Vec::new();
+        let mut created_persons: Vec<Role> = Vec::new();
         for m in &row.members {
             let key = (m.name.clone(), m.phone.clone());
             let person = match self.people.get(&key) {
@@ -271,7 +271,7 @@ impl<'a> RosterWriter<'a> {
                     };
                     let p = persons::insert(tx, &new, now)?;
                     counts.persons_created += 1;
-                    created_persons.push(p.clone());
+                    created_persons.push(m.role);
                     self.names.insert(p.id, p.name.clone());
                     self.people.insert(key, p.clone());
                     p
@@ -384,16 +384,12 @@ impl<'a> RosterWriter<'a> {
             }
             None => (None, given(whole(&stored, &after_team))),
         };
+        // The persons this row registered, by the role that named them: their names are in
+        // `team` and their kind follows from the role, so neither is written twice.
         if !created_persons.is_empty()
             && let Some(m) = after.as_object_mut()
         {
-            m.insert(
-                "persons_created".into(),
-                created_persons
-                    .iter()
-                    .map(|p| json!({"name": p.name, "kind": p.kind}))
-                    .collect(),
-            );
+            m.insert("persons_created".into(), json!(created_persons));
         }
         let action = if existing.is_some() {
             AuditAction::PatientReimported

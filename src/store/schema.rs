@@ -488,7 +488,9 @@ CREATE TRIGGER changes_operators_upd AFTER UPDATE ON operators
 /// nine rows for every new patient; the index on the instant alone goes (no query reads
 /// history by instant without the patient). The rows are regrouped by the hook below. The
 /// alert-due triggers write only when the patient is not already due, so a new patient's
-/// five team members no longer replace the same row five times.
+/// five team members no longer replace the same row five times. New audit rows store their
+/// hash as 32 bytes and do not repeat the previous one (see `store::audit`): the chain
+/// trigger is replaced to accept that.
 const V_HISTORY_EVENTS: &str = r#"
 DROP INDEX patient_history_patient;
 DROP INDEX patient_history_began;
@@ -536,6 +538,7 @@ END;
 fn regroup_history(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     super::history::regroup_field_rows(tx, "patient_history_v10")?;
     tx.execute_batch("DROP TABLE patient_history_v10;")?;
+    tx.execute_batch(super::audit::CHAIN_TRIGGER_V11)?;
     Ok(())
 }
 
