@@ -28,7 +28,7 @@ use crate::store::StoreError;
 use crate::store::alerts::{self, ReconcileSummary};
 use crate::store::audit::{AuditEvent, AuditLog, Author};
 use crate::store::persons::{self, NewPerson};
-use crate::store::{patients, places};
+use crate::store::{changes, patients, places};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RosterCounts {
@@ -67,6 +67,11 @@ const BATCH: usize = 4096;
 /// for them bounded, whatever the roster.
 const REFRESH_AT: usize = 50_000;
 
+/// A roster of more rows than this writes more change rows (a patient, its team, its alerts)
+/// than a console takes as a delta (5,000), so it reloads whole anyway: the import holds the
+/// per-row change rows back and records one "reload whole" instead.
+const HOLD_CHANGES_OVER: usize = 500;
+
 impl Desk<'_> {
     /// Checks and writes a roster; any error writes nothing, and so does a dry run. Rows are
     /// checked and written a batch at a time in one transaction, so a CSV's rows are never
@@ -96,6 +101,10 @@ impl Desk<'_> {
             let ((counts, more, refreshed), committed) =
                 self.act_or_roll_back(Need::Center, |act| {
                     let (tx, now, config) = (act.tx, act.now, act.config);
+                    let hold = roster.row_count() > HOLD_CHANGES_OVER;
+                    if hold {
+                        changes::hold_in(tx)?;
+                    }
                     let mut writer = RosterWriter::open(act, today)?;
                     let mut summary = ReconcileSummary::default();
                     let mut touched: Vec<(Patient, RoleSet)> = Vec::new();
@@ -135,6 +144,9 @@ impl Desk<'_> {
                     }
                     if !problems.has_errors() {
                         refresh(&mut touched)?;
+                    }
+                    if hold {
+                        changes::release_in(tx)?;
                     }
                     // A file with errors reports them alone, as if nothing had been tried.
                     let (counts, more) = if problems.has_errors() {

@@ -533,6 +533,61 @@ CREATE TRIGGER alert_due_alert_resolved AFTER UPDATE OF status ON alerts
         AND (SELECT due_at FROM alert_due WHERE patient_id = NEW.patient_id) IS NOT 0 BEGIN
     INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.patient_id, 0);
 END;
+
+-- A bulk write (a large import) holds the per-row change rows back while it runs and records
+-- one 'reload' row instead: a console would reload whole after so many changes anyway, and
+-- the rows (six or more per patient) were written only to be pruned at the commit.
+CREATE TABLE changes_held (
+    id INTEGER PRIMARY KEY CHECK (id = 1)
+);
+DROP TRIGGER changes_patients_ins;
+CREATE TRIGGER changes_patients_ins AFTER INSERT ON patients
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', NEW.id); END;
+DROP TRIGGER changes_patients_upd;
+CREATE TRIGGER changes_patients_upd AFTER UPDATE ON patients
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', NEW.id); END;
+DROP TRIGGER changes_patients_del;
+CREATE TRIGGER changes_patients_del AFTER DELETE ON patients
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('patient', OLD.id); END;
+DROP TRIGGER changes_alerts_ins;
+CREATE TRIGGER changes_alerts_ins AFTER INSERT ON alerts
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('alert', NEW.id); END;
+DROP TRIGGER changes_alerts_upd;
+CREATE TRIGGER changes_alerts_upd AFTER UPDATE ON alerts
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('alert', NEW.id); END;
+DROP TRIGGER changes_alerts_del;
+CREATE TRIGGER changes_alerts_del AFTER DELETE ON alerts
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('alert', OLD.id); END;
+DROP TRIGGER changes_team_ins;
+CREATE TRIGGER changes_team_ins AFTER INSERT ON team_assignments
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', NEW.patient_id); END;
+DROP TRIGGER changes_team_upd;
+CREATE TRIGGER changes_team_upd AFTER UPDATE ON team_assignments
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', NEW.patient_id); END;
+DROP TRIGGER changes_team_del;
+CREATE TRIGGER changes_team_del AFTER DELETE ON team_assignments
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', OLD.patient_id); END;
+DROP TRIGGER changes_persons_ins;
+CREATE TRIGGER changes_persons_ins AFTER INSERT ON persons
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('person', NEW.id); END;
+DROP TRIGGER changes_persons_upd;
+CREATE TRIGGER changes_persons_upd AFTER UPDATE ON persons
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('person', NEW.id); END;
+DROP TRIGGER changes_persons_del;
+CREATE TRIGGER changes_persons_del AFTER DELETE ON persons
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('person', OLD.id); END;
 "#;
 
 fn regroup_history(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
