@@ -200,3 +200,42 @@ fn a_reimported_patients_audit_row_holds_only_the_fields_that_changed() {
     assert_eq!(again.after.as_ref().unwrap()["phone"], "13900001111");
     assert_eq!(store.verify_audit_chain(None).unwrap().first_break, None);
 }
+
+/// The kinds of change rows written after `seq`, leaving out registering the test operator.
+fn change_kinds_after(db: &TempDb, seq: i64) -> Vec<(String, i64)> {
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT kind, count(*) FROM changes WHERE seq > ?1 AND kind <> 'operator'
+             GROUP BY kind ORDER BY kind",
+        )
+        .unwrap();
+    stmt.query_map([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_large_import_records_one_reload_whole_change_instead_of_a_row_per_write() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let seq = store.last_change().unwrap();
+    let path = roster_file(&db, &many_rows());
+    assert!(import_file_at(&mut store, &path, now()).committed);
+    assert_eq!(
+        change_kinds_after(&db, seq),
+        vec![("reload".to_string(), 1)]
+    );
+    match store.changes_since(seq, 100_000).unwrap() {
+        dutydesk::store::changes::Since::Changes(set) => assert!(set.control, "{set:?}"),
+        other => panic!("{other:?}"),
+    }
+    // Later writes are recorded row by row again.
+    let one = csv(&[row("测试丙", &id("19800101", 55))]);
+    let seq = store.last_change().unwrap();
+    assert!(import_csv(&mut store, &one, false).committed);
+    let kinds = change_kinds_after(&db, seq);
+    assert!(kinds.iter().any(|(k, _)| k == "patient"), "{kinds:?}");
+    assert!(kinds.iter().all(|(k, _)| k != "reload"), "{kinds:?}");
+}

@@ -28,7 +28,7 @@ use crate::store::StoreError;
 use crate::store::alerts::{self, ReconcileSummary};
 use crate::store::audit::{AuditEvent, AuditLog, Author};
 use crate::store::persons::{self, NewPerson};
-use crate::store::{patients, places};
+use crate::store::{changes, patients, places};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RosterCounts {
@@ -67,6 +67,11 @@ const BATCH: usize = 4096;
 /// for them bounded, whatever the roster.
 const REFRESH_AT: usize = 50_000;
 
+/// A roster of more rows than this writes more change rows (a patient, its team, its alerts)
+/// than a console takes as a delta (5,000), so it reloads whole anyway: the import holds the
+/// per-row change rows back and records one "reload whole" instead.
+const HOLD_CHANGES_OVER: usize = 500;
+
 impl Desk<'_> {
     /// Checks and writes a roster; any error writes nothing, and so does a dry run. Rows are
     /// checked and written a batch at a time in one transaction, so a CSV's rows are never
@@ -96,6 +101,10 @@ impl Desk<'_> {
             let ((counts, more, refreshed), committed) =
                 self.act_or_roll_back(Need::Center, |act| {
                     let (tx, now, config) = (act.tx, act.now, act.config);
+                    let hold = roster.row_count() > HOLD_CHANGES_OVER;
+                    if hold {
+                        changes::hold_in(tx)?;
+                    }
                     let mut writer = RosterWriter::open(act, today)?;
                     let mut summary = ReconcileSummary::default();
                     let mut touched: Vec<(Patient, RoleSet)> = Vec::new();
@@ -135,6 +144,9 @@ impl Desk<'_> {
                     }
                     if !problems.has_errors() {
                         refresh(&mut touched)?;
+                    }
+                    if hold {
+                        changes::release_in(tx)?;
                     }
                     // A file with errors reports them alone, as if nothing had been tried.
                     let (counts, more) = if problems.has_errors() {
@@ -254,7 +266,7 @@ impl<'a> RosterWriter<'a> {
         };
         let patient = row.merge_into(existing.as_ref(), today);
         let mut team: Vec<(Role, i64)> = Vec::new();
-        let mut created_persons: Vec<Person> = Vec::new();
+        let mut created_persons: Vec<Role> = Vec::new();
         for m in &row.members {
             let key = (m.name.clone(), m.phone.clone());
             let person = match self.people.get(&key) {
@@ -271,7 +283,7 @@ impl<'a> RosterWriter<'a> {
                     };
                     let p = persons::insert(tx, &new, now)?;
                     counts.persons_created += 1;
-                    created_persons.push(p.clone());
+                    created_persons.push(m.role);
                     self.names.insert(p.id, p.name.clone());
                     self.people.insert(key, p.clone());
                     p
@@ -384,16 +396,12 @@ impl<'a> RosterWriter<'a> {
             }
             None => (None, given(whole(&stored, &after_team))),
         };
+        // The persons this row registered, by the role that named them: their names are in
+        // `team` and their kind follows from the role, so neither is written twice.
         if !created_persons.is_empty()
             && let Some(m) = after.as_object_mut()
         {
-            m.insert(
-                "persons_created".into(),
-                created_persons
-                    .iter()
-                    .map(|p| json!({"name": p.name, "kind": p.kind}))
-                    .collect(),
-            );
+            m.insert("persons_created".into(), json!(created_persons));
         }
         let action = if existing.is_some() {
             AuditAction::PatientReimported

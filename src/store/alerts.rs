@@ -403,7 +403,7 @@ fn reported_in_writing(tx: &Transaction, patient_id: i64, kind: AlertKind) -> Re
             "SELECT 1 FROM alerts a WHERE a.patient_id = ?1 AND a.kind = ?2
                AND a.status = 'resolved' AND a.reported_at IS NOT NULL
                AND a.resolved_at >= COALESCE((SELECT MAX(h.began_at) FROM patient_history h
-                     WHERE h.patient_id = ?1 AND h.field = 'status'), 0)
+                     WHERE h.patient_id = ?1 AND h.status IS NOT NULL), 0)
              LIMIT 1",
         )?
         .query_row(params![patient_id, kind.code()], |_| Ok(()))
@@ -441,7 +441,7 @@ impl Store {
              JOIN patients p ON p.id = a.patient_id
              WHERE a.reported_at IS NOT NULL AND (?1 IS NULL OR p.station = ?1)
                AND a.resolved_at >= COALESCE((SELECT MAX(h.began_at) FROM patient_history h
-                     WHERE h.patient_id = a.patient_id AND h.field = 'status'), 0)
+                     WHERE h.patient_id = a.patient_id AND h.status IS NOT NULL), 0)
              ORDER BY a.reported_at",
         )?;
         let mut out = HashMap::new();

@@ -3,7 +3,10 @@
 //! transaction as the change it describes, so neither exists without the other. Each row
 //! carries a SHA-256 hash over its content and the previous row's hash, so a row changed,
 //! removed or replaced by hand breaks the chain at that row, and the head hash printed on a
-//! handover or report pins the history up to that moment.
+//! handover or report pins the history up to that moment. Since V11 a row stores its hash as
+//! 32 bytes and leaves its previous hash empty (it is the hash of the row before, which the
+//! verifier holds anyway); older rows keep both as hex text. Either way the chain is the same
+//! hex-text chain, so old and new rows verify, and tampering is found, alike.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -28,6 +31,20 @@ END;
 CREATE TRIGGER audit_log_extends_chain BEFORE INSERT ON audit_log
 WHEN NEW.id <= COALESCE((SELECT MAX(id) FROM audit_log), 0)
   OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '')
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: a row must extend the chain');
+END;
+"#;
+
+/// The chain trigger since V11: a row's previous hash may be left empty (it is the last row's
+/// hash); one that is given must still be that hash, whether stored as bytes or as hex.
+pub const CHAIN_TRIGGER_V11: &str = r#"
+DROP TRIGGER audit_log_extends_chain;
+CREATE TRIGGER audit_log_extends_chain BEFORE INSERT ON audit_log
+WHEN NEW.id <= COALESCE((SELECT MAX(id) FROM audit_log), 0)
+  OR (NEW.prev_hash <> '' AND NEW.prev_hash IS NOT COALESCE((
+      SELECT CASE typeof(hash) WHEN 'blob' THEN lower(hex(hash)) ELSE hash END
+      FROM audit_log ORDER BY id DESC LIMIT 1), ''))
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only: a row must extend the chain');
 END;
@@ -133,6 +150,11 @@ struct RowContent<'a> {
 /// SHA-256 over the previous hash and the row's fields, each written with its length so that
 /// no two different rows serialise alike.
 fn row_hash(prev: &str, c: &RowContent) -> String {
+    hex(&row_digest(prev, c))
+}
+
+/// The hash's 32 bytes, as new rows store it.
+fn row_digest(prev: &str, c: &RowContent) -> [u8; 32] {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
         h.update((s.len() as u64).to_le_bytes());
@@ -151,7 +173,22 @@ fn row_hash(prev: &str, c: &RowContent) -> String {
     field(&opt(c.station));
     field(&opt(c.before));
     field(&opt(c.after));
-    hex(&h.finalize())
+    h.finalize().into()
+}
+
+/// A stored hash as hex text: new rows hold 32 bytes, rows before V11 hex text.
+fn hash_text(v: rusqlite::types::ValueRef) -> rusqlite::Result<String> {
+    use rusqlite::types::{FromSqlError, ValueRef};
+    match v {
+        ValueRef::Blob(b) => Ok(hex(b)),
+        ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Null => Ok(String::new()),
+        _ => Err(rusqlite::Error::FromSqlConversionFailure(
+            0,
+            v.data_type(),
+            Box::new(FromSqlError::InvalidType),
+        )),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -214,7 +251,9 @@ impl AuditLog {
             before,
             after,
         };
-        let hash = row_hash(&self.prev_hash, &content);
+        let digest = row_digest(&self.prev_hash, &content);
+        // The previous hash is not repeated: it is the last row's, which the trigger and the
+        // verifier know.
         tx.prepare_cached(
             "INSERT INTO audit_log (id, at, operator, os_user, action, entity, entity_id,
                 patient_id, station, before, after, prev_hash, hash)
@@ -232,12 +271,12 @@ impl AuditLog {
             content.station,
             before,
             after,
-            self.prev_hash,
-            hash
+            "",
+            &digest[..]
         ])?;
         let id = self.next_id;
         self.next_id += 1;
-        self.prev_hash = hash;
+        self.prev_hash = hex(&digest);
         Ok(id)
     }
 }
@@ -258,7 +297,7 @@ fn head_in(conn: &Connection) -> Result<(i64, String)> {
         .query_row(
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, hash_text(r.get_ref(1)?)?)),
         )
         .optional()?
         .unwrap_or((0, String::new())))
@@ -279,8 +318,8 @@ fn content_of(r: &rusqlite::Row) -> rusqlite::Result<(i64, OwnedContent, String,
             before: r.get(9)?,
             after: r.get(10)?,
         },
-        r.get(11)?,
-        r.get(12)?,
+        hash_text(r.get_ref(11)?)?,
+        hash_text(r.get_ref(12)?)?,
     ))
 }
 
@@ -384,7 +423,7 @@ pub fn verify_chain(conn: &Connection, from: Option<DateTime<Utc>>) -> Result<Ch
         .query_row(
             "SELECT hash FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT 1",
             [start.max(1)],
-            |r| r.get(0),
+            |r| hash_text(r.get_ref(0)?),
         )
         .optional()?
         .unwrap_or_default();
@@ -402,7 +441,8 @@ pub fn verify_chain(conn: &Connection, from: Option<DateTime<Utc>>) -> Result<Ch
         let (id, content, prev_hash, hash) = content_of(r)?;
         report.rows_checked += 1;
         if report.first_break.is_none() {
-            if prev_hash != prev {
+            // An empty previous hash is not repeated (V11): only the hash can tell.
+            if !prev_hash.is_empty() && prev_hash != prev {
                 report.first_break = Some(ChainBreak::Unlinked { id });
             } else if content.hash(id, &prev) != hash {
                 report.first_break = Some(ChainBreak::Altered { id });
@@ -525,7 +565,7 @@ pub(crate) fn audit_in(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEnt
                 station: r.get(10)?,
                 before: parse(r.get(11)?),
                 after: parse(r.get(12)?),
-                hash: r.get(13)?,
+                hash: hash_text(r.get_ref(13)?)?,
             })
         },
     )?;

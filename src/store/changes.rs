@@ -68,6 +68,23 @@ pub(crate) fn prune_keeping(conn: &Connection, keep: i64) -> Result<usize> {
         .execute([keep])?)
 }
 
+/// Holds back the per-row change rows of patients, alerts, teams and persons until
+/// `release_in`, for a bulk write (a large import) in `tx`: a console would reload whole
+/// after so many changes anyway. Rolled back with the transaction if it fails.
+pub(crate) fn hold_in(tx: &Transaction) -> Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO changes_held (id) VALUES (1)")?
+        .execute([])?;
+    Ok(())
+}
+
+/// Ends `hold_in`, recording one row that tells every console to reload whole.
+pub(crate) fn release_in(tx: &Transaction) -> Result<()> {
+    tx.prepare_cached("DELETE FROM changes_held")?.execute([])?;
+    tx.prepare_cached("INSERT INTO changes (kind, entity_id) VALUES ('reload', 0)")?
+        .execute([])?;
+    Ok(())
+}
+
 fn last_in(conn: &Connection) -> Result<i64> {
     // AUTOINCREMENT keeps the highest sequence ever given in sqlite_sequence, even when every
     // row was pruned, so a sequence is never given twice.
@@ -135,6 +152,8 @@ impl Store {
                 "shift" => set.shifts = true,
                 "control" => set.control = true,
                 "operator" => set.operators = true,
+                // A bulk write held its rows back (`hold_in`): reload whole.
+                "reload" => set.control = true,
                 // A kind a later version writes: reload whole rather than miss it.
                 _ => set.control = true,
             }
