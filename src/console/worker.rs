@@ -30,6 +30,9 @@ use crate::store::{Store, StoreError};
 const WATCH_EVERY: Duration = Duration::from_millis(200);
 /// How often the console asks for the deriver's lease and, holding it, derives.
 const REFRESH_EVERY: Duration = super::deriver::DERIVE_EVERY;
+/// The console connection's page cache, KiB (SQLite's own default): the register is read in
+/// one scan, then rows by index.
+const PAGE_CACHE_KIB: u32 = 2048;
 /// Above this many change rows since the last look (an import), reloading whole is cheaper
 /// than patching row by row.
 const DELTA_LIMIT: usize = 5_000;
@@ -76,26 +79,31 @@ pub fn spawn_joinable(
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("store".into())
-        .spawn(move || match Store::open(&db) {
-            Ok(store) => Worker {
-                deriver: session
-                    .operator
-                    .can_write()
-                    .then(|| Deriver::new(&session.operator.login, HolderKind::Console)),
-                store,
-                session,
-                config,
-                lang,
-                clock,
-                replies,
-                detail: None,
-                incident: None,
-                watch_report: false,
-                seq: 0,
-            }
-            .run(rx),
-            Err(e) => {
-                let _ = replies.send(Reply::Failed(e.to_string()));
+        .spawn(move || {
+            match Store::open(&db).and_then(|s| {
+                s.set_page_cache_kib(PAGE_CACHE_KIB)?;
+                Ok(s)
+            }) {
+                Ok(store) => Worker {
+                    deriver: session
+                        .operator
+                        .can_write()
+                        .then(|| Deriver::new(&session.operator.login, HolderKind::Console)),
+                    store,
+                    session,
+                    config,
+                    lang,
+                    clock,
+                    replies,
+                    detail: None,
+                    incident: None,
+                    watch_report: false,
+                    seq: 0,
+                }
+                .run(rx),
+                Err(e) => {
+                    let _ = replies.send(Reply::Failed(e.to_string()));
+                }
             }
         })
         .expect("a thread can be started");
