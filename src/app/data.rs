@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::search;
 use crate::config::Config;
@@ -32,13 +33,42 @@ pub struct PatientRow {
     /// Days past the follow-up due date; zero or less when not overdue.
     pub days_overdue: i64,
     pub visit_due: NaiveDate,
-    /// Name, masked ID, township, village and station, as written and in pinyin, for the
-    /// filter (see `search`).
-    pub haystack: String,
+    /// Name and masked ID, as written and in pinyin, for the filter (see `search`).
+    pub own_key: Box<str>,
+    /// Township, village and station, as written and in pinyin: one key shared by every
+    /// patient of the same place (`PlaceKeys`), so a register holds a few thousand of them,
+    /// not one a patient.
+    pub place_key: Arc<str>,
     /// The name's pinyin order.
-    pub name_order: String,
-    /// Station then village, in pinyin order.
-    pub village_order: String,
+    pub name_order: Box<str>,
+    /// Station then village, in pinyin order; shared as `place_key` is.
+    pub village_order: Arc<str>,
+}
+
+/// The search key and order of each place (township, village, station) met while loading,
+/// handed out shared to the patients of that place.
+#[derive(Debug, Default)]
+pub struct PlaceKeys {
+    known: HashMap<String, (Arc<str>, Arc<str>)>,
+}
+
+impl PlaceKeys {
+    fn get(&mut self, j: &crate::domain::patient::Jurisdiction) -> (Arc<str>, Arc<str>) {
+        let id = format!("{}\u{1f}{}\u{1f}{}", j.township, j.village, j.station);
+        self.known
+            .entry(id)
+            .or_insert_with(|| {
+                let key =
+                    search::key([j.township.as_str(), j.village.as_str(), j.station.as_str()]);
+                let order = format!(
+                    "{}\u{1e}{}",
+                    search::sort_key(&j.station),
+                    search::sort_key(&j.village)
+                );
+                (key.into(), order.into())
+            })
+            .clone()
+    }
 }
 
 impl PatientRow {
@@ -48,33 +78,42 @@ impl PatientRow {
         control: Option<&ControlWindow>,
         config: &Config,
     ) -> Self {
+        Self::with_places(p, now, control, config, &mut PlaceKeys::default())
+    }
+
+    /// As `new`, sharing the place's keys with the other patients of the same place.
+    pub fn with_places(
+        p: Patient,
+        now: DateTime<Utc>,
+        control: Option<&ControlWindow>,
+        config: &Config,
+        places: &mut PlaceKeys,
+    ) -> Self {
         let due = followup_due(&p, &config.followup);
         let masked_id = p.id_number.masked();
-        let j = &p.jurisdiction;
-        let haystack = search::key([
-            p.name.as_str(),
-            masked_id.as_str(),
-            j.township.as_str(),
-            j.village.as_str(),
-            j.station.as_str(),
-        ]);
-        let name_order = search::sort_key(&p.name);
-        let village_order = format!(
-            "{}\u{1e}{}",
-            search::sort_key(&j.station),
-            search::sort_key(&j.village)
-        );
+        let own_key = search::key([p.name.as_str(), masked_id.as_str()]).into_boxed_str();
+        let (place_key, village_order) = places.get(&p.jurisdiction);
         PatientRow {
-            name_order,
+            name_order: search::sort_key(&p.name).into_boxed_str(),
             village_order,
             key: categories(&p),
             days_overdue: days_overdue(due, beijing_date(now)),
             visit_due: visit_due(&p, now, control, &config.followup, &config.control).date,
             masked_id,
             due,
-            haystack,
+            own_key,
+            place_key,
             patient: p,
         }
+    }
+
+    /// Whether every word is in the patient's key or its place's. A typed word never spans
+    /// two fields (they are kept apart by a separator), so this is the match of one key
+    /// holding all five fields.
+    pub fn matches(&self, words: &[String]) -> bool {
+        words
+            .iter()
+            .all(|w| self.own_key.contains(w.as_str()) || self.place_key.contains(w.as_str()))
     }
 }
 
@@ -200,6 +239,7 @@ pub fn load_snapshot(
     let t0 = std::time::Instant::now();
     let orders = store.control_orders()?;
     let control = in_force_for_desk(&orders, scope.station(), now);
+    let mut places = PlaceKeys::default();
     let patients: Vec<PatientRow> = store
         .patients(&PatientQuery {
             scope: scope.clone(),
@@ -208,9 +248,10 @@ pub fn load_snapshot(
         .into_iter()
         .map(|p| {
             let window = in_force_for(&orders, &p.jurisdiction, now);
-            PatientRow::new(p, now, window.as_ref(), config)
+            PatientRow::with_places(p, now, window.as_ref(), config, &mut places)
         })
         .collect();
+    drop(places);
     let patient_index: HashMap<i64, usize> = patients
         .iter()
         .enumerate()
@@ -333,7 +374,6 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
 /// and station, and its severity (`P1`).
 fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
     use crate::i18n::Lang;
-    use std::sync::Arc;
     let mut subjects: HashMap<i64, Arc<str>> = HashMap::new();
     let mut labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>> = HashMap::new();
     alerts

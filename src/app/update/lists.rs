@@ -88,7 +88,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 s.patient_order
                     .iter()
                     .copied()
-                    .filter(|&i| search::matches(&ps[i].haystack, &words))
+                    .filter(|&i| ps[i].matches(&words))
                     .collect()
             };
             let keys: Vec<i64> = s
