@@ -235,6 +235,18 @@ pub fn load_snapshot(
     config: &Config,
     now: DateTime<Utc>,
 ) -> Result<Snapshot> {
+    load_snapshot_with(store, operator, config, now, true)
+}
+
+/// As `load_snapshot`, with the persons directory only when `persons` (the console holds it
+/// only while a screen that reads it is open).
+pub fn load_snapshot_with(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    now: DateTime<Utc>,
+    persons: bool,
+) -> Result<Snapshot> {
     let scope = operator.scope();
     let t0 = std::time::Instant::now();
     let orders = store.control_orders()?;
@@ -261,7 +273,11 @@ pub fn load_snapshot(
     let alerts = store.alerts(&scope, true)?;
     let t_alerts = t0.elapsed();
     let incidents = store.incidents(&scope)?;
-    let persons = load_persons(store, &scope)?;
+    let persons = if persons {
+        load_persons(store, &scope)?
+    } else {
+        Vec::new()
+    };
     let t_persons = t0.elapsed();
     let audit = store.audit_entries(&scope, AUDIT_ROWS)?;
     let audit_keys = audit_keys(&audit);
@@ -289,6 +305,12 @@ pub fn load_snapshot(
         shift: store.current_shift(&operator.login)?,
         operator_names: operator_names(store)?,
     })
+}
+
+/// The persons directory of the operator's scope, as the persons view and the assign and
+/// follow-up dialogs read it.
+pub fn load_persons_for(store: &Store, operator: &Operator) -> Result<Vec<PersonRow>> {
+    load_persons(store, &operator.scope())
 }
 
 /// The persons directory of a scope: each person with the roles they fill and the patients
@@ -375,20 +397,18 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
 fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
     use crate::i18n::Lang;
     let mut subjects: HashMap<i64, Arc<str>> = HashMap::new();
+    let mut places: HashMap<String, Arc<str>> = HashMap::new();
     let mut labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>> = HashMap::new();
     alerts
         .iter()
         .map(|a| AlertKey {
             subject: subjects
                 .entry(a.patient_id)
-                .or_insert_with(|| {
-                    search::key([
-                        a.patient_name.as_str(),
-                        a.village.as_str(),
-                        a.station.as_str(),
-                    ])
-                    .into()
-                })
+                .or_insert_with(|| search::key([a.patient_name.as_str()]).into())
+                .clone(),
+            place: places
+                .entry(format!("{}\u{1f}{}", a.village, a.station))
+                .or_insert_with(|| search::key([a.village.as_str(), a.station.as_str()]).into())
                 .clone(),
             label: labels
                 .entry((a.kind, a.status, a.severity))
@@ -407,23 +427,26 @@ fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
         .collect()
 }
 
-/// An alert's search key in two shared halves: its patient (name, village, station), one for
-/// all of the patient's alerts, and its label (kind and status in both languages, severity),
-/// one per combination. At 100k patients this is a few bytes an alert instead of a string
-/// each. A typed word never spans two fields (they are kept apart by a separator), so a word
-/// found in either half is a word found in the whole key.
+/// An alert's search key in three shared parts: its patient's name, one for all of the
+/// patient's alerts; its village and station, one for all alerts of the place; and its label
+/// (kind and status in both languages, severity), one per combination. At 100k patients this
+/// is a few bytes an alert instead of a string each. A typed word never spans two fields
+/// (they are kept apart by a separator), so a word found in any part is a word found in the
+/// whole key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertKey {
-    pub subject: std::sync::Arc<str>,
-    pub label: std::sync::Arc<str>,
+    pub subject: Arc<str>,
+    pub place: Arc<str>,
+    pub label: Arc<str>,
 }
 
 impl AlertKey {
     /// Whether every word is in the key.
     pub fn matches(&self, words: &[String]) -> bool {
-        words
-            .iter()
-            .all(|w| self.subject.contains(w.as_str()) || self.label.contains(w.as_str()))
+        words.iter().all(|w| {
+            let w = w.as_str();
+            self.subject.contains(w) || self.place.contains(w) || self.label.contains(w)
+        })
     }
 }
 
@@ -556,6 +579,19 @@ pub fn load_delta(
     changes: &crate::store::changes::ChangeSet,
     now: DateTime<Utc>,
 ) -> Result<Delta> {
+    load_delta_with(store, operator, config, changes, now, true)
+}
+
+/// As `load_delta`; the persons directory is reloaded on a team change only when `persons`
+/// (the console holds it).
+pub fn load_delta_with(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    changes: &crate::store::changes::ChangeSet,
+    now: DateTime<Utc>,
+    persons: bool,
+) -> Result<Delta> {
     let scope = operator.scope();
     let orders = store.control_orders()?;
     let mut patients = Vec::new();
@@ -591,7 +627,7 @@ pub fn load_delta(
         incidents,
         audit_keys: audit_keys(&audit),
         audit,
-        persons: if changes.team {
+        persons: if changes.team && persons {
             Some(load_persons(store, &scope)?)
         } else {
             None

@@ -169,6 +169,9 @@ async fn event_loop(
                 for effect in update(&mut state, ev) {
                     match effect {
                         Effect::Request(r) => {
+                            // Leaving the persons directory dropped it.
+                            trim_after |=
+                                matches!(r, crate::app::action::Request::WatchPersons(false));
                             if requests.send(r).is_err() {
                                 return Err("store thread stopped".into());
                             }
@@ -188,7 +191,7 @@ async fn event_loop(
                 dirty = true;
             }
             if trim_after {
-                // The snapshot it replaced is dropped by now.
+                // The snapshot it replaced (or the persons directory left) is dropped by now.
                 trim_after = false;
                 memory::give_back();
             }
