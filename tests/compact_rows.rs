@@ -98,7 +98,7 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
         let (village, _) = search::pinyin(&p.jurisdiction.village);
         typed.push(p.name.clone());
         typed.push(format!("{full} {village}"));
-        typed.push(format!("{initials} {}", &r.masked_id[14..]));
+        typed.push(format!("{initials} {}", &r.masked_id()[14..]));
     }
     let mut matched = 0;
     for t in &typed {
@@ -107,7 +107,7 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
             let j = &r.patient.jurisdiction;
             let whole = search::key([
                 r.patient.name.as_str(),
-                r.masked_id.as_str(),
+                r.masked_id().as_str(),
                 j.township.as_str(),
                 j.village.as_str(),
                 j.station.as_str(),

@@ -27,7 +27,6 @@ use crate::store::{AuditEntry, Result, Store};
 #[derive(Debug, Clone)]
 pub struct PatientRow {
     pub patient: Patient,
-    pub masked_id: String,
     pub key: Vec<KeyCategory>,
     pub due: NaiveDate,
     /// Days past the follow-up due date; zero or less when not overdue.
@@ -99,12 +98,16 @@ impl PatientRow {
             key: categories(&p),
             days_overdue: days_overdue(due, beijing_date(now)),
             visit_due: visit_due(&p, now, control, &config.followup, &config.control).date,
-            masked_id,
             due,
             own_key,
             place_key,
             patient: p,
         }
+    }
+
+    /// The ID number as lists show it, made when drawn (a visible page), not held a row.
+    pub fn masked_id(&self) -> String {
+        self.patient.id_number.masked()
     }
 
     /// Whether every word is in the patient's key or its place's. A typed word never spans
@@ -252,17 +255,27 @@ pub fn load_snapshot_with(
     let orders = store.control_orders()?;
     let control = in_force_for_desk(&orders, scope.station(), now);
     let mut places = PlaceKeys::default();
-    let patients: Vec<PatientRow> = store
-        .patients(&PatientQuery {
+    // Sized once from the count: pushing into a doubling vector would leave a free hole
+    // the size of the register behind.
+    let mut patients: Vec<PatientRow> =
+        Vec::with_capacity(store.patient_count(&scope)?.max(0) as usize);
+    store.each_patient(
+        &PatientQuery {
             scope: scope.clone(),
             ..Default::default()
-        })?
-        .into_iter()
-        .map(|p| {
+        },
+        |p| {
             let window = in_force_for(&orders, &p.jurisdiction, now);
-            PatientRow::with_places(p, now, window.as_ref(), config, &mut places)
-        })
-        .collect();
+            patients.push(PatientRow::with_places(
+                p,
+                now,
+                window.as_ref(),
+                config,
+                &mut places,
+            ));
+            Ok(())
+        },
+    )?;
     drop(places);
     let patient_index: HashMap<i64, usize> = patients
         .iter()
