@@ -70,3 +70,65 @@ fn compact_alert_keys_filter_exactly_as_whole_keys_did() {
     }
     assert!(matched > 100, "the filters found something: {matched}");
 }
+
+/// A patient's own key (name, masked ID) and its place's shared key (township, village,
+/// station) find exactly what the one string of all five fields found.
+#[test]
+fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
+    let mut store = Store::open_in_memory().unwrap();
+    dutydesk::demo::build(&mut store, &Config::default(), now()).unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    assert!(snap.patients.len() > 20);
+    let mut typed: Vec<String> = [
+        "青石",
+        "qs",
+        "wangjiang",
+        "望江 派出所",
+        "pcs",
+        "zzz",
+        "****",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for r in snap.patients.iter().take(40) {
+        let p = &r.patient;
+        let (full, initials) = search::pinyin(&p.name);
+        let (village, _) = search::pinyin(&p.jurisdiction.village);
+        typed.push(p.name.clone());
+        typed.push(format!("{full} {village}"));
+        typed.push(format!("{initials} {}", &r.masked_id()[14..]));
+    }
+    let mut matched = 0;
+    for t in &typed {
+        let words = search::words(t);
+        for r in &snap.patients {
+            let j = &r.patient.jurisdiction;
+            let whole = search::key([
+                r.patient.name.as_str(),
+                r.masked_id().as_str(),
+                j.township.as_str(),
+                j.village.as_str(),
+                j.station.as_str(),
+            ]);
+            let want = search::matches(&whole, &words);
+            assert_eq!(r.matches(&words), want, "{t:?} on patient {}", r.patient.id);
+            matched += usize::from(want);
+        }
+    }
+    assert!(matched > 60, "the filters found something: {matched}");
+    // Patients of one place hold one key between them.
+    let first = &snap.patients[0];
+    let same_place = snap
+        .patients
+        .iter()
+        .filter(|r| r.patient.jurisdiction == first.patient.jurisdiction)
+        .collect::<Vec<_>>();
+    assert!(same_place.len() > 1);
+    assert!(
+        same_place
+            .iter()
+            .all(|r| std::sync::Arc::ptr_eq(&r.place_key, &first.place_key))
+    );
+}

@@ -1500,3 +1500,63 @@ fn the_center_ends_a_control_by_its_number_in_the_list() {
         vec![Effect::Request(Request::EndControl(id))]
     );
 }
+
+#[test]
+fn persons_are_asked_for_on_entering_their_view_and_dropped_at_the_tick_after_leaving() {
+    let (store, mut s) = state_for("center");
+    let op = s.operator.clone();
+    let mut snap =
+        dutydesk::app::data::load_snapshot_with(&store, &op, &Config::default(), now(), false)
+            .unwrap();
+    snap.complete = true;
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    assert!(s.snapshot.as_ref().unwrap().persons.is_empty());
+    assert_eq!(
+        press(&mut s, "4"),
+        vec![Effect::Request(Request::WatchPersons(true))]
+    );
+    let rows = dutydesk::app::data::load_persons_for(&store, &op).unwrap();
+    assert!(!rows.is_empty());
+    update(&mut s, Event::Store(Reply::Persons(Box::new(rows))));
+    assert!(
+        !s.persons.visible.is_empty(),
+        "the view lists them once they arrive"
+    );
+    // Leaving keeps them until the next tick, then drops them and stops their reloads.
+    assert!(press(&mut s, "1").is_empty());
+    assert!(!s.snapshot.as_ref().unwrap().persons.is_empty());
+    assert_eq!(
+        update(&mut s, Event::Tick(now() + chrono::Duration::seconds(1))),
+        vec![Effect::Request(Request::WatchPersons(false))]
+    );
+    assert!(s.snapshot.as_ref().unwrap().persons.is_empty());
+    assert!(s.persons.visible.is_empty());
+    // A directory arriving after it was dropped is not kept.
+    let late = dutydesk::app::data::load_persons_for(&store, &op).unwrap();
+    update(&mut s, Event::Store(Reply::Persons(Box::new(late))));
+    assert!(s.snapshot.as_ref().unwrap().persons.is_empty());
+}
+
+#[test]
+fn a_follow_up_form_opened_before_the_persons_arrive_offers_them_once_they_do() {
+    let (store, mut s) = state_for("center");
+    let op = s.operator.clone();
+    let mut snap =
+        dutydesk::app::data::load_snapshot_with(&store, &op, &Config::default(), now(), false)
+            .unwrap();
+    snap.complete = true;
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    press(&mut s, "2");
+    assert_eq!(
+        press(&mut s, "f"),
+        vec![Effect::Request(Request::WatchPersons(true))]
+    );
+    let offered = |s: &AppState| match s.dialog() {
+        Some(Dialog::FollowUp(f)) => f.matches(dutydesk::app::followup_form::Field::By).len(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(offered(&s), 0);
+    let rows = dutydesk::app::data::load_persons_for(&store, &op).unwrap();
+    update(&mut s, Event::Store(Reply::Persons(Box::new(rows))));
+    assert!(offered(&s) > 0);
+}

@@ -163,3 +163,23 @@ fn a_request_queued_at_quit_is_written_and_the_deriver_lease_is_given_back() {
         "the lease is given back"
     );
 }
+
+#[test]
+fn the_persons_directory_comes_only_when_asked_for_and_then_with_every_snapshot() {
+    let db = demo();
+    let (requests, mut replies) = start(&db, "center");
+    match wait_for(
+        &mut replies,
+        |r| matches!(r, Reply::Snapshot(s) if s.complete),
+    ) {
+        Reply::Snapshot(s) => assert!(s.persons.is_empty(), "not loaded unasked"),
+        _ => unreachable!(),
+    }
+    requests.send(Request::WatchPersons(true)).unwrap();
+    match wait_for(&mut replies, |r| {
+        matches!(r, Reply::Persons(_) | Reply::Failed(_))
+    }) {
+        Reply::Persons(rows) => assert!(!rows.is_empty()),
+        other => panic!("the directory did not load: {other:?}"),
+    }
+}

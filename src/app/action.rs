@@ -269,6 +269,9 @@ pub enum Request {
     },
     /// Start (or stop) sending the reports view's figures with every reload.
     WatchReport(bool),
+    /// Start (or stop) sending the persons directory: loaded only while a screen or dialog
+    /// that reads it is open.
+    WatchPersons(bool),
     /// Write the reports view's figures to files in the data directory.
     ExportReport,
     TakeOver,
@@ -306,6 +309,8 @@ pub enum Reply {
     /// An incident was opened; the console shows it.
     IncidentOpened(i64),
     Report(Box<super::data::ReportData>),
+    /// The persons directory, as asked for by `WatchPersons(true)`.
+    Persons(Box<Vec<super::data::PersonRow>>),
     /// A handover to show: the last one when taking over (if any), or the one just left.
     Handover {
         taking_over: bool,

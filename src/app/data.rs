@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::search;
 use crate::config::Config;
@@ -26,19 +27,47 @@ use crate::store::{AuditEntry, Result, Store};
 #[derive(Debug, Clone)]
 pub struct PatientRow {
     pub patient: Patient,
-    pub masked_id: String,
     pub key: Vec<KeyCategory>,
     pub due: NaiveDate,
     /// Days past the follow-up due date; zero or less when not overdue.
     pub days_overdue: i64,
     pub visit_due: NaiveDate,
-    /// Name, masked ID, township, village and station, as written and in pinyin, for the
-    /// filter (see `search`).
-    pub haystack: String,
+    /// Name and masked ID, as written and in pinyin, for the filter (see `search`).
+    pub own_key: Box<str>,
+    /// Township, village and station, as written and in pinyin: one key shared by every
+    /// patient of the same place (`PlaceKeys`), so a register holds a few thousand of them,
+    /// not one a patient.
+    pub place_key: Arc<str>,
     /// The name's pinyin order.
-    pub name_order: String,
-    /// Station then village, in pinyin order.
-    pub village_order: String,
+    pub name_order: Box<str>,
+    /// Station then village, in pinyin order; shared as `place_key` is.
+    pub village_order: Arc<str>,
+}
+
+/// The search key and order of each place (township, village, station) met while loading,
+/// handed out shared to the patients of that place.
+#[derive(Debug, Default)]
+pub struct PlaceKeys {
+    known: HashMap<String, (Arc<str>, Arc<str>)>,
+}
+
+impl PlaceKeys {
+    fn get(&mut self, j: &crate::domain::patient::Jurisdiction) -> (Arc<str>, Arc<str>) {
+        let id = format!("{}\u{1f}{}\u{1f}{}", j.township, j.village, j.station);
+        self.known
+            .entry(id)
+            .or_insert_with(|| {
+                let key =
+                    search::key([j.township.as_str(), j.village.as_str(), j.station.as_str()]);
+                let order = format!(
+                    "{}\u{1e}{}",
+                    search::sort_key(&j.station),
+                    search::sort_key(&j.village)
+                );
+                (key.into(), order.into())
+            })
+            .clone()
+    }
 }
 
 impl PatientRow {
@@ -48,33 +77,46 @@ impl PatientRow {
         control: Option<&ControlWindow>,
         config: &Config,
     ) -> Self {
+        Self::with_places(p, now, control, config, &mut PlaceKeys::default())
+    }
+
+    /// As `new`, sharing the place's keys with the other patients of the same place.
+    pub fn with_places(
+        p: Patient,
+        now: DateTime<Utc>,
+        control: Option<&ControlWindow>,
+        config: &Config,
+        places: &mut PlaceKeys,
+    ) -> Self {
         let due = followup_due(&p, &config.followup);
         let masked_id = p.id_number.masked();
-        let j = &p.jurisdiction;
-        let haystack = search::key([
-            p.name.as_str(),
-            masked_id.as_str(),
-            j.township.as_str(),
-            j.village.as_str(),
-            j.station.as_str(),
-        ]);
-        let name_order = search::sort_key(&p.name);
-        let village_order = format!(
-            "{}\u{1e}{}",
-            search::sort_key(&j.station),
-            search::sort_key(&j.village)
-        );
+        let own_key = search::key([p.name.as_str(), masked_id.as_str()]).into_boxed_str();
+        let (place_key, village_order) = places.get(&p.jurisdiction);
         PatientRow {
-            name_order,
+            name_order: search::sort_key(&p.name).into_boxed_str(),
             village_order,
             key: categories(&p),
             days_overdue: days_overdue(due, beijing_date(now)),
             visit_due: visit_due(&p, now, control, &config.followup, &config.control).date,
-            masked_id,
             due,
-            haystack,
+            own_key,
+            place_key,
             patient: p,
         }
+    }
+
+    /// The ID number as lists show it, made when drawn (a visible page), not held a row.
+    pub fn masked_id(&self) -> String {
+        self.patient.id_number.masked()
+    }
+
+    /// Whether every word is in the patient's key or its place's. A typed word never spans
+    /// two fields (they are kept apart by a separator), so this is the match of one key
+    /// holding all five fields.
+    pub fn matches(&self, words: &[String]) -> bool {
+        words
+            .iter()
+            .all(|w| self.own_key.contains(w.as_str()) || self.place_key.contains(w.as_str()))
     }
 }
 
@@ -196,21 +238,45 @@ pub fn load_snapshot(
     config: &Config,
     now: DateTime<Utc>,
 ) -> Result<Snapshot> {
+    load_snapshot_with(store, operator, config, now, true)
+}
+
+/// As `load_snapshot`, with the persons directory only when `persons` (the console holds it
+/// only while a screen that reads it is open).
+pub fn load_snapshot_with(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    now: DateTime<Utc>,
+    persons: bool,
+) -> Result<Snapshot> {
     let scope = operator.scope();
     let t0 = std::time::Instant::now();
     let orders = store.control_orders()?;
     let control = in_force_for_desk(&orders, scope.station(), now);
-    let patients: Vec<PatientRow> = store
-        .patients(&PatientQuery {
+    let mut places = PlaceKeys::default();
+    // Sized once from the count: pushing into a doubling vector would leave a free hole
+    // the size of the register behind.
+    let mut patients: Vec<PatientRow> =
+        Vec::with_capacity(store.patient_count(&scope)?.max(0) as usize);
+    store.each_patient(
+        &PatientQuery {
             scope: scope.clone(),
             ..Default::default()
-        })?
-        .into_iter()
-        .map(|p| {
+        },
+        |p| {
             let window = in_force_for(&orders, &p.jurisdiction, now);
-            PatientRow::new(p, now, window.as_ref(), config)
-        })
-        .collect();
+            patients.push(PatientRow::with_places(
+                p,
+                now,
+                window.as_ref(),
+                config,
+                &mut places,
+            ));
+            Ok(())
+        },
+    )?;
+    drop(places);
     let patient_index: HashMap<i64, usize> = patients
         .iter()
         .enumerate()
@@ -220,7 +286,11 @@ pub fn load_snapshot(
     let alerts = store.alerts(&scope, true)?;
     let t_alerts = t0.elapsed();
     let incidents = store.incidents(&scope)?;
-    let persons = load_persons(store, &scope)?;
+    let persons = if persons {
+        load_persons(store, &scope)?
+    } else {
+        Vec::new()
+    };
     let t_persons = t0.elapsed();
     let audit = store.audit_entries(&scope, AUDIT_ROWS)?;
     let audit_keys = audit_keys(&audit);
@@ -248,6 +318,12 @@ pub fn load_snapshot(
         shift: store.current_shift(&operator.login)?,
         operator_names: operator_names(store)?,
     })
+}
+
+/// The persons directory of the operator's scope, as the persons view and the assign and
+/// follow-up dialogs read it.
+pub fn load_persons_for(store: &Store, operator: &Operator) -> Result<Vec<PersonRow>> {
+    load_persons(store, &operator.scope())
 }
 
 /// The persons directory of a scope: each person with the roles they fill and the patients
@@ -333,22 +409,19 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
 /// and station, and its severity (`P1`).
 fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
     use crate::i18n::Lang;
-    use std::sync::Arc;
     let mut subjects: HashMap<i64, Arc<str>> = HashMap::new();
+    let mut places: HashMap<String, Arc<str>> = HashMap::new();
     let mut labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>> = HashMap::new();
     alerts
         .iter()
         .map(|a| AlertKey {
             subject: subjects
                 .entry(a.patient_id)
-                .or_insert_with(|| {
-                    search::key([
-                        a.patient_name.as_str(),
-                        a.village.as_str(),
-                        a.station.as_str(),
-                    ])
-                    .into()
-                })
+                .or_insert_with(|| search::key([a.patient_name.as_str()]).into())
+                .clone(),
+            place: places
+                .entry(format!("{}\u{1f}{}", a.village, a.station))
+                .or_insert_with(|| search::key([a.village.as_str(), a.station.as_str()]).into())
                 .clone(),
             label: labels
                 .entry((a.kind, a.status, a.severity))
@@ -367,23 +440,26 @@ fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
         .collect()
 }
 
-/// An alert's search key in two shared halves: its patient (name, village, station), one for
-/// all of the patient's alerts, and its label (kind and status in both languages, severity),
-/// one per combination. At 100k patients this is a few bytes an alert instead of a string
-/// each. A typed word never spans two fields (they are kept apart by a separator), so a word
-/// found in either half is a word found in the whole key.
+/// An alert's search key in three shared parts: its patient's name, one for all of the
+/// patient's alerts; its village and station, one for all alerts of the place; and its label
+/// (kind and status in both languages, severity), one per combination. At 100k patients this
+/// is a few bytes an alert instead of a string each. A typed word never spans two fields
+/// (they are kept apart by a separator), so a word found in any part is a word found in the
+/// whole key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertKey {
-    pub subject: std::sync::Arc<str>,
-    pub label: std::sync::Arc<str>,
+    pub subject: Arc<str>,
+    pub place: Arc<str>,
+    pub label: Arc<str>,
 }
 
 impl AlertKey {
     /// Whether every word is in the key.
     pub fn matches(&self, words: &[String]) -> bool {
-        words
-            .iter()
-            .all(|w| self.subject.contains(w.as_str()) || self.label.contains(w.as_str()))
+        words.iter().all(|w| {
+            let w = w.as_str();
+            self.subject.contains(w) || self.place.contains(w) || self.label.contains(w)
+        })
     }
 }
 
@@ -516,6 +592,19 @@ pub fn load_delta(
     changes: &crate::store::changes::ChangeSet,
     now: DateTime<Utc>,
 ) -> Result<Delta> {
+    load_delta_with(store, operator, config, changes, now, true)
+}
+
+/// As `load_delta`; the persons directory is reloaded on a team change only when `persons`
+/// (the console holds it).
+pub fn load_delta_with(
+    store: &Store,
+    operator: &Operator,
+    config: &Config,
+    changes: &crate::store::changes::ChangeSet,
+    now: DateTime<Utc>,
+    persons: bool,
+) -> Result<Delta> {
     let scope = operator.scope();
     let orders = store.control_orders()?;
     let mut patients = Vec::new();
@@ -551,7 +640,7 @@ pub fn load_delta(
         incidents,
         audit_keys: audit_keys(&audit),
         audit,
-        persons: if changes.team {
+        persons: if changes.team && persons {
             Some(load_persons(store, &scope)?)
         } else {
             None

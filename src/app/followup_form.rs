@@ -394,6 +394,13 @@ impl FollowUpForm {
         self
     }
 
+    /// Puts the team and the directory in place once the persons directory has arrived
+    /// (the form may open before it does).
+    pub fn set_persons(&mut self, team: Vec<String>, directory: Vec<Candidate>) {
+        self.team = team;
+        self.directory = directory;
+    }
+
     /// The persons matching what is typed in person row `f`, doctors only for the guidance.
     pub fn matches(&self, f: Field) -> Vec<&Candidate> {
         let typed = self.input(f).map(|i| i.value()).unwrap_or_default();

@@ -507,6 +507,8 @@ pub struct AppState {
     pub layers: Vec<Layer>,
     /// The reports view's figures, while it is open.
     pub report: Option<super::data::ReportData>,
+    /// Whether the store thread was asked for the persons directory (`wants_persons`).
+    pub persons_watched: bool,
     pub report_scroll: Scroll,
     pub message: Option<Message>,
     /// Alerts present when the console first loaded: only P1s that arrive after are announced
@@ -555,6 +557,7 @@ impl AppState {
             audit: ListView::default(),
             layers: Vec::new(),
             report: None,
+            persons_watched: false,
             report_scroll: Scroll::default(),
             message: None,
             known_alerts: None,
@@ -732,6 +735,27 @@ impl AppState {
     }
 
     /// Overlays that are not screens (dialogs, help, the filter line) are open.
+    /// Whether a screen or dialog that reads the persons directory is open: the persons
+    /// view, the assign dialogs (who serves whom, whom to pick) and the follow-up form (whom
+    /// it offers). The directory is held only meanwhile.
+    pub fn wants_persons(&self) -> bool {
+        self.view == View::Persons
+            || self.layers.iter().any(|l| {
+                matches!(
+                    l,
+                    Layer::Dialog(
+                        Dialog::AssignRole { .. }
+                            | Dialog::AssignPerson { .. }
+                            | Dialog::NewPerson { .. }
+                            | Dialog::ConfirmWorkload { .. }
+                            | Dialog::UnassignRole { .. }
+                            | Dialog::ConfirmTeamChange { .. }
+                            | Dialog::FollowUp(_)
+                    )
+                )
+            })
+    }
+
     pub fn has_overlay(&self) -> bool {
         self.layers.last().is_some_and(|l| !l.is_screen())
     }

@@ -8,6 +8,7 @@
 
 pub mod deriver;
 pub mod export;
+pub mod memory;
 pub mod worker;
 
 use chrono::Timelike;
@@ -122,6 +123,7 @@ async fn event_loop(
     let mut dirty = true;
     // `return` inside the block ends the loop, not the function: the store thread is then
     // let finish what was asked of it (a write, giving back the deriver's lease).
+    let mut trim_after = false;
     let ended: Result<(), String> = async {
         loop {
             if dirty {
@@ -139,6 +141,10 @@ async fn event_loop(
                 Some(reply) = replies.recv() => match reply {
                     // The operator was disabled: the session ends, saying why.
                     crate::app::Reply::Ended(text) => return Err(text),
+                    reply @ crate::app::Reply::Snapshot(_) => {
+                        trim_after = true;
+                        vec![Event::Store(reply)]
+                    }
                     reply => vec![Event::Store(reply)],
                 },
                 Some(sig) = signals.recv() => {
@@ -163,6 +169,9 @@ async fn event_loop(
                 for effect in update(&mut state, ev) {
                     match effect {
                         Effect::Request(r) => {
+                            // Leaving the persons directory dropped it.
+                            trim_after |=
+                                matches!(r, crate::app::action::Request::WatchPersons(false));
                             if requests.send(r).is_err() {
                                 return Err("store thread stopped".into());
                             }
@@ -180,6 +189,11 @@ async fn event_loop(
                     }
                 }
                 dirty = true;
+            }
+            if trim_after {
+                // The snapshot it replaced (or the persons directory left) is dropped by now.
+                trim_after = false;
+                memory::give_back();
             }
         }
     }

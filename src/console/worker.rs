@@ -13,7 +13,9 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::deriver::Deriver;
 use crate::app::action::{Reply, Request};
-use crate::app::data::{load_delta, load_detail, load_first, load_snapshot};
+use crate::app::data::{
+    load_delta_with, load_detail, load_first, load_persons_for, load_snapshot_with,
+};
 use crate::config::Config;
 use crate::desk::incidents::Subject;
 use crate::desk::records::ExportKind;
@@ -30,6 +32,9 @@ use crate::store::{Store, StoreError};
 const WATCH_EVERY: Duration = Duration::from_millis(200);
 /// How often the console asks for the deriver's lease and, holding it, derives.
 const REFRESH_EVERY: Duration = super::deriver::DERIVE_EVERY;
+/// The console connection's page cache, KiB (SQLite's own default): the register is read in
+/// one scan, then rows by index.
+const PAGE_CACHE_KIB: u32 = 2048;
 /// Above this many change rows since the last look (an import), reloading whole is cheaper
 /// than patching row by row.
 const DELTA_LIMIT: usize = 5_000;
@@ -45,6 +50,9 @@ pub struct Worker {
     /// The incident on screen, and whether its team's phones were revealed.
     incident: Option<(i64, bool)>,
     watch_report: bool,
+    /// Whether the console holds the persons directory: snapshots and team changes carry it
+    /// only then.
+    watch_persons: bool,
     /// Present when the operator may write: this console may become the deriver.
     deriver: Option<Deriver>,
     /// The last change sequence the console has: the next look reads what came after it.
@@ -76,26 +84,32 @@ pub fn spawn_joinable(
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("store".into())
-        .spawn(move || match Store::open(&db) {
-            Ok(store) => Worker {
-                deriver: session
-                    .operator
-                    .can_write()
-                    .then(|| Deriver::new(&session.operator.login, HolderKind::Console)),
-                store,
-                session,
-                config,
-                lang,
-                clock,
-                replies,
-                detail: None,
-                incident: None,
-                watch_report: false,
-                seq: 0,
-            }
-            .run(rx),
-            Err(e) => {
-                let _ = replies.send(Reply::Failed(e.to_string()));
+        .spawn(move || {
+            match Store::open(&db).and_then(|s| {
+                s.set_page_cache_kib(PAGE_CACHE_KIB)?;
+                Ok(s)
+            }) {
+                Ok(store) => Worker {
+                    deriver: session
+                        .operator
+                        .can_write()
+                        .then(|| Deriver::new(&session.operator.login, HolderKind::Console)),
+                    store,
+                    session,
+                    config,
+                    lang,
+                    clock,
+                    replies,
+                    detail: None,
+                    incident: None,
+                    watch_report: false,
+                    watch_persons: false,
+                    seq: 0,
+                }
+                .run(rx),
+                Err(e) => {
+                    let _ = replies.send(Reply::Failed(e.to_string()));
+                }
             }
         })
         .expect("a thread can be started");
@@ -203,7 +217,14 @@ impl Worker {
             return;
         }
         let now = self.clock.now();
-        match load_delta(&self.store, &self.session.operator, &self.config, &set, now) {
+        match load_delta_with(
+            &self.store,
+            &self.session.operator,
+            &self.config,
+            &set,
+            now,
+            self.watch_persons,
+        ) {
             Ok(d) => {
                 tracing::debug!(
                     ms = started.elapsed().as_millis() as u64,
@@ -230,7 +251,13 @@ impl Worker {
         // Read before loading: a change committed meanwhile is read again by the next look,
         // never missed.
         let seq = self.store.last_change();
-        match load_snapshot(&self.store, &self.session.operator, &self.config, now) {
+        match load_snapshot_with(
+            &self.store,
+            &self.session.operator,
+            &self.config,
+            now,
+            self.watch_persons,
+        ) {
             Ok(s) => {
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "snapshot");
                 match seq {
@@ -363,6 +390,17 @@ impl Worker {
             }
             Request::CloseDetail => {
                 self.detail = None;
+                return false;
+            }
+            Request::WatchPersons(on) => {
+                self.watch_persons = on;
+                if on {
+                    let reply = match load_persons_for(&self.store, &self.session.operator) {
+                        Ok(rows) => Reply::Persons(Box::new(rows)),
+                        Err(e) => Reply::Failed(self.store_text(e)),
+                    };
+                    let _ = self.replies.send(reply);
+                }
                 return false;
             }
             Request::WatchReport(on) => {

@@ -158,6 +158,15 @@ impl Store {
         Ok(())
     }
 
+    /// Sets this connection's page cache to `kib` KiB. The console reads the register once
+    /// in a scan and then single rows by index, which a small cache serves as well as a large
+    /// one; the 32 MB an import wants would be held for the whole session.
+    pub fn set_page_cache_kib(&self, kib: u32) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size=-{kib};"))?;
+        Ok(())
+    }
+
     fn migrate(&mut self) -> Result<()> {
         let found: i64 = self
             .conn

@@ -181,10 +181,20 @@ impl Store {
         q: &PatientQuery,
         mut f: impl FnMut(&Patient) -> Result<()>,
     ) -> Result<()> {
+        self.each_patient(q, |p| f(&p))
+    }
+
+    /// As `for_each_patient`, handing each record over to keep: the console's register is
+    /// built row by row, never from a whole vector of records first.
+    pub fn each_patient(
+        &self,
+        q: &PatientQuery,
+        mut f: impl FnMut(Patient) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(&list_sql())?;
         let mut cursor = stmt.query(list_params(q))?;
         while let Some(r) = cursor.next()? {
-            f(&rows::patient(r)?)?;
+            f(rows::patient(r)?)?;
         }
         Ok(())
     }

@@ -54,7 +54,7 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
             format!("{id}  ({})", s.t(T::Revealed)),
             format!("{phone}  ({})", s.t(T::Revealed)),
         ),
-        None => (r.masked_id.clone(), mask_phone(&p.phone)),
+        None => (r.masked_id(), mask_phone(&p.phone)),
     };
     let today = crate::domain::clock::beijing_date(s.now);
     let age = today.years_since(p.id_number.birth_date()).unwrap_or(0);

@@ -169,7 +169,7 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         Row {
             cells: vec![
                 (p.name.clone(), Style::new()),
-                (r.masked_id.clone(), th.muted()),
+                (r.masked_id(), th.muted()),
                 (p.risk_level.to_string(), risk_style),
                 (s.lang.label(p.condition).to_string(), Style::new()),
                 (s.lang.label(p.status).to_string(), Style::new()),

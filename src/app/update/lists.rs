@@ -69,15 +69,9 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 )
             });
             s.alerts.visible = order;
-            let keys: Vec<i64> = s
-                .alerts
-                .visible
-                .iter()
-                .map(|&i| snap.alerts[i].id)
-                .collect();
-            s.alerts
-                .cursor
-                .follow(keys.into_iter(), s.alerts.visible.len(), page);
+            let list = &mut s.alerts;
+            let ids = list.visible.iter().map(|&i| snap.alerts[i].id);
+            list.cursor.follow(ids, list.visible.len(), page);
         }
         View::Patients => {
             let words = search::words(s.patients.filter.value());
@@ -88,18 +82,14 @@ pub fn refresh_view(s: &mut AppState, view: View) {
                 s.patient_order
                     .iter()
                     .copied()
-                    .filter(|&i| search::matches(&ps[i].haystack, &words))
+                    .filter(|&i| ps[i].matches(&words))
                     .collect()
             };
-            let keys: Vec<i64> = s
-                .patients
-                .visible
-                .iter()
-                .map(|&i| ps[i].patient.id)
-                .collect();
-            s.patients
-                .cursor
-                .follow(keys.into_iter(), s.patients.visible.len(), page);
+            // Read lazily: the cursor's row is found among the first few, and a register's
+            // worth of ids would be a read of every row at each keystroke.
+            let list = &mut s.patients;
+            let ids = list.visible.iter().map(|&i| ps[i].patient.id);
+            list.cursor.follow(ids, list.visible.len(), page);
         }
         View::Persons => {
             let words = search::words(s.persons.filter.value());

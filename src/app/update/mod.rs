@@ -26,6 +26,7 @@ const MESSAGE_SECONDS: i64 = 6;
 
 pub fn update(s: &mut AppState, ev: Event) -> Vec<Effect> {
     let mut fx = Vec::new();
+    let ticked = matches!(ev, Event::Tick(_));
     match ev {
         Event::Tick(now) => tick(s, now, &mut fx),
         Event::Resize { width, height } => {
@@ -46,7 +47,26 @@ pub fn update(s: &mut AppState, ev: Event) -> Vec<Effect> {
             }
         },
     }
+    watch_persons(s, ticked, &mut fx);
     fx
+}
+
+/// Asks the store thread for the persons directory as soon as a screen or dialog that reads
+/// it opens, and drops it (and stops its reloads) at the next second's tick after the last
+/// one closed: a dialog's answer leaves alone as the one request it is, and a quick return
+/// to the directory does not load it again.
+fn watch_persons(s: &mut AppState, tick: bool, fx: &mut Vec<Effect>) {
+    let want = s.wants_persons();
+    if want == s.persons_watched || (!want && !tick) {
+        return;
+    }
+    s.persons_watched = want;
+    fx.push(Effect::Request(super::action::Request::WatchPersons(want)));
+    if !want && let Some(snap) = s.snapshot.as_mut() {
+        snap.persons = Vec::new();
+        // The view keeps its filter for the next visit; its rows are gone.
+        s.persons.visible.clear();
+    }
 }
 
 fn say(s: &mut AppState, t: T) {
@@ -155,6 +175,14 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
                 error: false,
                 at: s.now,
             })
+        }
+        Reply::Persons(rows) => {
+            let Some(snap) = s.snapshot.as_mut().filter(|_| s.persons_watched) else {
+                return;
+            };
+            snap.persons = *rows;
+            refresh_lists(s);
+            screens::offer_persons(s);
         }
         Reply::Report(r) => {
             if s.view == View::Reports {

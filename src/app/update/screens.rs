@@ -319,6 +319,33 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Fills an open follow-up form's team and offered persons from the persons directory that
+/// has just arrived.
+pub(super) fn offer_persons(s: &mut AppState) {
+    let Some(id) = s.layers.iter().find_map(|l| match l {
+        Layer::Dialog(Dialog::FollowUp(f)) => Some(f.patient_id),
+        _ => None,
+    }) else {
+        return;
+    };
+    let Some(p) = s
+        .snapshot
+        .as_ref()
+        .and_then(|x| x.patient(id))
+        .map(|p| p.patient.clone())
+    else {
+        return;
+    };
+    let team = team_names(s, id);
+    let directory = directory_for(s, &p);
+    for l in s.layers.iter_mut() {
+        if let Layer::Dialog(Dialog::FollowUp(f)) = l {
+            f.set_persons(team, directory);
+            break;
+        }
+    }
+}
+
 /// The names of the patient's responsible persons, as the persons directory has them.
 fn team_names(s: &AppState, patient_id: i64) -> Vec<String> {
     let Some(snap) = s.snapshot.as_ref() else {
