@@ -1560,3 +1560,48 @@ fn a_follow_up_form_opened_before_the_persons_arrive_offers_them_once_they_do() 
     update(&mut s, Event::Store(Reply::Persons(Box::new(rows))));
     assert!(offered(&s) > 0);
 }
+
+/// A delta that changes patients where they stand (same place in the register) puts them
+/// back in the list's order one by one; the order is the one a whole sort gives, for every
+/// sort, and a row the quick filter no longer admits leaves the list.
+#[test]
+fn a_patient_changed_in_place_lands_where_a_whole_sort_puts_it() {
+    use dutydesk::app::data::Delta;
+    use dutydesk::app::update::order_patients;
+    use dutydesk::domain::risk::RiskLevel;
+    for sort in [Sort::Risk, Sort::Overdue, Sort::Name, Sort::Village] {
+        for quick in [QuickFilter::All, QuickFilter::HighRisk] {
+            let (_, mut s) = state_for("center");
+            s.sort = sort;
+            s.quick = quick;
+            order_patients(&mut s);
+            let snap = s.snapshot.clone().unwrap();
+            // The first listed becomes the least risky and most overdue; the last the reverse.
+            let first = snap.patients[s.patient_order[0]].clone();
+            let last = snap.patients[*s.patient_order.last().unwrap()].clone();
+            let mut a = first.clone();
+            a.patient.risk_level = RiskLevel::new(0).unwrap();
+            a.days_overdue = 400;
+            let mut b = last.clone();
+            b.patient.risk_level = RiskLevel::new(5).unwrap();
+            b.days_overdue = -400;
+            let d = Delta {
+                patient_ids: vec![a.patient.id, b.patient.id],
+                patients: vec![a, b],
+                ..Default::default()
+            };
+            update(&mut s, Event::Store(Reply::Delta(Box::new(d))));
+            let patched = s.patient_order.clone();
+            order_patients(&mut s);
+            assert_eq!(patched, s.patient_order, "{sort:?} {quick:?}");
+            let ids: Vec<i64> = patched
+                .iter()
+                .map(|&i| s.snapshot.as_ref().unwrap().patients[i].patient.id)
+                .collect();
+            if quick == QuickFilter::HighRisk {
+                assert!(!ids.contains(&first.patient.id), "level 0 is not high risk");
+            }
+            assert!(ids.contains(&last.patient.id), "{sort:?} {quick:?}");
+        }
+    }
+}

@@ -675,13 +675,26 @@ fn alert_order(a: &AlertRow) -> (Severity, DateTime<Utc>, i64) {
 impl Snapshot {
     /// Puts a delta's rows in place of the touched ones, keeping the store's order, and
     /// recounts the header. Only a complete snapshot holds the register a delta patches.
-    pub fn apply(&mut self, d: Delta) {
+    pub fn apply(&mut self, d: Delta) -> PatientsPatched {
         use std::collections::HashSet;
         if let Some(at) = d.taken_at {
             self.taken_at = at;
         }
         let touched: HashSet<i64> = d.patient_ids.iter().copied().collect();
-        if !touched.is_empty() {
+        let mut patched = PatientsPatched::None;
+        if !touched.is_empty() && self.patch_in_place(&d) {
+            patched = PatientsPatched::InPlace(
+                d.patients
+                    .iter()
+                    .filter_map(|r| self.patient_index.get(&r.patient.id).copied())
+                    .collect(),
+            );
+            for row in d.patients {
+                let at = self.patient_index[&row.patient.id];
+                self.patients[at] = row;
+            }
+        } else if !touched.is_empty() {
+            patched = PatientsPatched::Moved;
             self.patients.retain(|p| !touched.contains(&p.patient.id));
             for row in d.patients {
                 let at = self
@@ -743,5 +756,27 @@ impl Snapshot {
             &self.incidents,
             self.taken_at,
         );
+        patched
     }
+
+    /// Whether every touched patient is still here, in scope, at the same place in the
+    /// register's order: then the rows are replaced where they stand and no index moves.
+    fn patch_in_place(&self, d: &Delta) -> bool {
+        d.patients.len() == d.patient_ids.len()
+            && d.patients.iter().all(|row| {
+                self.patient(row.patient.id)
+                    .is_some_and(|old| register_order(old) == register_order(row))
+            })
+    }
+}
+
+/// What a delta did to the register's rows, so the console re-sorts only what it must.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatientsPatched {
+    /// No patient changed.
+    None,
+    /// These rows were replaced where they stood; every other index is unchanged.
+    InPlace(Vec<usize>),
+    /// Rows came, went or moved in the register: every index may have changed.
+    Moved,
 }

@@ -2,6 +2,7 @@
 //! filter, the cursor that follows its row across reloads, and typing the filter.
 
 use super::super::action::{Action, Edit, Event};
+use super::super::data::{PatientRow, PatientsPatched};
 use super::super::search;
 use super::super::state::*;
 
@@ -19,29 +20,68 @@ pub fn refresh_lists(s: &mut AppState) {
     }
 }
 
+/// After a delta: the patients are sorted again only when rows came, went or moved; rows
+/// replaced in place are taken out of the order and put back where they now belong. At 100k a
+/// whole sort per change was most of a console's work, and twenty consoles did it at once.
+pub fn refresh_after(s: &mut AppState, patched: PatientsPatched) {
+    match patched {
+        PatientsPatched::None => {}
+        PatientsPatched::Moved => order_patients(s),
+        PatientsPatched::InPlace(rows) => reorder_patients(s, &rows),
+    }
+    for v in [
+        View::Alerts,
+        View::Patients,
+        View::Incidents,
+        View::Persons,
+        View::Audit,
+    ] {
+        refresh_view(s, v);
+    }
+}
+
 /// The patients in quick-filter and sort order; the text filter then only narrows this, so
 /// a keystroke never sorts the register again.
 pub fn order_patients(s: &mut AppState) {
     let Some(snap) = &s.snapshot else { return };
     let ps = &snap.patients;
     let mut rows: Vec<usize> = (0..ps.len()).filter(|&i| s.quick.admits(&ps[i])).collect();
-    match s.sort {
-        Sort::Risk => rows.sort_by(|&a, &b| {
-            let (x, y) = (&ps[a], &ps[b]);
-            (y.patient.risk_level, y.days_overdue, &x.name_order).cmp(&(
-                x.patient.risk_level,
-                x.days_overdue,
-                &y.name_order,
-            ))
-        }),
-        Sort::Overdue => rows.sort_by_key(|&i| std::cmp::Reverse(ps[i].days_overdue)),
-        Sort::Name => rows.sort_by(|&a, &b| ps[a].name_order.cmp(&ps[b].name_order)),
-        Sort::Village => rows.sort_by(|&a, &b| {
-            (&ps[a].village_order, &ps[a].name_order)
-                .cmp(&(&ps[b].village_order, &ps[b].name_order))
-        }),
-    }
+    let sort = s.sort;
+    rows.sort_by(|&a, &b| patient_cmp(sort, ps, a, b));
     s.patient_order = rows;
+}
+
+/// Puts rows whose values changed (their indices unchanged) back in their sorted place.
+fn reorder_patients(s: &mut AppState, changed: &[usize]) {
+    let Some(snap) = &s.snapshot else { return };
+    let ps = &snap.patients;
+    let sort = s.sort;
+    s.patient_order.retain(|i| !changed.contains(i));
+    for &i in changed {
+        if i < ps.len() && s.quick.admits(&ps[i]) {
+            let at = s
+                .patient_order
+                .partition_point(|&j| patient_cmp(sort, ps, j, i).is_lt());
+            s.patient_order.insert(at, i);
+        }
+    }
+}
+
+/// The patients list's order: a total one (the register's index last), so a row put back
+/// alone lands where a whole sort would put it.
+fn patient_cmp(sort: Sort, ps: &[PatientRow], a: usize, b: usize) -> std::cmp::Ordering {
+    let (x, y) = (&ps[a], &ps[b]);
+    let by = match sort {
+        Sort::Risk => (y.patient.risk_level, y.days_overdue, &x.name_order).cmp(&(
+            x.patient.risk_level,
+            x.days_overdue,
+            &y.name_order,
+        )),
+        Sort::Overdue => y.days_overdue.cmp(&x.days_overdue),
+        Sort::Name => x.name_order.cmp(&y.name_order),
+        Sort::Village => (&x.village_order, &x.name_order).cmp(&(&y.village_order, &y.name_order)),
+    };
+    by.then(a.cmp(&b))
 }
 
 /// Recomputes one list's visible rows (after its filter changed, or a reload).

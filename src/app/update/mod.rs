@@ -156,9 +156,9 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
             let Some(snap) = s.snapshot.as_mut().filter(|x| x.complete) else {
                 return;
             };
-            snap.apply(*d);
+            let patched = snap.apply(*d);
             s.announce();
-            refresh_lists(s);
+            lists::refresh_after(s, patched);
             ring_for_new_p1(s, before, fx);
         }
         Reply::Detail(d) => {
