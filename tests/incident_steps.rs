@@ -207,7 +207,7 @@ fn revealing_the_team_during_an_incident_is_one_audited_action_in_the_stations_s
 }
 
 #[test]
-fn a_closed_incidents_steps_stop_counting_and_its_json_elapsed_stops_at_the_close() {
+fn a_closed_incidents_steps_stop_counting_and_its_json_says_which_were_left_undone() {
     let (db, _, id) = opened();
     let mut store = db.open();
     let c = desk_of(&store, "center");
@@ -235,8 +235,12 @@ fn a_closed_incidents_steps_stop_counting_and_its_json_elapsed_stops_at_the_clos
     let later = now() + Duration::hours(3);
     let v = dutydesk::commands::incidents::incident_json(Lang::Zh, &inc, later);
     assert_eq!(v["elapsed_seconds"], 100);
-    assert_eq!(v["steps"][2]["state"], "pending");
-    assert_eq!(v["steps"][2]["seconds_left"], 200);
+    assert_eq!(v["steps"][2]["state"], "unfinished");
+    assert_eq!(v["steps"][2]["seconds_left_at_closing"], 200);
+    assert!(
+        v["steps"][2].get("seconds_left").is_none(),
+        "no countdown after closing"
+    );
 }
 
 /// The command line does what the console's keys do, through the same door.

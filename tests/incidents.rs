@@ -414,10 +414,10 @@ fn compliance_report_matches_figures_worked_out_by_hand() {
     assert_eq!(two["state"], "open");
 }
 
-/// Elapsed time and the steps' clocks stop at closing: a step not done by then shows as it
-/// stood, not counting on.
+/// Elapsed time and the steps' clocks stop at closing: a step neither done nor skipped by then
+/// reads as left undone at closing (with the time it still had), never as a countdown.
 #[test]
-fn a_closed_incidents_steps_stop_counting_at_the_close() {
+fn a_closed_incidents_steps_stop_counting_at_the_close_and_an_open_step_reads_unfinished() {
     let (db, pid, _) = demo();
     let mut store = db.open();
     let c = desk_of(&store, "center");
@@ -434,6 +434,12 @@ fn a_closed_incidents_steps_stop_counting_at_the_close() {
     let much_later = now() + Duration::hours(5);
     assert_eq!(
         inc.steps[2].state(much_later),
-        StepState::Pending { seconds_left: 180 }
+        StepState::Unfinished { seconds_left: 180 }
+    );
+    // Before closing, the same step was simply pending.
+    let open_before = now() + Duration::minutes(1);
+    assert_eq!(
+        inc.steps[2].state(open_before),
+        StepState::Pending { seconds_left: 240 }
     );
 }

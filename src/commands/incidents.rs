@@ -50,6 +50,9 @@ pub fn incident_json(lang: Lang, i: &IncidentRow, at: DateTime<Utc>) -> serde_js
                 }
                 StepState::Met { seconds_early } => v["seconds_early"] = seconds_early.into(),
                 StepState::Skipped => v["skip_reason"] = s.skip_reason.clone().into(),
+                StepState::Unfinished { seconds_left } => {
+                    v["seconds_left_at_closing"] = seconds_left.into()
+                }
             }
             if s.corrected_at.is_some() {
                 v["corrected"] = true.into();

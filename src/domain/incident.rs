@@ -30,6 +30,9 @@ pub enum StepState {
     /// Not done, marked skipped with a reason (so that later steps can be recorded): it no
     /// longer counts down.
     Skipped,
+    /// Neither done nor skipped when the incident was closed, this long before its deadline:
+    /// the clock stopped at closing, and the step was left undone, not pending.
+    Unfinished { seconds_left: i64 },
 }
 
 impl StepState {
@@ -40,6 +43,7 @@ impl StepState {
             StepState::Late { .. } => "late",
             StepState::Overdue { .. } => "overdue",
             StepState::Skipped => "skipped",
+            StepState::Unfinished { .. } => "unfinished",
         }
     }
 

@@ -440,6 +440,7 @@ fn step_state(s: crate::domain::incident::StepState) -> String {
         Late { seconds_late } => format!("late by {seconds_late}s"),
         Overdue { seconds_late } => format!("overdue {seconds_late}s"),
         Skipped => "skipped".into(),
+        Unfinished { seconds_left } => format!("not done at closing ({seconds_left}s left)"),
     }
 }
 

@@ -302,6 +302,7 @@ pub fn ui(t: T) -> &'static str {
         T::Deadline => "deadline",
         T::StepActorTitle => "Who acted",
         T::StepPending => "pending",
+        T::StepUnfinished => "not done at closing",
         T::StepMet => "met",
         T::StepLate => "late",
         T::StepOverdue => "overdue",

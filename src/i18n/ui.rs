@@ -300,6 +300,7 @@ pub enum T {
     Deadline,
     StepActorTitle,
     StepPending,
+    StepUnfinished,
     StepMet,
     StepLate,
     StepOverdue,

@@ -402,6 +402,7 @@ fn step_state(s: crate::domain::incident::StepState) -> String {
         Late { seconds_late } => format!("超时{seconds_late}秒完成"),
         Overdue { seconds_late } => format!("已超时{seconds_late}秒"),
         Skipped => "已跳过".into(),
+        Unfinished { seconds_left } => format!("结案时未完成（剩{seconds_left}秒）"),
     }
 }
 

@@ -298,6 +298,7 @@ pub fn ui(t: T) -> &'static str {
         T::Deadline => "时限",
         T::StepActorTitle => "记录处置人",
         T::StepPending => "待完成",
+        T::StepUnfinished => "结案时未完成",
         T::StepMet => "按时",
         T::StepLate => "超时完成",
         T::StepOverdue => "已超时",

@@ -41,7 +41,12 @@ impl StepRow {
             return StepState::Skipped;
         }
         let at = self.closed_at.map_or(now, |c| c.min(now));
-        step_state(self.deadline, self.done_at, at)
+        match step_state(self.deadline, self.done_at, at) {
+            StepState::Pending { seconds_left } if self.closed_at.is_some_and(|c| c <= now) => {
+                StepState::Unfinished { seconds_left }
+            }
+            state => state,
+        }
     }
 }
 

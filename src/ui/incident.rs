@@ -73,6 +73,7 @@ pub fn state_parts(ui: &Ui, s: &AppState, state: StepState) -> (&'static str, St
             th.error().add_modifier(Modifier::REVERSED),
         ),
         StepState::Skipped => ("-", s.t(T::StepSkipped).to_string(), th.muted()),
+        StepState::Unfinished { .. } => ("✗", s.t(T::StepUnfinished).to_string(), th.warn()),
     }
 }
 
