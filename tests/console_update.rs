@@ -1605,3 +1605,25 @@ fn a_patient_changed_in_place_lands_where_a_whole_sort_puts_it() {
         }
     }
 }
+
+/// Sorted by overdue, the patients no follow-up is due for (deceased, moved out, closed) come
+/// after every active one, however long ago their last due date was.
+#[test]
+fn sorted_by_overdue_those_no_follow_up_is_due_for_come_last() {
+    use dutydesk::app::update::order_patients;
+    let (_, mut s) = state_for("center");
+    s.sort = Sort::Overdue;
+    order_patients(&mut s);
+    let snap = s.snapshot.as_ref().unwrap();
+    let active: Vec<bool> = s
+        .patient_order
+        .iter()
+        .map(|&i| snap.patients[i].patient.status.is_active())
+        .collect();
+    assert!(active.contains(&false), "the demo has a deceased patient");
+    let first_inactive = active.iter().position(|a| !a).unwrap();
+    assert!(
+        active[first_inactive..].iter().all(|a| !a),
+        "an active patient after an inactive one: {active:?}"
+    );
+}

@@ -156,7 +156,10 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     .into_iter()
     .map(|r| {
         let p = &r.patient;
-        let follow = if r.days_overdue > 0 && p.status.is_active() {
+        let follow = if !p.status.is_active() {
+            // Deceased, moved out or closed: no follow-up is due.
+            ("—".to_string(), th.muted())
+        } else if r.days_overdue > 0 {
             (overdue(s.lang, r.days_overdue), th.warn())
         } else {
             (r.due.format("%m-%d").to_string(), Style::new())

@@ -77,7 +77,9 @@ fn patient_cmp(sort: Sort, ps: &[PatientRow], a: usize, b: usize) -> std::cmp::O
             x.days_overdue,
             &y.name_order,
         )),
-        Sort::Overdue => y.days_overdue.cmp(&x.days_overdue),
+        // Those no follow-up is due for (deceased, moved out, closed) come last.
+        Sort::Overdue => (y.patient.status.is_active(), y.days_overdue)
+            .cmp(&(x.patient.status.is_active(), x.days_overdue)),
         Sort::Name => x.name_order.cmp(&y.name_order),
         Sort::Village => (&x.village_order, &x.name_order).cmp(&(&y.village_order, &y.name_order)),
     };
