@@ -118,24 +118,26 @@ pub(super) fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
             format!("unknown {what}").into(),
         )
     };
-    let kind: String = r.get(8)?;
-    let severity: String = r.get(9)?;
-    let status: String = r.get(10)?;
-    let condition: String = r.get(5)?;
-    let since: Option<String> = r.get(11)?;
+    // Codes and dates are read in place: the console's first load reads every open alert.
+    let code = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+    let day = |i: usize| -> rusqlite::Result<Option<chrono::NaiveDate>> {
+        Ok(r.get_ref(i)?
+            .as_str_or_null()?
+            .and_then(super::rows::parse_date))
+    };
     Ok(AlertRow {
         id: r.get(0)?,
         patient_id: r.get(1)?,
         patient_name: r.get(2)?,
         id_number: r.get(3)?,
         risk_level: r.get(4)?,
-        condition: Condition::from_code(&condition).ok_or_else(|| bad(5, "condition"))?,
+        condition: Condition::from_code(code(5)?).ok_or_else(|| bad(5, "condition"))?,
         village: r.get(6)?,
         station: r.get(7)?,
-        kind: AlertKind::from_code(&kind).ok_or_else(|| bad(8, "kind"))?,
-        severity: Severity::from_code(&severity).ok_or_else(|| bad(9, "severity"))?,
-        status: AlertStatus::from_code(&status).ok_or_else(|| bad(10, "status"))?,
-        since: since.and_then(|s| s.parse().ok()),
+        kind: AlertKind::from_code(code(8)?).ok_or_else(|| bad(8, "kind"))?,
+        severity: Severity::from_code(code(9)?).ok_or_else(|| bad(9, "severity"))?,
+        status: AlertStatus::from_code(code(10)?).ok_or_else(|| bad(10, "status"))?,
+        since: day(11)?,
         note: r.get(12)?,
         raised_at: from_millis(r.get(13)?),
         raised_by: r.get(14)?,
@@ -147,7 +149,7 @@ pub(super) fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
         resolution: r.get(20)?,
         in_progress_at: r.get::<_, Option<i64>>(21)?.map(from_millis),
         incident_id: r.get(22)?,
-        snoozed_until: r.get::<_, Option<String>>(23)?.and_then(|s| s.parse().ok()),
+        snoozed_until: day(23)?,
         snooze_reason: r.get(24)?,
     })
 }
