@@ -231,13 +231,17 @@ fn quick_filters_and_sort_cycle() {
     press(&mut s, "o");
     assert_eq!(s.sort, Sort::Overdue);
     let snap = s.snapshot.as_ref().unwrap();
-    let days: Vec<i64> = s
+    // The active patients most overdue first; those no follow-up is due for after them.
+    let days: Vec<(bool, i64)> = s
         .patients
         .visible
         .iter()
-        .map(|&i| snap.patients[i].days_overdue)
+        .map(|&i| {
+            let r = &snap.patients[i];
+            (r.patient.status.is_active(), r.days_overdue)
+        })
         .collect();
-    assert!(days.windows(2).all(|w| w[0] >= w[1]));
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "{days:?}");
 }
 
 #[test]
