@@ -6,8 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 use std::collections::HashMap;
 
-use super::alerts::{ALERT_SELECT, AlertRow, SYSTEM, alert_row, sort_alerts};
-use super::from_millis;
+use super::alerts::{
+    ALERT_SELECT, AlertPatient, AlertRow, LIFECYCLE_SELECT, Lifecycle, SYSTEM, alert_row,
+    lifecycle, sort_alerts,
+};
 use super::rows::{self, PATIENT_COLUMNS};
 use super::{Scope, Store, StoreError};
 use crate::config::Config;
@@ -86,9 +88,9 @@ impl Store {
                     // Reported and transfer alerts stand as stored; derived kinds are joined
                     // with what derivation says at `at`.
                     if a.kind.is_derived() {
-                        mine.push(a.row(p));
+                        mine.push(a.with_patient(patient_part(p)));
                     } else {
-                        out.push(a.row(p));
+                        out.push(a.with_patient(patient_part(p)));
                     }
                 }
                 let control = in_force_for(&orders, &p.jurisdiction, at);
@@ -158,14 +160,11 @@ impl Store {
         first: i64,
         last: i64,
     ) -> Result<HashMap<i64, Vec<Lifecycle>>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, patient_id, kind, severity, status, since, note, raised_at, raised_by,
-                acknowledged_at, acknowledged_by, in_progress_by, resolved_at, resolved_by,
-                resolution, in_progress_at, incident_id, snoozed_until, snooze_reason
-             FROM alerts WHERE patient_id BETWEEN ?1 AND ?2 AND status <> 'resolved'
-               AND (?3 IS NULL OR patient_id IN (SELECT id FROM patients
-                   WHERE id BETWEEN ?1 AND ?2 AND station = ?3))",
-        )?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{LIFECYCLE_SELECT} WHERE a.patient_id BETWEEN ?1 AND ?2 AND a.status <> 'resolved'
+               AND (?3 IS NULL OR a.patient_id IN (SELECT id FROM patients
+                   WHERE id BETWEEN ?1 AND ?2 AND station = ?3))"
+        ))?;
         let mut out: HashMap<i64, Vec<Lifecycle>> = HashMap::new();
         for a in stmt.query_map(params![first, last, scope.station()], lifecycle)? {
             let a = a?;
@@ -175,98 +174,15 @@ impl Store {
     }
 }
 
-/// A stored alert's own columns, without its patient's: joined with the patient the walk
-/// holds (`Lifecycle::row`).
-struct Lifecycle {
-    id: i64,
-    patient_id: i64,
-    kind: AlertKind,
-    severity: Severity,
-    status: AlertStatus,
-    since: Option<NaiveDate>,
-    note: String,
-    raised_at: DateTime<Utc>,
-    raised_by: String,
-    acknowledged_at: Option<DateTime<Utc>>,
-    acknowledged_by: Option<String>,
-    in_progress_by: Option<String>,
-    resolved_at: Option<DateTime<Utc>>,
-    resolved_by: Option<String>,
-    resolution: Option<String>,
-    in_progress_at: Option<DateTime<Utc>>,
-    incident_id: Option<i64>,
-    snoozed_until: Option<NaiveDate>,
-    snooze_reason: Option<String>,
-}
-
-fn lifecycle(r: &rusqlite::Row) -> rusqlite::Result<Lifecycle> {
-    let code = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-    let bad = |i: usize, what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("unknown {what}").into(),
-        )
-    };
-    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        Ok(r.get_ref(i)?.as_str_or_null()?.and_then(rows::parse_date))
-    };
-    let millis = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
-        Ok(r.get::<_, Option<i64>>(i)?.map(from_millis))
-    };
-    Ok(Lifecycle {
-        id: r.get(0)?,
-        patient_id: r.get(1)?,
-        kind: AlertKind::from_code(code(2)?).ok_or_else(|| bad(2, "kind"))?,
-        severity: Severity::from_code(code(3)?).ok_or_else(|| bad(3, "severity"))?,
-        status: AlertStatus::from_code(code(4)?).ok_or_else(|| bad(4, "status"))?,
-        since: day(5)?,
-        note: r.get(6)?,
-        raised_at: from_millis(r.get(7)?),
-        raised_by: r.get(8)?,
-        acknowledged_at: millis(9)?,
-        acknowledged_by: r.get(10)?,
-        in_progress_by: r.get(11)?,
-        resolved_at: millis(12)?,
-        resolved_by: r.get(13)?,
-        resolution: r.get(14)?,
-        in_progress_at: millis(15)?,
-        incident_id: r.get(16)?,
-        snoozed_until: day(17)?,
-        snooze_reason: r.get(18)?,
-    })
-}
-
-impl Lifecycle {
-    /// The alert as every list shows it: its own columns with its patient's.
-    fn row(self, p: &Patient) -> AlertRow {
-        AlertRow {
-            id: self.id,
-            patient_id: p.id,
-            patient_name: p.name.clone(),
-            id_number: p.id_number.to_string(),
-            risk_level: p.risk_level.value(),
-            condition: p.condition,
-            village: p.jurisdiction.village.clone(),
-            station: p.jurisdiction.station.clone(),
-            kind: self.kind,
-            severity: self.severity,
-            status: self.status,
-            since: self.since,
-            note: self.note,
-            raised_at: self.raised_at,
-            raised_by: self.raised_by,
-            acknowledged_at: self.acknowledged_at,
-            acknowledged_by: self.acknowledged_by,
-            in_progress_by: self.in_progress_by,
-            resolved_at: self.resolved_at,
-            resolved_by: self.resolved_by,
-            resolution: self.resolution,
-            in_progress_at: self.in_progress_at,
-            incident_id: self.incident_id,
-            snoozed_until: self.snoozed_until,
-            snooze_reason: self.snooze_reason,
-        }
+/// The patient's part of an alert row, from the patient the walk holds.
+fn patient_part(p: &Patient) -> AlertPatient {
+    AlertPatient {
+        name: p.name.clone(),
+        id_number: p.id_number.to_string(),
+        risk_level: p.risk_level.value(),
+        condition: p.condition,
+        village: p.jurisdiction.village.clone(),
+        station: p.jurisdiction.station.clone(),
     }
 }
 
@@ -274,19 +190,13 @@ impl Lifecycle {
 fn derived_row(
     p: &Patient,
     kind: AlertKind,
-    severity: crate::domain::alert::Severity,
-    since: Option<chrono::NaiveDate>,
+    severity: Severity,
+    since: Option<NaiveDate>,
     at: DateTime<Utc>,
 ) -> AlertRow {
-    AlertRow {
+    Lifecycle {
         id: 0,
         patient_id: p.id,
-        patient_name: p.name.clone(),
-        id_number: p.id_number.to_string(),
-        risk_level: p.risk_level.value(),
-        condition: p.condition,
-        village: p.jurisdiction.village.clone(),
-        station: p.jurisdiction.station.clone(),
         kind,
         severity,
         status: AlertStatus::New,
@@ -305,4 +215,5 @@ fn derived_row(
         snoozed_until: None,
         snooze_reason: None,
     }
+    .with_patient(patient_part(p))
 }

@@ -101,57 +101,151 @@ impl ReconcileSummary {
     }
 }
 
-pub(super) const ALERT_SELECT: &str =
-    "SELECT a.id, a.patient_id, p.name, p.id_number, p.risk_level,
-    p.condition, p.village, p.station, a.kind, a.severity, a.status, a.since, a.note,
-    a.raised_at, a.raised_by, a.acknowledged_at, a.acknowledged_by, a.in_progress_by,
-    a.resolved_at, a.resolved_by, a.resolution, a.in_progress_at, a.incident_id,
-    a.snoozed_until, a.snooze_reason
-    FROM alerts a JOIN patients p ON p.id = a.patient_id";
-
-pub(super) fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
-    use crate::domain::patient::Vocabulary;
-    let bad = |i, what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("unknown {what}").into(),
-        )
+/// An alert's own columns, in the order `lifecycle` reads them (positions 0 to 18).
+macro_rules! lifecycle_columns {
+    () => {
+        "a.id, a.patient_id, a.kind, a.severity, a.status, a.since, a.note, a.raised_at,
+        a.raised_by, a.acknowledged_at, a.acknowledged_by, a.in_progress_by, a.resolved_at,
+        a.resolved_by, a.resolution, a.in_progress_at, a.incident_id, a.snoozed_until,
+        a.snooze_reason"
     };
-    // Codes and dates are read in place: the console's first load reads every open alert.
+}
+
+/// An alert's own columns, then its patient's (positions 19 to 24, see `alert_row`).
+pub(super) const ALERT_SELECT: &str = concat!(
+    "SELECT ",
+    lifecycle_columns!(),
+    ", p.name, p.id_number, p.risk_level, p.condition, p.village, p.station
+    FROM alerts a JOIN patients p ON p.id = a.patient_id"
+);
+
+/// Only the alerts' own columns (`FROM alerts a`), for a caller that holds the patients.
+pub(super) const LIFECYCLE_SELECT: &str =
+    concat!("SELECT ", lifecycle_columns!(), " FROM alerts a");
+
+fn bad_code(i: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("unknown {what}").into(),
+    )
+}
+
+/// A stored alert's own columns, without its patient's: what `alert_row` reads joined, and
+/// what `alerts --as-of` joins with the patients it already holds (`with_patient`).
+pub(super) struct Lifecycle {
+    pub id: i64,
+    pub patient_id: i64,
+    pub kind: AlertKind,
+    pub severity: Severity,
+    pub status: AlertStatus,
+    pub since: Option<NaiveDate>,
+    pub note: String,
+    pub raised_at: DateTime<Utc>,
+    pub raised_by: String,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<String>,
+    pub in_progress_by: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<String>,
+    pub resolution: Option<String>,
+    pub in_progress_at: Option<DateTime<Utc>>,
+    pub incident_id: Option<i64>,
+    pub snoozed_until: Option<NaiveDate>,
+    pub snooze_reason: Option<String>,
+}
+
+/// The patient's part of an alert row as lists show it.
+pub(super) struct AlertPatient {
+    pub name: String,
+    pub id_number: String,
+    pub risk_level: u8,
+    pub condition: Condition,
+    pub village: String,
+    pub station: String,
+}
+
+/// Reads `lifecycle_columns!`. Codes and dates are read in place: the console's first load
+/// reads every open alert.
+pub(super) fn lifecycle(r: &rusqlite::Row) -> rusqlite::Result<Lifecycle> {
     let code = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-    let day = |i: usize| -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
         Ok(r.get_ref(i)?
             .as_str_or_null()?
             .and_then(super::rows::parse_date))
     };
-    Ok(AlertRow {
+    let millis = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
+        Ok(r.get::<_, Option<i64>>(i)?.map(from_millis))
+    };
+    Ok(Lifecycle {
         id: r.get(0)?,
         patient_id: r.get(1)?,
-        patient_name: r.get(2)?,
-        id_number: r.get(3)?,
-        risk_level: r.get(4)?,
-        condition: Condition::from_code(code(5)?).ok_or_else(|| bad(5, "condition"))?,
-        village: r.get(6)?,
-        station: r.get(7)?,
-        kind: AlertKind::from_code(code(8)?).ok_or_else(|| bad(8, "kind"))?,
-        severity: Severity::from_code(code(9)?).ok_or_else(|| bad(9, "severity"))?,
-        status: AlertStatus::from_code(code(10)?).ok_or_else(|| bad(10, "status"))?,
-        since: day(11)?,
-        note: r.get(12)?,
-        raised_at: from_millis(r.get(13)?),
-        raised_by: r.get(14)?,
-        acknowledged_at: r.get::<_, Option<i64>>(15)?.map(from_millis),
-        acknowledged_by: r.get(16)?,
-        in_progress_by: r.get(17)?,
-        resolved_at: r.get::<_, Option<i64>>(18)?.map(from_millis),
-        resolved_by: r.get(19)?,
-        resolution: r.get(20)?,
-        in_progress_at: r.get::<_, Option<i64>>(21)?.map(from_millis),
-        incident_id: r.get(22)?,
-        snoozed_until: day(23)?,
-        snooze_reason: r.get(24)?,
+        kind: AlertKind::from_code(code(2)?).ok_or_else(|| bad_code(2, "kind"))?,
+        severity: Severity::from_code(code(3)?).ok_or_else(|| bad_code(3, "severity"))?,
+        status: AlertStatus::from_code(code(4)?).ok_or_else(|| bad_code(4, "status"))?,
+        since: day(5)?,
+        note: r.get(6)?,
+        raised_at: from_millis(r.get(7)?),
+        raised_by: r.get(8)?,
+        acknowledged_at: millis(9)?,
+        acknowledged_by: r.get(10)?,
+        in_progress_by: r.get(11)?,
+        resolved_at: millis(12)?,
+        resolved_by: r.get(13)?,
+        resolution: r.get(14)?,
+        in_progress_at: millis(15)?,
+        incident_id: r.get(16)?,
+        snoozed_until: day(17)?,
+        snooze_reason: r.get(18)?,
     })
+}
+
+/// Reads `ALERT_SELECT`.
+pub(super) fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
+    use crate::domain::patient::Vocabulary;
+    let condition = r.get_ref(22)?.as_str()?;
+    let patient = AlertPatient {
+        name: r.get(19)?,
+        id_number: r.get(20)?,
+        risk_level: r.get(21)?,
+        condition: Condition::from_code(condition).ok_or_else(|| bad_code(22, "condition"))?,
+        village: r.get(23)?,
+        station: r.get(24)?,
+    };
+    Ok(lifecycle(r)?.with_patient(patient))
+}
+
+impl Lifecycle {
+    /// The alert as every list shows it: its own columns with its patient's.
+    pub(super) fn with_patient(self, p: AlertPatient) -> AlertRow {
+        AlertRow {
+            id: self.id,
+            patient_id: self.patient_id,
+            patient_name: p.name,
+            id_number: p.id_number,
+            risk_level: p.risk_level,
+            condition: p.condition,
+            village: p.village,
+            station: p.station,
+            kind: self.kind,
+            severity: self.severity,
+            status: self.status,
+            since: self.since,
+            note: self.note,
+            raised_at: self.raised_at,
+            raised_by: self.raised_by,
+            acknowledged_at: self.acknowledged_at,
+            acknowledged_by: self.acknowledged_by,
+            in_progress_by: self.in_progress_by,
+            resolved_at: self.resolved_at,
+            resolved_by: self.resolved_by,
+            resolution: self.resolution,
+            in_progress_at: self.in_progress_at,
+            incident_id: self.incident_id,
+            snoozed_until: self.snoozed_until,
+            snooze_reason: self.snooze_reason,
+        }
+    }
 }
 
 /// Most urgent first, then oldest: the order every list of alerts keeps.

@@ -8,16 +8,7 @@ use super::super::state::*;
 
 /// Recomputes every list's visible rows from the snapshot, keeping each selection on its row.
 pub fn refresh_lists(s: &mut AppState) {
-    order_patients(s);
-    for v in [
-        View::Alerts,
-        View::Patients,
-        View::Incidents,
-        View::Persons,
-        View::Audit,
-    ] {
-        refresh_view(s, v);
-    }
+    refresh_after(s, PatientsPatched::Moved);
 }
 
 /// After a delta: the patients are sorted again only when rows came, went or moved; rows
