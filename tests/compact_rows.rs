@@ -93,10 +93,10 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
     .map(|s| s.to_string())
     .collect();
     for r in snap.patients.iter().take(40) {
-        let p = &r.patient;
+        let p = r;
         let (full, initials) = search::pinyin(&p.name);
-        let (village, _) = search::pinyin(&p.jurisdiction.village);
-        typed.push(p.name.clone());
+        let (village, _) = search::pinyin(&p.jurisdiction().village);
+        typed.push(p.name.to_string());
         typed.push(format!("{full} {village}"));
         typed.push(format!("{initials} {}", &r.masked_id()[14..]));
     }
@@ -104,16 +104,16 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
     for t in &typed {
         let words = search::words(t);
         for r in &snap.patients {
-            let j = &r.patient.jurisdiction;
+            let j = r.jurisdiction();
             let whole = search::key([
-                r.patient.name.as_str(),
+                &r.name,
                 r.masked_id().as_str(),
                 j.township.as_str(),
                 j.village.as_str(),
                 j.station.as_str(),
             ]);
             let want = search::matches(&whole, &words);
-            assert_eq!(r.matches(&words), want, "{t:?} on patient {}", r.patient.id);
+            assert_eq!(r.matches(&words), want, "{t:?} on patient {}", r.id);
             matched += usize::from(want);
         }
     }
@@ -123,12 +123,12 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
     let same_place = snap
         .patients
         .iter()
-        .filter(|r| r.patient.jurisdiction == first.patient.jurisdiction)
+        .filter(|r| r.jurisdiction() == first.jurisdiction())
         .collect::<Vec<_>>();
     assert!(same_place.len() > 1);
     assert!(
         same_place
             .iter()
-            .all(|r| std::sync::Arc::ptr_eq(&r.place_key, &first.place_key))
+            .all(|r| std::sync::Arc::ptr_eq(&r.place, &first.place))
     );
 }

@@ -122,7 +122,7 @@ fn listed_names(s: &AppState) -> Vec<String> {
     s.patients
         .visible
         .iter()
-        .map(|&i| snap.patients[i].patient.name.clone())
+        .map(|&i| snap.patients[i].name.to_string())
         .collect()
 }
 
@@ -189,10 +189,10 @@ fn a_change_in_another_connection_reaches_the_console_as_a_delta_of_that_patient
     let d = delta(&mut replies);
     assert_eq!(d.patient_ids, vec![b]);
     assert_eq!(d.patients.len(), 1);
-    assert_eq!(d.patients[0].patient.risk_level.value(), 2);
+    assert_eq!(d.patients[0].risk_level.value(), 2);
     update(&mut s, Event::Store(Reply::Delta(Box::new(d))));
     let snap = s.snapshot.as_ref().unwrap();
-    assert_eq!(snap.patient(b).unwrap().patient.risk_level.value(), 2);
+    assert_eq!(snap.patient(b).unwrap().risk_level.value(), 2);
     assert_eq!(snap.patients.len(), 2);
     assert_eq!(snap.counts.patients, 2);
 }
@@ -213,7 +213,7 @@ fn a_patient_moved_out_of_a_stations_jurisdiction_leaves_its_list_and_appears_in
 
     let d = delta(&mut wj);
     assert!(d.patient_ids.contains(&a));
-    assert!(d.patients.iter().all(|p| p.patient.id != a));
+    assert!(d.patients.iter().all(|p| p.id != a));
     update(&mut wangjiang, Event::Store(Reply::Delta(Box::new(d))));
     let snap = wangjiang.snapshot.as_ref().unwrap();
     assert!(snap.patient(a).is_none());
@@ -225,7 +225,7 @@ fn a_patient_moved_out_of_a_stations_jurisdiction_leaves_its_list_and_appears_in
     update(&mut xingang, Event::Store(Reply::Delta(Box::new(d))));
     let snap = xingang.snapshot.as_ref().unwrap();
     assert_eq!(
-        snap.patient(a).unwrap().patient.jurisdiction.station,
+        snap.patient(a).unwrap().jurisdiction().station,
         "新港派出所"
     );
     assert!(snap.alerts.iter().any(|x| x.patient_id == a));
@@ -239,7 +239,7 @@ fn a_patient_moved_out_of_a_stations_jurisdiction_leaves_its_list_and_appears_in
     let store = db.open();
     let op = store.operator("xingang").unwrap().unwrap();
     let whole = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
-    let ids = |s: &Snapshot| s.patients.iter().map(|p| p.patient.id).collect::<Vec<_>>();
+    let ids = |s: &Snapshot| s.patients.iter().map(|p| p.id).collect::<Vec<_>>();
     let alert_ids = |s: &Snapshot| s.alerts.iter().map(|a| a.id).collect::<Vec<_>>();
     assert_eq!(ids(snap), ids(&whole));
     assert_eq!(alert_ids(snap), alert_ids(&whole));

@@ -88,7 +88,7 @@ fn row_note(s: &AppState, label: &str) -> String {
 fn open_on(s: &mut AppState, condition: Condition) -> i64 {
     press(s, "2");
     for _ in 0..200 {
-        let p = &s.selected_patient().unwrap().patient;
+        let p = s.selected_patient().unwrap();
         if p.condition == condition && p.status.is_active() {
             let id = p.id;
             press(s, "f");

@@ -205,8 +205,8 @@ fn patient_filter_is_incremental_and_esc_clears_it() {
     let some = s.patients.visible.len();
     assert!(some > 0 && some < all);
     assert!(s.patients.visible.iter().all(|&i| {
-        let p = &s.snapshot.as_ref().unwrap().patients[i].patient;
-        p.jurisdiction.village == "梅溪村"
+        let p = &s.snapshot.as_ref().unwrap().patients[i];
+        p.jurisdiction().village == "梅溪村"
     }));
     press(&mut s, "enter");
     assert!(!s.filtering());
@@ -226,7 +226,7 @@ fn quick_filters_and_sort_cycle() {
         s.patients
             .visible
             .iter()
-            .all(|&i| snap.patients[i].patient.is_high_risk())
+            .all(|&i| snap.patients[i].is_high_risk())
     );
     press(&mut s, "o");
     assert_eq!(s.sort, Sort::Overdue);
@@ -238,7 +238,7 @@ fn quick_filters_and_sort_cycle() {
         .iter()
         .map(|&i| {
             let r = &snap.patients[i];
-            (r.patient.status.is_active(), r.days_overdue)
+            (r.status.is_active(), r.days_overdue)
         })
         .collect();
     assert!(days.windows(2).all(|w| w[0] >= w[1]), "{days:?}");
@@ -248,7 +248,7 @@ fn quick_filters_and_sort_cycle() {
 fn assignment_checks_jurisdiction_before_sending() {
     let (_, mut s) = state_for("center");
     press(&mut s, "2");
-    let p = s.selected_patient().unwrap().patient.clone();
+    let p = s.selected_patient().unwrap().clone();
     press(&mut s, "s");
     press(&mut s, "2"); // station officer
     let Some(Dialog::AssignPerson { .. }) = s.dialog() else {
@@ -265,7 +265,7 @@ fn assignment_checks_jurisdiction_before_sending() {
     assert!(
         offered
             .iter()
-            .all(|r| r.person.jurisdiction.station == p.jurisdiction.station)
+            .all(|r| r.person.jurisdiction.station == p.jurisdiction().station)
     );
     let fx = press(&mut s, "enter");
     let fx = yes_if_asked_to_replace(&mut s, fx);
@@ -279,7 +279,7 @@ fn assignment_checks_jurisdiction_before_sending() {
 fn new_person_needs_a_name_and_takes_the_roles_jurisdiction() {
     let (_, mut s) = state_for("center");
     press(&mut s, "2");
-    let p = s.selected_patient().unwrap().patient.clone();
+    let p = s.selected_patient().unwrap().clone();
     press(&mut s, "s");
     press(&mut s, "3"); // village cadre
     press(&mut s, "ctrl-n");
@@ -301,7 +301,7 @@ fn new_person_needs_a_name_and_takes_the_roles_jurisdiction() {
         ] => {
             assert_eq!(name, "新干部");
             assert_eq!(phone, "13800009999");
-            assert_eq!(jurisdiction.village, p.jurisdiction.village);
+            assert_eq!(jurisdiction.village, p.jurisdiction().village);
         }
         other => panic!("{other:?}"),
     }
@@ -357,14 +357,7 @@ fn f_then_enter_on_the_alert_list_saves_nothing() {
 fn follow_up_form_opens_with_the_patients_current_values_and_no_answers() {
     let (_, mut s) = state_for("center");
     let pid = s.selected_alert().unwrap().patient_id;
-    let p = s
-        .snapshot
-        .as_ref()
-        .unwrap()
-        .patient(pid)
-        .unwrap()
-        .patient
-        .clone();
+    let p = s.snapshot.as_ref().unwrap().patient(pid).unwrap().clone();
     press(&mut s, "f");
     let f = follow_up_form(&s);
     assert_eq!(f.risk, p.risk_level.value());
@@ -377,7 +370,7 @@ fn follow_up_form_opens_with_the_patients_current_values_and_no_answers() {
 fn follow_up_form_refuses_a_contradiction_then_saves_after_the_summary() {
     let (_, mut s) = state_for("center");
     press(&mut s, "2");
-    let p = s.selected_patient().unwrap().patient.clone();
+    let p = s.selected_patient().unwrap().clone();
     press(&mut s, "f");
     type_text(&mut s, "2025-03-10");
     press(&mut s, "enter"); // to 随访方式
@@ -496,7 +489,7 @@ fn follow_up_form_refuses_a_contradiction_then_saves_after_the_summary() {
 fn unassign_asks_naming_the_holder_then_sends_the_role_and_the_holder_seen() {
     let (store, mut s) = state_for("center");
     press(&mut s, "2");
-    let pid = s.selected_patient().unwrap().patient.id;
+    let pid = s.selected_patient().unwrap().id;
     press(&mut s, "enter");
     let detail = load_detail(&store, &s.operator, &Config::default(), pid, false, now())
         .unwrap()
@@ -547,7 +540,7 @@ fn station_desk_sees_only_its_station() {
     assert!(
         snap.patients
             .iter()
-            .all(|p| p.patient.jurisdiction.station == "望江派出所")
+            .all(|p| p.jurisdiction().station == "望江派出所")
     );
     assert!(snap.alerts.iter().all(|a| a.station == "望江派出所"));
     assert_eq!(snap.counts.patients, snap.patients.len());
@@ -823,7 +816,7 @@ fn a_station_desk_cannot_open_another_stations_patient_by_id() {
         d.is_none(),
         "no detail, no revealed ID, for another station's patient"
     );
-    let mine = s.snapshot.as_ref().unwrap().patients[0].patient.id;
+    let mine = s.snapshot.as_ref().unwrap().patients[0].id;
     assert!(
         dutydesk::app::data::load_detail(&store, &op, &Config::default(), mine, false, now())
             .unwrap()
@@ -1011,13 +1004,13 @@ fn the_patient_filter_matches_pinyin_initials_full_pinyin_and_several_words() {
         .patients
         .visible
         .first()
-        .map(|&i| s.snapshot.as_ref().unwrap().patients[i].patient.clone())
+        .map(|&i| s.snapshot.as_ref().unwrap().patients[i].clone())
         .unwrap();
     let (full, initials) = pinyin(&p.name);
     for typed in [
         initials.clone(),
         full.clone(),
-        format!("{} {}", initials, p.jurisdiction.village),
+        format!("{} {}", initials, p.jurisdiction().village),
     ] {
         press(&mut s, "/");
         type_text(&mut s, &typed);
@@ -1026,7 +1019,7 @@ fn the_patient_filter_matches_pinyin_initials_full_pinyin_and_several_words() {
             s.patients
                 .visible
                 .iter()
-                .any(|&i| snap.patients[i].patient.id == p.id),
+                .any(|&i| snap.patients[i].id == p.id),
             "{typed} finds {}",
             p.name
         );
@@ -1034,11 +1027,14 @@ fn the_patient_filter_matches_pinyin_initials_full_pinyin_and_several_words() {
     }
     // Two words narrow: every row shown matches both.
     press(&mut s, "/");
-    type_text(&mut s, &format!("{} {}", p.jurisdiction.station, initials));
+    type_text(
+        &mut s,
+        &format!("{} {}", p.jurisdiction().station, initials),
+    );
     let snap = s.snapshot.as_ref().unwrap();
     assert!(s.patients.visible.iter().all(|&i| {
-        let x = &snap.patients[i].patient;
-        x.jurisdiction.station == p.jurisdiction.station
+        let x = &snap.patients[i];
+        x.jurisdiction().station == p.jurisdiction().station
     }));
 }
 
@@ -1055,7 +1051,7 @@ fn names_sort_by_pinyin() {
         .patients
         .visible
         .iter()
-        .map(|&i| sort_key(&snap.patients[i].patient.name))
+        .map(|&i| sort_key(&snap.patients[i].name))
         .collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]));
 }
@@ -1251,7 +1247,7 @@ fn ctrl_n_naming_a_cadre_of_another_township_is_refused_and_writes_nothing() {
         .unwrap();
     type_text(&mut s, &target.name);
     press(&mut s, "enter");
-    assert_eq!(s.selected_patient().unwrap().patient.id, target.id);
+    assert_eq!(s.selected_patient().unwrap().id, target.id);
     press(&mut s, "s");
     press(&mut s, "1"); // township cadre
     press(&mut s, "ctrl-n");
@@ -1584,13 +1580,13 @@ fn a_patient_changed_in_place_lands_where_a_whole_sort_puts_it() {
             let first = snap.patients[s.patient_order[0]].clone();
             let last = snap.patients[*s.patient_order.last().unwrap()].clone();
             let mut a = first.clone();
-            a.patient.risk_level = RiskLevel::new(0).unwrap();
+            a.risk_level = RiskLevel::new(0).unwrap();
             a.days_overdue = 400;
             let mut b = last.clone();
-            b.patient.risk_level = RiskLevel::new(5).unwrap();
+            b.risk_level = RiskLevel::new(5).unwrap();
             b.days_overdue = -400;
             let d = Delta {
-                patient_ids: vec![a.patient.id, b.patient.id],
+                patient_ids: vec![a.id, b.id],
                 patients: vec![a, b],
                 ..Default::default()
             };
@@ -1600,12 +1596,12 @@ fn a_patient_changed_in_place_lands_where_a_whole_sort_puts_it() {
             assert_eq!(patched, s.patient_order, "{sort:?} {quick:?}");
             let ids: Vec<i64> = patched
                 .iter()
-                .map(|&i| s.snapshot.as_ref().unwrap().patients[i].patient.id)
+                .map(|&i| s.snapshot.as_ref().unwrap().patients[i].id)
                 .collect();
             if quick == QuickFilter::HighRisk {
-                assert!(!ids.contains(&first.patient.id), "level 0 is not high risk");
+                assert!(!ids.contains(&first.id), "level 0 is not high risk");
             }
-            assert!(ids.contains(&last.patient.id), "{sort:?} {quick:?}");
+            assert!(ids.contains(&last.id), "{sort:?} {quick:?}");
         }
     }
 }
@@ -1622,7 +1618,7 @@ fn sorted_by_overdue_those_no_follow_up_is_due_for_come_last() {
     let active: Vec<bool> = s
         .patient_order
         .iter()
-        .map(|&i| snap.patients[i].patient.status.is_active())
+        .map(|&i| snap.patients[i].status.is_active())
         .collect();
     assert!(active.contains(&false), "the demo has a deceased patient");
     let first_inactive = active.iter().position(|a| !a).unwrap();

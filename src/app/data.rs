@@ -12,8 +12,9 @@ use crate::domain::alert::{AlertKind, AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
 use crate::domain::control::{in_force_for, in_force_for_desk};
 use crate::domain::followup::FollowUp;
-use crate::domain::key_population::{KeyCategory, categories};
-use crate::domain::patient::Patient;
+use crate::domain::key_population::KeySet;
+use crate::domain::patient::{Compliance, Condition, Jurisdiction, Medication, Patient, Status};
+use crate::domain::risk::RiskLevel;
 use crate::domain::schedule::{ControlWindow, days_overdue, followup_due, visit_due};
 use crate::domain::team::{Person, Role, missing_roles};
 use crate::store::alerts::AlertRow;
@@ -23,91 +24,132 @@ use crate::store::patients::PatientQuery;
 use crate::store::persons::TeamMember;
 use crate::store::{AuditEntry, Result, Store};
 
-/// A patient with what the lists show and search precomputed.
+/// A patient as the lists show, filter and sort them: what a row draws and what search and
+/// the sorts read, a couple of hundred bytes. The whole record (phone, address, history) is
+/// read only for the open patient (`PatientDetail`); at 100k patients holding every record
+/// was most of a console's memory.
 #[derive(Debug, Clone)]
 pub struct PatientRow {
-    pub patient: Patient,
-    pub key: Vec<KeyCategory>,
+    pub id: i64,
+    pub name: Box<str>,
+    /// The ID number's region code and last four, the only parts a list shows.
+    id_shown: [u8; 10],
+    pub risk_level: RiskLevel,
+    pub condition: Condition,
+    pub status: Status,
+    /// What a follow-up form starts from.
+    pub compliance: Option<Compliance>,
+    pub medication: Option<Medication>,
+    /// A follow-up form warns when its date repeats this one.
+    pub last_followup: Option<NaiveDate>,
+    /// Township, village and station with their search key and order, shared by every
+    /// patient of the place.
+    pub place: Arc<Place>,
+    pub key: KeySet,
     pub due: NaiveDate,
     /// Days past the follow-up due date; zero or less when not overdue.
     pub days_overdue: i64,
     pub visit_due: NaiveDate,
     /// Name and masked ID, as written and in pinyin, for the filter (see `search`).
     pub own_key: Box<str>,
-    /// Township, village and station, as written and in pinyin: one key shared by every
-    /// patient of the same place (`PlaceKeys`), so a register holds a few thousand of them,
-    /// not one a patient.
-    pub place_key: Arc<str>,
     /// The name's pinyin order.
     pub name_order: Box<str>,
-    /// Station then village, in pinyin order; shared as `place_key` is.
-    pub village_order: Arc<str>,
 }
 
-/// The search key and order of each place (township, village, station) met while loading,
-/// handed out shared to the patients of that place.
+/// A place (township, village, station) as its patients share it: a register holds a few
+/// thousand of these, not one a patient.
+#[derive(Debug)]
+pub struct Place {
+    pub jurisdiction: Jurisdiction,
+    /// Township, village and station, as written and in pinyin.
+    pub key: Box<str>,
+    /// Station then village, in pinyin order.
+    pub village_order: Box<str>,
+}
+
+/// The places met while loading, handed out shared to the patients of each.
 #[derive(Debug, Default)]
-pub struct PlaceKeys {
-    known: HashMap<String, (Arc<str>, Arc<str>)>,
+pub struct Places {
+    known: HashMap<Jurisdiction, Arc<Place>>,
 }
 
-impl PlaceKeys {
-    fn get(&mut self, j: &crate::domain::patient::Jurisdiction) -> (Arc<str>, Arc<str>) {
-        let id = format!("{}\u{1f}{}\u{1f}{}", j.township, j.village, j.station);
-        self.known
-            .entry(id)
-            .or_insert_with(|| {
-                let key =
-                    search::key([j.township.as_str(), j.village.as_str(), j.station.as_str()]);
-                let order = format!(
-                    "{}\u{1e}{}",
-                    search::sort_key(&j.station),
-                    search::sort_key(&j.village)
-                );
-                (key.into(), order.into())
-            })
-            .clone()
+impl Places {
+    fn get(&mut self, j: &Jurisdiction) -> Arc<Place> {
+        if let Some(p) = self.known.get(j) {
+            return p.clone();
+        }
+        let place = Arc::new(Place {
+            key: search::key([j.township.as_str(), j.village.as_str(), j.station.as_str()])
+                .into_boxed_str(),
+            village_order: format!(
+                "{}\u{1e}{}",
+                search::sort_key(&j.station),
+                search::sort_key(&j.village)
+            )
+            .into_boxed_str(),
+            jurisdiction: j.clone(),
+        });
+        self.known.insert(j.clone(), place.clone());
+        place
     }
 }
 
 impl PatientRow {
     pub fn new(
-        p: Patient,
+        p: &Patient,
         now: DateTime<Utc>,
         control: Option<&ControlWindow>,
         config: &Config,
     ) -> Self {
-        Self::with_places(p, now, control, config, &mut PlaceKeys::default())
+        Self::with_places(p, now, control, config, &mut Places::default())
     }
 
-    /// As `new`, sharing the place's keys with the other patients of the same place.
+    /// As `new`, sharing the place with the other patients of the same place.
     pub fn with_places(
-        p: Patient,
+        p: &Patient,
         now: DateTime<Utc>,
         control: Option<&ControlWindow>,
         config: &Config,
-        places: &mut PlaceKeys,
+        places: &mut Places,
     ) -> Self {
-        let due = followup_due(&p, &config.followup);
+        let due = followup_due(p, &config.followup);
         let masked_id = p.id_number.masked();
-        let own_key = search::key([p.name.as_str(), masked_id.as_str()]).into_boxed_str();
-        let (place_key, village_order) = places.get(&p.jurisdiction);
+        let mut id_shown = [b'0'; 10];
+        let digits = p.id_number.as_str().as_bytes();
+        id_shown[..6].copy_from_slice(&digits[..6]);
+        id_shown[6..].copy_from_slice(&digits[14..18]);
         PatientRow {
-            name_order: search::sort_key(&p.name).into_boxed_str(),
-            village_order,
-            key: categories(&p),
+            id: p.id,
+            name: p.name.as_str().into(),
+            id_shown,
+            risk_level: p.risk_level,
+            condition: p.condition,
+            status: p.status,
+            compliance: p.compliance,
+            medication: p.medication,
+            last_followup: p.last_followup,
+            place: places.get(&p.jurisdiction),
+            key: KeySet::of(p),
             days_overdue: days_overdue(due, beijing_date(now)),
-            visit_due: visit_due(&p, now, control, &config.followup, &config.control).date,
+            visit_due: visit_due(p, now, control, &config.followup, &config.control).date,
             due,
-            own_key,
-            place_key,
-            patient: p,
+            own_key: search::key([p.name.as_str(), masked_id.as_str()]).into_boxed_str(),
+            name_order: search::sort_key(&p.name).into_boxed_str(),
         }
     }
 
-    /// The ID number as lists show it, made when drawn (a visible page), not held a row.
+    pub fn jurisdiction(&self) -> &Jurisdiction {
+        &self.place.jurisdiction
+    }
+
+    pub fn is_high_risk(&self) -> bool {
+        self.risk_level.is_high()
+    }
+
+    /// The ID number as lists show it (`IdNumber::masked`), made when drawn.
     pub fn masked_id(&self) -> String {
-        self.patient.id_number.masked()
+        let shown = String::from_utf8_lossy(&self.id_shown);
+        format!("{}********{}", &shown[..6], &shown[6..])
     }
 
     /// Whether every word is in the patient's key or its place's. A typed word never spans
@@ -116,7 +158,7 @@ impl PatientRow {
     pub fn matches(&self, words: &[String]) -> bool {
         words
             .iter()
-            .all(|w| self.own_key.contains(w.as_str()) || self.place_key.contains(w.as_str()))
+            .all(|w| self.own_key.contains(w.as_str()) || self.place.key.contains(w.as_str()))
     }
 }
 
@@ -181,12 +223,14 @@ impl Snapshot {
     /// The name of the patient an audit row's entity id names, if in scope.
     pub fn patient_name(&self, entity_id: &str) -> Option<&str> {
         let id: i64 = entity_id.parse().ok()?;
-        self.patient(id).map(|p| p.patient.name.as_str())
+        self.patient(id).map(|p| &*p.name)
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct PatientDetail {
+    /// The whole record, read for this screen only.
+    pub patient: Patient,
     pub row: PatientRow,
     pub team: Vec<TeamMember>,
     pub missing: Vec<Role>,
@@ -254,7 +298,7 @@ pub fn load_snapshot_with(
     let t0 = std::time::Instant::now();
     let orders = store.control_orders()?;
     let control = in_force_for_desk(&orders, scope.station(), now);
-    let mut places = PlaceKeys::default();
+    let mut places = Places::default();
     // Sized once from the count: pushing into a doubling vector would leave a free hole
     // the size of the register behind.
     let mut patients: Vec<PatientRow> =
@@ -267,7 +311,7 @@ pub fn load_snapshot_with(
         |p| {
             let window = in_force_for(&orders, &p.jurisdiction, now);
             patients.push(PatientRow::with_places(
-                p,
+                &p,
                 now,
                 window.as_ref(),
                 config,
@@ -280,7 +324,7 @@ pub fn load_snapshot_with(
     let patient_index: HashMap<i64, usize> = patients
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.patient.id, i))
+        .map(|(i, p)| (p.id, i))
         .collect();
     let t_patients = t0.elapsed();
     let alerts = store.alerts(&scope, true)?;
@@ -494,7 +538,8 @@ pub fn load_detail(
         .collect();
     let revealed = revealed.then(|| (p.id_number.to_string(), p.phone.clone()));
     Ok(Some(PatientDetail {
-        row: PatientRow::new(p, now, control.as_ref(), config),
+        row: PatientRow::new(&p, now, control.as_ref(), config),
+        patient: p,
         team,
         missing,
         followups: store.followups(patient_id, &scope)?,
@@ -612,7 +657,7 @@ pub fn load_delta_with(
     for &id in &changes.patients {
         if let Some(p) = store.patient(id, &scope)? {
             let window = in_force_for(&orders, &p.jurisdiction, now);
-            patients.push(PatientRow::new(p, now, window.as_ref(), config));
+            patients.push(PatientRow::new(&p, now, window.as_ref(), config));
             alerts.extend(store.open_patient_alerts(id, &scope)?);
         }
     }
@@ -657,13 +702,13 @@ pub fn load_delta_with(
 /// The order the store gives patients in (station, township, village, name, id), kept when
 /// a changed row is put back.
 fn register_order(p: &PatientRow) -> (&str, &str, &str, &str, i64) {
-    let j = &p.patient.jurisdiction;
+    let j = p.jurisdiction();
     (
         j.station.as_str(),
         j.township.as_str(),
         j.village.as_str(),
-        p.patient.name.as_str(),
-        p.patient.id,
+        &p.name,
+        p.id,
     )
 }
 
@@ -686,16 +731,16 @@ impl Snapshot {
             patched = PatientsPatched::InPlace(
                 d.patients
                     .iter()
-                    .filter_map(|r| self.patient_index.get(&r.patient.id).copied())
+                    .filter_map(|r| self.patient_index.get(&r.id).copied())
                     .collect(),
             );
             for row in d.patients {
-                let at = self.patient_index[&row.patient.id];
+                let at = self.patient_index[&row.id];
                 self.patients[at] = row;
             }
         } else if !touched.is_empty() {
             patched = PatientsPatched::Moved;
-            self.patients.retain(|p| !touched.contains(&p.patient.id));
+            self.patients.retain(|p| !touched.contains(&p.id));
             for row in d.patients {
                 let at = self
                     .patients
@@ -706,7 +751,7 @@ impl Snapshot {
                 .patients
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (p.patient.id, i))
+                .map(|(i, p)| (p.id, i))
                 .collect();
         }
         let gone: HashSet<i64> = d.alert_ids.iter().copied().collect();
@@ -764,7 +809,7 @@ impl Snapshot {
     fn patch_in_place(&self, d: &Delta) -> bool {
         d.patients.len() == d.patient_ids.len()
             && d.patients.iter().all(|row| {
-                self.patient(row.patient.id)
+                self.patient(row.id)
                     .is_some_and(|old| register_order(old) == register_order(row))
             })
     }

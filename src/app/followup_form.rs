@@ -9,10 +9,11 @@ use chrono::NaiveDate;
 use tui_input::{Input, InputRequest};
 
 use super::action::Request;
+use super::data::PatientRow;
 use super::form::{Form, FormRow};
 use super::search;
 use crate::domain::followup::*;
-use crate::domain::patient::{Compliance, Condition, Medication, Patient};
+use crate::domain::patient::{Compliance, Condition, Medication};
 use crate::domain::risk::RiskLevel;
 use crate::domain::vocabulary::Vocabulary;
 use crate::i18n::{Lang, Msg, T};
@@ -322,7 +323,7 @@ const MEDICATION: [Medication; 3] = [
 impl FollowUpForm {
     /// A form for `patient` as the record has them now: risk, condition, compliance and
     /// medication are the patient's current values; the rest is unset.
-    pub fn new(patient: &Patient) -> Self {
+    pub fn new(patient: &PatientRow) -> Self {
         FollowUpForm {
             patient_id: patient.id,
             focus: 0,

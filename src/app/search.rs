@@ -36,7 +36,10 @@ pub fn key<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
             continue;
         }
         let (full, initials) = pinyin(f);
-        for part in [f.to_lowercase(), full, initials] {
+        let lower = f.to_lowercase();
+        // A field without Chinese (an ID number, a code) is its own pinyin: held once.
+        let pinyin = (full != lower).then_some([full, initials]);
+        for part in std::iter::once(lower).chain(pinyin.into_iter().flatten()) {
             out.push_str(&part);
             out.push('\u{1f}');
         }
@@ -83,6 +86,15 @@ mod tests {
             assert!(matches(&k, &words(typed)), "{typed}");
         }
         assert!(!matches(&k, &words("lzm")));
+    }
+
+    #[test]
+    fn a_field_without_chinese_is_held_once_and_still_found() {
+        let k = key(["110105********0012"]);
+        assert_eq!(k, "110105********0012\u{1f}");
+        assert!(matches(&k, &words("0012")));
+        let k = key(["A座"]);
+        assert!(matches(&k, &words("azuo")) && matches(&k, &words("a座")));
     }
 
     #[test]

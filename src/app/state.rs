@@ -151,7 +151,7 @@ impl QuickFilter {
     }
 
     pub fn admits(self, r: &PatientRow) -> bool {
-        let p = &r.patient;
+        let p = r;
         match self {
             QuickFilter::All => true,
             QuickFilter::HighRisk => p.is_high_risk(),
@@ -801,7 +801,7 @@ impl AppState {
         }
         match self.view {
             View::Alerts => self.selected_alert().map(|a| a.patient_id),
-            View::Patients => self.selected_patient().map(|p| p.patient.id),
+            View::Patients => self.selected_patient().map(|p| p.id),
             _ => None,
         }
     }

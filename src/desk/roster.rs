@@ -289,7 +289,7 @@ impl<'a> RosterWriter<'a> {
                     p
                 }
             };
-            match check_assignment(&patient, m.role, &person) {
+            match check_assignment(&patient.jurisdiction, m.role, &person) {
                 Ok(()) => team.push((m.role, person.id)),
                 Err(refusal) => self.problems.push(Problem {
                     row: row.line,
@@ -324,7 +324,7 @@ impl<'a> RosterWriter<'a> {
             for (role, person_id) in after_team {
                 let named = team.iter().any(|(r, _)| *r == role);
                 let person = persons::load(tx, person_id)?;
-                if named || check_assignment(&patient, role, &person).is_ok() {
+                if named || check_assignment(&patient.jurisdiction, role, &person).is_ok() {
                     kept.push((role, person_id));
                 } else {
                     dropped.push((role, person));

@@ -175,7 +175,7 @@ fn seat(
 ) -> Result<Assigned> {
     // The person must fit the role first: a refusal for who they are comes before any
     // question of whom they would replace.
-    check_assignment(patient, role, &person)
+    check_assignment(&patient.jurisdiction, role, &person)
         .map_err(|r| DeskError::Refused(Refusal::Assignment(r)))?;
     let current = persons::holder(act.tx, patient.id, role)?;
     match (holder, current) {
@@ -191,7 +191,7 @@ fn seat(
         }
         _ => {}
     }
-    check_assignment(patient, role, &person)
+    check_assignment(&patient.jurisdiction, role, &person)
         .map_err(|r| DeskError::Refused(Refusal::Assignment(r)))?;
     let replaced = match current {
         Some(id) if id != person.id => Some(persons::load(act.tx, id)?),
@@ -219,7 +219,7 @@ fn seat(
                 .after(json!({"role": role, "person_id": person.id, "person": person.name})),
         )?;
         act.refresh(patient.id)?;
-        workload_warning(high_risk, patient, &act.config.team)
+        workload_warning(high_risk, patient.is_high_risk(), &act.config.team)
     };
     Ok(Assigned {
         patient: patient.name.clone(),

@@ -54,6 +54,39 @@ pub fn categories(p: &Patient) -> Vec<KeyCategory> {
         .collect()
 }
 
+/// The categories a patient is in, as one byte: a list row holds this, not a vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeySet(u8);
+
+impl KeySet {
+    pub fn of(p: &Patient) -> Self {
+        KeySet(
+            KeyCategory::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.applies(p))
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+        )
+    }
+
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The categories in the order of `KeyCategory::ALL`, as `categories` lists them.
+    pub fn iter(self) -> impl Iterator<Item = KeyCategory> {
+        KeyCategory::ALL
+            .into_iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & 1 << i != 0)
+            .map(|(_, c)| c)
+    }
+}
+
 pub fn is_key_population(p: &Patient) -> bool {
     KeyCategory::ALL.iter().any(|c| c.applies(p))
 }
@@ -106,6 +139,8 @@ mod tests {
             let mut p = patient();
             change(&mut p);
             assert_eq!(categories(&p), vec![category]);
+            assert_eq!(KeySet::of(&p).iter().collect::<Vec<_>>(), vec![category]);
+            assert_eq!(KeySet::of(&p).len(), 1);
         }
     }
 

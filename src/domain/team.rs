@@ -206,11 +206,10 @@ pub enum AssignmentRefusal {
 /// county-wide; a doctor with no township recorded is not bound). Guardians may come from
 /// anywhere.
 pub fn check_assignment(
-    patient: &Patient,
+    p: &Jurisdiction,
     role: Role,
     person: &Person,
 ) -> Result<(), AssignmentRefusal> {
-    let p = &patient.jurisdiction;
     let q = &person.jurisdiction;
     if person.kind != role.kind() {
         return Err(AssignmentRefusal::WrongKind {
@@ -258,10 +257,10 @@ pub struct WorkloadWarning {
 
 pub fn workload_warning(
     current_high_risk: u32,
-    patient: &Patient,
+    patient_high_risk: bool,
     config: &TeamConfig,
 ) -> Option<WorkloadWarning> {
-    let after = current_high_risk + u32::from(patient.is_high_risk());
+    let after = current_high_risk + u32::from(patient_high_risk);
     (after > config.workload_threshold).then_some(WorkloadWarning {
         high_risk_after: after,
         threshold: config.workload_threshold,
@@ -344,9 +343,9 @@ mod tests {
         let j = &p.jurisdiction;
         let ok = of_kind(PersonKind::Officer, &j.station, "", "");
         let other = of_kind(PersonKind::Officer, "别处派出所", "", "");
-        assert!(check_assignment(&p, Role::StationOfficer, &ok).is_ok());
+        assert!(check_assignment(&p.jurisdiction, Role::StationOfficer, &ok).is_ok());
         assert!(matches!(
-            check_assignment(&p, Role::StationOfficer, &other),
+            check_assignment(&p.jurisdiction, Role::StationOfficer, &other),
             Err(AssignmentRefusal::OfficerOutsideStation { .. })
         ));
     }
@@ -356,16 +355,36 @@ mod tests {
         let p = patient();
         let j = &p.jurisdiction;
         let cadre = |t: &str, v: &str| of_kind(PersonKind::Cadre, "", t, v);
-        assert!(check_assignment(&p, Role::TownshipCadre, &cadre(&j.township, "")).is_ok());
-        assert!(check_assignment(&p, Role::TownshipCadre, &cadre("别的镇", "")).is_err());
-        assert!(check_assignment(&p, Role::VillageCadre, &cadre(&j.township, &j.village)).is_ok());
+        assert!(
+            check_assignment(
+                &p.jurisdiction,
+                Role::TownshipCadre,
+                &cadre(&j.township, "")
+            )
+            .is_ok()
+        );
+        assert!(
+            check_assignment(&p.jurisdiction, Role::TownshipCadre, &cadre("别的镇", "")).is_err()
+        );
+        assert!(
+            check_assignment(
+                &p.jurisdiction,
+                Role::VillageCadre,
+                &cadre(&j.township, &j.village)
+            )
+            .is_ok()
+        );
         assert!(matches!(
-            check_assignment(&p, Role::VillageCadre, &cadre(&j.township, "别的村")),
+            check_assignment(
+                &p.jurisdiction,
+                Role::VillageCadre,
+                &cadre(&j.township, "别的村")
+            ),
             Err(AssignmentRefusal::CadreOutsideVillage { .. })
         ));
         // Guardians are not bound to the jurisdiction.
         let guardian = of_kind(PersonKind::Guardian, "x", "y", "z");
-        assert!(check_assignment(&p, Role::Guardian, &guardian).is_ok());
+        assert!(check_assignment(&p.jurisdiction, Role::Guardian, &guardian).is_ok());
     }
 
     #[test]
@@ -374,7 +393,7 @@ mod tests {
         let j = &p.jurisdiction;
         let officer = of_kind(PersonKind::Officer, &j.station, &j.township, "");
         assert_eq!(
-            check_assignment(&p, Role::Doctor, &officer),
+            check_assignment(&p.jurisdiction, Role::Doctor, &officer),
             Err(AssignmentRefusal::WrongKind {
                 kind: PersonKind::Officer,
                 role: Role::Doctor
@@ -383,7 +402,10 @@ mod tests {
         assert!(!fits_role(Role::Doctor, &officer, j));
         let other = of_kind(PersonKind::Other, &j.station, &j.township, &j.village);
         for role in Role::ALL {
-            assert!(check_assignment(&p, *role, &other).is_err(), "{role:?}");
+            assert!(
+                check_assignment(&p.jurisdiction, *role, &other).is_err(),
+                "{role:?}"
+            );
         }
     }
 
@@ -393,16 +415,16 @@ mod tests {
         let j = &p.jurisdiction;
         let here = of_kind(PersonKind::Doctor, "", &j.township, "");
         let elsewhere = of_kind(PersonKind::Doctor, "", "别的镇", "");
-        assert!(check_assignment(&p, Role::Doctor, &here).is_ok());
+        assert!(check_assignment(&p.jurisdiction, Role::Doctor, &here).is_ok());
         assert!(matches!(
-            check_assignment(&p, Role::Doctor, &elsewhere),
+            check_assignment(&p.jurisdiction, Role::Doctor, &elsewhere),
             Err(AssignmentRefusal::DoctorOutsideTownship { .. })
         ));
         let county = Person {
             county_wide: true,
             ..elsewhere
         };
-        assert!(check_assignment(&p, Role::Doctor, &county).is_ok());
+        assert!(check_assignment(&p.jurisdiction, Role::Doctor, &county).is_ok());
     }
 
     #[test]
@@ -410,9 +432,9 @@ mod tests {
         let mut p = patient();
         p.risk_level = RiskLevel::new(4).unwrap();
         let c = TeamConfig::default();
-        assert_eq!(workload_warning(14, &p, &c), None);
+        assert_eq!(workload_warning(14, p.is_high_risk(), &c), None);
         assert_eq!(
-            workload_warning(15, &p, &c),
+            workload_warning(15, p.is_high_risk(), &c),
             Some(WorkloadWarning {
                 high_risk_after: 16,
                 threshold: 15
@@ -420,6 +442,6 @@ mod tests {
         );
         // A low-risk patient adds nothing to the high-risk count.
         p.risk_level = RiskLevel::new(1).unwrap();
-        assert_eq!(workload_warning(15, &p, &c), None);
+        assert_eq!(workload_warning(15, p.is_high_risk(), &c), None);
     }
 }

@@ -28,7 +28,7 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
         return;
     };
     let r = &data.row;
-    let p = &r.patient;
+    let p = &data.patient;
     let labels = [
         T::ColIdNumber,
         T::ColPhone,
@@ -133,7 +133,7 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
             .iter()
             .flat_map(|c| {
                 [
-                    Span::styled(format!("[{}]", s.t(AppState::key_label(*c))), th.warn()),
+                    Span::styled(format!("[{}]", s.t(AppState::key_label(c))), th.warn()),
                     Span::raw(" "),
                 ]
             })

@@ -155,7 +155,7 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
     )
     .into_iter()
     .map(|r| {
-        let p = &r.patient;
+        let p = r;
         let follow = if !p.status.is_active() {
             // Deceased, moved out or closed: no follow-up is due.
             ("—".to_string(), th.muted())
@@ -171,13 +171,13 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         };
         Row {
             cells: vec![
-                (p.name.clone(), Style::new()),
+                (p.name.to_string(), Style::new()),
                 (r.masked_id(), th.muted()),
                 (p.risk_level.to_string(), risk_style),
                 (s.lang.label(p.condition).to_string(), Style::new()),
                 (s.lang.label(p.status).to_string(), Style::new()),
-                (p.jurisdiction.village.clone(), Style::new()),
-                (p.jurisdiction.station.clone(), Style::new()),
+                (p.jurisdiction().village.clone(), Style::new()),
+                (p.jurisdiction().station.clone(), Style::new()),
                 follow,
                 (r.key.len().to_string().replace('0', ""), th.muted()),
             ],
@@ -343,7 +343,7 @@ pub fn persons(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
             .serves
             .iter()
             .filter_map(|(id, role)| {
-                let name = &snap.patient(*id)?.patient.name;
+                let name = &snap.patient(*id)?.name;
                 Some(Line::from(format!(
                     "{}  {}",
                     super::text::fit(name, 10),

@@ -154,12 +154,11 @@ pub(super) fn dialog(
                 let name = fields[0].value().trim().to_string();
                 let phone = crate::import::values::normalize(fields[1].value());
                 let unit = fields[2].value().trim().to_string();
-                let patient = s.snapshot.as_ref().and_then(|x| {
-                    x.patients
-                        .iter()
-                        .find(|p| p.patient.id == patient_id)
-                        .map(|p| p.patient.jurisdiction.clone())
-                });
+                let patient = s
+                    .snapshot
+                    .as_ref()
+                    .and_then(|x| x.patient(patient_id))
+                    .map(|p| p.jurisdiction().clone());
                 match patient {
                     Some(j) if !name.is_empty() => {
                         let (jurisdiction, default_unit) = home_jurisdiction(role, &j);
@@ -248,14 +247,14 @@ pub fn assign_candidates<'a>(
     let Some(snap) = &s.snapshot else {
         return Vec::new();
     };
-    let Some(p) = snap.patients.iter().find(|p| p.patient.id == patient_id) else {
+    let Some(p) = snap.patient(patient_id) else {
         return Vec::new();
     };
     let words = super::super::search::words(search);
     let mut found: Vec<&PersonRow> = snap
         .persons
         .iter()
-        .filter(|r| fits_role(role, &r.person, &p.patient.jurisdiction))
+        .filter(|r| fits_role(role, &r.person, p.jurisdiction()))
         .filter(|r| words.is_empty() || super::super::search::matches(&r.haystack, &words))
         .collect();
     // People who already serve in this role come first.
@@ -291,12 +290,8 @@ fn choose_person(
             error: None,
         });
     };
-    let patient = s
-        .snapshot
-        .as_ref()
-        .and_then(|x| x.patients.iter().find(|p| p.patient.id == patient_id));
-    let patient = patient.map(|p| p.patient.clone())?;
-    if let Err(refusal) = check_assignment(&patient, role, &person.0) {
+    let patient = s.snapshot.as_ref().and_then(|x| x.patient(patient_id))?;
+    if let Err(refusal) = check_assignment(patient.jurisdiction(), role, &person.0) {
         let error = Some(s.lang.text(&Msg::Assignment(refusal)));
         return Some(Dialog::AssignPerson {
             patient_id,
@@ -306,7 +301,7 @@ fn choose_person(
             error,
         });
     }
-    match workload_warning(person.1, &patient, &s.config.team) {
+    match workload_warning(person.1, patient.is_high_risk(), &s.config.team) {
         Some(w) => Some(Dialog::ConfirmWorkload {
             patient_id,
             role,
@@ -350,7 +345,7 @@ fn patient_name(s: &AppState, patient_id: i64) -> String {
     s.snapshot
         .as_ref()
         .and_then(|x| x.patient(patient_id))
-        .map(|p| p.patient.name.clone())
+        .map(|p| p.name.to_string())
         .unwrap_or_default()
 }
 

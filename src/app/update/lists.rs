@@ -63,16 +63,19 @@ fn reorder_patients(s: &mut AppState, changed: &[usize]) {
 fn patient_cmp(sort: Sort, ps: &[PatientRow], a: usize, b: usize) -> std::cmp::Ordering {
     let (x, y) = (&ps[a], &ps[b]);
     let by = match sort {
-        Sort::Risk => (y.patient.risk_level, y.days_overdue, &x.name_order).cmp(&(
-            x.patient.risk_level,
+        Sort::Risk => (y.risk_level, y.days_overdue, &x.name_order).cmp(&(
+            x.risk_level,
             x.days_overdue,
             &y.name_order,
         )),
         // Those no follow-up is due for (deceased, moved out, closed) come last.
-        Sort::Overdue => (y.patient.status.is_active(), y.days_overdue)
-            .cmp(&(x.patient.status.is_active(), x.days_overdue)),
+        Sort::Overdue => {
+            (y.status.is_active(), y.days_overdue).cmp(&(x.status.is_active(), x.days_overdue))
+        }
         Sort::Name => x.name_order.cmp(&y.name_order),
-        Sort::Village => (&x.village_order, &x.name_order).cmp(&(&y.village_order, &y.name_order)),
+        Sort::Village => {
+            (&x.place.village_order, &x.name_order).cmp(&(&y.place.village_order, &y.name_order))
+        }
     };
     by.then(a.cmp(&b))
 }
@@ -121,7 +124,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
             // Read lazily: the cursor's row is found among the first few, and a register's
             // worth of ids would be a read of every row at each keystroke.
             let list = &mut s.patients;
-            let ids = list.visible.iter().map(|&i| ps[i].patient.id);
+            let ids = list.visible.iter().map(|&i| ps[i].id);
             list.cursor.follow(ids, list.visible.len(), page);
         }
         View::Persons => {
@@ -227,10 +230,7 @@ pub(super) fn remember_key(s: &mut AppState) {
         }
         View::Patients => (
             &mut s.patients,
-            snap.patients
-                .iter()
-                .map(|p| p.patient.id)
-                .collect::<Vec<_>>(),
+            snap.patients.iter().map(|p| p.id).collect::<Vec<_>>(),
         ),
         View::Persons => (
             &mut s.persons,

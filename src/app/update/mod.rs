@@ -163,7 +163,7 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
         }
         Reply::Detail(d) => {
             if let Some(open) = s.detail_mut()
-                && open.patient_id == d.row.patient.id
+                && open.patient_id == d.patient.id
             {
                 open.data = Some(*d);
             }

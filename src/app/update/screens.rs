@@ -206,7 +206,7 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
             let patient = s
                 .focused_patient_id()
                 .and_then(|id| s.snapshot.as_ref()?.patient(id))
-                .map(|p| p.patient.clone());
+                .cloned();
             if let Some(p) = patient {
                 let team = team_names(s, p.id);
                 let directory = directory_for(s, &p);
@@ -247,9 +247,7 @@ pub(super) fn command(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
                     Some(a) => (Some(a.patient_id), Some(a.id)),
                     None => (None, None),
                 },
-                ScreenKind::List(View::Patients) => {
-                    (s.selected_patient().map(|p| p.patient.id), None)
-                }
+                ScreenKind::List(View::Patients) => (s.selected_patient().map(|p| p.id), None),
                 // From the incidents view: a person nobody has identified yet.
                 _ => (None, None),
             };
@@ -328,12 +326,7 @@ pub(super) fn offer_persons(s: &mut AppState) {
     }) else {
         return;
     };
-    let Some(p) = s
-        .snapshot
-        .as_ref()
-        .and_then(|x| x.patient(id))
-        .map(|p| p.patient.clone())
-    else {
+    let Some(p) = s.snapshot.as_ref().and_then(|x| x.patient(id)).cloned() else {
         return;
     };
     let team = team_names(s, id);
@@ -371,7 +364,7 @@ fn team_names(s: &AppState, patient_id: i64) -> Vec<String> {
 /// station (with their unit), then county-wide doctors.
 fn directory_for(
     s: &AppState,
-    p: &crate::domain::patient::Patient,
+    p: &crate::app::data::PatientRow,
 ) -> Vec<crate::app::followup_form::Candidate> {
     use crate::app::followup_form::Candidate;
     use crate::domain::team::PersonKind;
@@ -389,8 +382,8 @@ fn directory_for(
             continue;
         }
         let j = &person.jurisdiction;
-        let near = (!j.township.is_empty() && j.township == p.jurisdiction.township)
-            || (!j.station.is_empty() && j.station == p.jurisdiction.station);
+        let near = (!j.township.is_empty() && j.township == p.jurisdiction().township)
+            || (!j.station.is_empty() && j.station == p.jurisdiction().station);
         let rank = if near {
             1
         } else if doctor && person.county_wide {
@@ -449,7 +442,7 @@ fn open(s: &mut AppState, fx: &mut Vec<Effect>) {
         _ => {
             let target = match view {
                 View::Alerts => s.selected_alert().map(|a| a.patient_id),
-                View::Patients => s.selected_patient().map(|p| p.patient.id),
+                View::Patients => s.selected_patient().map(|p| p.id),
                 View::Persons => {
                     row(&s.persons).and_then(|i| snap.persons[i].serves.first().map(|(id, _)| *id))
                 }
