@@ -44,27 +44,27 @@ fn compact_alert_keys_filter_exactly_as_whole_keys_did() {
     .collect();
     // Every patient's name, its pinyin and its initials, alone and with a severity.
     for a in snap.alerts.iter().take(40) {
-        let (full, initials) = search::pinyin(&a.patient_name);
-        typed.push(a.patient_name.clone());
+        let (full, initials) = search::pinyin(a.patient_name());
+        typed.push(a.patient_name().to_string());
         typed.push(full);
         typed.push(format!("{initials} p1"));
     }
     let mut matched = 0;
     for t in &typed {
         let words = search::words(t);
-        for (a, k) in snap.alerts.iter().zip(&snap.alert_keys) {
+        for a in &snap.alerts {
             let whole = search::key([
-                a.patient_name.as_str(),
+                a.patient_name(),
                 Lang::Zh.alert_kind(a.kind),
                 Lang::En.alert_kind(a.kind),
                 Lang::Zh.alert_status(a.status),
                 Lang::En.alert_status(a.status),
-                a.village.as_str(),
-                a.station.as_str(),
+                a.village(),
+                a.station(),
                 a.severity.code(),
             ]);
             let want = search::matches(&whole, &words);
-            assert_eq!(k.matches(&words), want, "{t:?} on alert {}", a.id);
+            assert_eq!(a.matches(&words), want, "{t:?} on alert {}", a.id);
             matched += usize::from(want);
         }
     }
@@ -131,4 +131,52 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
             .iter()
             .all(|r| std::sync::Arc::ptr_eq(&r.place, &first.place))
     );
+}
+
+#[test]
+fn an_alert_entry_shows_what_the_stored_row_says_and_shares_its_patient_and_place() {
+    let mut store = Store::open_in_memory().unwrap();
+    dutydesk::demo::build(&mut store, &Config::default(), now()).unwrap();
+    let op = store.operator("center").unwrap().unwrap();
+    let snap = load_snapshot(&store, &op, &Config::default(), now()).unwrap();
+    let rows = store.alerts(&op.scope(), true).unwrap();
+    assert_eq!(snap.alerts.len(), rows.len());
+    let today = dutydesk::domain::clock::beijing_date(now());
+    for a in &snap.alerts {
+        let r = rows.iter().find(|r| r.id == a.id).expect("the same alerts");
+        assert_eq!(a.patient_id, r.patient_id);
+        assert_eq!(a.patient_name(), r.patient_name);
+        assert_eq!(a.risk_level(), r.risk_level);
+        assert_eq!(
+            (a.village(), a.station()),
+            (r.village.as_str(), r.station.as_str())
+        );
+        assert_eq!(
+            (a.kind, a.severity, a.status),
+            (r.kind, r.severity, r.status)
+        );
+        assert_eq!(
+            (a.since, a.raised_at, a.snoozed_until),
+            (r.since, r.raised_at, r.snoozed_until)
+        );
+        assert_eq!(a.taken_by(), r.taken_by());
+        assert_eq!(a.days_overdue(today), r.days_overdue(today));
+        assert_eq!(a.is_snoozed(today), r.is_snoozed(today));
+    }
+    // A patient's alerts hold one name between them, and a place's alerts one place.
+    let mut shared_subjects = 0;
+    let mut shared_places = 0;
+    for (i, a) in snap.alerts.iter().enumerate() {
+        for b in &snap.alerts[i + 1..] {
+            if a.patient_id == b.patient_id {
+                assert!(std::sync::Arc::ptr_eq(&a.subject, &b.subject));
+                shared_subjects += 1;
+            }
+            if (a.village(), a.station()) == (b.village(), b.station()) {
+                assert!(std::sync::Arc::ptr_eq(&a.locality, &b.locality));
+                shared_places += 1;
+            }
+        }
+    }
+    assert!(shared_subjects > 0 && shared_places > 0);
 }

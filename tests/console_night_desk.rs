@@ -238,7 +238,7 @@ fn the_open_incident_dialog_names_the_patient_even_before_the_register_has_loade
     // Only the quick first load (alerts, counts, incidents): no register yet.
     let first = load_first(&store, &op, now()).unwrap();
     update(&mut s, Event::Store(Reply::Snapshot(Box::new(first))));
-    let name = s.selected_alert().unwrap().patient_name.clone();
+    let name = s.selected_alert().unwrap().patient_name().to_string();
     press(&mut s, "i");
     assert_eq!(s.input_mode(), InputMode::Line);
     let screen = draw(&s);

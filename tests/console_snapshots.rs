@@ -497,8 +497,8 @@ fn taken_alerts_name_the_desk_not_the_login_at_80_columns() {
         .find(|a| a.severity == dutydesk::domain::alert::Severity::P2)
         .unwrap();
     first.status = dutydesk::domain::alert::AlertStatus::Acknowledged;
-    first.acknowledged_by = Some("wangjiang".into());
-    let name = first.patient_name.clone();
+    first.taken_by = Some("wangjiang".into());
+    let name = first.patient_name().to_string();
     update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
     update(&mut s, Event::Action(Action::Filter));
     for c in name.chars() {

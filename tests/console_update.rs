@@ -542,7 +542,7 @@ fn station_desk_sees_only_its_station() {
             .iter()
             .all(|p| p.jurisdiction().station == "望江派出所")
     );
-    assert!(snap.alerts.iter().all(|a| a.station == "望江派出所"));
+    assert!(snap.alerts.iter().all(|a| a.station() == "望江派出所"));
     assert_eq!(snap.counts.patients, snap.patients.len());
 }
 
@@ -887,7 +887,10 @@ fn footer_and_help_name_only_commands_the_keys_run() {
 
 /// The same snapshot again with one alert added or changed, as another desk's write makes
 /// the next reload show.
-fn reload_with(s: &mut AppState, change: impl FnOnce(&mut Vec<dutydesk::store::alerts::AlertRow>)) {
+fn reload_with(
+    s: &mut AppState,
+    change: impl FnOnce(&mut Vec<dutydesk::app::alert_entry::AlertEntry>),
+) {
     let mut snap = s.snapshot.clone().unwrap();
     change(&mut snap.alerts);
     let p1 = snap
@@ -901,7 +904,7 @@ fn reload_with(s: &mut AppState, change: impl FnOnce(&mut Vec<dutydesk::store::a
         .for_each(drop);
 }
 
-fn new_p1(s: &AppState) -> dutydesk::store::alerts::AlertRow {
+fn new_p1(s: &AppState) -> dutydesk::app::alert_entry::AlertEntry {
     let snap = s.snapshot.as_ref().unwrap();
     let mut a = snap
         .alerts
@@ -911,8 +914,7 @@ fn new_p1(s: &AppState) -> dutydesk::store::alerts::AlertRow {
         .clone();
     a.id = snap.alerts.iter().map(|a| a.id).max().unwrap() + 1;
     a.status = AlertStatus::New;
-    a.acknowledged_by = None;
-    a.in_progress_by = None;
+    a.taken_by = None;
     a.raised_at = now() + chrono::Duration::seconds(30);
     a
 }
@@ -929,14 +931,14 @@ fn a_new_p1_shows_a_banner_naming_patient_and_kind_until_someone_acknowledges_it
     assert_eq!(fx, vec![Effect::Bell], "a new P1 rings");
     let (shown, more) = s.banner().unwrap();
     assert_eq!((shown.id, more), (id, 0));
-    assert_eq!(shown.patient_name, a.patient_name);
+    assert_eq!(shown.patient_name(), a.patient_name());
     // The banner takes a row: the list's page is one shorter.
     assert_eq!(s.chrome_rows(), 6);
     // Another desk acknowledges it: the banner goes.
     reload_with(&mut s, |alerts| {
         let x = alerts.iter_mut().find(|x| x.id == id).unwrap();
         x.status = AlertStatus::Acknowledged;
-        x.acknowledged_by = Some("wangjiang".into());
+        x.taken_by = Some("wangjiang".into());
     });
     assert!(s.banner().is_none());
 }
@@ -952,7 +954,7 @@ fn unacknowledged_alerts_sort_first_within_a_severity_newest_first() {
     assert_eq!(rows[0].id, id, "the newest unacknowledged P1 is on top");
     for w in rows.windows(2) {
         let key =
-            |a: &dutydesk::store::alerts::AlertRow| (a.severity, a.status != AlertStatus::New);
+            |a: &dutydesk::app::alert_entry::AlertEntry| (a.severity, a.status != AlertStatus::New);
         assert!(key(w[0]) <= key(w[1]));
         if key(w[0]) == key(w[1]) {
             assert!(w[0].raised_at >= w[1].raised_at);

@@ -6,9 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::alert_entry::{AlertEntry, Entries};
 use super::search;
 use crate::config::Config;
-use crate::domain::alert::{AlertKind, AlertStatus, Severity};
+use crate::domain::alert::{AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
 use crate::domain::control::{in_force_for, in_force_for_desk};
 use crate::domain::followup::FollowUp;
@@ -185,7 +186,8 @@ pub struct Counts {
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub taken_at: DateTime<Utc>,
-    pub alerts: Vec<AlertRow>,
+    /// The open alerts in scope, in the store's order (most urgent, then oldest).
+    pub alerts: Vec<AlertEntry>,
     pub patients: Vec<PatientRow>,
     pub persons: Vec<PersonRow>,
     pub incidents: Vec<IncidentRow>,
@@ -194,8 +196,6 @@ pub struct Snapshot {
     pub counts: Counts,
     /// False for the quick first load (alerts, counts, incidents); the lists follow.
     pub complete: bool,
-    /// The search key of each alert, in the order of `alerts` (see `search`).
-    pub alert_keys: Vec<AlertKey>,
     /// The search key of each audit row (its sentence in both languages), in the order of
     /// `audit`: built once when loaded, not at every keystroke of the filter.
     pub audit_keys: Vec<String>,
@@ -250,7 +250,7 @@ const AUDIT_ROWS: usize = 500;
 /// the whole register takes.
 pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Result<Snapshot> {
     let scope = operator.scope();
-    let alerts = store.alerts(&scope, true)?;
+    let alerts = open_alerts(store, &scope)?;
     let incidents = store.incidents(&scope)?;
     let counts = counts(
         store.patient_count(&scope)? as usize,
@@ -260,7 +260,6 @@ pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Res
     );
     Ok(Snapshot {
         taken_at: now,
-        alert_keys: alert_keys(&alerts),
         alerts,
         patients: Vec::new(),
         persons: Vec::new(),
@@ -327,7 +326,7 @@ pub fn load_snapshot_with(
         .map(|(i, p)| (p.id, i))
         .collect();
     let t_patients = t0.elapsed();
-    let alerts = store.alerts(&scope, true)?;
+    let alerts = open_alerts(store, &scope)?;
     let t_alerts = t0.elapsed();
     let incidents = store.incidents(&scope)?;
     let persons = if persons {
@@ -348,7 +347,6 @@ pub fn load_snapshot_with(
     let counts = counts(patients.len(), &alerts, &incidents, now);
     Ok(Snapshot {
         taken_at: now,
-        alert_keys: alert_keys(&alerts),
         alerts,
         patients,
         persons,
@@ -412,7 +410,7 @@ fn load_persons(store: &Store, scope: &crate::store::Scope) -> Result<Vec<Person
 /// The header's counts, from the lists as loaded.
 fn counts(
     patients: usize,
-    alerts: &[AlertRow],
+    alerts: &[AlertEntry],
     incidents: &[IncidentRow],
     now: DateTime<Utc>,
 ) -> Counts {
@@ -449,62 +447,16 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
         .collect()
 }
 
-/// An alert is found by its patient, its kind and status in either language, its village
-/// and station, and its severity (`P1`).
-fn alert_keys(alerts: &[AlertRow]) -> Vec<AlertKey> {
-    use crate::i18n::Lang;
-    let mut subjects: HashMap<i64, Arc<str>> = HashMap::new();
-    let mut places: HashMap<String, Arc<str>> = HashMap::new();
-    let mut labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>> = HashMap::new();
-    alerts
-        .iter()
-        .map(|a| AlertKey {
-            subject: subjects
-                .entry(a.patient_id)
-                .or_insert_with(|| search::key([a.patient_name.as_str()]).into())
-                .clone(),
-            place: places
-                .entry(format!("{}\u{1f}{}", a.village, a.station))
-                .or_insert_with(|| search::key([a.village.as_str(), a.station.as_str()]).into())
-                .clone(),
-            label: labels
-                .entry((a.kind, a.status, a.severity))
-                .or_insert_with(|| {
-                    search::key([
-                        Lang::Zh.alert_kind(a.kind),
-                        Lang::En.alert_kind(a.kind),
-                        Lang::Zh.alert_status(a.status),
-                        Lang::En.alert_status(a.status),
-                        a.severity.code(),
-                    ])
-                    .into()
-                })
-                .clone(),
-        })
-        .collect()
-}
-
-/// An alert's search key in three shared parts: its patient's name, one for all of the
-/// patient's alerts; its village and station, one for all alerts of the place; and its label
-/// (kind and status in both languages, severity), one per combination. At 100k patients this
-/// is a few bytes an alert instead of a string each. A typed word never spans two fields
-/// (they are kept apart by a separator), so a word found in any part is a word found in the
-/// whole key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlertKey {
-    pub subject: Arc<str>,
-    pub place: Arc<str>,
-    pub label: Arc<str>,
-}
-
-impl AlertKey {
-    /// Whether every word is in the key.
-    pub fn matches(&self, words: &[String]) -> bool {
-        words.iter().all(|w| {
-            let w = w.as_str();
-            self.subject.contains(w) || self.place.contains(w) || self.label.contains(w)
-        })
-    }
+/// The open alerts in scope as the console holds them, read row by row in the store's order.
+fn open_alerts(store: &Store, scope: &crate::store::Scope) -> Result<Vec<AlertEntry>> {
+    let mut entries = Entries::default();
+    let mut out = Vec::new();
+    store.each_alert(scope, true, |a| {
+        out.push(entries.entry(a));
+        Ok::<_, crate::store::StoreError>(())
+    })?;
+    out.shrink_to_fit();
+    Ok(out)
 }
 
 fn operator_names(store: &Store) -> Result<HashMap<String, String>> {
@@ -619,7 +571,7 @@ pub struct Delta {
     pub patients: Vec<PatientRow>,
     pub alert_ids: Vec<i64>,
     /// The open alerts in scope among the touched alerts and of the touched patients.
-    pub alerts: Vec<AlertRow>,
+    pub alerts: Vec<AlertEntry>,
     pub incident_ids: Vec<i64>,
     pub incidents: Vec<IncidentRow>,
     pub audit: Vec<AuditEntry>,
@@ -670,6 +622,8 @@ pub fn load_delta_with(
     }
     alerts.sort_by_key(|a| a.id);
     alerts.dedup_by_key(|a| a.id);
+    let mut entries = Entries::default();
+    let alerts = alerts.iter().map(|a| entries.entry(a)).collect();
     let mut incidents = Vec::new();
     for &id in &changes.incidents {
         incidents.extend(store.incident(id, &scope)?);
@@ -713,7 +667,7 @@ fn register_order(p: &PatientRow) -> (&str, &str, &str, &str, i64) {
 }
 
 /// The order the store gives alerts in: most urgent, then oldest.
-fn alert_order(a: &AlertRow) -> (Severity, DateTime<Utc>, i64) {
+fn alert_order(a: &AlertEntry) -> (Severity, DateTime<Utc>, i64) {
     (a.severity, a.raised_at, a.id)
 }
 
@@ -761,18 +715,13 @@ impl Snapshot {
                 .iter()
                 .map(|a| !gone.contains(&a.id) && !touched.contains(&a.patient_id))
                 .collect();
-            // The keys run alongside the alerts, one for one.
             let mut flags = keep.iter();
             self.alerts.retain(|_| *flags.next().unwrap_or(&true));
-            let mut flags = keep.iter();
-            self.alert_keys.retain(|_| *flags.next().unwrap_or(&true));
-            let new_keys = alert_keys(&d.alerts);
-            for (row, key) in d.alerts.into_iter().zip(new_keys) {
+            for row in d.alerts {
                 let at = self
                     .alerts
                     .partition_point(|a| alert_order(a) < alert_order(&row));
                 self.alerts.insert(at, row);
-                self.alert_keys.insert(at, key);
             }
         }
         if !d.incident_ids.is_empty() {

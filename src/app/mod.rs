@@ -3,6 +3,7 @@
 //! input mode the state derives), drawing reads `AppState`.
 
 pub mod action;
+pub mod alert_entry;
 pub mod close_form;
 pub mod commands;
 pub mod control_form;

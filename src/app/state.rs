@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use tui_input::Input;
 
 use super::action::{FormKind, InputMode, ScreenKind};
+use super::alert_entry::AlertEntry;
 use super::close_form::CloseForm;
 use super::data::{PatientDetail, PatientRow, Snapshot};
 use super::followup_form::FollowUpForm;
@@ -17,7 +18,6 @@ use crate::domain::key_population::KeyCategory;
 use crate::domain::patient::{Condition, Status};
 use crate::domain::team::Role;
 use crate::i18n::{Lang, T};
-use crate::store::alerts::AlertRow;
 use crate::store::operators::Operator;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,7 +201,7 @@ impl AlertQuick {
         AlertQuick::ALL[(i + 1) % AlertQuick::ALL.len()]
     }
 
-    pub fn admits(self, a: &AlertRow) -> bool {
+    pub fn admits(self, a: &AlertEntry) -> bool {
         let new = a.status == AlertStatus::New;
         match self {
             AlertQuick::All => true,
@@ -531,7 +531,7 @@ pub struct AppState {
 /// Where an alert stands in the order the alerts are kept: most urgent, then oldest.
 pub type AlertPlace = (Severity, DateTime<Utc>, i64);
 
-fn alert_place(a: &AlertRow) -> AlertPlace {
+fn alert_place(a: &AlertEntry) -> AlertPlace {
     (a.severity, a.raised_at, a.id)
 }
 
@@ -591,7 +591,7 @@ impl AppState {
     /// The P1 to announce: the newest unacknowledged P1 that arrived after this console first
     /// loaded, and how many more such are waiting. It shows until someone (any desk)
     /// acknowledges it.
-    pub fn banner(&self) -> Option<(&AlertRow, usize)> {
+    pub fn banner(&self) -> Option<(&AlertEntry, usize)> {
         let (place, more) = self.announced?;
         let alerts = &self.snapshot.as_ref()?.alerts;
         // The alerts are kept in this order (the store's, and `Snapshot::apply`'s); a list
@@ -629,7 +629,7 @@ impl AppState {
     }
 
     /// An unacknowledged P1 older than the configured minutes escalates on screen.
-    pub fn is_escalated(&self, a: &AlertRow) -> bool {
+    pub fn is_escalated(&self, a: &AlertEntry) -> bool {
         a.severity == Severity::P1
             && a.status == AlertStatus::New
             && !a.is_snoozed(crate::domain::clock::beijing_date(self.now))
@@ -782,7 +782,7 @@ impl AppState {
         }
     }
 
-    pub fn selected_alert(&self) -> Option<&AlertRow> {
+    pub fn selected_alert(&self) -> Option<&AlertEntry> {
         let s = self.snapshot.as_ref()?;
         let i = *self.alerts.visible.get(self.alerts.cursor.index)?;
         s.alerts.get(i)

@@ -94,7 +94,7 @@ fn patient_name(s: &AppState, id: i64) -> String {
         .map(|p| p.name.to_string())
         .or_else(|| {
             snap.and_then(|x| x.alerts.iter().find(|a| a.patient_id == id))
-                .map(|a| a.patient_name.clone())
+                .map(|a| a.patient_name().to_string())
         })
         .or_else(|| {
             snap.and_then(|x| x.incidents.iter().find(|i| i.patient_id == Some(id)))

@@ -99,10 +99,10 @@ pub fn alerts(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
                     th.severity(a.severity),
                 ),
                 (kind, Style::new()),
-                (a.patient_name.clone(), Style::new()),
-                (a.risk_level.to_string(), Style::new()),
-                (a.village.clone(), Style::new()),
-                (a.station.clone(), Style::new()),
+                (a.patient_name().to_string(), Style::new()),
+                (a.risk_level().to_string(), Style::new()),
+                (a.village().to_string(), Style::new()),
+                (a.station().to_string(), Style::new()),
                 (age(s.lang, a.raised_at, s.now), Style::new()),
                 (
                     match (a.snoozed_until, a.taken_by()) {

@@ -203,7 +203,7 @@ impl Ui<'_> {
         f: &mut Frame,
         area: Rect,
         s: &AppState,
-        a: &crate::store::alerts::AlertRow,
+        a: &crate::app::alert_entry::AlertEntry,
         more: usize,
     ) {
         let th = self.theme();
@@ -211,9 +211,9 @@ impl Ui<'_> {
             " {} {} · {} · {} · {} {}",
             Theme::severity_mark(a.severity),
             s.t(T::BannerNewP1),
-            a.patient_name,
+            a.patient_name(),
             s.lang.alert_kind(a.kind),
-            a.station,
+            a.station(),
             lists::age(s.lang, a.raised_at, s.now),
         );
         if more > 0 {

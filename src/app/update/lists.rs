@@ -90,9 +90,7 @@ pub fn refresh_view(s: &mut AppState, view: View) {
             let quick = s.alert_quick;
             let mut order: Vec<usize> = (0..snap.alerts.len())
                 .filter(|&i| quick.admits(&snap.alerts[i]))
-                .filter(|&i| {
-                    words.is_empty() || snap.alert_keys.get(i).is_some_and(|k| k.matches(&words))
-                })
+                .filter(|&i| words.is_empty() || snap.alerts[i].matches(&words))
                 .collect();
             // Within a severity, what nobody has taken first, the newest first.
             order.sort_by_key(|&i| {

@@ -1,0 +1,182 @@
+//! An open alert as the console holds it: what a list row draws, the banner names, the
+//! header counts and the filter searches, about a hundred bytes. The alert's whole record
+//! (note, lifecycle times, resolution) is read for the open patient only (`PatientDetail`).
+//! The patient's name and risk, the place and the label are shared: one for all of a
+//! patient's alerts, one per village, one per kind, status and severity. At 100k patients the
+//! console held 123k whole alert rows, about 70 MB.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::search;
+use crate::domain::alert::{AlertKind, AlertStatus, Severity};
+use crate::domain::schedule::days_overdue;
+use crate::i18n::Lang;
+use crate::store::alerts::AlertRow;
+
+/// The patient an alert is about, shared by the patient's alerts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Subject {
+    pub name: Box<str>,
+    pub risk_level: u8,
+    /// The name as written, in pinyin and in initials.
+    pub key: Box<str>,
+}
+
+/// The village and station of an alert's patient, shared by the alerts of the place.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Locality {
+    pub village: Box<str>,
+    pub station: Box<str>,
+    pub key: Box<str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlertEntry {
+    pub id: i64,
+    pub patient_id: i64,
+    pub subject: Arc<Subject>,
+    pub locality: Arc<Locality>,
+    /// Kind and status in both languages and the severity, as searched.
+    pub label: Arc<str>,
+    pub kind: AlertKind,
+    pub severity: Severity,
+    pub status: AlertStatus,
+    /// The due date for the overdue kinds.
+    pub since: Option<NaiveDate>,
+    pub raised_at: DateTime<Utc>,
+    pub snoozed_until: Option<NaiveDate>,
+    /// The desk (login) that has it in hand or acknowledged it.
+    pub taken_by: Option<Arc<str>>,
+}
+
+impl AlertEntry {
+    pub fn patient_name(&self) -> &str {
+        &self.subject.name
+    }
+
+    pub fn risk_level(&self) -> u8 {
+        self.subject.risk_level
+    }
+
+    pub fn village(&self) -> &str {
+        &self.locality.village
+    }
+
+    pub fn station(&self) -> &str {
+        &self.locality.station
+    }
+
+    pub fn taken_by(&self) -> Option<&str> {
+        self.taken_by.as_deref()
+    }
+
+    /// Whole days past the due date on `today`, for the overdue kinds (as `AlertRow`).
+    pub fn days_overdue(&self, today: NaiveDate) -> Option<i64> {
+        match self.kind {
+            AlertKind::FollowupOverdue | AlertKind::VisitOverdue | AlertKind::AwayLong => {
+                self.since.map(|due| days_overdue(due, today).max(0))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_snoozed(&self, today: NaiveDate) -> bool {
+        self.status != AlertStatus::Resolved && self.snoozed_until.is_some_and(|d| today <= d)
+    }
+
+    /// Whether every word is in the alert's patient, place or label. A typed word never spans
+    /// two fields (they are kept apart by a separator), so a word found in any part is a
+    /// word found in one key holding them all.
+    pub fn matches(&self, words: &[String]) -> bool {
+        words.iter().all(|w| {
+            let w = w.as_str();
+            self.subject.key.contains(w) || self.locality.key.contains(w) || self.label.contains(w)
+        })
+    }
+}
+
+/// Makes entries from stored alert rows, sharing what repeats. One is used per load; what
+/// two loads made is simply not shared.
+#[derive(Debug, Default)]
+pub struct Entries {
+    subjects: HashMap<i64, Arc<Subject>>,
+    /// Station, then village: looked up by the row's own strings, with no key made.
+    localities: HashMap<Box<str>, HashMap<Box<str>, Arc<Locality>>>,
+    labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>>,
+    logins: HashMap<Box<str>, Arc<str>>,
+}
+
+impl Entries {
+    pub fn entry(&mut self, a: &AlertRow) -> AlertEntry {
+        let subject = match self.subjects.get(&a.patient_id) {
+            Some(s) if *s.name == *a.patient_name && s.risk_level == a.risk_level => s.clone(),
+            _ => {
+                let s = Arc::new(Subject {
+                    name: a.patient_name.as_str().into(),
+                    risk_level: a.risk_level,
+                    key: search::key([a.patient_name.as_str()]).into_boxed_str(),
+                });
+                self.subjects.insert(a.patient_id, s.clone());
+                s
+            }
+        };
+        if !self.localities.contains_key(a.station.as_str()) {
+            self.localities
+                .insert(a.station.as_str().into(), HashMap::new());
+        }
+        let villages = self
+            .localities
+            .get_mut(a.station.as_str())
+            .expect("inserted above");
+        let locality = match villages.get(a.village.as_str()) {
+            Some(l) => l.clone(),
+            None => {
+                let l = Arc::new(Locality {
+                    village: a.village.as_str().into(),
+                    station: a.station.as_str().into(),
+                    key: search::key([a.village.as_str(), a.station.as_str()]).into_boxed_str(),
+                });
+                villages.insert(a.village.as_str().into(), l.clone());
+                l
+            }
+        };
+        let label = self
+            .labels
+            .entry((a.kind, a.status, a.severity))
+            .or_insert_with(|| {
+                search::key([
+                    Lang::Zh.alert_kind(a.kind),
+                    Lang::En.alert_kind(a.kind),
+                    Lang::Zh.alert_status(a.status),
+                    Lang::En.alert_status(a.status),
+                    a.severity.code(),
+                ])
+                .into()
+            })
+            .clone();
+        let taken_by = a.taken_by().map(|login| match self.logins.get(login) {
+            Some(l) => l.clone(),
+            None => {
+                let l: Arc<str> = login.into();
+                self.logins.insert(login.into(), l.clone());
+                l
+            }
+        });
+        AlertEntry {
+            id: a.id,
+            patient_id: a.patient_id,
+            subject,
+            locality,
+            label,
+            kind: a.kind,
+            severity: a.severity,
+            status: a.status,
+            since: a.since,
+            raised_at: a.raised_at,
+            snoozed_until: a.snoozed_until,
+            taken_by,
+        }
+    }
+}
