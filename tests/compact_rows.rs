@@ -94,9 +94,11 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
     .collect();
     for r in snap.patients.iter().take(40) {
         let p = r;
-        let (full, initials) = search::pinyin(&p.name);
+        let (full, initials) = search::pinyin(p.name());
         let (village, _) = search::pinyin(&p.jurisdiction().village);
-        typed.push(p.name.to_string());
+        typed.push(p.name().to_string());
+        typed.push(r.masked_id()[..6].to_string());
+        typed.push(r.masked_id()[4..10].to_string());
         typed.push(format!("{full} {village}"));
         typed.push(format!("{initials} {}", &r.masked_id()[14..]));
     }
@@ -106,7 +108,7 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
         for r in &snap.patients {
             let j = r.jurisdiction();
             let whole = search::key([
-                &r.name,
+                r.name(),
                 r.masked_id().as_str(),
                 j.township.as_str(),
                 j.village.as_str(),
@@ -169,7 +171,7 @@ fn an_alert_entry_shows_what_the_stored_row_says_and_shares_its_patient_and_plac
     for (i, a) in snap.alerts.iter().enumerate() {
         for b in &snap.alerts[i + 1..] {
             if a.patient_id == b.patient_id {
-                assert!(std::sync::Arc::ptr_eq(&a.subject, &b.subject));
+                assert!(a.subject.same(&b.subject));
                 shared_subjects += 1;
             }
             if (a.village(), a.station()) == (b.village(), b.station()) {
@@ -179,4 +181,11 @@ fn an_alert_entry_shows_what_the_stored_row_says_and_shares_its_patient_and_plac
         }
     }
     assert!(shared_subjects > 0 && shared_places > 0);
+    // And the patient's row holds the same name as its alerts.
+    for a in &snap.alerts {
+        let row = snap
+            .patient(a.patient_id)
+            .expect("the alert's patient is listed");
+        assert!(row.subject.same(&a.subject));
+    }
 }

@@ -122,7 +122,7 @@ fn listed_names(s: &AppState) -> Vec<String> {
     s.patients
         .visible
         .iter()
-        .map(|&i| snap.patients[i].name.to_string())
+        .map(|&i| snap.patients[i].name().to_string())
         .collect()
 }
 
@@ -248,15 +248,12 @@ fn a_patient_moved_out_of_a_stations_jurisdiction_leaves_its_list_and_appears_in
             .iter()
             .map(|a| {
                 let (subject, place) = (&a.subject, &a.locality);
-                let searched = (
-                    subject.key.to_string(),
-                    place.key.to_string(),
-                    a.label.to_string(),
-                );
+                let searched = (subject.key().to_string(), place.key.to_string());
+                let what = (a.kind, a.severity, a.status, a.risk_level);
                 (
-                    a.status,
+                    what,
                     a.taken_by.clone(),
-                    subject.name.to_string(),
+                    subject.name().to_string(),
                     searched,
                 )
             })

@@ -1008,7 +1008,7 @@ fn the_patient_filter_matches_pinyin_initials_full_pinyin_and_several_words() {
         .first()
         .map(|&i| s.snapshot.as_ref().unwrap().patients[i].clone())
         .unwrap();
-    let (full, initials) = pinyin(&p.name);
+    let (full, initials) = pinyin(p.name());
     for typed in [
         initials.clone(),
         full.clone(),
@@ -1023,7 +1023,7 @@ fn the_patient_filter_matches_pinyin_initials_full_pinyin_and_several_words() {
                 .iter()
                 .any(|&i| snap.patients[i].id == p.id),
             "{typed} finds {}",
-            p.name
+            p.name()
         );
         press(&mut s, "esc");
     }
@@ -1053,7 +1053,7 @@ fn names_sort_by_pinyin() {
         .patients
         .visible
         .iter()
-        .map(|&i| sort_key(&snap.patients[i].name))
+        .map(|&i| sort_key(snap.patients[i].name()))
         .collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]));
 }

@@ -9,20 +9,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::data::PatientRow;
 use super::search;
+use super::subject::Subject;
 use crate::domain::alert::{AlertKind, AlertStatus, Severity};
 use crate::domain::schedule::days_overdue;
 use crate::i18n::Lang;
 use crate::store::alerts::AlertRow;
-
-/// The patient an alert is about, shared by the patient's alerts.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Subject {
-    pub name: Box<str>,
-    pub risk_level: u8,
-    /// The name as written, in pinyin and in initials.
-    pub key: Box<str>,
-}
 
 /// The village and station of an alert's patient, shared by the alerts of the place.
 #[derive(Debug, PartialEq, Eq)]
@@ -36,10 +29,10 @@ pub struct Locality {
 pub struct AlertEntry {
     pub id: i64,
     pub patient_id: i64,
-    pub subject: Arc<Subject>,
+    /// The patient's name and its key, shared with the patient's row and other alerts.
+    pub subject: Subject,
+    pub risk_level: u8,
     pub locality: Arc<Locality>,
-    /// Kind and status in both languages and the severity, as searched.
-    pub label: Arc<str>,
     pub kind: AlertKind,
     pub severity: Severity,
     pub status: AlertStatus,
@@ -53,11 +46,11 @@ pub struct AlertEntry {
 
 impl AlertEntry {
     pub fn patient_name(&self) -> &str {
-        &self.subject.name
+        self.subject.name()
     }
 
     pub fn risk_level(&self) -> u8 {
-        self.subject.risk_level
+        self.risk_level
     }
 
     pub fn village(&self) -> &str {
@@ -92,7 +85,9 @@ impl AlertEntry {
     pub fn matches(&self, words: &[String]) -> bool {
         words.iter().all(|w| {
             let w = w.as_str();
-            self.subject.key.contains(w) || self.locality.key.contains(w) || self.label.contains(w)
+            self.subject.key().contains(w)
+                || self.locality.key.contains(w)
+                || label(self.kind, self.status, self.severity).contains(w)
         })
     }
 }
@@ -101,23 +96,26 @@ impl AlertEntry {
 /// two loads made is simply not shared.
 #[derive(Debug, Default)]
 pub struct Entries {
-    subjects: HashMap<i64, Arc<Subject>>,
+    subjects: HashMap<i64, Subject>,
     /// Station, then village: looked up by the row's own strings, with no key made.
     localities: HashMap<Box<str>, HashMap<Box<str>, Arc<Locality>>>,
-    labels: HashMap<(AlertKind, AlertStatus, Severity), Arc<str>>,
     logins: HashMap<Box<str>, Arc<str>>,
 }
 
 impl Entries {
+    /// Entries that share the names of these patients' rows.
+    pub fn sharing(patients: &[PatientRow]) -> Self {
+        Entries {
+            subjects: patients.iter().map(|p| (p.id, p.subject.clone())).collect(),
+            ..Default::default()
+        }
+    }
+
     pub fn entry(&mut self, a: &AlertRow) -> AlertEntry {
         let subject = match self.subjects.get(&a.patient_id) {
-            Some(s) if *s.name == *a.patient_name && s.risk_level == a.risk_level => s.clone(),
+            Some(s) if s.name() == a.patient_name => s.clone(),
             _ => {
-                let s = Arc::new(Subject {
-                    name: a.patient_name.as_str().into(),
-                    risk_level: a.risk_level,
-                    key: search::key([a.patient_name.as_str()]).into_boxed_str(),
-                });
+                let s = Subject::new(&a.patient_name);
                 self.subjects.insert(a.patient_id, s.clone());
                 s
             }
@@ -142,20 +140,6 @@ impl Entries {
                 l
             }
         };
-        let label = self
-            .labels
-            .entry((a.kind, a.status, a.severity))
-            .or_insert_with(|| {
-                search::key([
-                    Lang::Zh.alert_kind(a.kind),
-                    Lang::En.alert_kind(a.kind),
-                    Lang::Zh.alert_status(a.status),
-                    Lang::En.alert_status(a.status),
-                    a.severity.code(),
-                ])
-                .into()
-            })
-            .clone();
         let taken_by = a.taken_by().map(|login| match self.logins.get(login) {
             Some(l) => l.clone(),
             None => {
@@ -168,8 +152,8 @@ impl Entries {
             id: a.id,
             patient_id: a.patient_id,
             subject,
+            risk_level: a.risk_level,
             locality,
-            label,
             kind: a.kind,
             severity: a.severity,
             status: a.status,
@@ -179,4 +163,36 @@ impl Entries {
             taken_by,
         }
     }
+}
+
+/// The searched words of a kind, status and severity: the kind and status in both languages
+/// and the severity's code, made once per combination for the process.
+fn label(kind: AlertKind, status: AlertStatus, severity: Severity) -> &'static str {
+    use std::sync::OnceLock;
+    static LABELS: OnceLock<HashMap<(AlertKind, AlertStatus, Severity), Box<str>>> =
+        OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        let mut all = HashMap::new();
+        for kind in AlertKind::ALL {
+            for status in [
+                AlertStatus::New,
+                AlertStatus::Acknowledged,
+                AlertStatus::InProgress,
+                AlertStatus::Resolved,
+            ] {
+                for severity in [Severity::P1, Severity::P2, Severity::P3] {
+                    let key = search::key([
+                        Lang::Zh.alert_kind(kind),
+                        Lang::En.alert_kind(kind),
+                        Lang::Zh.alert_status(status),
+                        Lang::En.alert_status(status),
+                        severity.code(),
+                    ]);
+                    all.insert((kind, status, severity), key.into_boxed_str());
+                }
+            }
+        }
+        all
+    });
+    labels.get(&(kind, status, severity)).map_or("", |k| k)
 }

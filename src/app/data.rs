@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::alert_entry::{AlertEntry, Entries};
 use super::search;
+use super::subject::Subject;
 use crate::config::Config;
 use crate::domain::alert::{AlertStatus, Severity};
 use crate::domain::clock::beijing_date;
@@ -32,7 +33,8 @@ use crate::store::{AuditEntry, Result, Store};
 #[derive(Debug, Clone)]
 pub struct PatientRow {
     pub id: i64,
-    pub name: Box<str>,
+    /// The name, its search key and its order, shared with the patient's alerts.
+    pub subject: Subject,
     /// The ID number's region code and last four, the only parts a list shows.
     id_shown: [u8; 10],
     pub risk_level: RiskLevel,
@@ -51,10 +53,6 @@ pub struct PatientRow {
     /// Days past the follow-up due date; zero or less when not overdue.
     pub days_overdue: i64,
     pub visit_due: NaiveDate,
-    /// Name and masked ID, as written and in pinyin, for the filter (see `search`).
-    pub own_key: Box<str>,
-    /// The name's pinyin order.
-    pub name_order: Box<str>,
 }
 
 /// A place (township, village, station) as its patients share it: a register holds a few
@@ -114,14 +112,13 @@ impl PatientRow {
         places: &mut Places,
     ) -> Self {
         let due = followup_due(p, &config.followup);
-        let masked_id = p.id_number.masked();
         let mut id_shown = [b'0'; 10];
         let digits = p.id_number.as_str().as_bytes();
         id_shown[..6].copy_from_slice(&digits[..6]);
         id_shown[6..].copy_from_slice(&digits[14..18]);
         PatientRow {
             id: p.id,
-            name: p.name.as_str().into(),
+            subject: Subject::new(&p.name),
             id_shown,
             risk_level: p.risk_level,
             condition: p.condition,
@@ -134,9 +131,11 @@ impl PatientRow {
             days_overdue: days_overdue(due, beijing_date(now)),
             visit_due: visit_due(p, now, control, &config.followup, &config.control).date,
             due,
-            own_key: search::key([p.name.as_str(), masked_id.as_str()]).into_boxed_str(),
-            name_order: search::sort_key(&p.name).into_boxed_str(),
         }
+    }
+
+    pub fn name(&self) -> &str {
+        self.subject.name()
     }
 
     pub fn jurisdiction(&self) -> &Jurisdiction {
@@ -153,13 +152,29 @@ impl PatientRow {
         format!("{}********{}", &shown[..6], &shown[6..])
     }
 
-    /// Whether every word is in the patient's key or its place's. A typed word never spans
-    /// two fields (they are kept apart by a separator), so this is the match of one key
-    /// holding all five fields.
+    /// Whether every word is in the patient's name, masked ID number or place. A typed word
+    /// never spans two fields (a key keeps them apart by a separator), so this is the match
+    /// of one key holding all five fields.
     pub fn matches(&self, words: &[String]) -> bool {
-        words
-            .iter()
-            .all(|w| self.own_key.contains(w.as_str()) || self.place.key.contains(w.as_str()))
+        words.iter().all(|w| {
+            self.subject.key().contains(w.as_str())
+                || self.place.key.contains(w.as_str())
+                || self.masked_id_holds(w)
+        })
+    }
+
+    /// Whether the masked ID number, lower-cased as a key holds it, contains `word`: made
+    /// on the stack when searched rather than held a row.
+    fn masked_id_holds(&self, word: &str) -> bool {
+        let w = word.as_bytes();
+        if w.is_empty() || w.len() > 18 || !word.is_ascii() {
+            return w.is_empty();
+        }
+        let mut masked = [b'*'; 18];
+        masked[..6].copy_from_slice(&self.id_shown[..6]);
+        masked[14..].copy_from_slice(&self.id_shown[6..]);
+        masked.make_ascii_lowercase();
+        masked.windows(w.len()).any(|x| x == w)
     }
 }
 
@@ -223,7 +238,7 @@ impl Snapshot {
     /// The name of the patient an audit row's entity id names, if in scope.
     pub fn patient_name(&self, entity_id: &str) -> Option<&str> {
         let id: i64 = entity_id.parse().ok()?;
-        self.patient(id).map(|p| &*p.name)
+        self.patient(id).map(|p| p.name())
     }
 }
 
@@ -250,7 +265,7 @@ const AUDIT_ROWS: usize = 500;
 /// the whole register takes.
 pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Result<Snapshot> {
     let scope = operator.scope();
-    let alerts = open_alerts(store, &scope)?;
+    let alerts = open_alerts(store, &scope, &[])?;
     let incidents = store.incidents(&scope)?;
     let counts = counts(
         store.patient_count(&scope)? as usize,
@@ -326,7 +341,7 @@ pub fn load_snapshot_with(
         .map(|(i, p)| (p.id, i))
         .collect();
     let t_patients = t0.elapsed();
-    let alerts = open_alerts(store, &scope)?;
+    let alerts = open_alerts(store, &scope, &patients)?;
     let t_alerts = t0.elapsed();
     let incidents = store.incidents(&scope)?;
     let persons = if persons {
@@ -448,8 +463,13 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
 }
 
 /// The open alerts in scope as the console holds them, read row by row in the store's order.
-fn open_alerts(store: &Store, scope: &crate::store::Scope) -> Result<Vec<AlertEntry>> {
-    let mut entries = Entries::default();
+/// `patients` are the rows already loaded, whose names the alerts share.
+fn open_alerts(
+    store: &Store,
+    scope: &crate::store::Scope,
+    patients: &[PatientRow],
+) -> Result<Vec<AlertEntry>> {
+    let mut entries = Entries::sharing(patients);
     let mut out = Vec::new();
     store.each_alert(scope, true, |a| {
         out.push(entries.entry(a));
@@ -622,7 +642,7 @@ pub fn load_delta_with(
     }
     alerts.sort_by_key(|a| a.id);
     alerts.dedup_by_key(|a| a.id);
-    let mut entries = Entries::default();
+    let mut entries = Entries::sharing(&patients);
     let alerts = alerts.iter().map(|a| entries.entry(a)).collect();
     let mut incidents = Vec::new();
     for &id in &changes.incidents {
@@ -661,7 +681,7 @@ fn register_order(p: &PatientRow) -> (&str, &str, &str, &str, i64) {
         j.station.as_str(),
         j.township.as_str(),
         j.village.as_str(),
-        &p.name,
+        p.name(),
         p.id,
     )
 }

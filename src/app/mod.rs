@@ -15,6 +15,7 @@ pub mod keys;
 pub mod one_line;
 pub mod search;
 pub mod state;
+pub mod subject;
 pub mod update;
 
 pub use action::{Action, Edit, Effect, Event, InputMode, Reply, Request, ScreenKind};

@@ -45,6 +45,7 @@ pub fn run(setup: ConsoleSetup) -> Result<(), String> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(setup.lang.text(&Msg::ConsoleNeedsTerminal));
     }
+    memory::one_arena();
     let keymap = KeyMap::new(&setup.config.keys)
         .map_err(|(action, key)| setup.lang.text(&Msg::BadKey { action, key }))?;
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -91,7 +91,7 @@ fn popup(ui: &Ui, f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, w: u
 fn patient_name(s: &AppState, id: i64) -> String {
     let snap = s.snapshot.as_ref();
     snap.and_then(|x| x.patient(id))
-        .map(|p| p.name.to_string())
+        .map(|p| p.name().to_string())
         .or_else(|| {
             snap.and_then(|x| x.alerts.iter().find(|a| a.patient_id == id))
                 .map(|a| a.patient_name().to_string())

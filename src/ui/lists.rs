@@ -171,7 +171,7 @@ pub fn patients(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
         };
         Row {
             cells: vec![
-                (p.name.to_string(), Style::new()),
+                (p.name().to_string(), Style::new()),
                 (r.masked_id(), th.muted()),
                 (p.risk_level.to_string(), risk_style),
                 (s.lang.label(p.condition).to_string(), Style::new()),
@@ -343,7 +343,7 @@ pub fn persons(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState) {
             .serves
             .iter()
             .filter_map(|(id, role)| {
-                let name = &snap.patient(*id)?.name;
+                let name = snap.patient(*id)?.name();
                 Some(Line::from(format!(
                     "{}  {}",
                     super::text::fit(name, 10),

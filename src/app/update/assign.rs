@@ -345,7 +345,7 @@ fn patient_name(s: &AppState, patient_id: i64) -> String {
     s.snapshot
         .as_ref()
         .and_then(|x| x.patient(patient_id))
-        .map(|p| p.name.to_string())
+        .map(|p| p.name().to_string())
         .unwrap_or_default()
 }
 

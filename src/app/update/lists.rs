@@ -63,19 +63,18 @@ fn reorder_patients(s: &mut AppState, changed: &[usize]) {
 fn patient_cmp(sort: Sort, ps: &[PatientRow], a: usize, b: usize) -> std::cmp::Ordering {
     let (x, y) = (&ps[a], &ps[b]);
     let by = match sort {
-        Sort::Risk => (y.risk_level, y.days_overdue, &x.name_order).cmp(&(
+        Sort::Risk => (y.risk_level, y.days_overdue, x.subject.order()).cmp(&(
             x.risk_level,
             x.days_overdue,
-            &y.name_order,
+            y.subject.order(),
         )),
         // Those no follow-up is due for (deceased, moved out, closed) come last.
         Sort::Overdue => {
             (y.status.is_active(), y.days_overdue).cmp(&(x.status.is_active(), x.days_overdue))
         }
-        Sort::Name => x.name_order.cmp(&y.name_order),
-        Sort::Village => {
-            (&x.place.village_order, &x.name_order).cmp(&(&y.place.village_order, &y.name_order))
-        }
+        Sort::Name => x.subject.order().cmp(y.subject.order()),
+        Sort::Village => (&x.place.village_order, x.subject.order())
+            .cmp(&(&y.place.village_order, y.subject.order())),
     };
     by.then(a.cmp(&b))
 }

@@ -142,7 +142,9 @@ fn store_reply(s: &mut AppState, reply: Reply, fx: &mut Vec<Effect>) {
         Reply::Snapshot(snap) => {
             let before = s.banner().map(|(a, n)| (a.id, n));
             if s.known_alerts.is_none() {
-                s.known_alerts = Some(snap.alerts.iter().map(|a| a.id).collect());
+                let mut known: Vec<i64> = snap.alerts.iter().map(|a| a.id).collect();
+                known.sort_unstable();
+                s.known_alerts = Some(known);
             }
             s.snapshot = Some(*snap);
             s.announce();
