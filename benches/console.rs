@@ -95,6 +95,19 @@ fn console(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // A digit: no place holds it, so every name and every ID number is searched.
+    group.bench_function("filter_keystroke_digit_to_frame_100k", |b| {
+        b.iter_batched(
+            || (),
+            |_| {
+                update(&mut s, Event::Text(InputRequest::InsertChar('7')));
+                t.draw(|f| ui.draw(f, &s)).unwrap();
+                update(&mut s, Event::Text(InputRequest::DeletePrevChar));
+                t.draw(|f| ui.draw(f, &s)).unwrap();
+            },
+            BatchSize::SmallInput,
+        )
+    });
 
     // A change committed by another connection (another desk acknowledging one alert) to the
     // console's frame: read the change sequence, load the delta, apply it, draw. The store

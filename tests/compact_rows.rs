@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use dutydesk::app::data::load_snapshot;
+use dutydesk::app::data::{load_snapshot, patients_matching};
 use dutydesk::app::search;
 use dutydesk::config::Config;
 use dutydesk::i18n::Lang;
@@ -105,7 +105,9 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
     let mut matched = 0;
     for t in &typed {
         let words = search::words(t);
-        for r in &snap.patients {
+        // The register's walk, which searches each place once per run of its patients.
+        let walked = patients_matching(&snap.patients, &search::Needles::new(&words));
+        for (r, walked) in snap.patients.iter().zip(walked) {
             let j = r.jurisdiction();
             let whole = search::key([
                 r.name(),
@@ -116,6 +118,7 @@ fn a_word_matched_through_the_shared_place_key_equals_the_whole_key_match() {
             ]);
             let want = search::matches(&whole, &words);
             assert_eq!(r.matches(&words), want, "{t:?} on patient {}", r.id);
+            assert_eq!(walked, want, "{t:?} on patient {}, walked", r.id);
             matched += usize::from(want);
         }
     }

@@ -83,11 +83,15 @@ impl AlertEntry {
     /// two fields (they are kept apart by a separator), so a word found in any part is a
     /// word found in one key holding them all.
     pub fn matches(&self, words: &[String]) -> bool {
-        words.iter().all(|w| {
-            let w = w.as_str();
-            self.subject.key().contains(w)
-                || self.locality.key.contains(w)
-                || label(self.kind, self.status, self.severity).contains(w)
+        self.matches_all(&search::Needles::new(words))
+    }
+
+    /// As `matches`, with the words' searchers built once for the whole list.
+    pub fn matches_all(&self, words: &search::Needles) -> bool {
+        words.all(|_, w| {
+            w.in_(self.subject.searched().as_bytes())
+                || w.in_(self.locality.key.as_bytes())
+                || w.in_(label(self.kind, self.status, self.severity).as_bytes())
         })
     }
 }

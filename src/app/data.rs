@@ -66,6 +66,24 @@ pub struct Place {
     pub village_order: Box<str>,
 }
 
+/// Which patients every word finds, walked in the register's order: there the patients of
+/// one place stand together, so a place's key is searched once for each run of its patients,
+/// not once a patient.
+pub fn patients_matching(patients: &[PatientRow], words: &search::Needles) -> Vec<bool> {
+    let mut place: Option<(*const Place, Vec<bool>)> = None;
+    patients
+        .iter()
+        .map(|p| {
+            let at = Arc::as_ptr(&p.place);
+            let in_place = match &place {
+                Some((q, hits)) if *q == at => hits,
+                _ => &place.insert((at, words.each_in(p.place.key.as_bytes()))).1,
+            };
+            p.matches_with_place(words, in_place)
+        })
+        .collect()
+}
+
 /// The places met while loading, handed out shared to the patients of each.
 #[derive(Debug, Default)]
 pub struct Places {
@@ -156,25 +174,32 @@ impl PatientRow {
     /// never spans two fields (a key keeps them apart by a separator), so this is the match
     /// of one key holding all five fields.
     pub fn matches(&self, words: &[String]) -> bool {
-        words.iter().all(|w| {
-            self.subject.key().contains(w.as_str())
-                || self.place.key.contains(w.as_str())
-                || self.masked_id_holds(w)
+        self.matches_all(&search::Needles::new(words))
+    }
+
+    /// As `matches`, with the words' searchers built once for the whole register.
+    pub fn matches_all(&self, words: &search::Needles) -> bool {
+        self.matches_with_place(words, &words.each_in(self.place.key.as_bytes()))
+    }
+
+    /// As `matches_all`, told which words the patient's place holds.
+    fn matches_with_place(&self, words: &search::Needles, in_place: &[bool]) -> bool {
+        let mut masked = None;
+        words.all(|i, w| {
+            in_place[i]
+                || w.in_(self.subject.searched().as_bytes())
+                || (w.ascii && w.in_(masked.get_or_insert_with(|| self.masked_id_searched())))
         })
     }
 
-    /// Whether the masked ID number, lower-cased as a key holds it, contains `word`: made
-    /// on the stack when searched rather than held a row.
-    fn masked_id_holds(&self, word: &str) -> bool {
-        let w = word.as_bytes();
-        if w.is_empty() || w.len() > 18 || !word.is_ascii() {
-            return w.is_empty();
-        }
+    /// The masked ID number lower-cased, as a key holds it: made on the stack when searched
+    /// rather than held a row.
+    fn masked_id_searched(&self) -> [u8; 18] {
         let mut masked = [b'*'; 18];
         masked[..6].copy_from_slice(&self.id_shown[..6]);
         masked[14..].copy_from_slice(&self.id_shown[6..]);
         masked.make_ascii_lowercase();
-        masked.windows(w.len()).any(|x| x == w)
+        masked
     }
 }
 

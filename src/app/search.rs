@@ -55,6 +55,56 @@ pub fn words(filter: &str) -> Vec<String> {
         .collect()
 }
 
+/// A filter's words made ready to search a register: each word's searcher is built once per
+/// keystroke, not once per row (`str::contains` builds one at every call, and at 100k rows
+/// that was most of a keystroke).
+pub struct Needles(Vec<Needle>);
+
+pub struct Needle {
+    pub finder: memchr::memmem::Finder<'static>,
+    /// Letters, digits and signs only: the only words an ID number can hold.
+    pub ascii: bool,
+}
+
+impl Needle {
+    pub fn in_(&self, haystack: &[u8]) -> bool {
+        self.finder.find(haystack).is_some()
+    }
+}
+
+impl Needles {
+    pub fn new(words: &[String]) -> Self {
+        Needles(
+            words
+                .iter()
+                .map(|w| Needle {
+                    finder: memchr::memmem::Finder::new(w.as_bytes()).into_owned(),
+                    ascii: w.is_ascii(),
+                })
+                .collect(),
+        )
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether every word is found in at least one of the haystacks `in_any` offers it
+    /// (given the word and its place among the words).
+    pub fn all(&self, mut in_any: impl FnMut(usize, &Needle) -> bool) -> bool {
+        self.0.iter().enumerate().all(|(i, n)| in_any(i, n))
+    }
+
+    /// For each word, whether it is in `haystack`.
+    pub fn each_in(&self, haystack: &[u8]) -> Vec<bool> {
+        self.0.iter().map(|n| n.in_(haystack)).collect()
+    }
+}
+
 /// Whether a row's key holds every word.
 pub fn matches(key: &str, words: &[String]) -> bool {
     words.iter().all(|w| key.contains(w.as_str()))

@@ -46,6 +46,14 @@ impl Subject {
         &self.0
     }
 
+    /// What a filter searches: the whole string. A typed word holds no space or control
+    /// character, so it is found in the order or the name exactly when it is found in the key
+    /// (each syllable of the order is in the key's full pinyin, and the name in its
+    /// lower-cased copy), and searching the whole skips finding where the key starts.
+    pub fn searched(&self) -> &str {
+        &self.0
+    }
+
     /// Whether two rows hold the one shared subject.
     pub fn same(&self, other: &Subject) -> bool {
         Arc::ptr_eq(&self.0, &other.0)

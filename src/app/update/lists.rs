@@ -86,10 +86,11 @@ pub fn refresh_view(s: &mut AppState, view: View) {
     match view {
         View::Alerts => {
             let words = search::words(s.alerts.filter.value());
+            let needles = search::Needles::new(&words);
             let quick = s.alert_quick;
             let mut order: Vec<usize> = (0..snap.alerts.len())
                 .filter(|&i| quick.admits(&snap.alerts[i]))
-                .filter(|&i| words.is_empty() || snap.alerts[i].matches(&words))
+                .filter(|&i| words.is_empty() || snap.alerts[i].matches_all(&needles))
                 .collect();
             // Within a severity, what nobody has taken first, the newest first.
             order.sort_by_key(|&i| {
@@ -108,14 +109,16 @@ pub fn refresh_view(s: &mut AppState, view: View) {
         }
         View::Patients => {
             let words = search::words(s.patients.filter.value());
+            let needles = search::Needles::new(&words);
             let ps = &snap.patients;
             s.patients.visible = if words.is_empty() {
                 s.patient_order.clone()
             } else {
+                let found = super::super::data::patients_matching(ps, &needles);
                 s.patient_order
                     .iter()
                     .copied()
-                    .filter(|&i| ps[i].matches(&words))
+                    .filter(|&i| found[i])
                     .collect()
             };
             // Read lazily: the cursor's row is found among the first few, and a register's
