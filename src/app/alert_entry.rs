@@ -15,7 +15,7 @@ use super::subject::Subject;
 use crate::domain::alert::{AlertKind, AlertStatus, Severity};
 use crate::domain::schedule::days_overdue;
 use crate::i18n::Lang;
-use crate::store::alerts::AlertRow;
+use crate::store::alerts::OpenAlert;
 
 /// The village and station of an alert's patient, shared by the alerts of the place.
 #[derive(Debug, PartialEq, Eq)]
@@ -115,36 +115,32 @@ impl Entries {
         }
     }
 
-    pub fn entry(&mut self, a: &AlertRow) -> AlertEntry {
+    pub fn entry(&mut self, a: OpenAlert) -> AlertEntry {
         let subject = match self.subjects.get(&a.patient_id) {
             Some(s) if s.name() == a.patient_name => s.clone(),
             _ => {
-                let s = Subject::new(&a.patient_name);
+                let s = Subject::named(a.patient_name);
                 self.subjects.insert(a.patient_id, s.clone());
                 s
             }
         };
-        if !self.localities.contains_key(a.station.as_str()) {
-            self.localities
-                .insert(a.station.as_str().into(), HashMap::new());
+        if !self.localities.contains_key(a.station) {
+            self.localities.insert(a.station.into(), HashMap::new());
         }
-        let villages = self
-            .localities
-            .get_mut(a.station.as_str())
-            .expect("inserted above");
-        let locality = match villages.get(a.village.as_str()) {
+        let villages = self.localities.get_mut(a.station).expect("inserted above");
+        let locality = match villages.get(a.village) {
             Some(l) => l.clone(),
             None => {
                 let l = Arc::new(Locality {
-                    village: a.village.as_str().into(),
-                    station: a.station.as_str().into(),
-                    key: search::key([a.village.as_str(), a.station.as_str()]).into_boxed_str(),
+                    village: a.village.into(),
+                    station: a.station.into(),
+                    key: search::key([a.village, a.station]).into_boxed_str(),
                 });
-                villages.insert(a.village.as_str().into(), l.clone());
+                villages.insert(a.village.into(), l.clone());
                 l
             }
         };
-        let taken_by = a.taken_by().map(|login| match self.logins.get(login) {
+        let taken_by = a.taken_by.map(|login| match self.logins.get(login) {
             Some(l) => l.clone(),
             None => {
                 let l: Arc<str> = login.into();

@@ -7,8 +7,8 @@ use rusqlite::params;
 use std::collections::HashMap;
 
 use super::alerts::{
-    ALERT_SELECT, AlertPatient, AlertRow, LIFECYCLE_SELECT, Lifecycle, SYSTEM, alert_row,
-    lifecycle, sort_alerts,
+    ALERT_SELECT, AlertPatient, AlertRow, LIFECYCLE_SELECT, Lifecycle, OPEN_ALERT_COLUMNS,
+    OpenAlert, SYSTEM, alert_row, lifecycle, open_alert, sort_alerts,
 };
 use super::rows::{self, PATIENT_COLUMNS};
 use super::{Scope, Store, StoreError};
@@ -56,6 +56,39 @@ impl Store {
             .map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
             f(&alert_row(r).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
+    /// The open alerts in scope in no promised order, each handed to `f`, for a caller that
+    /// sorts what it keeps. Read in the table's order (the whole county) or the station's
+    /// patients' (a station), a patient's page is read once for all of their alerts; the
+    /// urgency index's order jumps between patients, and at 100k patients took three times
+    /// as long (0.10 s against 0.03 s, the console's first screen waiting on it).
+    pub fn each_open_alert<E: From<StoreError>>(
+        &self,
+        scope: &Scope,
+        mut f: impl FnMut(OpenAlert) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let sql = match scope.station() {
+            None => format!(
+                "SELECT {OPEN_ALERT_COLUMNS} FROM alerts a NOT INDEXED
+                 JOIN patients p ON p.id = a.patient_id WHERE a.status <> 'resolved'"
+            ),
+            // The planner starts from the station's patients and their alerts' index.
+            Some(_) => format!(
+                "SELECT {OPEN_ALERT_COLUMNS} FROM alerts a JOIN patients p ON p.id = a.patient_id
+                 WHERE a.status <> 'resolved' AND p.station = ?1"
+            ),
+        };
+        let mut stmt = self.conn().prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = match scope.station() {
+            None => stmt.query([]),
+            Some(station) => stmt.query([station]),
+        }
+        .map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(open_alert(r).map_err(StoreError::from)?)?;
         }
         Ok(())
     }

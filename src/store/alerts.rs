@@ -112,12 +112,90 @@ macro_rules! lifecycle_columns {
 }
 
 /// An alert's own columns, then its patient's (positions 19 to 24, see `alert_row`).
+macro_rules! alert_columns {
+    () => {
+        concat!(
+            lifecycle_columns!(),
+            ", p.name, p.id_number, p.risk_level, p.condition, p.village, p.station"
+        )
+    };
+}
+
 pub(super) const ALERT_SELECT: &str = concat!(
     "SELECT ",
-    lifecycle_columns!(),
-    ", p.name, p.id_number, p.risk_level, p.condition, p.village, p.station
-    FROM alerts a JOIN patients p ON p.id = a.patient_id"
+    alert_columns!(),
+    " FROM alerts a JOIN patients p ON p.id = a.patient_id"
 );
+
+/// An open alert as a list shows it, borrowed from the row being read: what the console
+/// keeps of each alert (`each_open_alert`), with no string made for it.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenAlert<'a> {
+    pub id: i64,
+    pub patient_id: i64,
+    pub kind: AlertKind,
+    pub severity: Severity,
+    pub status: AlertStatus,
+    pub since: Option<NaiveDate>,
+    pub raised_at: DateTime<Utc>,
+    pub snoozed_until: Option<NaiveDate>,
+    /// The desk that has it in hand, else the one that acknowledged it.
+    pub taken_by: Option<&'a str>,
+    pub patient_name: &'a str,
+    pub risk_level: u8,
+    pub village: &'a str,
+    pub station: &'a str,
+}
+
+impl AlertRow {
+    pub fn as_open(&self) -> OpenAlert<'_> {
+        OpenAlert {
+            id: self.id,
+            patient_id: self.patient_id,
+            kind: self.kind,
+            severity: self.severity,
+            status: self.status,
+            since: self.since,
+            raised_at: self.raised_at,
+            snoozed_until: self.snoozed_until,
+            taken_by: self.taken_by(),
+            patient_name: &self.patient_name,
+            risk_level: self.risk_level,
+            village: &self.village,
+            station: &self.station,
+        }
+    }
+}
+
+/// The columns `open_alert` reads.
+pub(super) const OPEN_ALERT_COLUMNS: &str = "a.id, a.patient_id, a.kind, a.severity, a.status,
+    a.since, a.raised_at, a.snoozed_until, coalesce(a.in_progress_by, a.acknowledged_by),
+    p.name, p.risk_level, p.village, p.station";
+
+/// Reads `OPEN_ALERT_COLUMNS` in place.
+pub(super) fn open_alert<'a>(r: &'a rusqlite::Row) -> rusqlite::Result<OpenAlert<'a>> {
+    let code = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        Ok(r.get_ref(i)?
+            .as_str_or_null()?
+            .and_then(super::rows::parse_date))
+    };
+    Ok(OpenAlert {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        kind: AlertKind::from_code(code(2)?).ok_or_else(|| bad_code(2, "kind"))?,
+        severity: Severity::from_code(code(3)?).ok_or_else(|| bad_code(3, "severity"))?,
+        status: AlertStatus::from_code(code(4)?).ok_or_else(|| bad_code(4, "status"))?,
+        since: day(5)?,
+        raised_at: from_millis(r.get(6)?),
+        snoozed_until: day(7)?,
+        taken_by: r.get_ref(8)?.as_str_or_null()?,
+        patient_name: code(9)?,
+        risk_level: r.get(10)?,
+        village: code(11)?,
+        station: code(12)?,
+    })
+}
 
 /// Only the alerts' own columns (`FROM alerts a`), for a caller that holds the patients.
 pub(super) const LIFECYCLE_SELECT: &str =
