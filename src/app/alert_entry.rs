@@ -13,7 +13,6 @@ use super::data::PatientRow;
 use super::search;
 use super::subject::Subject;
 use crate::domain::alert::{AlertKind, AlertStatus, Severity};
-use crate::domain::schedule::days_overdue;
 use crate::i18n::Lang;
 use crate::store::alerts::OpenAlert;
 
@@ -67,16 +66,11 @@ impl AlertEntry {
 
     /// Whole days past the due date on `today`, for the overdue kinds (as `AlertRow`).
     pub fn days_overdue(&self, today: NaiveDate) -> Option<i64> {
-        match self.kind {
-            AlertKind::FollowupOverdue | AlertKind::VisitOverdue | AlertKind::AwayLong => {
-                self.since.map(|due| days_overdue(due, today).max(0))
-            }
-            _ => None,
-        }
+        crate::domain::alert::days_past_due(self.kind, self.since, today)
     }
 
     pub fn is_snoozed(&self, today: NaiveDate) -> bool {
-        self.status != AlertStatus::Resolved && self.snoozed_until.is_some_and(|d| today <= d)
+        crate::domain::alert::is_snoozed(self.status, self.snoozed_until, today)
     }
 
     /// Whether every word is in the alert's patient, place or label. A typed word never spans

@@ -29,6 +29,21 @@ pub enum AlertKind {
     TransferredIn,
 }
 
+/// Whole days past an alert's due date (`since`) on `today`, for the overdue kinds.
+pub fn days_past_due(kind: AlertKind, since: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
+    match kind {
+        AlertKind::FollowupOverdue | AlertKind::VisitOverdue | AlertKind::AwayLong => {
+            since.map(|due| days_overdue(due, today).max(0))
+        }
+        _ => None,
+    }
+}
+
+/// Whether an alert snoozed until `until` (inclusive) is silent on `today`.
+pub fn is_snoozed(status: AlertStatus, until: Option<NaiveDate>, today: NaiveDate) -> bool {
+    status != AlertStatus::Resolved && until.is_some_and(|d| today <= d)
+}
+
 impl AlertKind {
     pub const ALL: [AlertKind; 13] = [
         AlertKind::Missing,

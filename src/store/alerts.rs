@@ -16,7 +16,6 @@ use crate::domain::audit::AuditAction;
 use crate::domain::clock::beijing_date;
 use crate::domain::control::in_force_for;
 use crate::domain::patient::{Condition, Patient};
-use crate::domain::schedule::days_overdue;
 
 pub use super::audit::SYSTEM;
 
@@ -56,17 +55,12 @@ pub struct AlertRow {
 impl AlertRow {
     /// Whole days past the due date on `today`, for the overdue kinds.
     pub fn days_overdue(&self, today: NaiveDate) -> Option<i64> {
-        match self.kind {
-            AlertKind::FollowupOverdue | AlertKind::VisitOverdue | AlertKind::AwayLong => {
-                self.since.map(|due| days_overdue(due, today).max(0))
-            }
-            _ => None,
-        }
+        crate::domain::alert::days_past_due(self.kind, self.since, today)
     }
 
     /// Whether the alert is silenced on `today`.
     pub fn is_snoozed(&self, today: NaiveDate) -> bool {
-        self.status != AlertStatus::Resolved && self.snoozed_until.is_some_and(|d| today <= d)
+        crate::domain::alert::is_snoozed(self.status, self.snoozed_until, today)
     }
 
     /// Who moved the alert last, and when: for telling a second desk who acted first.
