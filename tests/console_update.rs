@@ -944,6 +944,20 @@ fn a_new_p1_shows_a_banner_naming_patient_and_kind_until_someone_acknowledges_it
 }
 
 #[test]
+fn a_snoozed_p1_leaves_the_banner_as_it_leaves_the_count() {
+    let (_, mut s) = state_for("center");
+    let a = new_p1(&s);
+    let id = a.id;
+    reload_with(&mut s, |alerts| alerts.push(a));
+    assert_eq!(s.banner().map(|(x, _)| x.id), Some(id));
+    reload_with(&mut s, |alerts| {
+        let x = alerts.iter_mut().find(|x| x.id == id).unwrap();
+        x.snoozed_until = Some(dutydesk::domain::clock::beijing_date(now()) + chrono::Days::new(1));
+    });
+    assert!(s.banner().is_none(), "a snoozed P1 is not announced");
+}
+
+#[test]
 fn unacknowledged_alerts_sort_first_within_a_severity_newest_first() {
     let (_, mut s) = state_for("center");
     let a = new_p1(&s);

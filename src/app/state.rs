@@ -609,6 +609,7 @@ impl AppState {
         self.announced = (|| {
             let snap = self.snapshot.as_ref()?;
             let known = self.known_alerts.as_ref()?;
+            let today = crate::domain::clock::beijing_date(self.now);
             let mut count = 0;
             let newest = snap
                 .alerts
@@ -617,6 +618,8 @@ impl AppState {
                     a.severity == Severity::P1
                         && a.status == AlertStatus::New
                         && known.binary_search(&a.id).is_err()
+                        // Snoozed, it is silent everywhere, the header's count too.
+                        && !a.is_snoozed(today)
                 })
                 .inspect(|_| count += 1)
                 .max_by_key(|a| (a.raised_at, a.id))?;

@@ -119,8 +119,14 @@ pub fn spawn_joinable(
 impl Worker {
     fn run(mut self, rx: Receiver<Request>) {
         // The alerts view first, as fast as the store can say it; the register follows.
+        let started = Instant::now();
         match load_first(&self.store, &self.session.operator, self.clock.now()) {
             Ok(s) => {
+                tracing::debug!(
+                    ms = started.elapsed().as_millis() as u64,
+                    alerts = s.alerts.len(),
+                    "first load"
+                );
                 let _ = self.replies.send(Reply::Snapshot(Box::new(s)));
             }
             Err(e) => {
