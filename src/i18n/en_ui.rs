@@ -347,6 +347,7 @@ pub fn ui(t: T) -> &'static str {
         T::Since => "since",
         T::Destination2 => "away at",
         T::RevealHint => "press r to show the full numbers (logged)",
+        T::MoreBelow => "▼ more below (↓)",
         T::OpenAlerts => "open",
         T::RecentFollowUps => "recent follow-ups",
         T::NotReachedShort => "not reached",

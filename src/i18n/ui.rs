@@ -345,6 +345,7 @@ pub enum T {
     Since,
     Destination2,
     RevealHint,
+    MoreBelow,
     OpenAlerts,
     RecentFollowUps,
     NotReachedShort,

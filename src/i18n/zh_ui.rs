@@ -343,6 +343,7 @@ pub fn ui(t: T) -> &'static str {
         T::Since => "起",
         T::Destination2 => "外出去向",
         T::RevealHint => "按 r 显示完整号码（将记入日志）",
+        T::MoreBelow => "▼ 下面还有（↓ 向下）",
         T::OpenAlerts => "未办结",
         T::RecentFollowUps => "最近随访",
         T::NotReachedShort => "未访到",

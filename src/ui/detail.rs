@@ -255,9 +255,7 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     if area.width >= 110 {
         let [l, rr] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(area);
-        let p = Paragraph::new(left).wrap(Wrap { trim: false });
-        d.scroll.fit(p.line_count(l.width), l.height);
-        f.render_widget(p.scroll((d.scroll.top(), 0)), l);
+        scrolled(f, l, Paragraph::new(left), &d.scroll, s, &th);
         let block = Block::new().borders(Borders::LEFT);
         f.render_widget(
             Paragraph::new(right)
@@ -268,9 +266,36 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, d: &Detail) {
     } else {
         left.push(Line::from(""));
         left.extend(right);
-        let p = Paragraph::new(left).wrap(Wrap { trim: false });
-        d.scroll.fit(p.line_count(area.width), area.height);
-        f.render_widget(p.scroll((d.scroll.top(), 0)), area);
+        scrolled(f, area, Paragraph::new(left), &d.scroll, s, &th);
+    }
+}
+
+/// Draws a scrolled page; when more of it lies below, the last row says so. At 80×24 the
+/// patient's own alerts fall below the first screen, and a heading with nothing under it read
+/// as "no alerts".
+fn scrolled(
+    f: &mut Frame,
+    area: Rect,
+    p: Paragraph,
+    scroll: &crate::app::state::Scroll,
+    s: &AppState,
+    th: &super::theme::Theme,
+) {
+    let p = p.wrap(Wrap { trim: false });
+    let lines = p.line_count(area.width);
+    if lines <= usize::from(area.height) || area.height < 2 {
+        scroll.fit(lines, area.height);
+        f.render_widget(p.scroll((scroll.top(), 0)), area);
+        return;
+    }
+    let [body, hint] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    scroll.fit(lines, body.height);
+    f.render_widget(p.scroll((scroll.top(), 0)), body);
+    if usize::from(scroll.top()) + usize::from(body.height) < lines {
+        f.render_widget(
+            Paragraph::new(Span::styled(s.t(T::MoreBelow), th.muted())),
+            hint,
+        );
     }
 }
 
