@@ -106,6 +106,9 @@ fn carry_out(store: &mut Store, s: &mut AppState, fx: Vec<Effect>) {
                     Some(done_at),
                 )
                 .map(drop),
+            Request::IncidentNote { incident_id, text } => {
+                d.add_incident_note(incident_id, &text).map(drop)
+            }
             other => panic!("unexpected {other:?}"),
         })
         .unwrap();
@@ -337,4 +340,25 @@ fn the_footer_and_help_of_the_incident_screen_come_from_the_registry() {
         help.iter()
             .any(|h| h.keys == "m" && h.label == T::KeyCorrectStep)
     );
+}
+
+#[test]
+fn an_incident_note_names_the_desk_that_wrote_it_not_its_login() {
+    let (mut store, mut s, _) = on_incident_screen();
+    press(&mut s, "e");
+    type_text(&mut s, "家属已到场");
+    let fx = press(&mut s, "enter");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Request(Request::IncidentNote { .. }))),
+        "{fx:?}"
+    );
+    carry_out(&mut store, &mut s, fx);
+    let text = screen(&s, 80, 24);
+    let line = text
+        .lines()
+        .find(|l| l.contains("家属已到场"))
+        .unwrap_or_else(|| panic!("the note is on screen:\n{text}"));
+    assert!(line.contains("综治中心值班员"), "{line}");
+    assert!(!line.contains("center"), "{line}");
 }

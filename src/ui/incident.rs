@@ -286,10 +286,15 @@ pub fn draw(ui: &Ui, f: &mut Frame, area: Rect, s: &AppState, inc: &IncidentRow)
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(s.t(T::Notes), th.title())));
         for n in &inc.notes {
+            // The desk's name, never its login.
+            let by = s
+                .snapshot
+                .as_ref()
+                .map_or(n.by.as_str(), |x| x.operator_name(&n.by));
             lines.push(Line::from(format!(
                 "{} {}  {}",
                 n.at.with_timezone(&beijing()).format("%H:%M:%S"),
-                n.by,
+                by,
                 n.text
             )));
         }
