@@ -958,6 +958,35 @@ fn a_snoozed_p1_leaves_the_banner_as_it_leaves_the_count() {
 }
 
 #[test]
+fn over_the_last_handover_a_still_takes_the_announced_p1() {
+    let (_, mut s) = state_for("center");
+    let took_over = || {
+        Event::Store(Reply::Handover {
+            taking_over: true,
+            handover: None,
+        })
+    };
+    // Without a banner, `a` over the reading does nothing and the reading stays.
+    update(&mut s, took_over());
+    assert_eq!(s.input_mode(), InputMode::Read);
+    assert!(press(&mut s, "a").is_empty());
+    assert_eq!(s.input_mode(), InputMode::Read);
+    press(&mut s, "esc");
+    // A P1 arrives while the next reading is open: `a` closes it and takes that P1.
+    let a = new_p1(&s);
+    let id = a.id;
+    reload_with(&mut s, |alerts| alerts.push(a));
+    update(&mut s, took_over());
+    assert_eq!(s.input_mode(), InputMode::Read);
+    let fx = press(&mut s, "a");
+    assert!(
+        fx.contains(&Effect::Request(Request::Acknowledge(id))),
+        "{fx:?}"
+    );
+    assert!(s.dialog().is_none());
+}
+
+#[test]
 fn unacknowledged_alerts_sort_first_within_a_severity_newest_first() {
     let (_, mut s) = state_for("center");
     let a = new_p1(&s);

@@ -486,6 +486,15 @@ impl KeyMap {
         if let Some(f) = fixed {
             return Some(Event::Edit(f.edit));
         }
+        // Over a text only read (the last shift's handover), the banner's "a 签收" still holds.
+        if mode == InputMode::Read
+            && self
+                .by_key
+                .get(&key)
+                .is_some_and(|actions| actions.contains(&Action::Acknowledge))
+        {
+            return Some(Event::Action(Action::Acknowledge));
+        }
         match mode {
             InputMode::Choice => match k.code {
                 KeyCode::Enter => Some(Event::Edit(Edit::Submit)),

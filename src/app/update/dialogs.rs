@@ -2,7 +2,7 @@
 //! dialog, the handover editor, text to read, help. Forms and the person picker have files of
 //! their own.
 
-use super::super::action::{Edit, Effect, Event, Request};
+use super::super::action::{Action, Edit, Effect, Event, Request};
 use super::super::one_line::{OneLine, Purpose};
 use super::super::state::*;
 use super::{assign, forms};
@@ -104,6 +104,11 @@ pub(super) fn dialog(s: &mut AppState, ev: Event, fx: &mut Vec<Effect>) {
         },
         Dialog::Read(mut r) => match ev {
             Event::Edit(Edit::Cancel) => None,
+            // A new P1 is announced: the reading closes and the banner's alert is taken.
+            Event::Action(Action::Acknowledge) if s.banner().is_some() => {
+                super::screens::command(s, Action::Acknowledge, fx);
+                None
+            }
             Event::Edit(e) => {
                 if let Some(m) = scroll_move(e) {
                     r.scroll.apply(m, page);
