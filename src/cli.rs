@@ -115,6 +115,7 @@ pub enum Command {
         patient: String,
         /// 角色：township_cadre | station_officer | village_cadre | doctor | guardian（或中文名）· the role
         role: String,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -426,6 +427,7 @@ pub enum ReportCommand {
         /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
+        /// 按某一时刻计算（RFC 3339）· as they stood at this instant (RFC 3339)
         #[arg(long, value_name = "RFC3339")]
         as_of: Option<String>,
     },
@@ -520,18 +522,22 @@ pub enum AlertCommand {
     Ack {
         /// 预警编号（alerts --json 的 id）· the alert's number
         id: i64,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
     /// 转为处置中 · take in hand (in progress)
     Progress {
+        /// 预警编号（alerts --json 的 id）· the alert's number
         id: i64,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
     /// 办结（情形仍存在的预警不能办结；失访、拒访以书面报告办结）· resolve with a note;
     /// missing and refusing alerts are resolved by their written report (--reported-to, --reported-at)
     Resolve {
+        /// 预警编号（alerts --json 的 id）· the alert's number
         id: i64,
         /// 办结说明 · what was done
         #[arg(long, default_value = "")]
@@ -542,17 +548,21 @@ pub enum AlertCommand {
         /// 书面报告时间，北京时间，如 "2026-11-22 23:40" · when (Beijing time)
         #[arg(long, requires = "reported_to")]
         reported_at: Option<String>,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
     /// 暂缓至某日（含），须说明原因 · snooze until a date, with a reason
     Snooze {
+        /// 预警编号（alerts --json 的 id）· the alert's number
         id: i64,
         /// YYYY-MM-DD
         #[arg(long)]
         until: chrono::NaiveDate,
+        /// 暂缓理由 · why it is silenced
         #[arg(long)]
         reason: String,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -564,8 +574,10 @@ pub enum AlertCommand {
         /// P1 | P2 | P3
         #[arg(long, value_parser = ["P1", "P2", "P3"])]
         severity: String,
+        /// 说明（来电内容、网格员所见）· what was reported
         #[arg(long)]
         note: String,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -587,6 +599,7 @@ pub struct AssignArgs {
     /// 确认替换现任人员 · confirm replacing whoever holds the role now
     #[arg(long)]
     pub replace: bool,
+    /// JSON 输出 · JSON output
     #[arg(long)]
     pub json: bool,
 }
@@ -600,6 +613,7 @@ pub enum FollowupCommand {
         /// 患者身份证号 · the patient's ID number
         #[arg(value_name = "PATIENT")]
         patient: String,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -733,6 +747,7 @@ pub struct FollowupArgs {
     /// 更正当日已有的随访（同一天只算一次，新记录替换原记录）· correct the day's follow-up (replaces it)
     #[arg(long)]
     pub correct: bool,
+    /// JSON 输出 · JSON output
     #[arg(long)]
     pub json: bool,
 }
@@ -764,11 +779,13 @@ pub enum PersonCommand {
         /// 县级医院医生，可服务全县 · a county hospital's doctor, may serve any township
         #[arg(long)]
         county_wide: bool,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
     /// 列出本辖区人员 · list the persons in scope
     List {
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -781,6 +798,7 @@ pub enum PlaceCommand {
         /// township | village | station
         #[arg(value_parser = ["township", "village", "station"])]
         kind: String,
+        /// 地名 · the place's name
         name: String,
         /// 村居所属乡镇街道 · a village's township
         #[arg(long)]
@@ -788,6 +806,7 @@ pub enum PlaceCommand {
     },
     /// 列出登记的地名 · list the register
     List {
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -848,6 +867,7 @@ pub enum AuditCommand {
         /// 最多条数 · at most this many
         #[arg(long, default_value_t = 200)]
         limit: usize,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
@@ -856,6 +876,7 @@ pub enum AuditCommand {
         /// 从该日期起核验 · from this date on (YYYY-MM-DD)
         #[arg(long)]
         from: Option<chrono::NaiveDate>,
+        /// JSON 输出 · JSON output
         #[arg(long)]
         json: bool,
     },
