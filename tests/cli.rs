@@ -621,3 +621,38 @@ fn a_reader_that_closes_the_pipe_ends_patients_json_quietly() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
 }
+
+#[test]
+fn a_patient_named_by_something_not_an_id_number_is_told_so() {
+    let cli = Cli::demo();
+    let o = cli.run(&[
+        "alert",
+        "report",
+        "--patient",
+        "16",
+        "--severity",
+        "P1",
+        "--note",
+        "来电",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("身份证号应为18位，此处为2位"),
+        "{}",
+        stderr(&o)
+    );
+    // A well-formed number outside the register is still "not found", masked.
+    let o = cli.run(&[
+        "alert",
+        "report",
+        "--patient",
+        "990909199001010013",
+        "--severity",
+        "P1",
+        "--note",
+        "来电",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("未找到"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("990909199001010013"), "{}", stderr(&o));
+}

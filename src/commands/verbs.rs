@@ -113,6 +113,10 @@ fn patient_id(
     session: &Session,
     id_number: &str,
 ) -> Result<i64, Failure> {
+    // What is not an ID number at all is said so, not reported as a patient not found.
+    if let Err(e) = crate::domain::id_number::IdNumber::parse(id_number.trim()) {
+        return Err(ctx.fail(&Msg::IdNumber(e)));
+    }
     store
         .patient_by_id_number(id_number.trim(), &session.scope())
         .map_err(|e| ctx.store_failure(e))?
