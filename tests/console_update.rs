@@ -1546,15 +1546,26 @@ fn the_center_ends_a_control_by_its_number_in_the_list() {
     );
 }
 
+/// The center's console with the register loaded as the store thread sends it while no
+/// screen reads the persons directory: without it.
+fn without_persons() -> (Store, AppState) {
+    let (store, mut s) = state_for("center");
+    let snap = dutydesk::app::data::load_snapshot_with(
+        &store,
+        &s.operator,
+        &Config::default(),
+        now(),
+        false,
+    )
+    .unwrap();
+    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
+    (store, s)
+}
+
 #[test]
 fn persons_are_asked_for_on_entering_their_view_and_dropped_at_the_tick_after_leaving() {
-    let (store, mut s) = state_for("center");
+    let (store, mut s) = without_persons();
     let op = s.operator.clone();
-    let mut snap =
-        dutydesk::app::data::load_snapshot_with(&store, &op, &Config::default(), now(), false)
-            .unwrap();
-    snap.complete = true;
-    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
     assert!(s.snapshot.as_ref().unwrap().persons.is_empty());
     assert_eq!(
         press(&mut s, "4"),
@@ -1584,13 +1595,8 @@ fn persons_are_asked_for_on_entering_their_view_and_dropped_at_the_tick_after_le
 
 #[test]
 fn a_follow_up_form_opened_before_the_persons_arrive_offers_them_once_they_do() {
-    let (store, mut s) = state_for("center");
+    let (store, mut s) = without_persons();
     let op = s.operator.clone();
-    let mut snap =
-        dutydesk::app::data::load_snapshot_with(&store, &op, &Config::default(), now(), false)
-            .unwrap();
-    snap.complete = true;
-    update(&mut s, Event::Store(Reply::Snapshot(Box::new(snap))));
     press(&mut s, "2");
     assert_eq!(
         press(&mut s, "f"),

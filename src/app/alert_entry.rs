@@ -93,24 +93,42 @@ impl AlertEntry {
 /// Makes entries from stored alert rows, sharing what repeats. One is used per load; what
 /// two loads made is simply not shared.
 #[derive(Debug, Default)]
-pub struct Entries {
+pub struct Entries<'a> {
+    /// Patient rows already loaded, whose subjects the alerts share: found through the
+    /// register's index, or by a look through the few rows of a delta.
+    rows: &'a [PatientRow],
+    index: Option<&'a HashMap<i64, usize>>,
+    /// The subjects of patients with no row here (the quick first load has none).
     subjects: HashMap<i64, Subject>,
     /// Station, then village: looked up by the row's own strings, with no key made.
     localities: HashMap<Box<str>, HashMap<Box<str>, Arc<Locality>>>,
     logins: HashMap<Box<str>, Arc<str>>,
 }
 
-impl Entries {
-    /// Entries that share the names of these patients' rows.
-    pub fn sharing(patients: &[PatientRow]) -> Self {
+impl<'a> Entries<'a> {
+    /// Entries that share the names of these patients' rows; `index` (id → position) is the
+    /// register's, when there is one.
+    pub fn sharing(rows: &'a [PatientRow], index: Option<&'a HashMap<i64, usize>>) -> Self {
         Entries {
-            subjects: patients.iter().map(|p| (p.id, p.subject.clone())).collect(),
+            rows,
+            index,
             ..Default::default()
         }
     }
 
+    fn row_subject(&self, patient_id: i64) -> Option<&Subject> {
+        let row = match self.index {
+            Some(index) => index.get(&patient_id).map(|&i| &self.rows[i]),
+            None => self.rows.iter().find(|p| p.id == patient_id),
+        };
+        row.map(|p| &p.subject)
+    }
+
     pub fn entry(&mut self, a: OpenAlert) -> AlertEntry {
-        let subject = match self.subjects.get(&a.patient_id) {
+        let known = self
+            .row_subject(a.patient_id)
+            .or_else(|| self.subjects.get(&a.patient_id));
+        let subject = match known {
             Some(s) if s.name() == a.patient_name => s.clone(),
             _ => {
                 let s = Subject::named(a.patient_name);

@@ -173,16 +173,13 @@ impl PatientRow {
     /// Whether every word is in the patient's name, masked ID number or place. A typed word
     /// never spans two fields (a key keeps them apart by a separator), so this is the match
     /// of one key holding all five fields.
+    /// (A register is searched by `patients_matching`, which builds the words' searchers once.)
     pub fn matches(&self, words: &[String]) -> bool {
-        self.matches_all(&search::Needles::new(words))
+        let words = search::Needles::new(words);
+        self.matches_with_place(&words, &words.each_in(self.place.key.as_bytes()))
     }
 
-    /// As `matches`, with the words' searchers built once for the whole register.
-    pub fn matches_all(&self, words: &search::Needles) -> bool {
-        self.matches_with_place(words, &words.each_in(self.place.key.as_bytes()))
-    }
-
-    /// As `matches_all`, told which words the patient's place holds.
+    /// As `matches`, told which words the patient's place holds.
     fn matches_with_place(&self, words: &search::Needles, in_place: &[bool]) -> bool {
         let mut masked = None;
         words.all(|i, w| {
@@ -290,7 +287,7 @@ const AUDIT_ROWS: usize = 500;
 /// the whole register takes.
 pub fn load_first(store: &Store, operator: &Operator, now: DateTime<Utc>) -> Result<Snapshot> {
     let scope = operator.scope();
-    let alerts = open_alerts(store, &scope, &[])?;
+    let alerts = open_alerts(store, &scope, &[], None)?;
     let incidents = store.incidents(&scope)?;
     let counts = counts(
         store.patient_count(&scope)? as usize,
@@ -366,7 +363,7 @@ pub fn load_snapshot_with(
         .map(|(i, p)| (p.id, i))
         .collect();
     let t_patients = t0.elapsed();
-    let alerts = open_alerts(store, &scope, &patients)?;
+    let alerts = open_alerts(store, &scope, &patients, Some(&patient_index))?;
     let t_alerts = t0.elapsed();
     let incidents = store.incidents(&scope)?;
     let persons = if persons {
@@ -489,13 +486,14 @@ fn audit_keys(audit: &[AuditEntry]) -> Vec<String> {
 
 /// The open alerts in scope as the console holds them, in the store's order (most urgent, then
 /// oldest): read in whatever order is quickest, then sorted.
-/// `patients` are the rows already loaded, whose names the alerts share.
+/// `patients` are the rows already loaded (and `index` theirs), whose names the alerts share.
 fn open_alerts(
     store: &Store,
     scope: &crate::store::Scope,
     patients: &[PatientRow],
+    index: Option<&HashMap<i64, usize>>,
 ) -> Result<Vec<AlertEntry>> {
-    let mut entries = Entries::sharing(patients);
+    let mut entries = Entries::sharing(patients, index);
     let mut out = Vec::new();
     store.each_open_alert(scope, |a| {
         out.push(entries.entry(a));
@@ -669,7 +667,7 @@ pub fn load_delta_with(
     }
     alerts.sort_by_key(|a| a.id);
     alerts.dedup_by_key(|a| a.id);
-    let mut entries = Entries::sharing(&patients);
+    let mut entries = Entries::sharing(&patients, None);
     let alerts = alerts.iter().map(|a| entries.entry(a.as_open())).collect();
     let mut incidents = Vec::new();
     for &id in &changes.incidents {

@@ -168,27 +168,44 @@ pub(super) const OPEN_ALERT_COLUMNS: &str = "a.id, a.patient_id, a.kind, a.sever
 
 /// Reads `OPEN_ALERT_COLUMNS` in place.
 pub(super) fn open_alert<'a>(r: &'a rusqlite::Row) -> rusqlite::Result<OpenAlert<'a>> {
-    let code = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        Ok(r.get_ref(i)?
-            .as_str_or_null()?
-            .and_then(super::rows::parse_date))
-    };
+    let (kind, severity, status) = what(r)?;
     Ok(OpenAlert {
         id: r.get(0)?,
         patient_id: r.get(1)?,
-        kind: AlertKind::from_code(code(2)?).ok_or_else(|| bad_code(2, "kind"))?,
-        severity: Severity::from_code(code(3)?).ok_or_else(|| bad_code(3, "severity"))?,
-        status: AlertStatus::from_code(code(4)?).ok_or_else(|| bad_code(4, "status"))?,
-        since: day(5)?,
+        kind,
+        severity,
+        status,
+        since: day_at(r, 5)?,
         raised_at: from_millis(r.get(6)?),
-        snoozed_until: day(7)?,
+        snoozed_until: day_at(r, 7)?,
         taken_by: r.get_ref(8)?.as_str_or_null()?,
-        patient_name: code(9)?,
+        patient_name: text_at(r, 9)?,
         risk_level: r.get(10)?,
-        village: code(11)?,
-        station: code(12)?,
+        village: text_at(r, 11)?,
+        station: text_at(r, 12)?,
     })
+}
+
+/// A text column read in place.
+fn text_at<'a>(r: &'a rusqlite::Row, i: usize) -> rusqlite::Result<&'a str> {
+    Ok(r.get_ref(i)?.as_str()?)
+}
+
+/// A stored day (`YYYY-MM-DD`) read in place.
+fn day_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    Ok(r.get_ref(i)?
+        .as_str_or_null()?
+        .and_then(super::rows::parse_date))
+}
+
+/// Kind, severity and status: columns 2 to 4 of both `lifecycle_columns!` and
+/// `OPEN_ALERT_COLUMNS`.
+fn what(r: &rusqlite::Row) -> rusqlite::Result<(AlertKind, Severity, AlertStatus)> {
+    Ok((
+        AlertKind::from_code(text_at(r, 2)?).ok_or_else(|| bad_code(2, "kind"))?,
+        Severity::from_code(text_at(r, 3)?).ok_or_else(|| bad_code(3, "severity"))?,
+        AlertStatus::from_code(text_at(r, 4)?).ok_or_else(|| bad_code(4, "status"))?,
+    ))
 }
 
 /// Only the alerts' own columns (`FROM alerts a`), for a caller that holds the patients.
@@ -240,22 +257,17 @@ pub(super) struct AlertPatient {
 /// Reads `lifecycle_columns!`. Codes and dates are read in place: the console's first load
 /// reads every open alert.
 pub(super) fn lifecycle(r: &rusqlite::Row) -> rusqlite::Result<Lifecycle> {
-    let code = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        Ok(r.get_ref(i)?
-            .as_str_or_null()?
-            .and_then(super::rows::parse_date))
-    };
+    let (kind, severity, status) = what(r)?;
     let millis = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
         Ok(r.get::<_, Option<i64>>(i)?.map(from_millis))
     };
     Ok(Lifecycle {
         id: r.get(0)?,
         patient_id: r.get(1)?,
-        kind: AlertKind::from_code(code(2)?).ok_or_else(|| bad_code(2, "kind"))?,
-        severity: Severity::from_code(code(3)?).ok_or_else(|| bad_code(3, "severity"))?,
-        status: AlertStatus::from_code(code(4)?).ok_or_else(|| bad_code(4, "status"))?,
-        since: day(5)?,
+        kind,
+        severity,
+        status,
+        since: day_at(r, 5)?,
         note: r.get(6)?,
         raised_at: from_millis(r.get(7)?),
         raised_by: r.get(8)?,
@@ -267,7 +279,7 @@ pub(super) fn lifecycle(r: &rusqlite::Row) -> rusqlite::Result<Lifecycle> {
         resolution: r.get(14)?,
         in_progress_at: millis(15)?,
         incident_id: r.get(16)?,
-        snoozed_until: day(17)?,
+        snoozed_until: day_at(r, 17)?,
         snooze_reason: r.get(18)?,
     })
 }
@@ -275,7 +287,7 @@ pub(super) fn lifecycle(r: &rusqlite::Row) -> rusqlite::Result<Lifecycle> {
 /// Reads `ALERT_SELECT`.
 pub(super) fn alert_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRow> {
     use crate::domain::patient::Vocabulary;
-    let condition = r.get_ref(22)?.as_str()?;
+    let condition = text_at(r, 22)?;
     let patient = AlertPatient {
         name: r.get(19)?,
         id_number: r.get(20)?,
