@@ -362,3 +362,33 @@ fn an_incident_note_names_the_desk_that_wrote_it_not_its_login() {
     assert!(line.contains("综治中心值班员"), "{line}");
     assert!(!line.contains("center"), "{line}");
 }
+
+#[test]
+fn the_patient_screens_more_below_hint_is_not_shown_under_a_dialog() {
+    let (store, mut s, _) = on_incident_screen();
+    let pid = s.open_incident().unwrap().patient_id.unwrap();
+    press(&mut s, "enter");
+    let detail = dutydesk::app::data::load_detail(
+        &store,
+        &s.operator,
+        &Config::default(),
+        pid,
+        false,
+        s.now,
+    )
+    .unwrap()
+    .unwrap();
+    update(&mut s, Event::Store(Reply::Detail(Box::new(detail))));
+    assert!(
+        screen(&s, 80, 24).contains("下面还有"),
+        "{}",
+        screen(&s, 80, 24)
+    );
+    press(&mut s, "f");
+    assert!(s.dialog().is_some());
+    assert!(
+        !screen(&s, 80, 24).contains("下面还有"),
+        "{}",
+        screen(&s, 80, 24)
+    );
+}

@@ -291,7 +291,8 @@ fn scrolled(
     let [body, hint] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     scroll.fit(lines, body.height);
     f.render_widget(p.scroll((scroll.top(), 0)), body);
-    if usize::from(scroll.top()) + usize::from(body.height) < lines {
+    // Under a dialog the screen does not scroll: the hint would read as the dialog's.
+    if usize::from(scroll.top()) + usize::from(body.height) < lines && !s.has_overlay() {
         f.render_widget(
             Paragraph::new(Span::styled(s.t(T::MoreBelow), th.muted())),
             hint,
