@@ -871,6 +871,18 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 已存名册：列出每次导入保存的名册，或用 --sha 与 --out 取出一份（中心或督导）· kept rosters: list what each import kept, or write one out with --sha and --out
+    Rosters {
+        /// 名册的 SHA-256，前几位即可（见列表）· the roster's SHA-256; a prefix will do (see the list)
+        #[arg(long, value_name = "SHA256", requires = "out")]
+        sha: Option<String>,
+        /// 写入该文件（仅本人可读，含完整身份证号，记入审计）· write it to this file (owner-only; holds full ID numbers; audited)
+        #[arg(long, value_name = "FILE", requires = "sha")]
+        out: Option<std::path::PathBuf>,
+        /// 覆盖已有文件 · replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
     /// 核验哈希链（中心或数据库管理员）· verify the hash chain
     Verify {
         /// 从该日期起核验 · from this date on (YYYY-MM-DD)

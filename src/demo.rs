@@ -639,6 +639,7 @@ fn basically_stable_followup(date: NaiveDate) -> FollowUp {
 pub fn roster_table(count: usize, seed: u64, anchor: NaiveDate) -> Table {
     let sheet = roster(count, seed, anchor);
     Table {
+        name: format!("synthetic-roster-{count}.csv"),
         headers: sheet.headers,
         header_row: 1,
         rows: sheet

@@ -656,3 +656,79 @@ fn a_patient_named_by_something_not_an_id_number_is_told_so() {
     assert!(stderr(&o).contains("未找到"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("990909199001010013"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_import_keeps_its_roster_which_an_auditor_lists_and_writes_out_again_audited() {
+    let cli = Cli::init();
+    let text = csv(&[
+        row("测试甲", &id("19800101", 123)),
+        row("测试乙", &id("19810101", 124)),
+    ]);
+    let f = cli.file("花名册.csv", &text);
+    assert!(cli.run(&["import", "roster", &f]).status.success());
+    let o = cli.run(&["audit", "rosters"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed = stdout(&o);
+    assert!(
+        listed.contains("花名册.csv") && listed.contains("2 行，新增 2"),
+        "{listed}"
+    );
+    let sha = listed.split_whitespace().last().unwrap().to_string();
+    assert_eq!(sha.len(), 12);
+    // A prefix nobody's SHA-256 starts with is told so, and nothing is written.
+    let out = cli.db.dir.path().join("kept.csv");
+    let o = cli.run(&[
+        "audit",
+        "rosters",
+        "--sha",
+        "0000zz",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("没有唯一以 0000zz 开头的已存名册"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let o = cli.run(&[
+        "audit",
+        "rosters",
+        "--sha",
+        &sha,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Writing it out is in the log, as an unmasked export; the patients' own audit names
+    // the row of the file that added them.
+    let o = cli.run(&["audit", "list", "--limit", "3"]);
+    let log = stdout(&o);
+    assert!(
+        log.contains("导出了已存名册（2 行，含完整身份证号与电话）"),
+        "{log}"
+    );
+    assert!(log.contains("导入了名册 花名册.csv：2 行，新增 2"), "{log}");
+    let o = cli.run(&["audit", "list", "--patient", &id("19810101", 124)]);
+    assert!(
+        stdout(&o).contains("从名册 花名册.csv 第 3 行导入了新患者 测试乙"),
+        "{}",
+        stdout(&o)
+    );
+    // A second import of the same file keeps it once.
+    assert!(cli.run(&["import", "roster", &f]).status.success());
+    let store = dutydesk::store::Store::open(&cli.db.path).unwrap();
+    assert_eq!(store.kept_rosters().unwrap().len(), 2);
+    assert!(
+        store
+            .verify_audit_chain(None)
+            .unwrap()
+            .first_break
+            .is_none()
+    );
+}

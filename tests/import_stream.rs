@@ -31,13 +31,13 @@ fn many_rows() -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Audit rows about imported patients (registering the test operator writes one of its own).
+/// Audit rows of committed imports (registering the test operator writes one of its own).
 fn imported_rows(store: &dutydesk::store::Store) -> usize {
     store
         .audit(&AuditQuery::default())
         .unwrap()
         .iter()
-        .filter(|e| e.action == Some(AuditAction::PatientImported))
+        .filter(|e| e.action == Some(AuditAction::RosterImported))
         .count()
 }
 
@@ -135,40 +135,104 @@ fn a_dry_run_over_many_batches_counts_and_writes_nothing() {
     assert_eq!(imported_rows(&store), 0);
 }
 
+/// The added patient's own audit entry, read as the console and `audit list --patient` do.
+fn imported_entry(
+    store: &dutydesk::store::Store,
+    name: &str,
+) -> dutydesk::store::audit::AuditEntry {
+    let patient = store
+        .patients(&PatientQuery::default())
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap();
+    store
+        .audit(&AuditQuery {
+            patient_id: Some(patient.id),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == Some(AuditAction::PatientImported))
+        .expect("the patient's audit names the import that added them")
+}
+
 #[test]
-fn a_new_patients_audit_row_holds_what_the_roster_gave_and_no_empty_field() {
+fn an_import_is_one_audit_row_and_each_new_patient_reads_the_kept_roster_row_that_gave_them() {
     let db = TempDb::new();
     let mut store = db.open();
-    let mut r = row("测试甲", &id("19800101", 123));
-    r[3] = String::new(); // no phone
-    r[8] = String::new(); // no destination
-    import_csv(&mut store, &csv(&[r]), false);
-    let rows = store.audit(&AuditQuery::default()).unwrap();
-    let imported = rows
+    let first = row("测试甲", &id("19800101", 123));
+    let second = row("测试乙", &id("19810101", 124));
+    let r = import_csv(&mut store, &csv(&[first.clone(), second]), false);
+    assert!(r.committed, "{:?}", r.problems);
+    // One row for the import, none copying a record.
+    let all = store.audit(&AuditQuery::default()).unwrap();
+    let imports: Vec<_> = all
         .iter()
-        .find(|e| e.action == Some(AuditAction::PatientImported))
-        .expect("one row for the new patient");
-    assert!(imported.before.is_none());
-    let after = imported.after.as_ref().unwrap().as_object().unwrap();
-    assert_eq!(after["name"], "测试甲");
-    assert_eq!(after["jurisdiction"]["station"], "望江派出所");
-    assert_eq!(after["team"]["guardian"], "监护甲");
-    assert_eq!(after["risk_level"], 0, "a level 0 the roster gave is kept");
-    for absent in [
-        "id",
-        "phone",
-        "away_destination",
-        "relapses",
-        "basic_stable_streak",
-        "treatment_place",
-    ] {
-        assert!(!after.contains_key(absent), "{absent} in {after:?}");
-    }
-    let flags_given = after.get("flags").and_then(|f| f.as_object());
+        .filter(|e| e.action == Some(AuditAction::RosterImported))
+        .collect();
+    assert_eq!(imports.len(), 1);
     assert!(
-        flags_given.is_none_or(|f| f.values().all(|v| v == true)),
-        "only marks that are set: {flags_given:?}"
+        all.iter()
+            .all(|e| e.action != Some(AuditAction::PatientImported)),
+        "no per-patient copy in the log"
     );
+    let import = imports[0].after.as_ref().unwrap();
+    assert_eq!(import["file"], "test.csv");
+    assert_eq!(import["rows"], 2);
+    assert_eq!(import["added"], 2);
+    // The patient's own entry: the import's operator and time, the file and its row.
+    let e = imported_entry(&store, "测试甲");
+    assert_eq!(e.hash, imports[0].hash);
+    assert!(e.before.is_none());
+    let after = e.after.as_ref().unwrap();
+    assert_eq!(after["file"], "test.csv");
+    assert_eq!(after["line"], 2, "the header is row 1");
+    // The kept roster gives back what that row said, cell for cell.
+    let sha = import["sha256"].as_str().unwrap();
+    let (name, text) = store.kept_roster(&sha[..12]).unwrap().expect("kept");
+    assert_eq!(name, "test.csv");
+    let text = String::from_utf8(text).unwrap();
+    let kept_row = text.lines().nth(1).unwrap();
+    assert_eq!(kept_row, format!("2,{}", first.join(",")));
+    let chain = store.verify_audit_chain(None).unwrap();
+    assert_eq!(chain.first_break, None);
+}
+
+#[test]
+fn a_link_added_by_hand_or_a_kept_roster_changed_breaks_the_chain_at_the_import() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    import_csv(
+        &mut store,
+        &csv(&[row("测试甲", &id("19800101", 123))]),
+        false,
+    );
+    let import_id = store
+        .audit(&AuditQuery::default())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == Some(AuditAction::RosterImported))
+        .unwrap()
+        .id;
+    drop(store);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    // The kept file and the links cannot be changed or removed...
+    assert!(
+        conn.execute("UPDATE roster_files SET name = 'x.csv'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM audit_patients", []).is_err());
+    // ...and a link slipped in is found by the chain.
+    conn.execute(
+        "INSERT INTO audit_patients (patient_id, audit_id, line) VALUES (999, ?1, 7)",
+        [import_id],
+    )
+    .unwrap();
+    drop(conn);
+    let store = db.open();
+    let chain = store.verify_audit_chain(None).unwrap();
+    assert_eq!(chain.first_break.map(|b| b.id()), Some(import_id));
 }
 
 #[test]

@@ -728,6 +728,53 @@ pub fn audit(ctx: &Context, c: AuditCommand) -> Result<(), Failure> {
                 ));
             }
         }
+        AuditCommand::Rosters { sha, out, force } => {
+            ctx.center_auditor_or_administrator(&store)?;
+            let (Some(sha), Some(out)) = (sha, out) else {
+                let kept = store.kept_rosters().map_err(|e| ctx.store_failure(e))?;
+                if kept.is_empty() {
+                    ctx.say(&Msg::NoKeptRosters);
+                }
+                for k in kept {
+                    emit(&format!(
+                        "{}  {}  {}  {}  {}",
+                        k.at.with_timezone(&beijing()).format("%Y-%m-%d %H:%M"),
+                        k.operator_name.as_deref().unwrap_or(&k.operator),
+                        k.name,
+                        ctx.lang.text(&Msg::KeptRosterRows {
+                            rows: k.rows,
+                            added: k.added
+                        }),
+                        &k.sha256[..k.sha256.len().min(12)],
+                    ));
+                }
+                return Ok(());
+            };
+            let Some((_, text)) = store.kept_roster(&sha).map_err(|e| ctx.store_failure(e))? else {
+                return Err(ctx.fail(&Msg::RosterNotKept { sha }));
+            };
+            let rows = text
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                .saturating_sub(1);
+            let write = crate::files::write_private(&out, super::reports::existing(force), |f| {
+                use std::io::Write;
+                f.write_all(&text).map_err(|e| e.to_string())
+            });
+            let mut store = store;
+            let session = ctx.session(&store)?;
+            super::reports::export(
+                ctx,
+                &mut store,
+                &session,
+                crate::desk::records::ExportKind::KeptRoster,
+                rows,
+                true,
+                &out,
+                write,
+            )?;
+        }
         AuditCommand::Verify { from, json } => {
             // Reading the proof is an auditor's work too.
             ctx.center_auditor_or_administrator(&store)?;

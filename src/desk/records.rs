@@ -16,6 +16,8 @@ pub enum ExportKind {
     Handover,
     Compliance,
     ConsoleReport,
+    /// A roster an import kept for its audit, written out again.
+    KeptRoster,
 }
 
 impl ExportKind {
@@ -27,6 +29,7 @@ impl ExportKind {
             ExportKind::Handover => "handover",
             ExportKind::Compliance => "quick_response",
             ExportKind::ConsoleReport => "console_report",
+            ExportKind::KeptRoster => "kept_roster",
         }
     }
 }

@@ -27,6 +27,7 @@ use crate::import::table::RosterRows;
 use crate::store::StoreError;
 use crate::store::alerts::{self, ReconcileSummary};
 use crate::store::audit::{AuditEvent, AuditLog, Author};
+use crate::store::import_audit::{self, KeptRoster, Link, role_bits};
 use crate::store::persons::{self, NewPerson};
 use crate::store::{changes, patients, places};
 
@@ -97,8 +98,13 @@ impl Desk<'_> {
             alerts: None,
             problems: Vec::new(),
         };
+        let name = roster.name();
+        let text = roster.as_read();
         if let Some(mut checker) = checker {
-            let ((counts, more, refreshed), committed) =
+            let ((counts, more, refreshed), committed) = std::thread::scope(|threads| {
+                // The roster is compressed for keeping on the other core while rows are
+                // checked and written.
+                let keeping = (!dry_run).then(|| threads.spawn(|| KeptRoster::new(&name, &text)));
                 self.act_or_roll_back(Need::Center, |act| {
                     let (tx, now, config) = (act.tx, act.now, act.config);
                     let hold = roster.row_count() > HOLD_CHANGES_OVER;
@@ -155,8 +161,25 @@ impl Desk<'_> {
                         (writer.counts, writer.problems)
                     };
                     let keep = !dry_run && !problems.has_errors() && !has_errors(&more);
+                    if keep && let Some(keeping) = keeping {
+                        let kept = keeping
+                            .join()
+                            .unwrap_or_else(|_| Err(std::io::Error::other("compressing failed")))
+                            .map_err(StoreError::Io)?;
+                        let mut links = std::mem::take(&mut writer.links);
+                        let rows = roster.row_count();
+                        import_audit::write(
+                            tx,
+                            act.audit_at(),
+                            act.author(),
+                            &kept,
+                            import_summary(rows, &counts),
+                            &mut links,
+                        )?;
+                    }
                     Ok(((counts, more, keep.then_some(summary)), keep))
-                })?;
+                })
+            })?;
             report.counts = counts;
             report.committed = committed;
             report.alerts = refreshed;
@@ -209,6 +232,8 @@ struct RosterWriter<'a> {
     places: HashSet<Jurisdiction>,
     counts: RosterCounts,
     problems: Vec<Problem>,
+    /// Each added patient and the row that gave them, for the import's one audit row.
+    links: Vec<Link>,
 }
 
 impl<'a> RosterWriter<'a> {
@@ -233,6 +258,7 @@ impl<'a> RosterWriter<'a> {
             places: HashSet::new(),
             counts: RosterCounts::default(),
             problems: Vec::new(),
+            links: Vec::new(),
         })
     }
 
@@ -371,6 +397,36 @@ impl<'a> RosterWriter<'a> {
         }
         let mut stored = patient;
         stored.id = id;
+        match &existing {
+            // An added patient is the file's row, which the import's audit row keeps.
+            None => self.links.push(Link {
+                patient_id: id,
+                line: row.line,
+                registered: role_bits(&created_persons),
+            }),
+            Some(before) => {
+                self.audit_update(before, &before_team, &stored, &after_team, &created_persons)?
+            }
+        }
+        if existing.is_some() {
+            self.counts.updated += 1;
+        } else {
+            self.counts.added += 1;
+        }
+        Ok(Some((stored, after_team.iter().map(|(r, _)| *r).collect())))
+    }
+}
+
+impl RosterWriter<'_> {
+    /// An updated patient's audit row: only what changed, before and after.
+    fn audit_update(
+        &mut self,
+        existing: &Patient,
+        before_team: &[(Role, i64)],
+        stored: &Patient,
+        after_team: &[(Role, i64)],
+        created_persons: &[Role],
+    ) -> Result<()> {
         let names = &self.names;
         let team_names = |t: &[(Role, i64)]| -> serde_json::Value {
             t.iter()
@@ -387,15 +443,7 @@ impl<'a> RosterWriter<'a> {
             }
             v
         };
-        // An added patient's row holds what the roster gave; an updated one's only what
-        // changed, before and after.
-        let (before, mut after) = match &existing {
-            Some(p) => {
-                let (b, a) = diff(&whole(p, &before_team), &whole(&stored, &after_team));
-                (Some(b), a)
-            }
-            None => (None, given(whole(&stored, &after_team))),
-        };
+        let (before, mut after) = diff(&whole(existing, before_team), &whole(stored, after_team));
         // The persons this row registered, by the role that named them: their names are in
         // `team` and their kind follows from the role, so neither is written twice.
         if !created_persons.is_empty()
@@ -403,55 +451,30 @@ impl<'a> RosterWriter<'a> {
         {
             m.insert("persons_created".into(), json!(created_persons));
         }
-        let action = if existing.is_some() {
-            AuditAction::PatientReimported
-        } else {
-            AuditAction::PatientImported
-        };
-        let event =
-            AuditEvent::new(action, "patient", id).patient(id, &stored.jurisdiction.station);
-        let before = before.map(|b| b.to_string());
-        let after = after.to_string();
+        let event = AuditEvent::new(AuditAction::PatientReimported, "patient", stored.id)
+            .patient(stored.id, &stored.jurisdiction.station);
         self.log.append_text(
-            tx,
+            self.tx,
             self.audit_at,
             &self.author,
             &event,
-            before.as_deref(),
-            Some(&after),
+            Some(&before.to_string()),
+            Some(&after.to_string()),
         )?;
-        if existing.is_some() {
-            self.counts.updated += 1;
-        } else {
-            self.counts.added += 1;
-        }
-        Ok(Some((stored, after_team.iter().map(|(r, _)| *r).collect())))
+        Ok(())
     }
 }
 
-/// What a new patient's record holds beyond the defaults: the fields the roster gave (and
-/// what follows from them), without the id the row already names, empty text, false marks,
-/// absent dates and the counters every new record starts at zero.
-fn given(record: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    const STARTS_AT_ZERO: [&str; 3] = ["basic_stable_streak", "not_reached_streak", "relapses"];
-    let empty = |v: &Value| match v {
-        Value::Null | Value::Bool(false) => true,
-        Value::String(s) => s.is_empty(),
-        Value::Object(m) => m.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Number(_) | Value::Bool(true) => false,
-    };
-    match record {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .filter(|(k, v)| {
-                    k != "id" && !(STARTS_AT_ZERO.contains(&k.as_str()) && v.as_i64() == Some(0))
-                })
-                .map(|(k, v)| (k, given(v)))
-                .filter(|(_, v)| !empty(v))
-                .collect(),
-        ),
-        other => other,
-    }
+/// The import row's own words: what the roster held and what it did.
+fn import_summary(rows: usize, c: &RosterCounts) -> serde_json::Map<String, serde_json::Value> {
+    let v = json!({
+        "rows": rows,
+        "added": c.added,
+        "updated": c.updated,
+        "unchanged": c.unchanged,
+        "transferred": c.transferred,
+        "persons_created": c.persons_created,
+        "places_added": c.places_added,
+    });
+    v.as_object().cloned().unwrap_or_default()
 }

@@ -65,6 +65,10 @@ pub enum AuditAction {
     #[strum(serialize = "patient.import_update")]
     #[serde(rename = "patient.import_update")]
     PatientReimported,
+    /// A roster import as a whole (V12): the file kept, the patients it added linked to it.
+    #[strum(serialize = "roster.import")]
+    #[serde(rename = "roster.import")]
+    RosterImported,
     #[strum(serialize = "incident.open")]
     #[serde(rename = "incident.open")]
     IncidentOpened,

@@ -122,6 +122,19 @@ pub fn said(e: &AuditEntry) -> Said {
             out.date = s(rec, "date");
             out.role = s(rec, "form");
         }
+        Some(AuditAction::PatientImported) => {
+            out.text = s(a, "file");
+            out.number = i(a, "line");
+        }
+        Some(AuditAction::RosterImported) => {
+            out.text = s(a, "file");
+            out.number = i(a, "rows");
+            out.counts = [
+                i(a, "added").unwrap_or(0),
+                i(a, "updated").unwrap_or(0),
+                i(a, "unchanged").unwrap_or(0),
+            ];
+        }
         Some(AuditAction::PatientReimported) => {
             out.number = a
                 .and_then(Value::as_object)

@@ -240,6 +240,12 @@ pub fn text(m: &Msg) -> String {
             "audit log row {row} does not fit the hash chain: it or the row before it was \
              changed, removed or replaced"
         ),
+        Msg::RosterNotKept { sha } => format!(
+            "no single kept roster's SHA-256 starts with {sha}: see audit rosters and give more \
+             of it"
+        ),
+        Msg::NoKeptRosters => "No import has kept a roster yet.".into(),
+        Msg::KeptRosterRows { rows, added } => format!("{rows} rows, {added} added"),
         Msg::AuditChainOk { rows } => {
             format!("The audit log's hash chain is whole ({rows} rows checked).")
         }

@@ -221,6 +221,7 @@ pub fn action(a: AuditAction) -> &'static str {
         PatientRevealed => "full ID numbers viewed",
         PatientImported => "patients imported",
         PatientReimported => "patients updated by import",
+        RosterImported => "rosters imported",
         IncidentOpened => "incidents opened",
         IncidentStepDone => "quick-response steps recorded",
         IncidentNoted => "incident notes",
@@ -341,7 +342,21 @@ pub fn sentence(s: &Said) -> String {
             vocab(s.role.as_deref())
         ),
         PatientRevealed => format!("{who} viewed {}'s full ID number and phone", patient(s)),
-        PatientImported => format!("{who} imported a new patient, {}", patient(s)),
+        PatientImported => match (&s.text, s.number) {
+            (Some(file), Some(line)) => format!(
+                "{who} imported a new patient, {}, from row {line} of {file}",
+                patient(s)
+            ),
+            _ => format!("{who} imported a new patient, {}", patient(s)),
+        },
+        RosterImported => format!(
+            "{who} imported the roster {}: {} rows, {} added, {} updated, {} unchanged",
+            s.text.as_deref().unwrap_or(""),
+            s.number.unwrap_or(0),
+            s.counts[0],
+            s.counts[1],
+            s.counts[2]
+        ),
         PatientReimported => format!(
             "{who} updated {} by import ({} changes)",
             patient(s),
@@ -482,6 +497,7 @@ pub fn label(code: &str) -> String {
         "handover" => "handover",
         "quick_response" => "quick-response compliance",
         "console_report" => "console report",
+        "kept_roster" => "kept roster",
         "patient" => "the patient",
         "working_away" => "working away",
         "moved_away" => "moved away",

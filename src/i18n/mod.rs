@@ -332,6 +332,16 @@ pub enum Msg {
     AuditChainBroken {
         row: i64,
     },
+    /// No kept roster's SHA-256 starts with `sha` (or more than one does).
+    RosterNotKept {
+        sha: String,
+    },
+    /// No import has kept a roster yet.
+    NoKeptRosters,
+    KeptRosterRows {
+        rows: i64,
+        added: i64,
+    },
     AuditChainOk {
         rows: u64,
     },

@@ -219,6 +219,11 @@ pub fn text(m: &Msg) -> String {
         Msg::AuditChainBroken { row } => {
             format!("审计日志第 {row} 行与哈希链不符：该行或其前一行被改动、删除或替换")
         }
+        Msg::RosterNotKept { sha } => {
+            format!("没有唯一以 {sha} 开头的已存名册：请用 audit rosters 查看列表，多给几位")
+        }
+        Msg::NoKeptRosters => "还没有导入保存过名册。".into(),
+        Msg::KeptRosterRows { rows, added } => format!("{rows} 行，新增 {added}"),
         Msg::AuditChainOk { rows } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
         Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
         Msg::ConfirmReplace {

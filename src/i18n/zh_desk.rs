@@ -200,6 +200,7 @@ pub fn action(a: AuditAction) -> &'static str {
         PatientRevealed => "查看完整证件号",
         PatientImported => "导入新患者",
         PatientReimported => "导入更新患者",
+        RosterImported => "导入名册",
         IncidentOpened => "快反开案",
         IncidentStepDone => "记录快反步骤",
         IncidentNoted => "案事件备注",
@@ -330,7 +331,23 @@ pub fn sentence(s: &Said) -> String {
             vocab(s.role.as_deref())
         ),
         PatientRevealed => format!("{who} 查看了 {} 的完整身份证号与电话", patient(s)),
-        PatientImported => format!("{who} 导入了新患者 {}", patient(s)),
+        PatientImported => match (&s.text, s.number) {
+            (Some(file), Some(line)) => {
+                format!(
+                    "{who} 从名册 {file} 第 {line} 行导入了新患者 {}",
+                    patient(s)
+                )
+            }
+            _ => format!("{who} 导入了新患者 {}", patient(s)),
+        },
+        RosterImported => format!(
+            "{who} 导入了名册 {}：{} 行，新增 {}，更新 {}，未变 {}",
+            s.text.as_deref().unwrap_or(""),
+            s.number.unwrap_or(0),
+            s.counts[0],
+            s.counts[1],
+            s.counts[2]
+        ),
         PatientReimported => format!(
             "{who} 导入更新了 {}（{} 项变化）",
             patient(s),
@@ -480,6 +497,7 @@ pub fn label(code: &str) -> String {
         "handover" => "交班记录",
         "quick_response" => "快反达标率",
         "console_report" => "值班台报表",
+        "kept_roster" => "已存名册",
         "patient" => "患者本人",
         "working_away" => "外出务工",
         "moved_away" => "迁居他处",

@@ -5,6 +5,7 @@
 
 use calamine::{DataRef, DataType, Reader, Xlsx};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -44,6 +45,8 @@ impl Cell {
 /// shows it (the first line of the file is row 1).
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// The file's name (without its folder), as the import's audit names it.
+    pub name: String,
     pub headers: Vec<String>,
     pub header_row: usize,
     pub rows: Vec<(usize, Vec<Cell>)>,
@@ -148,6 +151,16 @@ pub fn open(path: &Path) -> Result<Roster, TableError> {
         encoding,
     })?;
     CsvRoster::from_text(text, &p).map(Roster::Csv)
+}
+
+/// The header of the row-number column a sheet kept as CSV starts with.
+pub const ROW_NUMBER: &str = "行号";
+
+fn file_name(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Opens without blocking (a FIFO would wait for a writer) and checks what was opened, so a
@@ -268,6 +281,7 @@ fn read_xlsx(mut file: File, path: &str) -> Result<Table, TableError> {
         }
     };
     let table = Table {
+        name: file_name(path),
         headers: header.iter().map(Cell::text).collect(),
         header_row,
         rows: rows.collect(),
@@ -507,6 +521,7 @@ impl CsvRoster {
             ControlFlow::Continue(())
         })?;
         Ok(Table {
+            name: file_name(&self.path),
             headers: self.headers,
             header_row: self.header_row,
             rows,
@@ -619,6 +634,11 @@ pub type BatchFn<'a> = dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()> + 'a;
 /// A roster's rows as the import reads them: the header, then the data rows in file order a
 /// batch at a time, so that a source able to parse as it goes never holds every row parsed.
 pub trait RosterRows {
+    /// The file's name, without its folder.
+    fn name(&self) -> String;
+    /// The roster as it was read, as text the import keeps for its audit: a CSV file's text
+    /// as decoded, a sheet written as CSV with the sheet's row number first.
+    fn as_read(&self) -> Cow<'_, [u8]>;
     fn headers(&self) -> &[String];
     /// The header's row number in the file (1 for the first line).
     fn header_row(&self) -> usize;
@@ -628,6 +648,26 @@ pub trait RosterRows {
 }
 
 impl RosterRows for Table {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn as_read(&self) -> Cow<'_, [u8]> {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        let head = std::iter::once(ROW_NUMBER.to_string()).chain(self.headers.iter().cloned());
+        // Writing to memory cannot fail but for a record of another length, which `flexible`
+        // allows.
+        let _ = w.write_record(head);
+        for (line, cells) in &self.rows {
+            let _ = w.write_record(
+                std::iter::once(line.to_string()).chain(cells.iter().map(Cell::text)),
+            );
+        }
+        Cow::Owned(w.into_inner().unwrap_or_default())
+    }
+
     fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -651,6 +691,14 @@ impl RosterRows for Table {
 }
 
 impl RosterRows for CsvRoster {
+    fn name(&self) -> String {
+        file_name(&self.path)
+    }
+
+    fn as_read(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(self.text.as_bytes())
+    }
+
     fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -694,6 +742,14 @@ impl Roster {
 }
 
 impl RosterRows for Roster {
+    fn name(&self) -> String {
+        self.inner().name()
+    }
+
+    fn as_read(&self) -> Cow<'_, [u8]> {
+        self.inner().as_read()
+    }
+
     fn headers(&self) -> &[String] {
         self.inner().headers()
     }

@@ -15,8 +15,7 @@ use super::{Scope, Store, StoreError};
 use crate::config::Config;
 use crate::domain::alert::{AlertKind, AlertStatus, RoleSet, Severity, derive};
 use crate::domain::control::in_force_for;
-use crate::domain::patient::{Patient, Vocabulary};
-use crate::domain::team::Role;
+use crate::domain::patient::Patient;
 
 /// How many patients `each_alert_as_of` holds at once.
 const CHUNK: i64 = 1000;
@@ -169,9 +168,7 @@ impl Store {
         )?;
         let mut rows = stmt.query(params![first.id, last.id])?;
         while let Some(r) = rows.next()? {
-            if let Some(role) =
-                Role::from_code(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)
-            {
+            if let Some(role) = super::persons::role_from(r.get(1)?) {
                 teams.entry(r.get(0)?).or_default().insert(role);
             }
         }

@@ -51,10 +51,14 @@ END;
 "#;
 
 /// The names of the triggers `dutydesk check` expects.
-pub const AUDIT_TRIGGER_NAMES: [&str; 3] = [
+pub const AUDIT_TRIGGER_NAMES: [&str; 7] = [
     "audit_log_no_update",
     "audit_log_no_delete",
     "audit_log_extends_chain",
+    "roster_files_no_update",
+    "roster_files_no_delete",
+    "audit_patients_no_update",
+    "audit_patients_no_delete",
 ];
 
 /// The operator name the system uses for what it does by itself.
@@ -444,7 +448,11 @@ pub fn verify_chain(conn: &Connection, from: Option<DateTime<Utc>>) -> Result<Ch
             // An empty previous hash is not repeated (V11): only the hash can tell.
             if !prev_hash.is_empty() && prev_hash != prev {
                 report.first_break = Some(ChainBreak::Unlinked { id });
-            } else if content.hash(id, &prev) != hash {
+            } else if content.hash(id, &prev) != hash
+                || (content.action == AuditAction::RosterImported.code()
+                    && !super::import_audit::intact(conn, id, content.after.as_deref())?)
+            {
+                // An import's row stands for its kept file and links too (V12).
                 report.first_break = Some(ChainBreak::Altered { id });
             }
         }
@@ -519,22 +527,43 @@ pub struct AuditQuery {
     pub limit: usize,
 }
 
-/// Rows matching `q`, newest first, read with `conn` (a transaction or the store's).
+/// Rows matching `q`, newest first, read with `conn` (a transaction or the store's). About one
+/// patient, an import that added them reads as their own row (from the link, V12): the
+/// import's time, operator and hash, with the file and its row as what it says.
 pub(crate) fn audit_in(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.at, a.operator, o.display_name, a.os_user, a.action, a.entity,
-            a.entity_id, a.patient_id, p.name, a.station, a.before, a.after, a.hash
+        "SELECT * FROM (
+         SELECT a.id, a.at, a.operator, o.display_name, a.os_user, a.action, a.entity,
+            a.entity_id, a.patient_id, p.name, a.station, a.before, a.after, a.hash,
+            NULL AS line, NULL AS registered
          FROM audit_log a
          LEFT JOIN operators o ON o.login = a.operator
          LEFT JOIN patients p ON p.id = a.patient_id
-         WHERE (?1 IS NULL OR a.station = ?1 OR p.station = ?1)
+         WHERE (?1 IS NULL OR a.station = ?1 OR p.station = ?1
+                OR (a.action = ?9 AND EXISTS (SELECT 1 FROM audit_patients l
+                    JOIN patients q ON q.id = l.patient_id
+                    WHERE l.audit_id = a.id AND q.station = ?1)))
            AND (?2 IS NULL OR a.operator = ?2)
            AND (?3 IS NULL OR a.patient_id = ?3)
            AND (?4 IS NULL OR a.at >= ?4)
            AND (?5 IS NULL OR a.at <= ?5)
            AND (?6 IS NULL OR a.id < ?6)
            AND (?7 = 0 OR a.operator <> 'system')
-         ORDER BY a.id DESC LIMIT ?8",
+         UNION ALL
+         SELECT a.id, a.at, a.operator, o.display_name, a.os_user, ?10, 'patient',
+            CAST(l.patient_id AS TEXT), l.patient_id, p.name, p.station, NULL, a.after, a.hash,
+            l.line, l.registered
+         FROM audit_patients l
+         JOIN audit_log a ON a.id = l.audit_id
+         LEFT JOIN operators o ON o.login = a.operator
+         JOIN patients p ON p.id = l.patient_id
+         WHERE ?3 IS NOT NULL AND l.patient_id = ?3
+           AND (?1 IS NULL OR p.station = ?1)
+           AND (?2 IS NULL OR a.operator = ?2)
+           AND (?4 IS NULL OR a.at >= ?4)
+           AND (?5 IS NULL OR a.at <= ?5)
+           AND (?6 IS NULL OR a.id < ?6)
+         ) ORDER BY id DESC LIMIT ?8",
     )?;
     let rows = stmt.query_map(
         params![
@@ -546,10 +575,22 @@ pub(crate) fn audit_in(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEnt
             q.before_id,
             q.operators_only,
             if q.limit == 0 { -1 } else { q.limit as i64 },
+            AuditAction::RosterImported.code(),
+            AuditAction::PatientImported.code(),
         ],
         |r| {
             let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
             let code: String = r.get(5)?;
+            let line: Option<i64> = r.get(14)?;
+            let after: Option<String> = r.get(12)?;
+            let after = match line {
+                Some(line) => Some(super::import_audit::link_after(
+                    after.as_deref(),
+                    line,
+                    r.get::<_, Option<i64>>(15)?.unwrap_or(0),
+                )),
+                None => parse(after),
+            };
             Ok(AuditEntry {
                 id: r.get(0)?,
                 at: from_millis(r.get(1)?),
@@ -564,7 +605,7 @@ pub(crate) fn audit_in(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEnt
                 patient_name: r.get(9)?,
                 station: r.get(10)?,
                 before: parse(r.get(11)?),
-                after: parse(r.get(12)?),
+                after,
                 hash: hash_text(r.get_ref(13)?)?,
             })
         },
@@ -605,5 +646,15 @@ impl Store {
 
     pub fn missing_audit_triggers(&self) -> Result<Vec<&'static str>> {
         missing_triggers(self.conn())
+    }
+
+    /// Every import that kept its roster, newest first.
+    pub fn kept_rosters(&self) -> Result<Vec<super::import_audit::KeptRosterRow>> {
+        super::import_audit::imports(self.conn())
+    }
+
+    /// The kept roster whose SHA-256 starts with `prefix`: its file name and text.
+    pub fn kept_roster(&self, prefix: &str) -> Result<Option<(String, Vec<u8>)>> {
+        super::import_audit::roster_text(self.conn(), prefix)
     }
 }

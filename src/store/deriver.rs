@@ -15,8 +15,7 @@ use crate::domain::alert::{DerivedAlert, RoleSet, derive};
 use crate::domain::alert_due::next_change;
 use crate::domain::control::{ControlOrder, in_force_for};
 use crate::domain::lease::{self, Holder, HolderKind, Lease, LeaseStep};
-use crate::domain::patient::{Patient, Vocabulary};
-use crate::domain::team::Role;
+use crate::domain::patient::Patient;
 
 /// What one incremental run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -171,8 +170,7 @@ fn due_patients_in(tx: &Transaction, now: DateTime<Utc>) -> Result<Vec<(Patient,
         )?;
         let mut rows = stmt.query([at])?;
         while let Some(r) = rows.next()? {
-            let code: String = r.get(1)?;
-            if let Some(role) = Role::from_code(&code) {
+            if let Some(role) = super::persons::role_from(r.get(1)?) {
                 teams.entry(r.get(0)?).or_default().insert(role);
             }
         }

@@ -11,6 +11,7 @@ pub mod control;
 pub mod deriver;
 pub mod followups;
 pub mod history;
+pub mod import_audit;
 pub mod incidents;
 pub mod keys;
 pub mod operators;

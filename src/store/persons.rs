@@ -60,14 +60,30 @@ pub(crate) fn find_in(conn: &Connection, name: &str, phone: &str) -> Result<Opti
         .optional()?)
 }
 
+/// A role as `team_assignments` stores it since V13: its place in `Role::ALL`, from 1 (a
+/// number instead of its code, which 460k seats of a 100k register repeated in the table
+/// and its person index).
+pub(crate) fn role_number(role: Role) -> i64 {
+    Role::ALL
+        .iter()
+        .position(|r| *r == role)
+        .map_or(0, |i| i as i64 + 1)
+}
+
+/// The role a stored number stands for (`None` for one this build does not know).
+pub(crate) fn role_from(n: i64) -> Option<Role> {
+    usize::try_from(n - 1)
+        .ok()
+        .and_then(|i| Role::ALL.get(i).copied())
+}
+
 /// Every patient's filled roles, for alert derivation over the whole register.
 pub(crate) fn team_role_sets_in(conn: &Connection) -> Result<HashMap<i64, RoleSet>> {
     let mut stmt = conn.prepare_cached("SELECT patient_id, role FROM team_assignments")?;
     let mut out: HashMap<i64, RoleSet> = HashMap::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let code: String = r.get(1)?;
-        if let Some(role) = Role::from_code(&code) {
+        if let Some(role) = role_from(r.get(1)?) {
             out.entry(r.get(0)?).or_default().insert(role);
         }
     }
@@ -137,7 +153,7 @@ pub(crate) fn holder(tx: &Transaction, patient_id: i64, role: Role) -> Result<Op
     Ok(tx
         .query_row(
             "SELECT person_id FROM team_assignments WHERE patient_id=?1 AND role=?2",
-            params![patient_id, role.code()],
+            params![patient_id, role_number(role)],
             |r| r.get(0),
         )
         .optional()?)
@@ -160,7 +176,7 @@ pub(crate) fn put_assignment(
     )?
     .execute(params![
         patient_id,
-        role.code(),
+        role_number(role),
         person_id,
         millis(now),
         operator
@@ -173,12 +189,12 @@ pub(crate) fn assignments_in(tx: &Transaction, patient_id: i64) -> Result<Vec<(R
     let mut stmt =
         tx.prepare_cached("SELECT role, person_id FROM team_assignments WHERE patient_id=?1")?;
     let rows = stmt.query_map([patient_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (code, id) = row?;
-        if let Some(role) = Role::from_code(&code) {
+        let (n, id) = row?;
+        if let Some(role) = role_from(n) {
             out.push((role, id));
         }
     }
@@ -198,7 +214,7 @@ pub(crate) fn remove_assignment(
         .prepare_cached(
             "DELETE FROM team_assignments WHERE patient_id=?1 AND role=?2 AND person_id=?3",
         )?
-        .execute(params![patient_id, role.code(), person_id])?
+        .execute(params![patient_id, role_number(role), person_id])?
         == 1)
 }
 
@@ -206,7 +222,7 @@ pub(crate) fn remove_assignment(
 pub(crate) fn assigned_by(tx: &Transaction, patient_id: i64, role: Role) -> Result<Option<String>> {
     Ok(tx
         .prepare_cached("SELECT assigned_by FROM team_assignments WHERE patient_id=?1 AND role=?2")?
-        .query_row(params![patient_id, role.code()], |r| r.get(0))
+        .query_row(params![patient_id, role_number(role)], |r| r.get(0))
         .optional()?)
 }
 
@@ -258,15 +274,15 @@ impl Store {
         let rows = stmt.query_map([station], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
+                r.get::<_, i64>(1)?,
                 r.get(2)?,
                 r.get::<_, u8>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (person_id, code, patient_id, risk) = row?;
-            if let Some(role) = Role::from_code(&code) {
+            let (person_id, n, patient_id, risk) = row?;
+            if let Some(role) = role_from(n) {
                 out.push(Seat {
                     person_id,
                     role,
@@ -294,12 +310,12 @@ pub(crate) fn team_in(
          WHERE t.patient_id = ?1 AND (?2 IS NULL OR q.station = ?2)",
     )?;
     let rows = stmt.query_map(params![patient_id, scope.station()], |r| {
-        Ok((r.get::<_, String>(0)?, person_at(r, 1)?))
+        Ok((r.get::<_, i64>(0)?, person_at(r, 1)?))
     })?;
     let mut team = Vec::new();
     for row in rows {
-        let (code, person) = row?;
-        if let Some(role) = Role::from_code(&code) {
+        let (n, person) = row?;
+        if let Some(role) = role_from(n) {
             team.push(TeamMember { role, person });
         }
     }

@@ -58,9 +58,10 @@ impl Store {
                 p.kind, p.county_wide
              FROM team_assignments t JOIN persons p ON p.id = t.person_id
              JOIN patients q ON q.id = t.patient_id
-             WHERE t.role = 'guardian' AND (?1 IS NULL OR q.station = ?1)",
+             WHERE t.role = ?2 AND (?1 IS NULL OR q.station = ?1)",
         )?;
-        let rows = stmt.query_map([scope.station()], |r| {
+        let guardian = super::persons::role_number(crate::domain::team::Role::Guardian);
+        let rows = stmt.query_map(rusqlite::params![scope.station(), guardian], |r| {
             Ok((r.get::<_, i64>(0)?, super::persons::person_at(r, 1)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -590,6 +590,84 @@ CREATE TRIGGER changes_persons_del AFTER DELETE ON persons
     BEGIN INSERT INTO changes (kind, entity_id) VALUES ('person', OLD.id); END;
 "#;
 
+/// Issue 12, the size of a province: an import's audit is one row that names the roster file
+/// (kept whole, compressed, under its SHA-256) and links each patient it added to the file's
+/// row that gave them, instead of a copy of every added record in its own row (88 MB of a
+/// 100k import). Both tables are append-only like the log, and the import row's hash covers
+/// the file's and the links' digests, so a changed file or link breaks the chain there.
+const V_IMPORT_AUDIT: &str = r#"
+CREATE TABLE roster_files (
+    sha256 TEXT PRIMARY KEY,
+    name   TEXT NOT NULL,
+    bytes  INTEGER NOT NULL,
+    data   BLOB NOT NULL
+);
+CREATE TABLE audit_patients (
+    patient_id INTEGER NOT NULL,
+    audit_id   INTEGER NOT NULL REFERENCES audit_log(id),
+    line       INTEGER NOT NULL,
+    registered INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (patient_id, audit_id)
+) WITHOUT ROWID;
+CREATE TRIGGER roster_files_no_update BEFORE UPDATE ON roster_files
+BEGIN
+    SELECT RAISE(ABORT, 'roster_files is append-only');
+END;
+CREATE TRIGGER roster_files_no_delete BEFORE DELETE ON roster_files
+BEGIN
+    SELECT RAISE(ABORT, 'roster_files is append-only');
+END;
+CREATE TRIGGER audit_patients_no_update BEFORE UPDATE ON audit_patients
+BEGIN
+    SELECT RAISE(ABORT, 'audit_patients is append-only');
+END;
+CREATE TRIGGER audit_patients_no_delete BEFORE DELETE ON audit_patients
+BEGIN
+    SELECT RAISE(ABORT, 'audit_patients is append-only');
+END;
+"#;
+
+/// Issue 12, the size of a province: a seat's role is stored as its number in `Role::ALL`
+/// (1 township cadre, 2 station officer, 3 village cadre, 4 doctor, 5 guardian) instead of
+/// its code, which a 100k register repeated 460k times in the table and again in its person
+/// index. Renaming the table carries its triggers along; they go with it and are made again.
+const V_TEAM_ROLE_NUMBERS: &str = r#"
+ALTER TABLE team_assignments RENAME TO team_assignments_v12;
+CREATE TABLE team_assignments (
+    patient_id  INTEGER NOT NULL REFERENCES patients(id),
+    role        INTEGER NOT NULL CHECK (role BETWEEN 1 AND 5),
+    person_id   INTEGER NOT NULL REFERENCES persons(id),
+    assigned_at INTEGER NOT NULL,
+    assigned_by TEXT NOT NULL,
+    PRIMARY KEY (patient_id, role)
+) WITHOUT ROWID;
+INSERT INTO team_assignments (patient_id, role, person_id, assigned_at, assigned_by)
+    SELECT patient_id, CASE role WHEN 'township_cadre' THEN 1 WHEN 'station_officer' THEN 2
+        WHEN 'village_cadre' THEN 3 WHEN 'doctor' THEN 4 WHEN 'guardian' THEN 5 END,
+        person_id, assigned_at, assigned_by
+    FROM team_assignments_v12
+    WHERE role IN ('township_cadre', 'station_officer', 'village_cadre', 'doctor', 'guardian');
+DROP TABLE team_assignments_v12;
+CREATE INDEX team_assignments_person ON team_assignments(person_id);
+CREATE TRIGGER alert_due_team_seated AFTER INSERT ON team_assignments
+    WHEN (SELECT due_at FROM alert_due WHERE patient_id = NEW.patient_id) IS NOT 0 BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (NEW.patient_id, 0);
+END;
+CREATE TRIGGER alert_due_team_emptied AFTER DELETE ON team_assignments
+    WHEN (SELECT due_at FROM alert_due WHERE patient_id = OLD.patient_id) IS NOT 0 BEGIN
+    INSERT OR REPLACE INTO alert_due (patient_id, due_at) VALUES (OLD.patient_id, 0);
+END;
+CREATE TRIGGER changes_team_ins AFTER INSERT ON team_assignments
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', NEW.patient_id); END;
+CREATE TRIGGER changes_team_upd AFTER UPDATE ON team_assignments
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', NEW.patient_id); END;
+CREATE TRIGGER changes_team_del AFTER DELETE ON team_assignments
+    WHEN NOT EXISTS (SELECT 1 FROM changes_held)
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', OLD.patient_id); END;
+"#;
+
 fn regroup_history(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     super::history::regroup_field_rows(tx, "patient_history_v10")?;
     tx.execute_batch("DROP TABLE patient_history_v10;")?;
@@ -610,17 +688,19 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V_DERIVER),
         M::up(V_CHANGES),
         M::up_with_hook(V_HISTORY_EVENTS, regroup_history),
+        M::up(V_IMPORT_AUDIT),
+        M::up(V_TEAM_ROLE_NUMBERS),
     ])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 11;
+pub const CURRENT_VERSION: usize = 13;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 11);
+        assert_eq!(super::CURRENT_VERSION, 13);
     }
 }
