@@ -87,7 +87,8 @@ for n in "${sizes[@]}"; do
     sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
     db_mb="$(du -m "$db" | cut -f1)"
     audit_mb="$(sqlite3 "$db" "SELECT sum(pgsize) / 1048576 FROM dbstat
-        WHERE name = 'audit_log' OR name LIKE 'audit_log_%' OR name LIKE 'sqlite_autoindex_audit_log%'")"
+        WHERE name IN ('audit_log', 'roster_files', 'audit_patients') OR name LIKE 'audit_log_%'
+            OR name LIKE 'sqlite_autoindex_audit_log%' OR name LIKE 'sqlite_autoindex_roster_files%'")"
     add "$size" "db ${db_mb} MB, audit log ${audit_mb} MB" "-" "-" "-" "-"
     read -r dwall dcpu drss < <(measure sqlite3 "$db" 'select * from patients')
     add "$size" "sqlite3 'select * from patients'" "$dwall" "$dcpu" "$drss" "1.0"

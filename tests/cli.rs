@@ -670,7 +670,7 @@ fn an_import_keeps_its_roster_which_an_auditor_lists_and_writes_out_again_audite
     assert!(o.status.success(), "{}", stderr(&o));
     let listed = stdout(&o);
     assert!(
-        listed.contains("花名册.csv") && listed.contains("2 行，新增 2"),
+        listed.contains("花名册.csv") && listed.contains("2 行：新增 2，更新 0，未变 0"),
         "{listed}"
     );
     let sha = listed.split_whitespace().last().unwrap().to_string();

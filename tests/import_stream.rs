@@ -259,9 +259,22 @@ fn a_reimported_patients_audit_row_holds_only_the_fields_that_changed() {
         k.sort();
         k
     };
-    assert_eq!(keys(&again.after), vec!["phone"]);
+    assert_eq!(keys(&again.after), vec!["phone", "source"]);
     assert_eq!(keys(&again.before), vec!["phone"]);
     assert_eq!(again.after.as_ref().unwrap()["phone"], "13900001111");
+    // The row names the file row that changed the patient; the changes list the field alone.
+    assert_eq!(
+        again.after.as_ref().unwrap()["source"],
+        serde_json::json!({"file": "test.csv", "line": 2})
+    );
+    let lang = dutydesk::i18n::Lang::Zh;
+    assert!(
+        lang.audit_sentence(again)
+            .contains("按名册 test.csv 第 2 行导入更新了 测试甲（1 项变化）"),
+        "{}",
+        lang.audit_sentence(again)
+    );
+    assert_eq!(lang.audit_changes(again).len(), 1);
     assert_eq!(store.verify_audit_chain(None).unwrap().first_break, None);
 }
 

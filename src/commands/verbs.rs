@@ -743,7 +743,9 @@ pub fn audit(ctx: &Context, c: AuditCommand) -> Result<(), Failure> {
                         k.name,
                         ctx.lang.text(&Msg::KeptRosterRows {
                             rows: k.rows,
-                            added: k.added
+                            added: k.added,
+                            updated: k.updated,
+                            unchanged: k.unchanged,
                         }),
                         &k.sha256[..k.sha256.len().min(12)],
                     ));

@@ -111,7 +111,7 @@ impl Desk<'_> {
                     if hold {
                         changes::hold_in(tx)?;
                     }
-                    let mut writer = RosterWriter::open(act, today)?;
+                    let mut writer = RosterWriter::open(act, today, name.clone())?;
                     let mut summary = ReconcileSummary::default();
                     let mut touched: Vec<(Patient, RoleSet)> = Vec::new();
                     let mut refresh = |touched: &mut Vec<(Patient, RoleSet)>| -> Result<()> {
@@ -234,10 +234,12 @@ struct RosterWriter<'a> {
     problems: Vec<Problem>,
     /// Each added patient and the row that gave them, for the import's one audit row.
     links: Vec<Link>,
+    /// The roster's file name, which an updated patient's audit row names with its row.
+    file: String,
 }
 
 impl<'a> RosterWriter<'a> {
-    fn open(act: &Act<'a>, today: NaiveDate) -> Result<RosterWriter<'a>> {
+    fn open(act: &Act<'a>, today: NaiveDate, file: String) -> Result<RosterWriter<'a>> {
         let tx = act.tx;
         let people: HashMap<(String, String), Person> = persons::all_in(tx)?
             .into_iter()
@@ -259,6 +261,7 @@ impl<'a> RosterWriter<'a> {
             counts: RosterCounts::default(),
             problems: Vec::new(),
             links: Vec::new(),
+            file,
         })
     }
 
@@ -405,7 +408,8 @@ impl<'a> RosterWriter<'a> {
                 registered: role_bits(&created_persons),
             }),
             Some(before) => {
-                self.audit_update(before, &before_team, &stored, &after_team, &created_persons)?
+                let changed = (&before_team[..], &stored, &after_team[..]);
+                self.audit_update(before, changed, &created_persons, row.line)?
             }
         }
         if existing.is_some() {
@@ -417,15 +421,18 @@ impl<'a> RosterWriter<'a> {
     }
 }
 
+/// A team as roles and the ids of the persons holding them.
+type Seats = [(Role, i64)];
+
 impl RosterWriter<'_> {
-    /// An updated patient's audit row: only what changed, before and after.
+    /// An updated patient's audit row: only what changed, before and after, and the file row
+    /// that changed it (`source`, which the sentence reads and the changes leave out).
     fn audit_update(
         &mut self,
         existing: &Patient,
-        before_team: &[(Role, i64)],
-        stored: &Patient,
-        after_team: &[(Role, i64)],
+        (before_team, stored, after_team): (&Seats, &Patient, &Seats),
         created_persons: &[Role],
+        line: usize,
     ) -> Result<()> {
         let names = &self.names;
         let team_names = |t: &[(Role, i64)]| -> serde_json::Value {
@@ -450,6 +457,9 @@ impl RosterWriter<'_> {
             && let Some(m) = after.as_object_mut()
         {
             m.insert("persons_created".into(), json!(created_persons));
+        }
+        if let Some(m) = after.as_object_mut() {
+            m.insert("source".into(), json!({"file": self.file, "line": line}));
         }
         let event = AuditEvent::new(AuditAction::PatientReimported, "patient", stored.id)
             .patient(stored.id, &stored.jurisdiction.station);

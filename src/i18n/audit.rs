@@ -136,9 +136,14 @@ pub fn said(e: &AuditEntry) -> Said {
             ];
         }
         Some(AuditAction::PatientReimported) => {
-            out.number = a
-                .and_then(Value::as_object)
-                .map(|m| m.keys().filter(|k| *k != "persons_created").count() as i64);
+            out.number = a.and_then(Value::as_object).map(|m| {
+                m.keys()
+                    .filter(|k| *k != "persons_created" && *k != "source")
+                    .count() as i64
+            });
+            let source = a.and_then(|a| a.get("source"));
+            out.text = s(source, "file");
+            out.step = i(source, "line");
         }
         Some(AuditAction::IncidentOpened) => {
             out.number = entity_number;
@@ -245,6 +250,8 @@ pub fn changes(e: &AuditEntry) -> Vec<Change> {
             || k == "record"
             || k == "patient"
             || k == "persons_created"
+            || k == "source"
+            || k.starts_with("source.")
     };
     let mut keys: Vec<String> = b.iter().chain(a.iter()).map(|(k, _)| k.clone()).collect();
     keys.dedup();

@@ -245,7 +245,12 @@ pub fn text(m: &Msg) -> String {
              of it"
         ),
         Msg::NoKeptRosters => "No import has kept a roster yet.".into(),
-        Msg::KeptRosterRows { rows, added } => format!("{rows} rows, {added} added"),
+        Msg::KeptRosterRows {
+            rows,
+            added,
+            updated,
+            unchanged,
+        } => format!("{rows} rows: {added} added, {updated} updated, {unchanged} unchanged"),
         Msg::AuditChainOk { rows } => {
             format!("The audit log's hash chain is whole ({rows} rows checked).")
         }

@@ -357,11 +357,18 @@ pub fn sentence(s: &Said) -> String {
             s.counts[1],
             s.counts[2]
         ),
-        PatientReimported => format!(
-            "{who} updated {} by import ({} changes)",
-            patient(s),
-            s.number.unwrap_or(0)
-        ),
+        PatientReimported => match (&s.text, s.step) {
+            (Some(file), Some(line)) => format!(
+                "{who} updated {} by import from row {line} of {file} ({} changes)",
+                patient(s),
+                s.number.unwrap_or(0)
+            ),
+            _ => format!(
+                "{who} updated {} by import ({} changes)",
+                patient(s),
+                s.number.unwrap_or(0)
+            ),
+        },
         IncidentOpened => format!(
             "{who} opened incident #{} ({}, {})",
             s.number.unwrap_or(0),

@@ -341,6 +341,8 @@ pub enum Msg {
     KeptRosterRows {
         rows: i64,
         added: i64,
+        updated: i64,
+        unchanged: i64,
     },
     AuditChainOk {
         rows: u64,

@@ -223,7 +223,12 @@ pub fn text(m: &Msg) -> String {
             format!("没有唯一以 {sha} 开头的已存名册：请用 audit rosters 查看列表，多给几位")
         }
         Msg::NoKeptRosters => "还没有导入保存过名册。".into(),
-        Msg::KeptRosterRows { rows, added } => format!("{rows} 行，新增 {added}"),
+        Msg::KeptRosterRows {
+            rows,
+            added,
+            updated,
+            unchanged,
+        } => format!("{rows} 行：新增 {added}，更新 {updated}，未变 {unchanged}"),
         Msg::AuditChainOk { rows } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
         Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
         Msg::ConfirmReplace {

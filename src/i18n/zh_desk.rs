@@ -348,11 +348,18 @@ pub fn sentence(s: &Said) -> String {
             s.counts[1],
             s.counts[2]
         ),
-        PatientReimported => format!(
-            "{who} 导入更新了 {}（{} 项变化）",
-            patient(s),
-            s.number.unwrap_or(0)
-        ),
+        PatientReimported => match (&s.text, s.step) {
+            (Some(file), Some(line)) => format!(
+                "{who} 按名册 {file} 第 {line} 行导入更新了 {}（{} 项变化）",
+                patient(s),
+                s.number.unwrap_or(0)
+            ),
+            _ => format!(
+                "{who} 导入更新了 {}（{} 项变化）",
+                patient(s),
+                s.number.unwrap_or(0)
+            ),
+        },
         IncidentOpened => format!(
             "{who} 开案 #{}（{}，{}）",
             s.number.unwrap_or(0),

@@ -187,6 +187,8 @@ pub struct KeptRosterRow {
     pub sha256: String,
     pub rows: i64,
     pub added: i64,
+    pub updated: i64,
+    pub unchanged: i64,
 }
 
 /// Every import that kept a roster, newest first.
@@ -211,6 +213,8 @@ pub(crate) fn imports(conn: &Connection) -> Result<Vec<KeptRosterRow>> {
             sha256: text("sha256"),
             rows: number("rows"),
             added: number("added"),
+            updated: number("updated"),
+            unchanged: number("unchanged"),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
