@@ -98,13 +98,17 @@ impl Desk<'_> {
             alerts: None,
             problems: Vec::new(),
         };
-        let name = roster.name();
-        let text = roster.as_read();
         if let Some(mut checker) = checker {
+            // Only an import that may commit keeps its roster: a dry run neither renders nor
+            // compresses it.
+            let name = roster.name();
+            let text = (!dry_run).then(|| roster.as_read());
             let ((counts, more, refreshed), committed) = std::thread::scope(|threads| {
                 // The roster is compressed for keeping on the other core while rows are
                 // checked and written.
-                let keeping = (!dry_run).then(|| threads.spawn(|| KeptRoster::new(&name, &text)));
+                let keeping = text
+                    .as_deref()
+                    .map(|text| threads.spawn(|| KeptRoster::new(&name, text)));
                 self.act_or_roll_back(Need::Center, |act| {
                     let (tx, now, config) = (act.tx, act.now, act.config);
                     let hold = roster.row_count() > HOLD_CHANGES_OVER;

@@ -11,10 +11,10 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::Result;
-use super::audit::{AuditEvent, AuditLog, Author};
+use super::audit::{AuditEvent, AuditLog, Author, hex};
+use super::persons::{role_from, role_number};
 use crate::domain::audit::AuditAction;
 use crate::domain::team::Role;
-use crate::domain::vocabulary::Vocabulary;
 
 /// How hard the roster is compressed: zstd's level 3 packs a 35 MB CSV of 100k patients to
 /// about 5 MB in a tenth of a second.
@@ -50,21 +50,17 @@ pub struct Link {
     pub registered: u8,
 }
 
-/// The roles as bits, in `Role::ALL` order.
+/// The roles as bits: bit n-1 for the role stored as number n (`persons::role_number`).
 pub fn role_bits(roles: &[Role]) -> u8 {
-    Role::ALL
+    roles
         .iter()
-        .enumerate()
-        .filter(|(_, r)| roles.contains(r))
-        .fold(0, |bits, (i, _)| bits | 1 << i)
+        .fold(0, |bits, r| bits | 1 << (role_number(*r) - 1))
 }
 
 fn roles_of(bits: i64) -> Vec<Role> {
-    Role::ALL
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| bits & (1 << i) != 0)
-        .map(|(_, r)| *r)
+    (1..=8)
+        .filter(|n| bits & (1 << (n - 1)) != 0)
+        .filter_map(role_from)
         .collect()
 }
 
@@ -75,14 +71,6 @@ fn link_digest(links: impl Iterator<Item = Link>) -> String {
         h.update(format!("{} {} {}\n", l.patient_id, l.line, l.registered).as_bytes());
     }
     hex(&h.finalize())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// Writes the import's audit: keeps the file (once, however often it is imported), appends
