@@ -175,14 +175,27 @@ fn a_night_shift_at_80x24() {
     screen.wait_until("the incident closed", |c| {
         !c.text().contains("请核对后保存")
     });
-    let closed = db
-        .open()
-        .incidents(&Scope::All)
-        .unwrap()
-        .into_iter()
-        .find(|i| i.id == inc.id)
-        .unwrap();
-    let closing = closed.closing.expect("closed");
+    // The console saves on its worker: the dialog may close a moment before the commit.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let closing = loop {
+        let closed = db
+            .open()
+            .incidents(&Scope::All)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.id == inc.id)
+            .unwrap();
+        match closed.closing {
+            Some(closing) => break closing,
+            None if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            None => panic!(
+                "the incident was never closed; the screen shows:\n{}",
+                screen.text()
+            ),
+        }
+    };
     assert!(closing.sync.legal.done && closing.sync.opinion.done && closing.sync.social.done);
     assert!(closing.reported_upward);
 
