@@ -95,6 +95,7 @@ fn an_error_in_the_last_batch_writes_nothing_and_is_reported_by_its_row() {
     let last = rows.len() - 1;
     rows[last][1] = "990101199001011234".into(); // a wrong check digit
     let path = roster_file(&db, &rows);
+    let triggers = trigger_sql(&db);
     let r = import_file_at(&mut store, &path, now());
     assert!(!r.committed);
     assert_eq!(r.errors, 1);
@@ -103,6 +104,11 @@ fn an_error_in_the_last_batch_writes_nothing_and_is_reported_by_its_row() {
     assert_eq!(r.counts.added, 0, "a file with errors reports no writes");
     assert!(store.patients(&PatientQuery::default()).unwrap().is_empty());
     assert_eq!(imported_rows(&store), 0);
+    assert_eq!(
+        trigger_sql(&db),
+        triggers,
+        "the bookkeeping set aside is back"
+    );
 }
 
 #[test]
@@ -128,11 +134,17 @@ fn a_dry_run_over_many_batches_counts_and_writes_nothing() {
     let path = roster_file(&db, &many_rows());
     let roster = dutydesk::import::read(&path).unwrap();
     let session = tester(&mut store);
+    let triggers = trigger_sql(&db);
     let r = with_desk(&mut store, &session, |d| d.import_roster(&roster, true)).unwrap();
     assert!(!r.committed && r.dry_run);
     assert_eq!(r.counts.added, MANY as usize);
     assert!(store.patients(&PatientQuery::default()).unwrap().is_empty());
     assert_eq!(imported_rows(&store), 0);
+    assert_eq!(
+        trigger_sql(&db),
+        triggers,
+        "the bookkeeping set aside is back"
+    );
 }
 
 /// The added patient's own audit entry, read as the console and `audit list --patient` do.
@@ -293,10 +305,23 @@ fn change_kinds_after(db: &TempDb, seq: i64) -> Vec<(String, i64)> {
         .unwrap()
 }
 
+/// Every trigger of the database by name, with its SQL.
+fn trigger_sql(db: &TempDb) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
 #[test]
 fn a_large_import_records_one_reload_whole_change_instead_of_a_row_per_write() {
     let db = TempDb::new();
     let mut store = db.open();
+    let triggers = trigger_sql(&db);
     let seq = store.last_change().unwrap();
     let path = roster_file(&db, &many_rows());
     assert!(import_file_at(&mut store, &path, now()).committed);
@@ -304,6 +329,18 @@ fn a_large_import_records_one_reload_whole_change_instead_of_a_row_per_write() {
         change_kinds_after(&db, seq),
         vec![("reload".to_string(), 1)]
     );
+    // The bookkeeping set aside for the bulk write is back as it was, and the import did its
+    // work: every patient it added has its alert-due instant.
+    assert_eq!(trigger_sql(&db), triggers);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let (patients, due): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM patients), (SELECT count(*) FROM alert_due)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((patients, due), (many_rows().len() as i64, patients));
     match store.changes_since(seq, 100_000).unwrap() {
         dutydesk::store::changes::Since::Changes(set) => assert!(set.control, "{set:?}"),
         other => panic!("{other:?}"),

@@ -22,13 +22,13 @@ use crate::domain::clock::beijing_date;
 use crate::domain::patient::{Jurisdiction, Patient};
 use crate::domain::team::{Person, Role, check_assignment, home_jurisdiction};
 use crate::import::columns::Field;
-use crate::import::rows::{self, Level, Problem, Reason, RosterRow};
+use crate::import::rows::{self, Level, MemberCell, Problem, Reason, RosterRow};
 use crate::import::table::RosterRows;
 use crate::store::StoreError;
 use crate::store::alerts::{self, ReconcileSummary};
 use crate::store::audit::{AuditEvent, AuditLog, Author};
 use crate::store::import_audit::{self, KeptRoster, Link, role_bits};
-use crate::store::persons::{self, NewPerson};
+use crate::store::persons;
 use crate::store::{changes, patients, places};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -62,15 +62,19 @@ pub struct ImportReport {
 /// checking, few enough that a batch's parsed cells stay a few megabytes whatever the file.
 const BATCH: usize = 4096;
 
-/// Touched patients held for one alert refresh. A refresh of more than a few patients reads
-/// every open alert once (and one of a few patients still scans them: its query cannot use
-/// the index), so patients are refreshed in large groups: a pass per 50,000, and the memory
-/// for them bounded, whatever the roster.
-const REFRESH_AT: usize = 50_000;
+/// How many checked batches may wait for the writer: enough that it never waits for the
+/// checker, few enough that memory still follows the batch.
+const AHEAD: usize = 2;
+
+/// Touched patients held for one alert refresh: the memory for them stays a few megabytes
+/// whatever the roster. A refresh of this many reads the open alerts of their range of ids
+/// in one pass (`alerts::reconcile`), which for added patients, the newest ids, is none.
+const REFRESH_AT: usize = 10_000;
 
 /// A roster of more rows than this writes more change rows (a patient, its team, its alerts)
-/// than a console takes as a delta (5,000), so it reloads whole anyway: the import holds the
-/// per-row change rows back and records one "reload whole" instead.
+/// than a console takes as a delta (5,000), so it reloads whole anyway: the import sets the
+/// per-row bookkeeping aside (`changes::hold_in`), records one "reload whole" instead and
+/// refreshes the alerts and due instants of every patient it wrote itself.
 const HOLD_CHANGES_OVER: usize = 500;
 
 impl Desk<'_> {
@@ -103,19 +107,40 @@ impl Desk<'_> {
             // compresses it.
             let name = roster.name();
             let text = (!dry_run).then(|| roster.as_read());
-            let ((counts, more, refreshed), committed) = std::thread::scope(|threads| {
+            let found = std::mem::take(&mut problems);
+            let ((counts, more, refreshed, found), committed) = std::thread::scope(|threads| {
                 // The roster is compressed for keeping on the other core while rows are
                 // checked and written.
                 let keeping = text
                     .as_deref()
                     .map(|text| threads.spawn(|| KeptRoster::new(&name, text)));
-                self.act_or_roll_back(Need::Center, |act| {
+                // Rows are parsed and checked on the other core a batch ahead of the writer,
+                // which holds the transaction: at most `AHEAD` checked batches wait for it.
+                // After the first error nothing more is sent, but the rest is still checked,
+                // so that the report lists every problem.
+                let (send, checked) = std::sync::mpsc::sync_channel::<Vec<RosterRow>>(AHEAD);
+                let checking = threads.spawn(move || {
+                    let mut problems = found;
+                    let mut sending = true;
+                    let read = roster.each_batch(BATCH, &mut |batch| {
+                        let (rows, found) = checker.batch(batch);
+                        problems.append(found);
+                        sending &= !problems.has_errors();
+                        // The writer stopped (it failed): nothing more to check for it.
+                        if sending && send.send(rows).is_err() {
+                            return ControlFlow::Break(());
+                        }
+                        ControlFlow::Continue(())
+                    });
+                    (problems, read)
+                });
+                let file = name.clone();
+                self.act_or_roll_back(Need::Center, move |act| {
                     let (tx, now, config) = (act.tx, act.now, act.config);
-                    let hold = roster.row_count() > HOLD_CHANGES_OVER;
-                    if hold {
-                        changes::hold_in(tx)?;
-                    }
-                    let mut writer = RosterWriter::open(act, today, name.clone())?;
+                    let held = (roster.row_count() > HOLD_CHANGES_OVER)
+                        .then(|| changes::hold_in(tx))
+                        .transpose()?;
+                    let mut writer = RosterWriter::open(act, today, file)?;
                     let mut summary = ReconcileSummary::default();
                     let mut touched: Vec<(Patient, RoleSet)> = Vec::new();
                     let mut refresh = |touched: &mut Vec<(Patient, RoleSet)>| -> Result<()> {
@@ -128,35 +153,22 @@ impl Desk<'_> {
                         touched.clear();
                         Ok(())
                     };
-                    let mut failed = None;
-                    let mut write = |rows: &[RosterRow]| -> Result<()> {
-                        touched.extend(writer.apply(rows)?);
+                    for rows in checked.iter() {
+                        touched.extend(writer.apply(&rows)?);
                         if touched.len() >= REFRESH_AT {
                             refresh(&mut touched)?;
                         }
-                        Ok(())
-                    };
-                    let mut writing = true;
-                    roster
-                        .each_batch(BATCH, &mut |batch| {
-                            let (rows, found) = checker.batch(batch);
-                            problems.append(found);
-                            writing &= !problems.has_errors();
-                            if writing && let Err(e) = write(&rows) {
-                                failed = Some(e);
-                                return ControlFlow::Break(());
-                            }
-                            ControlFlow::Continue(())
-                        })
-                        .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
-                    if let Some(e) = failed {
-                        return Err(e);
                     }
+                    // Checking rows does not panic; if it did, that is a bug to surface whole.
+                    let (problems, read) = checking
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    read.map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
                     if !problems.has_errors() {
                         refresh(&mut touched)?;
                     }
-                    if hold {
-                        changes::release_in(tx)?;
+                    if let Some(held) = held {
+                        changes::release_in(tx, held)?;
                     }
                     // A file with errors reports them alone, as if nothing had been tried.
                     let (counts, more) = if problems.has_errors() {
@@ -181,9 +193,10 @@ impl Desk<'_> {
                             &mut links,
                         )?;
                     }
-                    Ok(((counts, more, keep.then_some(summary)), keep))
+                    Ok(((counts, more, keep.then_some(summary), problems), keep))
                 })
             })?;
+            problems = found;
             report.counts = counts;
             report.committed = committed;
             report.alerts = refreshed;
@@ -218,7 +231,9 @@ fn has_errors(p: &[Problem]) -> bool {
 
 /// Writes checked rows inside the import's transaction, keeping what every row needs (which
 /// ID numbers are registered, every person by name and phone, the end of the audit chain)
-/// instead of reading it again per row.
+/// instead of reading it again per row. Added patients and persons take the next ids and are
+/// written together, many to a statement, at the end of the batch or before the next row of
+/// a registered patient, whose writes may read them back (`flush`).
 struct RosterWriter<'a> {
     tx: &'a Transaction<'a>,
     now: DateTime<Utc>,
@@ -228,9 +243,10 @@ struct RosterWriter<'a> {
     audit_at: DateTime<Utc>,
     log: AuditLog,
     registered: HashSet<String>,
-    /// Every person by name and phone (the matching rule for team members), and their names
-    /// by id for the audit rows.
-    people: HashMap<(String, String), Person>,
+    /// Every person by name, then phone (the matching rule for team members): looked up
+    /// without building a key for each of the roster's half a million members.
+    people: HashMap<String, Vec<Person>>,
+    /// The names of the persons an updated patient's audit row named so far, by id.
     names: HashMap<i64, String>,
     /// Places already registered by this import.
     places: HashSet<Jurisdiction>,
@@ -240,16 +256,26 @@ struct RosterWriter<'a> {
     links: Vec<Link>,
     /// The roster's file name, which an updated patient's audit row names with its row.
     file: String,
+    /// The ids the next added patient and person take.
+    next_patient: i64,
+    next_person: i64,
+    /// This batch's patients as stored, with the roles their team fills, for alert
+    /// derivation; those added are written at `flush`.
+    touched: Vec<(Patient, RoleSet)>,
+    /// Not yet written: persons registered, patients added (their place in `touched` and
+    /// first high-risk day), and the added patients' seats.
+    new_persons: Vec<Person>,
+    new_patients: Vec<(usize, NaiveDate)>,
+    new_seats: Vec<(i64, Role, i64)>,
 }
 
 impl<'a> RosterWriter<'a> {
     fn open(act: &Act<'a>, today: NaiveDate, file: String) -> Result<RosterWriter<'a>> {
         let tx = act.tx;
-        let people: HashMap<(String, String), Person> = persons::all_in(tx)?
-            .into_iter()
-            .map(|p| ((p.name.clone(), p.phone.clone()), p))
-            .collect();
-        let names = people.values().map(|p| (p.id, p.name.clone())).collect();
+        let mut people: HashMap<String, Vec<Person>> = HashMap::new();
+        for p in persons::all_in(tx)? {
+            people.entry(p.name.clone()).or_default().push(p);
+        }
         Ok(RosterWriter {
             tx,
             now: act.now,
@@ -260,12 +286,18 @@ impl<'a> RosterWriter<'a> {
             log: act.audit_log()?,
             registered: patients::id_numbers_in(tx)?,
             people,
-            names,
+            names: HashMap::new(),
             places: HashSet::new(),
             counts: RosterCounts::default(),
             problems: Vec::new(),
             links: Vec::new(),
             file,
+            next_patient: patients::next_id_in(tx)?,
+            next_person: persons::next_id_in(tx)?,
+            touched: Vec::new(),
+            new_persons: Vec::new(),
+            new_patients: Vec::new(),
+            new_seats: Vec::new(),
         })
     }
 
@@ -274,22 +306,65 @@ impl<'a> RosterWriter<'a> {
     fn apply(&mut self, rows: &[RosterRow]) -> Result<Vec<(Patient, RoleSet)>> {
         // Refreshing the last batch's alerts appended rows of its own: continue after them.
         self.log = AuditLog::open(self.tx)?;
-        let mut touched = Vec::new();
         for row in rows {
-            if let Some(t) = self.apply_row(row)? {
-                touched.push(t);
-            }
+            self.apply_row(row)?;
         }
-        Ok(touched)
+        self.flush()?;
+        Ok(std::mem::take(&mut self.touched))
     }
 
-    fn apply_row(&mut self, row: &RosterRow) -> Result<Option<(Patient, RoleSet)>> {
+    /// Writes the persons, patients (with their first history) and seats added since the
+    /// last flush, in that order: each refers to the ones before.
+    fn flush(&mut self) -> Result<()> {
+        let (tx, now) = (self.tx, self.now);
+        persons::insert_new(tx, &self.new_persons, now)?;
+        let added: Vec<(&Patient, NaiveDate)> = self
+            .new_patients
+            .iter()
+            .map(|(at, high_risk_on)| (&self.touched[*at].0, *high_risk_on))
+            .collect();
+        patients::insert_new(tx, &added, now)?;
+        persons::seat_new_patients(tx, &self.new_seats, now, &self.login)?;
+        self.new_persons.clear();
+        self.new_patients.clear();
+        self.new_seats.clear();
+        Ok(())
+    }
+
+    /// The person a roster member names (by name and phone), registering them when new with
+    /// the kind of the column that named them; whether they were registered now.
+    fn person(&mut self, m: &MemberCell, home: &Jurisdiction) -> (&Person, bool) {
+        let found = self
+            .people
+            .get(m.name.as_str())
+            .and_then(|same_name| same_name.iter().position(|p| p.phone == m.phone));
+        let same_name = self.people.entry(m.name.clone()).or_default();
+        match found {
+            Some(at) => (&same_name[at], false),
+            None => {
+                let (jurisdiction, unit) = home_jurisdiction(m.role, home);
+                let person = Person {
+                    id: self.next_person,
+                    name: m.name.clone(),
+                    phone: m.phone.clone(),
+                    unit,
+                    jurisdiction,
+                    kind: m.role.kind(),
+                    county_wide: false,
+                };
+                self.next_person += 1;
+                self.new_persons.push(person.clone());
+                same_name.push(person);
+                (&same_name[same_name.len() - 1], true)
+            }
+        }
+    }
+
+    fn apply_row(&mut self, row: &RosterRow) -> Result<()> {
         let (tx, now, today) = (self.tx, self.now, self.today);
-        let login = self.login.as_str();
-        let counts = &mut self.counts;
         if !self.places.contains(&row.jurisdiction) {
-            counts.places_added +=
-                places::register_jurisdiction(tx, &row.jurisdiction, now, login)?;
+            self.counts.places_added +=
+                places::register_jurisdiction(tx, &row.jurisdiction, now, &self.login)?;
             self.places.insert(row.jurisdiction.clone());
         }
         let existing: Option<Patient> = if self.registered.contains(row.id_number.as_str()) {
@@ -301,29 +376,15 @@ impl<'a> RosterWriter<'a> {
         let mut team: Vec<(Role, i64)> = Vec::new();
         let mut created_persons: Vec<Role> = Vec::new();
         for m in &row.members {
-            let key = (m.name.clone(), m.phone.clone());
-            let person = match self.people.get(&key) {
-                Some(p) => p.clone(),
-                None => {
-                    let (j, unit) = home_jurisdiction(m.role, &patient.jurisdiction);
-                    let new = NewPerson {
-                        name: m.name.clone(),
-                        phone: m.phone.clone(),
-                        unit,
-                        jurisdiction: j,
-                        kind: m.role.kind(),
-                        county_wide: false,
-                    };
-                    let p = persons::insert(tx, &new, now)?;
-                    counts.persons_created += 1;
-                    created_persons.push(m.role);
-                    self.names.insert(p.id, p.name.clone());
-                    self.people.insert(key, p.clone());
-                    p
-                }
-            };
-            match check_assignment(&patient.jurisdiction, m.role, &person) {
-                Ok(()) => team.push((m.role, person.id)),
+            let (person, created) = self.person(m, &patient.jurisdiction);
+            let checked = check_assignment(&patient.jurisdiction, m.role, person);
+            let id = person.id;
+            if created {
+                self.counts.persons_created += 1;
+                created_persons.push(m.role);
+            }
+            match checked {
+                Ok(()) => team.push((m.role, id)),
                 Err(refusal) => self.problems.push(Problem {
                     row: row.line,
                     column: Field::MemberName(m.role).header().into(),
@@ -333,10 +394,36 @@ impl<'a> RosterWriter<'a> {
                 }),
             }
         }
-        let before_team = match &existing {
-            Some(p) => persons::assignments_in(tx, p.id)?,
-            None => Vec::new(),
+        let roles = |team: &[(Role, i64)]| -> RoleSet { team.iter().map(|(r, _)| *r).collect() };
+        let Some(existing) = existing else {
+            // An added patient is the file's row, which the import's audit row keeps; it is
+            // written with the batch.
+            let id = self.next_patient;
+            self.next_patient += 1;
+            self.new_seats
+                .extend(team.iter().map(|(role, person)| (id, *role, *person)));
+            self.links.push(Link {
+                patient_id: id,
+                line: row.line,
+                registered: role_bits(&created_persons),
+            });
+            // A roster says when the level was last assessed, not when it first reached 3:
+            // the last follow-up date (else registration) is the earliest day the store can
+            // vouch for.
+            let high_risk_on = patient.last_followup.unwrap_or(patient.registered_on);
+            let mut stored = patient;
+            stored.id = id;
+            let filled = roles(&team);
+            self.new_patients.push((self.touched.len(), high_risk_on));
+            self.touched.push((stored, filled));
+            self.counts.added += 1;
+            return Ok(());
         };
+        // A registered patient's writes read persons and seats back: what was added before
+        // is written first.
+        self.flush()?;
+        let login = self.login.as_str();
+        let before_team = persons::assignments_in(tx, existing.id)?;
         // Roles the roster leaves blank keep whoever holds them.
         let mut after_team = before_team.clone();
         for (role, id) in &team {
@@ -347,10 +434,8 @@ impl<'a> RosterWriter<'a> {
         }
         // A move (*r2*): whoever the roster did not name again and who no longer fits the new
         // jurisdiction leaves the team in this transaction, audited by name.
-        let moved_from = existing
-            .as_ref()
-            .filter(|e| e.jurisdiction != patient.jurisdiction)
-            .map(|e| e.jurisdiction.clone());
+        let moved_from =
+            (existing.jurisdiction != patient.jurisdiction).then(|| existing.jurisdiction.clone());
         let mut dropped: Vec<(Role, Person)> = Vec::new();
         if moved_from.is_some() {
             let mut kept = Vec::new();
@@ -366,12 +451,10 @@ impl<'a> RosterWriter<'a> {
             after_team = kept;
         }
         after_team.sort();
-        if existing.as_ref() == Some(&patient) && before_team == after_team {
-            counts.unchanged += 1;
-            return Ok(None);
+        if existing == patient && before_team == after_team {
+            self.counts.unchanged += 1;
+            return Ok(());
         }
-        // A roster says when the level was last assessed, not when it first reached 3: the
-        // last follow-up date (else registration) is the earliest day the store can vouch for.
         let high_risk_on = patient.last_followup.unwrap_or(patient.registered_on);
         let id = patients::save(tx, &patient, now, high_risk_on)?;
         for (role, person_id) in &team {
@@ -400,28 +483,16 @@ impl<'a> RosterWriter<'a> {
             .filter(|f| f.station != patient.jurisdiction.station)
         {
             alerts::insert_transferred_in(tx, id, &from.station, login, now)?;
-            counts.transferred += 1;
+            self.counts.transferred += 1;
         }
         let mut stored = patient;
         stored.id = id;
-        match &existing {
-            // An added patient is the file's row, which the import's audit row keeps.
-            None => self.links.push(Link {
-                patient_id: id,
-                line: row.line,
-                registered: role_bits(&created_persons),
-            }),
-            Some(before) => {
-                let changed = (&before_team[..], &stored, &after_team[..]);
-                self.audit_update(before, changed, &created_persons, row.line)?
-            }
-        }
-        if existing.is_some() {
-            self.counts.updated += 1;
-        } else {
-            self.counts.added += 1;
-        }
-        Ok(Some((stored, after_team.iter().map(|(r, _)| *r).collect())))
+        let changed = (&before_team[..], &stored, &after_team[..]);
+        self.audit_update(&existing, changed, &created_persons, row.line)?;
+        self.counts.updated += 1;
+        let filled = roles(&after_team);
+        self.touched.push((stored, filled));
+        Ok(())
     }
 }
 
@@ -438,6 +509,13 @@ impl RosterWriter<'_> {
         created_persons: &[Role],
         line: usize,
     ) -> Result<()> {
+        // Only an updated patient's audit names its team: read from the register, where
+        // every person is by now (`flush`), once each.
+        for (_, id) in before_team.iter().chain(after_team) {
+            if !self.names.contains_key(id) {
+                self.names.insert(*id, persons::load(self.tx, *id)?.name);
+            }
+        }
         let names = &self.names;
         let team_names = |t: &[(Role, i64)]| -> serde_json::Value {
             t.iter()

@@ -633,7 +633,7 @@ pub type BatchFn<'a> = dyn FnMut(&[(usize, Vec<Cell>)]) -> ControlFlow<()> + 'a;
 
 /// A roster's rows as the import reads them: the header, then the data rows in file order a
 /// batch at a time, so that a source able to parse as it goes never holds every row parsed.
-pub trait RosterRows {
+pub trait RosterRows: Sync {
     /// The file's name, without its folder.
     fn name(&self) -> String;
     /// The roster as it was read, as text the import keeps for its audit: a CSV file's text

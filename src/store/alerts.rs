@@ -353,19 +353,20 @@ pub fn reconcile(
 ) -> Result<ReconcileSummary> {
     let mut open: HashMap<(i64, AlertKind), (i64, Severity, Option<String>)> = HashMap::new();
     {
-        let mut load = |pid: Option<i64>| -> Result<()> {
-            // Two statements: `?1 IS NULL OR patient_id = ?1` would keep SQLite from using
-            // the patient index, scanning every alert for each patient.
-            let mut stmt = tx.prepare_cached(if pid.is_some() {
+        // The open alerts of the patients whose ids lie in a range, or of everyone.
+        let mut load = |ids: Option<(i64, i64)>| -> Result<()> {
+            // Two statements: `?1 IS NULL OR patient_id BETWEEN ?1 AND ?2` would keep SQLite
+            // from using the patient index, scanning every alert for each patient.
+            let mut stmt = tx.prepare_cached(if ids.is_some() {
                 "SELECT id, patient_id, kind, severity, since FROM alerts
-                 WHERE patient_id = ?1 AND status <> 'resolved'
+                 WHERE patient_id BETWEEN ?1 AND ?2 AND status <> 'resolved'
                    AND kind NOT IN ('reported', 'transferred_in')"
             } else {
                 "SELECT id, patient_id, kind, severity, since FROM alerts
                  WHERE status <> 'resolved' AND kind NOT IN ('reported', 'transferred_in')"
             })?;
-            let mut rows = match pid {
-                Some(id) => stmt.query([id])?,
+            let mut rows = match ids {
+                Some((first, last)) => stmt.query([first, last])?,
                 None => stmt.query([])?,
             };
             while let Some(r) = rows.next()? {
@@ -381,14 +382,20 @@ pub fn reconcile(
         };
         match patients {
             // Up to a few thousand patients (a midnight's worth for the deriver): a query
-            // each, so memory follows them. More: one pass over the open alerts, then keep
-            // only theirs.
+            // each, so memory follows them. More (an import's group): one pass over the open
+            // alerts of their range of ids, then keep only theirs; the patients an import
+            // adds have the newest ids, past every alert.
             Some(ids) if ids.len() <= PER_PATIENT_LOAD => {
                 for id in ids {
-                    load(Some(*id))?;
+                    load(Some((*id, *id)))?;
                 }
             }
-            _ => load(None)?,
+            Some(ids) => {
+                let first = ids.iter().copied().min().unwrap_or_default();
+                let last = ids.iter().copied().max().unwrap_or_default();
+                load(Some((first, last)))?
+            }
+            None => load(None)?,
         }
     }
     if let Some(ids) = patients.filter(|ids| ids.len() > PER_PATIENT_LOAD) {
@@ -397,6 +404,7 @@ pub fn reconcile(
     }
     let mut summary = ReconcileSummary::default();
     let ts = millis(now);
+    let mut opened: Vec<(&DerivedAlert, Option<String>)> = Vec::new();
     for d in derived {
         let since = d.since.map(|s| s.to_string());
         match open.remove(&(d.patient_id, d.kind)) {
@@ -418,22 +426,27 @@ pub fn reconcile(
                 // for it is done; a new episode (the status changes again) raises a new one.
             }
             None => {
-                tx.prepare_cached(
-                    "INSERT INTO alerts (patient_id, kind, severity, status, since, raised_at,
-                        raised_by) VALUES (?1, ?2, ?3, 'new', ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    d.patient_id,
-                    d.kind.code(),
-                    d.severity.code(),
-                    since,
-                    ts,
-                    SYSTEM
-                ])?;
+                opened.push((d, since));
                 summary.opened += 1;
             }
         }
     }
+    // A refresh after an import opens a hundred thousand alerts: many to a statement.
+    super::many::insert(
+        tx,
+        "INSERT INTO alerts (patient_id, kind, severity, status, since, raised_at, raised_by)",
+        7,
+        &opened,
+        |stmt, i, (d, since)| {
+            stmt.raw_bind_parameter(i, d.patient_id)?;
+            stmt.raw_bind_parameter(i + 1, d.kind.code())?;
+            stmt.raw_bind_parameter(i + 2, d.severity.code())?;
+            stmt.raw_bind_parameter(i + 3, "new")?;
+            stmt.raw_bind_parameter(i + 4, since)?;
+            stmt.raw_bind_parameter(i + 5, ts)?;
+            stmt.raw_bind_parameter(i + 6, SYSTEM)
+        },
+    )?;
     for (id, _, _) in open.into_values() {
         tx.prepare_cached(
             "UPDATE alerts SET status='resolved', resolved_at=?1, resolved_by=?2,

@@ -68,18 +68,46 @@ pub(crate) fn prune_keeping(conn: &Connection, keep: i64) -> Result<usize> {
         .execute([keep])?)
 }
 
-/// Holds back the per-row change rows of patients, alerts, teams and persons until
-/// `release_in`, for a bulk write (a large import) in `tx`: a console would reload whole
-/// after so many changes anyway. Rolled back with the transaction if it fails.
-pub(crate) fn hold_in(tx: &Transaction) -> Result<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO changes_held (id) VALUES (1)")?
-        .execute([])?;
-    Ok(())
+/// What a bulk write set aside with `hold_in`: the triggers to make again at `release_in`.
+#[must_use = "the triggers set aside are made again by `release_in`"]
+pub(crate) struct Held {
+    triggers: Vec<String>,
 }
 
-/// Ends `hold_in`, recording one row that tells every console to reload whole.
-pub(crate) fn release_in(tx: &Transaction) -> Result<()> {
-    tx.prepare_cached("DELETE FROM changes_held")?.execute([])?;
+/// The bookkeeping triggers a bulk write sets aside: the change rows and the alert-due marks
+/// of the tables an import writes. The audit log's own triggers are never among them.
+const HELD_TRIGGERS: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
+    AND tbl_name IN ('patients', 'persons', 'team_assignments', 'alerts')
+    AND (name LIKE 'changes\\_%' ESCAPE '\\' OR name LIKE 'alert\\_due\\_%' ESCAPE '\\')
+    ORDER BY name";
+
+/// Sets aside, until `release_in`, the per-row bookkeeping of a bulk write (a large import)
+/// in `tx`: the change rows of patients, alerts, teams and persons (a console would reload
+/// whole after so many changes anyway) and the alert-due marks (the caller refreshes the
+/// alerts and due instants of every patient it writes, `alerts::refresh_patients_in`).
+/// The triggers are dropped and made again from their own SQL inside the transaction, so no
+/// other writer ever runs without them and a failed write rolls back to them: even a trigger
+/// that does nothing made each of the million rows of a 100k import a statement with a
+/// sub-program and a statement journal, a second of the import.
+pub(crate) fn hold_in(tx: &Transaction) -> Result<Held> {
+    let found: Vec<(String, String)> = tx
+        .prepare(HELD_TRIGGERS)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut triggers = Vec::with_capacity(found.len());
+    for (name, sql) in found {
+        tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+        triggers.push(sql);
+    }
+    Ok(Held { triggers })
+}
+
+/// Ends `hold_in`: makes the triggers again and records one row that tells every console to
+/// reload whole.
+pub(crate) fn release_in(tx: &Transaction, held: Held) -> Result<()> {
+    for sql in &held.triggers {
+        tx.execute_batch(sql)?;
+    }
     tx.prepare_cached("INSERT INTO changes (kind, entity_id) VALUES ('reload', 0)")?
         .execute([])?;
     Ok(())

@@ -28,16 +28,48 @@ pub(crate) fn record(
     after: &Patient,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    if let Some(values) = event_of(before, after) {
+        insert_event(tx, patient_id, millis(at), &values)?;
+    }
+    Ok(())
+}
+
+/// The event row's field columns for the change from `before` to `after`, if any changed.
+fn event_of(before: Option<&Patient>, after: &Patient) -> Option<[Option<String>; 9]> {
     let mut values: [Option<String>; 9] = Default::default();
     let mut any = false;
     for (field, value) in changes(before, after) {
         values[column_of(field)] = Some(value);
         any = true;
     }
-    if any {
-        insert_event(tx, patient_id, millis(at), &values)?;
-    }
-    Ok(())
+    any.then_some(values)
+}
+
+/// The first history rows of patients added in bulk (`patients::insert_new`): what `record`
+/// writes for each with nothing before, many to a statement.
+pub(crate) fn record_new<'a>(
+    tx: &Transaction,
+    added: impl Iterator<Item = &'a Patient>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let rows: Vec<(i64, [Option<String>; 9])> = added
+        .filter_map(|p| Some((p.id, event_of(None, p)?)))
+        .collect();
+    let began_at = millis(at);
+    super::many::insert(
+        tx,
+        &format!("INSERT INTO patient_history (patient_id, began_at, {FIELD_COLUMNS})"),
+        11,
+        &rows,
+        |stmt, i, (patient_id, values)| {
+            stmt.raw_bind_parameter(i, patient_id)?;
+            stmt.raw_bind_parameter(i + 1, began_at)?;
+            for (k, v) in values.iter().enumerate() {
+                stmt.raw_bind_parameter(i + 2 + k, v)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 fn column_of(field: HistoryField) -> usize {

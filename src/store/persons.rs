@@ -141,6 +141,40 @@ pub(crate) fn insert(tx: &Transaction, p: &NewPerson, now: DateTime<Utc>) -> Res
     })
 }
 
+/// Inserts persons registered in bulk (an import) with the ids the caller gave them (past
+/// every id in use: the caller holds the write transaction), many to a statement.
+pub(crate) fn insert_new(tx: &Transaction, added: &[Person], now: DateTime<Utc>) -> Result<()> {
+    let at = millis(now);
+    super::many::insert(
+        tx,
+        "INSERT INTO persons (name, phone, unit, township, village, station, kind, county_wide,
+            created_at, id)",
+        10,
+        added,
+        |stmt, i, p| {
+            stmt.raw_bind_parameter(i, &p.name)?;
+            stmt.raw_bind_parameter(i + 1, &p.phone)?;
+            stmt.raw_bind_parameter(i + 2, &p.unit)?;
+            stmt.raw_bind_parameter(i + 3, &p.jurisdiction.township)?;
+            stmt.raw_bind_parameter(i + 4, &p.jurisdiction.village)?;
+            stmt.raw_bind_parameter(i + 5, &p.jurisdiction.station)?;
+            stmt.raw_bind_parameter(i + 6, p.kind.code())?;
+            stmt.raw_bind_parameter(i + 7, p.county_wide)?;
+            stmt.raw_bind_parameter(i + 8, at)?;
+            stmt.raw_bind_parameter(i + 9, p.id)
+        },
+    )
+}
+
+/// The next id a person registered in bulk may take (for `insert_new`).
+pub(crate) fn next_id_in(tx: &Transaction) -> Result<i64> {
+    Ok(
+        tx.query_row("SELECT COALESCE(max(id), 0) + 1 FROM persons", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
 /// Every person, inside a transaction.
 pub(crate) fn all_in(tx: &Transaction) -> Result<Vec<Person>> {
     let mut stmt = tx.prepare(&format!("SELECT {PERSON_COLUMNS} FROM persons"))?;
@@ -182,6 +216,30 @@ pub(crate) fn put_assignment(
         operator
     ])?;
     Ok(())
+}
+
+/// Seats patients added in this transaction (who hold no seat yet), many to a statement: an
+/// import of 100k writes 460k seats. Each seat is (patient, role, person).
+pub(crate) fn seat_new_patients(
+    tx: &Transaction,
+    seats: &[(i64, Role, i64)],
+    now: DateTime<Utc>,
+    operator: &str,
+) -> Result<()> {
+    let at = millis(now);
+    super::many::insert(
+        tx,
+        "INSERT INTO team_assignments (patient_id, role, person_id, assigned_at, assigned_by)",
+        5,
+        seats,
+        |stmt, i, (patient_id, role, person_id)| {
+            stmt.raw_bind_parameter(i, patient_id)?;
+            stmt.raw_bind_parameter(i + 1, role_number(*role))?;
+            stmt.raw_bind_parameter(i + 2, person_id)?;
+            stmt.raw_bind_parameter(i + 3, at)?;
+            stmt.raw_bind_parameter(i + 4, operator)
+        },
+    )
 }
 
 /// The roles filled for a patient and by whom, inside a transaction.
