@@ -353,3 +353,59 @@ fn a_large_import_records_one_reload_whole_change_instead_of_a_row_per_write() {
     assert!(kinds.iter().any(|(k, _)| k == "patient"), "{kinds:?}");
     assert!(kinds.iter().all(|(k, _)| k != "reload"), "{kinds:?}");
 }
+
+#[test]
+fn added_and_registered_patients_interleaved_share_persons_the_batch_registered() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let all = many_rows();
+    // The even rows are registered first; the second roster alternates an added patient with
+    // a registered one, both naming a guardian the added one's row registers: the registered
+    // patient's seat refers to a person added a row before.
+    let registered: Vec<Vec<String>> = all.iter().step_by(2).cloned().collect();
+    assert!(import_file_at(&mut store, &roster_file(&db, &registered), now()).committed);
+    let mut rows = Vec::new();
+    for (k, pair) in all.chunks(2).enumerate() {
+        for i in [1, 0] {
+            let mut r = pair[i].clone();
+            r[15] = format!("新监护{k}");
+            r[16] = format!("139{k:08}");
+            rows.push(r);
+        }
+    }
+    let r = import_file_at(&mut store, &roster_file(&db, &rows), now());
+    assert!(r.committed, "{:?}", r.problems);
+    let half = MANY as usize / 2;
+    assert_eq!((r.counts.added, r.counts.updated), (half, half));
+    assert_eq!(r.counts.persons_created, half);
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM team_assignments t JOIN persons g ON g.id = t.person_id
+             WHERE t.role = 5 AND g.name LIKE '新监护%'"
+        ),
+        MANY as i64,
+        "every patient's guardian is the person their row named"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM persons WHERE name LIKE '新监护%'"),
+        half as i64
+    );
+    // Every patient has its first history row and its alert-due instant; every reference
+    // holds.
+    assert_eq!(
+        count("SELECT count(DISTINCT patient_id) FROM patient_history"),
+        MANY as i64
+    );
+    assert_eq!(count("SELECT count(*) FROM alert_due"), MANY as i64);
+    let broken: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    assert_eq!(store.verify_audit_chain(None).unwrap().first_break, None);
+}

@@ -4,8 +4,9 @@
 //! that named them) and held to the same kind and jurisdiction rules as any assignment; the
 //! places the roster names enter the register; each changed patient gets one audit row
 //! holding the fields that changed (a new one: the fields the roster gave); the alerts of the
-//! patients it touched are refreshed in the same commit. Rows are checked and written a batch
-//! at a time, so memory follows the batch, not the roster.
+//! patients it touched are refreshed in the same commit. Rows are parsed and checked on the
+//! other core a batch ahead of the writer and written a batch at a time, so memory follows
+//! the batch, not the roster; added patients and persons are written many to a statement.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Transaction;
@@ -246,8 +247,8 @@ struct RosterWriter<'a> {
     /// Every person by name, then phone (the matching rule for team members): looked up
     /// without building a key for each of the roster's half a million members.
     people: HashMap<String, Vec<Person>>,
-    /// The names of the persons an updated patient's audit row named so far, by id.
-    names: HashMap<i64, String>,
+    /// Every person's name by id, gathered for the first updated patient's audit row.
+    names: Option<HashMap<i64, String>>,
     /// Places already registered by this import.
     places: HashSet<Jurisdiction>,
     counts: RosterCounts,
@@ -286,7 +287,7 @@ impl<'a> RosterWriter<'a> {
             log: act.audit_log()?,
             registered: patients::id_numbers_in(tx)?,
             people,
-            names: HashMap::new(),
+            names: None,
             places: HashSet::new(),
             counts: RosterCounts::default(),
             problems: Vec::new(),
@@ -353,6 +354,9 @@ impl<'a> RosterWriter<'a> {
                     county_wide: false,
                 };
                 self.next_person += 1;
+                if let Some(names) = &mut self.names {
+                    names.insert(person.id, person.name.clone());
+                }
                 self.new_persons.push(person.clone());
                 same_name.push(person);
                 (&same_name[same_name.len() - 1], true)
@@ -509,14 +513,16 @@ impl RosterWriter<'_> {
         created_persons: &[Role],
         line: usize,
     ) -> Result<()> {
-        // Only an updated patient's audit names its team: read from the register, where
-        // every person is by now (`flush`), once each.
-        for (_, id) in before_team.iter().chain(after_team) {
-            if !self.names.contains_key(id) {
-                self.names.insert(*id, persons::load(self.tx, *id)?.name);
-            }
-        }
-        let names = &self.names;
+        // Only an updated patient's audit names its team: the names by id are gathered at
+        // the first one, and kept up as persons are registered.
+        let people = &self.people;
+        let names = self.names.get_or_insert_with(|| {
+            people
+                .values()
+                .flatten()
+                .map(|p| (p.id, p.name.clone()))
+                .collect()
+        });
         let team_names = |t: &[(Role, i64)]| -> serde_json::Value {
             t.iter()
                 .map(|(r, id)| (r, names.get(id).map(String::as_str).unwrap_or("")))
