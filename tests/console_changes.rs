@@ -263,3 +263,31 @@ fn a_patient_moved_out_of_a_stations_jurisdiction_leaves_its_list_and_appears_in
     assert_eq!(snap.counts, whole.counts);
     assert_eq!(xingang.view, View::Alerts);
 }
+
+#[test]
+fn a_write_that_is_only_audited_reaches_the_consoles_audit_view() {
+    let db = three_patients();
+    let (_requests, mut rx) = start(&db, "tester");
+    let before = full_snapshot(&mut rx);
+    let exported = |s: &[dutydesk::store::audit::AuditEntry]| {
+        s.iter()
+            .filter(|e| e.action == Some(dutydesk::domain::audit::AuditAction::ReportExported))
+            .count()
+    };
+    assert_eq!(exported(&before.audit), 0);
+    // An export from another process touches no patient, alert or incident: only the log.
+    let mut other = db.open();
+    let session = tester(&mut other);
+    with_desk(&mut other, &session, |d| {
+        d.record_export(
+            dutydesk::desk::records::ExportKind::Exchange,
+            3,
+            false,
+            None,
+        )
+    })
+    .unwrap();
+    let d = delta(&mut rx);
+    assert!(d.patient_ids.is_empty() && d.alert_ids.is_empty());
+    assert_eq!(exported(&d.audit), 1, "the audit view shows the export");
+}

@@ -322,12 +322,14 @@ fn a_large_import_records_one_reload_whole_change_instead_of_a_row_per_write() {
     let db = TempDb::new();
     let mut store = db.open();
     let triggers = trigger_sql(&db);
+    tester(&mut store); // registered (and audited) before the sequence is read
     let seq = store.last_change().unwrap();
     let path = roster_file(&db, &many_rows());
     assert!(import_file_at(&mut store, &path, now()).committed);
+    // One row for the whole reload, and the import's own audit row (the audit view reloads).
     assert_eq!(
         change_kinds_after(&db, seq),
-        vec![("reload".to_string(), 1)]
+        vec![("audit".to_string(), 1), ("reload".to_string(), 1)]
     );
     // The bookkeeping set aside for the bulk write is back as it was, and the import did its
     // work: every patient it added has its alert-due instant.
@@ -345,6 +347,12 @@ fn a_large_import_records_one_reload_whole_change_instead_of_a_row_per_write() {
         dutydesk::store::changes::Since::Changes(set) => assert!(set.control, "{set:?}"),
         other => panic!("{other:?}"),
     }
+    // The same roster again changes nothing: no console is made to reload, only the audit
+    // view learns of the import.
+    let seq = store.last_change().unwrap();
+    let again = import_file_at(&mut store, &path, now());
+    assert_eq!(again.counts.unchanged, MANY as usize);
+    assert_eq!(change_kinds_after(&db, seq), vec![("audit".to_string(), 1)]);
     // Later writes are recorded row by row again.
     let one = csv(&[row("测试丙", &id("19800101", 55))]);
     let seq = store.last_change().unwrap();

@@ -169,7 +169,10 @@ impl Desk<'_> {
                         refresh(&mut touched)?;
                     }
                     if let Some(held) = held {
-                        changes::release_in(tx, held)?;
+                        let c = &writer.counts;
+                        let wrote = c.added + c.updated + c.persons_created + c.places_added > 0
+                            || !summary.is_empty();
+                        changes::release_in(tx, held, wrote)?;
                     }
                     // A file with errors reports them alone, as if nothing had been tried.
                     let (counts, more) = if problems.has_errors() {

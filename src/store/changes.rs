@@ -23,6 +23,9 @@ pub struct ChangeSet {
     /// the persons directory's counts change.
     pub team: bool,
     pub shifts: bool,
+    /// An audit row was written (every write is audited; an export or a phone number
+    /// revealed is only audited): the audit view reloads.
+    pub audit: bool,
     /// A control order (管控) changes every patient's visit due date: reload whole.
     pub control: bool,
     pub operators: bool,
@@ -35,6 +38,7 @@ impl ChangeSet {
             && self.incidents.is_empty()
             && !self.team
             && !self.shifts
+            && !self.audit
             && !self.control
             && !self.operators
     }
@@ -75,9 +79,10 @@ pub(crate) struct Held {
 }
 
 /// The bookkeeping triggers a bulk write sets aside: the change rows and the alert-due marks
-/// of the tables an import writes. The audit log's own triggers are never among them.
+/// of the tables an import writes. The audit log's own triggers (append-only, the chain) are
+/// never among them: only its change row is.
 const HELD_TRIGGERS: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
-    AND tbl_name IN ('patients', 'persons', 'team_assignments', 'alerts')
+    AND tbl_name IN ('patients', 'persons', 'team_assignments', 'alerts', 'audit_log')
     AND (name LIKE 'changes\\_%' ESCAPE '\\' OR name LIKE 'alert\\_due\\_%' ESCAPE '\\')
     ORDER BY name";
 
@@ -102,14 +107,17 @@ pub(crate) fn hold_in(tx: &Transaction) -> Result<Held> {
     Ok(Held { triggers })
 }
 
-/// Ends `hold_in`: makes the triggers again and records one row that tells every console to
-/// reload whole.
-pub(crate) fn release_in(tx: &Transaction, held: Held) -> Result<()> {
+/// Ends `hold_in`: makes the triggers again and, when the bulk write `wrote` anything,
+/// records one row that tells every console to reload whole (a roster re-imported unchanged
+/// makes no console reload).
+pub(crate) fn release_in(tx: &Transaction, held: Held, wrote: bool) -> Result<()> {
     for sql in &held.triggers {
         tx.execute_batch(sql)?;
     }
-    tx.prepare_cached("INSERT INTO changes (kind, entity_id) VALUES ('reload', 0)")?
-        .execute([])?;
+    if wrote {
+        tx.prepare_cached("INSERT INTO changes (kind, entity_id) VALUES ('reload', 0)")?
+            .execute([])?;
+    }
     Ok(())
 }
 
@@ -178,6 +186,7 @@ impl Store {
                 }
                 "person" => set.team = true,
                 "shift" => set.shifts = true,
+                "audit" => set.audit = true,
                 "control" => set.control = true,
                 "operator" => set.operators = true,
                 // A bulk write held its rows back (`hold_in`): reload whole.

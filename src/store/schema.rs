@@ -668,6 +668,14 @@ CREATE TRIGGER changes_team_del AFTER DELETE ON team_assignments
     BEGIN INSERT INTO changes (kind, entity_id) VALUES ('team', OLD.patient_id); END;
 "#;
 
+/// Issue 12, every change on every screen: an audit row is a change of its own. A write that
+/// is only audited (an export, a phone number revealed) touched no patient, alert or incident,
+/// so no console looked; the audit view missed it until the next other change.
+const V_AUDIT_CHANGES: &str = r#"
+CREATE TRIGGER changes_audit_ins AFTER INSERT ON audit_log
+    BEGIN INSERT INTO changes (kind, entity_id) VALUES ('audit', NEW.id); END;
+"#;
+
 fn regroup_history(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     super::history::regroup_field_rows(tx, "patient_history_v10")?;
     tx.execute_batch("DROP TABLE patient_history_v10;")?;
@@ -690,17 +698,18 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V_HISTORY_EVENTS, regroup_history),
         M::up(V_IMPORT_AUDIT),
         M::up(V_TEAM_ROLE_NUMBERS),
+        M::up(V_AUDIT_CHANGES),
     ])
 }
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: usize = 13;
+pub const CURRENT_VERSION: usize = 14;
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
-        assert_eq!(super::CURRENT_VERSION, 13);
+        assert_eq!(super::CURRENT_VERSION, 14);
     }
 }
