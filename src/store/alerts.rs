@@ -434,7 +434,7 @@ pub fn reconcile(
     // A refresh after an import opens a hundred thousand alerts: many to a statement.
     super::many::insert(
         tx,
-        "INSERT INTO alerts (patient_id, kind, severity, status, since, raised_at, raised_by)",
+        "alerts (patient_id, kind, severity, status, since, raised_at, raised_by)",
         7,
         &opened,
         |stmt, i, (d, since)| {

@@ -58,7 +58,7 @@ pub(crate) fn record_new<'a>(
     let began_at = millis(at);
     super::many::insert(
         tx,
-        &format!("INSERT INTO patient_history (patient_id, began_at, {FIELD_COLUMNS})"),
+        &format!("patient_history (patient_id, began_at, {FIELD_COLUMNS})"),
         11,
         &rows,
         |stmt, i, (patient_id, values)| {

@@ -10,12 +10,16 @@ use super::Result;
 /// hundred rows already pay the statement's own cost a hundredth as often.
 const PARAMETERS: usize = 1024;
 
-/// Inserts `rows` with `insert` (`INSERT INTO t (a, b, c)`, `columns` of them), as many to a
-/// statement as fit. `bind` binds one row's values starting at the 1-based parameter index
-/// it is given.
+/// Inserts `rows` into `into` (`t (a, b, c)`, `columns` of them), as many to a statement as
+/// fit. `bind` binds one row's values starting at the 1-based parameter index it is given.
+///
+/// `OR FAIL`: a statement that fails keeps the rows it wrote before, so SQLite keeps no
+/// statement journal for it (a copy of every page it touches; with foreign keys deferred, as
+/// a bulk write sets them, nothing else asks for one). Any error rolls the caller's whole
+/// transaction back.
 pub(crate) fn insert<T>(
     tx: &Transaction,
-    insert: &str,
+    into: &str,
     columns: usize,
     rows: &[T],
     bind: impl Fn(&mut Statement, usize, &T) -> rusqlite::Result<()>,
@@ -25,10 +29,8 @@ pub(crate) fn insert<T>(
     for group in rows.chunks(per) {
         // The full group's statement is cached across calls; so is a batch's shorter last one
         // (a roster's batches share their size, so it is the same one).
-        let sql = format!(
-            "{insert} VALUES {}",
-            vec![placeholders.as_str(); group.len()].join(", ")
-        );
+        let values = vec![placeholders.as_str(); group.len()].join(", ");
+        let sql = format!("INSERT OR FAIL INTO {into} VALUES {values}");
         let mut stmt = tx.prepare_cached(&sql)?;
         for (i, row) in group.iter().enumerate() {
             bind(&mut stmt, i * columns + 1, row)?;
@@ -49,7 +51,7 @@ mod tests {
             .unwrap();
         let rows: Vec<(i64, String)> = (0..1300).map(|i| (i, format!("r{i}"))).collect();
         let tx = conn.transaction().unwrap();
-        super::insert(&tx, "INSERT INTO t (a, b)", 2, &rows, |stmt, at, (a, b)| {
+        super::insert(&tx, "t (a, b)", 2, &rows, |stmt, at, (a, b)| {
             stmt.raw_bind_parameter(at, a)?;
             stmt.raw_bind_parameter(at + 1, b)
         })

@@ -17,7 +17,7 @@ pub struct PatientQuery {
 
 /// The columns a patient is written with, in `bind`'s order; an insert adds `id` last.
 const WRITTEN: usize = 36;
-const INSERT: &str = "INSERT INTO patients (id_number, name, gender, phone, address, township,
+const INTO: &str = "patients (id_number, name, gender, phone, address, township,
     village, station, diagnosis, risk_level, risk_highest, condition, guardianship, status,
     away_destination, treatment_place, medication, compliance, police_listed, incident_history,
     floating, vagrant, special_team, ever_missing, last_followup, last_visit, registered_on,
@@ -92,7 +92,7 @@ pub fn save(
     if p.id == 0 {
         // No id: SQLite gives the next one.
         let mut stmt = tx.prepare_cached(&format!(
-            "{INSERT} VALUES ({})",
+            "INSERT INTO {INTO} VALUES ({})",
             vec!["?"; WRITTEN + 1].join(", ")
         ))?;
         bind(&mut stmt, 1, p, now, high_risk_on)?;
@@ -137,7 +137,7 @@ pub(crate) fn insert_new(
 ) -> Result<()> {
     super::many::insert(
         tx,
-        INSERT,
+        INTO,
         WRITTEN + 1,
         added,
         |stmt, at, (p, high_risk_on)| {

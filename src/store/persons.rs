@@ -147,8 +147,8 @@ pub(crate) fn insert_new(tx: &Transaction, added: &[Person], now: DateTime<Utc>)
     let at = millis(now);
     super::many::insert(
         tx,
-        "INSERT INTO persons (name, phone, unit, township, village, station, kind, county_wide,
-            created_at, id)",
+        "persons (name, phone, unit, township, village, station, kind, county_wide, created_at,
+            id)",
         10,
         added,
         |stmt, i, p| {
@@ -229,7 +229,7 @@ pub(crate) fn seat_new_patients(
     let at = millis(now);
     super::many::insert(
         tx,
-        "INSERT INTO team_assignments (patient_id, role, person_id, assigned_at, assigned_by)",
+        "team_assignments (patient_id, role, person_id, assigned_at, assigned_by)",
         5,
         seats,
         |stmt, i, (patient_id, role, person_id)| {
