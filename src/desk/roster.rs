@@ -248,8 +248,9 @@ struct RosterWriter<'a> {
     log: AuditLog,
     registered: HashSet<String>,
     /// Every person by name, then phone (the matching rule for team members): looked up
-    /// without building a key for each of the roster's half a million members.
-    people: HashMap<String, Vec<Person>>,
+    /// without building a key for each of the roster's half a million members, and in
+    /// constant time however many persons share a name.
+    people: HashMap<String, HashMap<String, Person>>,
     /// Every person's name by id, gathered for the first updated patient's audit row.
     names: Option<HashMap<i64, String>>,
     /// Places already registered by this import.
@@ -276,9 +277,12 @@ struct RosterWriter<'a> {
 impl<'a> RosterWriter<'a> {
     fn open(act: &Act<'a>, today: NaiveDate, file: String) -> Result<RosterWriter<'a>> {
         let tx = act.tx;
-        let mut people: HashMap<String, Vec<Person>> = HashMap::new();
+        let mut people: HashMap<String, HashMap<String, Person>> = HashMap::new();
         for p in persons::all_in(tx)? {
-            people.entry(p.name.clone()).or_default().push(p);
+            people
+                .entry(p.name.clone())
+                .or_default()
+                .insert(p.phone.clone(), p);
         }
         Ok(RosterWriter {
             tx,
@@ -338,33 +342,30 @@ impl<'a> RosterWriter<'a> {
     /// The person a roster member names (by name and phone), registering them when new with
     /// the kind of the column that named them; whether they were registered now.
     fn person(&mut self, m: &MemberCell, home: &Jurisdiction) -> (&Person, bool) {
-        let found = self
+        let known = self
             .people
             .get(m.name.as_str())
-            .and_then(|same_name| same_name.iter().position(|p| p.phone == m.phone));
-        let same_name = self.people.entry(m.name.clone()).or_default();
-        match found {
-            Some(at) => (&same_name[at], false),
-            None => {
-                let (jurisdiction, unit) = home_jurisdiction(m.role, home);
-                let person = Person {
-                    id: self.next_person,
-                    name: m.name.clone(),
-                    phone: m.phone.clone(),
-                    unit,
-                    jurisdiction,
-                    kind: m.role.kind(),
-                    county_wide: false,
-                };
-                self.next_person += 1;
-                if let Some(names) = &mut self.names {
-                    names.insert(person.id, person.name.clone());
-                }
-                self.new_persons.push(person.clone());
-                same_name.push(person);
-                (&same_name[same_name.len() - 1], true)
-            }
+            .is_some_and(|by_phone| by_phone.contains_key(m.phone.as_str()));
+        if known {
+            return (&self.people[m.name.as_str()][m.phone.as_str()], false);
         }
+        let (jurisdiction, unit) = home_jurisdiction(m.role, home);
+        let person = Person {
+            id: self.next_person,
+            name: m.name.clone(),
+            phone: m.phone.clone(),
+            unit,
+            jurisdiction,
+            kind: m.role.kind(),
+            county_wide: false,
+        };
+        self.next_person += 1;
+        if let Some(names) = &mut self.names {
+            names.insert(person.id, person.name.clone());
+        }
+        self.new_persons.push(person.clone());
+        let by_phone = self.people.entry(m.name.clone()).or_default();
+        (by_phone.entry(m.phone.clone()).or_insert(person), true)
     }
 
     fn apply_row(&mut self, row: &RosterRow) -> Result<()> {
@@ -522,7 +523,7 @@ impl RosterWriter<'_> {
         let names = self.names.get_or_insert_with(|| {
             people
                 .values()
-                .flatten()
+                .flat_map(HashMap::values)
                 .map(|p| (p.id, p.name.clone()))
                 .collect()
         });
