@@ -165,6 +165,9 @@ fn broken_roster_exits_1_with_row_messages_in_chinese_and_english() {
     let out = stdout(&o);
     assert!(out.contains("错误 第2行 [身份证号]"), "{out}");
     assert!(out.contains("导入被拒绝"), "{out}");
+    // Nothing was written: no counts of zero that read as a result.
+    assert!(out.contains("bad.csv：共 1 行"), "{out}");
+    assert!(!out.contains("新增 0"), "{out}");
     let o = cli.run(&["--lang", "en", "import", "roster", &f]);
     assert!(
         stdout(&o).contains("error row 2 [身份证号]"),

@@ -101,6 +101,16 @@ fn print_report(ctx: &Context, file: &Path, r: &ImportReport, json: bool) {
             count: r.problems_omitted,
         });
     }
+    // A refused file wrote nothing: its counts of zero would read as a result.
+    if r.errors > 0 {
+        ctx.say(&Msg::ImportRefused {
+            file: file.display().to_string(),
+            rows: r.rows,
+            errors: r.errors,
+            warnings: r.warnings,
+        });
+        return;
+    }
     ctx.say(&Msg::ImportSummary {
         file: file.display().to_string(),
         rows: r.rows,
@@ -110,12 +120,7 @@ fn print_report(ctx: &Context, file: &Path, r: &ImportReport, json: bool) {
         persons_created: r.counts.persons_created,
         warnings: r.warnings,
     });
-    if r.errors > 0 {
-        ctx.say(&Msg::ImportRefused {
-            errors: r.errors,
-            warnings: r.warnings,
-        });
-    } else if r.dry_run {
+    if r.dry_run {
         ctx.say(&Msg::ImportDryRun);
     }
     if let Some(a) = r.alerts {

@@ -814,6 +814,7 @@ pub fn audit(ctx: &Context, c: AuditCommand) -> Result<(), Failure> {
             if !json {
                 ctx.say(&Msg::AuditChainOk {
                     rows: report.rows_checked,
+                    rosters: report.rosters_checked,
                 });
                 ctx.say(&Msg::AuditHead {
                     row: report.head_id,

@@ -25,9 +25,15 @@ pub fn text(m: &Msg) -> String {
             )
         }
         Msg::ImportDryRun => "Dry run (--dry-run): the database was not changed.".into(),
-        Msg::ImportRefused { errors, warnings } => format!(
-            "Import refused: {errors} errors (and {warnings} warnings). The database was not \
-             changed. Correct the file and import it again."
+        Msg::ImportRefused {
+            file,
+            rows,
+            errors,
+            warnings,
+        } => format!(
+            "{file}: {rows} rows. Import refused: {errors} errors (and {warnings} warnings); no \
+             row was written and the database was not changed. Correct the file and import it \
+             again."
         ),
         Msg::ImportAlerts { opened, closed } => {
             format!("Alerts updated: {opened} raised, {closed} closed by themselves.")
@@ -251,9 +257,13 @@ pub fn text(m: &Msg) -> String {
             updated,
             unchanged,
         } => format!("{rows} rows: {added} added, {updated} updated, {unchanged} unchanged"),
-        Msg::AuditChainOk { rows } => {
+        Msg::AuditChainOk { rows, rosters: 0 } => {
             format!("The audit log's hash chain is whole ({rows} rows checked).")
         }
+        Msg::AuditChainOk { rows, rosters } => format!(
+            "The audit log's hash chain is whole ({rows} rows checked, with the {rosters} \
+             rosters imports kept and the rows each new patient came from)."
+        ),
         Msg::AuditHead { row, hash } => format!("Audit log head: row #{row}, hash {hash}"),
         Msg::ConfirmReplace {
             old,

@@ -154,6 +154,8 @@ pub enum Msg {
     },
     ImportDryRun,
     ImportRefused {
+        file: String,
+        rows: usize,
         errors: usize,
         warnings: usize,
     },
@@ -346,6 +348,7 @@ pub enum Msg {
     },
     AuditChainOk {
         rows: u64,
+        rosters: u64,
     },
     AuditHead {
         row: i64,

@@ -25,9 +25,14 @@ pub fn text(m: &Msg) -> String {
             )
         }
         Msg::ImportDryRun => "试导入（--dry-run）：以上为检查结果，数据库未作任何改动。".into(),
-        Msg::ImportRefused { errors, warnings } => format!(
-            "导入被拒绝：发现 {errors} 个错误（另有 {warnings} 个警告），数据库未作任何改动。\
-             请修正后重新导入。"
+        Msg::ImportRefused {
+            file,
+            rows,
+            errors,
+            warnings,
+        } => format!(
+            "{file}：共 {rows} 行，导入被拒绝：发现 {errors} 个错误（另有 {warnings} 个警告），\
+             一行也没有写入，数据库未作任何改动。请修正后重新导入。"
         ),
         Msg::ImportAlerts { opened, closed } => {
             format!("预警已更新：新增 {opened} 条，自动办结 {closed} 条。")
@@ -229,7 +234,10 @@ pub fn text(m: &Msg) -> String {
             updated,
             unchanged,
         } => format!("{rows} 行：新增 {added}，更新 {updated}，未变 {unchanged}"),
-        Msg::AuditChainOk { rows } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
+        Msg::AuditChainOk { rows, rosters: 0 } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
+        Msg::AuditChainOk { rows, rosters } => format!(
+            "审计日志哈希链完整（核验 {rows} 行，含导入所存的 {rosters} 份名册及每位新增患者所出自的行）。"
+        ),
         Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
         Msg::ConfirmReplace {
             old,
