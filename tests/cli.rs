@@ -735,3 +735,26 @@ fn an_import_keeps_its_roster_which_an_auditor_lists_and_writes_out_again_audite
             .is_none()
     );
 }
+
+#[test]
+fn a_patients_follow_ups_are_listed_by_their_form_and_none_is_said_so() {
+    let cli = Cli::demo();
+    let conn = rusqlite::Connection::open(&cli.db.path).unwrap();
+    let id_of = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let visited = id_of(
+        "SELECT p.id_number FROM followups f JOIN patients p ON p.id = f.patient_id
+         WHERE f.form = 'home_visit' LIMIT 1",
+    );
+    let none = id_of(
+        "SELECT id_number FROM patients WHERE id NOT IN (SELECT patient_id FROM followups)
+         LIMIT 1",
+    );
+    let o = cli.run(&["followup", "list", &visited]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A home visit is named as one, not as the treatment place that shares its code.
+    assert!(stdout(&o).contains("家庭访视"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("居家"), "{}", stdout(&o));
+    let o = cli.run(&["followup", "list", &none.to_lowercase()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("没有随访记录"), "{}", stdout(&o));
+}

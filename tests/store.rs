@@ -371,3 +371,19 @@ fn newer_schema_is_refused_not_downgraded() {
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
+
+#[test]
+fn a_patient_is_found_by_an_id_number_typed_with_a_lowercase_check_letter() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    let with_x = (1..1000)
+        .map(|seq| id("19800101", seq))
+        .find(|n| n.ends_with('X'))
+        .unwrap();
+    assert!(import_csv(&mut store, &csv(&[row("测试甲", &with_x)]), false).committed);
+    let typed = format!(" {} ", with_x.to_lowercase());
+    let found = store
+        .patient_by_id_number(&typed, &dutydesk::store::Scope::All)
+        .unwrap();
+    assert_eq!(found.map(|p| p.name), Some("测试甲".to_string()));
+}

@@ -432,6 +432,9 @@ pub fn followup_list(ctx: &Context, patient: &str, json: bool) -> Result<(), Fai
         emit(&serde_json::to_string_pretty(&list).unwrap_or_default());
         return Ok(());
     }
+    if list.is_empty() {
+        ctx.say(&Msg::NoFollowups);
+    }
     for f in &list {
         let what = match &f.outcome {
             FollowUpOutcome::Reached(a) => format!(
@@ -458,7 +461,7 @@ pub fn followup_list(ctx: &Context, patient: &str, json: bool) -> Result<(), Fai
 fn form_code(f: FollowUpForm) -> &'static str {
     match f {
         FollowUpForm::Clinic => "clinic",
-        FollowUpForm::HomeVisit => "home",
+        FollowUpForm::HomeVisit => "home_visit",
         FollowUpForm::Phone => "phone",
     }
 }

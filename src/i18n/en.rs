@@ -185,6 +185,7 @@ pub fn text(m: &Msg) -> String {
         }
         Msg::KeyAdded { login, fingerprint } => format!("Key {fingerprint} added for {login}"),
         Msg::NoIncidents => "No incidents.".into(),
+        Msg::NoFollowups => "No follow-ups.".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("Incident #{id} opened; its clock is running."),
         Msg::StepRecorded { step, state } => {

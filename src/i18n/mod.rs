@@ -262,6 +262,7 @@ pub enum Msg {
     ConsoleNeedsTerminal,
     StationRequired,
     NoIncidents,
+    NoFollowups,
     BadKeyFile {
         path: String,
         reason: String,

@@ -170,6 +170,7 @@ pub fn text(m: &Msg) -> String {
         Msg::BadKeyFile { path, reason } => format!("{path} 不是 OpenSSH 公钥：{reason}"),
         Msg::KeyAdded { login, fingerprint } => format!("已为 {login} 登记公钥 {fingerprint}"),
         Msg::NoIncidents => "没有案事件。".into(),
+        Msg::NoFollowups => "没有随访记录。".into(),
         Msg::StepState(st) => step_state(*st),
         Msg::IncidentOpened { id } => format!("已开案 #{id}，计时开始。"),
         Msg::StepRecorded { step, state } => format!("第{step}步已记录：{}", step_state(*state)),

@@ -203,12 +203,15 @@ impl Store {
         Ok(p.filter(|p| scope.admits_station(&p.jurisdiction.station)))
     }
 
+    /// The patient with this ID number, as an operator types it: spaces around it and a
+    /// lowercase check letter `x` (stored upper case, as the import writes it) are allowed.
     pub fn patient_by_id_number(&self, id_number: &str, scope: &Scope) -> Result<Option<Patient>> {
+        let typed = id_number.trim().to_ascii_uppercase();
         let p = self
             .conn()
             .query_row(
                 &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id_number=?1"),
-                [id_number],
+                [typed],
                 rows::patient,
             )
             .optional()?;
