@@ -30,7 +30,7 @@ use crate::store::alerts::{self, ReconcileSummary};
 use crate::store::audit::{AuditEvent, AuditLog, Author};
 use crate::store::import_audit::{self, KeptRoster, Link, role_bits};
 use crate::store::persons;
-use crate::store::{changes, patients, places};
+use crate::store::{changes, many, patients, places};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RosterCounts {
@@ -41,6 +41,14 @@ pub struct RosterCounts {
     pub unchanged: usize,
     pub persons_created: usize,
     pub places_added: usize,
+}
+
+impl RosterCounts {
+    /// Whether the import wrote anything: a patient, a person or a place (a transfer is an
+    /// update).
+    fn wrote(&self) -> bool {
+        self.added + self.updated + self.persons_created + self.places_added > 0
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -169,9 +177,7 @@ impl Desk<'_> {
                         refresh(&mut touched)?;
                     }
                     if let Some(held) = held {
-                        let c = &writer.counts;
-                        let wrote = c.added + c.updated + c.persons_created + c.places_added > 0
-                            || !summary.is_empty();
+                        let wrote = writer.counts.wrote() || !summary.is_empty();
                         changes::release_in(tx, held, wrote)?;
                     }
                     // A file with errors reports them alone, as if nothing had been tried.
@@ -300,8 +306,8 @@ impl<'a> RosterWriter<'a> {
             problems: Vec::new(),
             links: Vec::new(),
             file,
-            next_patient: patients::next_id_in(tx)?,
-            next_person: persons::next_id_in(tx)?,
+            next_patient: many::next_id(tx, "patients")?,
+            next_person: many::next_id(tx, "persons")?,
             touched: Vec::new(),
             new_persons: Vec::new(),
             new_patients: Vec::new(),

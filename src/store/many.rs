@@ -40,6 +40,13 @@ pub(crate) fn insert<T>(
     Ok(())
 }
 
+/// The next id a row of `table` may take, for rows written with the ids their writer gave
+/// them (past every id in use: the caller holds the write transaction).
+pub(crate) fn next_id(tx: &Transaction, table: &str) -> Result<i64> {
+    let sql = format!("SELECT COALESCE(max(id), 0) + 1 FROM {table}");
+    Ok(tx.query_row(&sql, [], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;

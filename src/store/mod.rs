@@ -14,7 +14,7 @@ pub mod history;
 pub mod import_audit;
 pub mod incidents;
 pub mod keys;
-mod many;
+pub(crate) mod many;
 pub mod operators;
 pub mod patients;
 pub mod persons;

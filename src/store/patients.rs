@@ -91,13 +91,10 @@ pub fn save(
 ) -> Result<i64> {
     if p.id == 0 {
         // No id: SQLite gives the next one.
-        let mut stmt = tx.prepare_cached(&format!(
-            "INSERT INTO {INTO} VALUES ({})",
-            vec!["?"; WRITTEN + 1].join(", ")
-        ))?;
-        bind(&mut stmt, 1, p, now, high_risk_on)?;
-        stmt.raw_bind_parameter(WRITTEN + 1, rusqlite::types::Null)?;
-        stmt.raw_execute()?;
+        super::many::insert(tx, INTO, WRITTEN + 1, &[p], |stmt, at, p| {
+            bind(stmt, at, p, now, high_risk_on)?;
+            stmt.raw_bind_parameter(at + WRITTEN, rusqlite::types::Null)
+        })?;
         let id = tx.last_insert_rowid();
         super::history::record(tx, id, None, p, now)?;
         Ok(id)
@@ -148,15 +145,6 @@ pub(crate) fn insert_new(
     super::history::record_new(tx, added.iter().map(|(p, _)| *p), now)
 }
 
-/// The next id an added patient may take (for `insert_new`).
-pub(crate) fn next_id_in(tx: &Transaction) -> Result<i64> {
-    Ok(
-        tx.query_row("SELECT COALESCE(max(id), 0) + 1 FROM patients", [], |r| {
-            r.get(0)
-        })?,
-    )
-}
-
 /// Reads one patient inside a transaction (for read-modify-write).
 pub fn load(tx: &Transaction, id: i64) -> Result<Patient> {
     tx.query_row(
@@ -203,10 +191,13 @@ impl Store {
         Ok(p.filter(|p| scope.admits_station(&p.jurisdiction.station)))
     }
 
-    /// The patient with this ID number, as an operator types it: spaces around it and a
-    /// lowercase check letter `x` (stored upper case, as the import writes it) are allowed.
+    /// The patient with this ID number, as an operator types it: read as the import reads
+    /// it (`IdNumber::parse`: spaces around it, a lowercase or full-width `x`, full-width
+    /// digits), so it matches the stored form.
     pub fn patient_by_id_number(&self, id_number: &str, scope: &Scope) -> Result<Option<Patient>> {
-        let typed = id_number.trim().to_ascii_uppercase();
+        let typed = crate::domain::id_number::IdNumber::parse(id_number)
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_else(|_| id_number.trim().to_owned());
         let p = self
             .conn()
             .query_row(

@@ -166,15 +166,6 @@ pub(crate) fn insert_new(tx: &Transaction, added: &[Person], now: DateTime<Utc>)
     )
 }
 
-/// The next id a person registered in bulk may take (for `insert_new`).
-pub(crate) fn next_id_in(tx: &Transaction) -> Result<i64> {
-    Ok(
-        tx.query_row("SELECT COALESCE(max(id), 0) + 1 FROM persons", [], |r| {
-            r.get(0)
-        })?,
-    )
-}
-
 /// Every person, inside a transaction.
 pub(crate) fn all_in(tx: &Transaction) -> Result<Vec<Person>> {
     let mut stmt = tx.prepare(&format!("SELECT {PERSON_COLUMNS} FROM persons"))?;
