@@ -379,42 +379,41 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
 }
 
 /// Where each row of CSV text starts, as a spreadsheet counts rows: a line ends at CRLF, LF
-/// or a lone CR, except inside a quoted cell; a blank line is a row too.
+/// or a lone CR, except inside a quoted cell; a blank line is a row too. A quote opens a
+/// quoted cell only at a cell's start (after a comma or a line end); inside one, `""` is a
+/// quote and the next lone `"` closes it. It jumps from one line end or quote to the next:
+/// everything between is plain text.
 fn row_starts(text: &str) -> Vec<usize> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum St {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
     let bytes = text.as_bytes();
     let mut starts = vec![0];
-    let mut st = St::FieldStart;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if matches!(b, b'\n' | b'\r') && st != St::Quoted {
-            i += 1;
-            if b == b'\r' && bytes.get(i) == Some(&b'\n') {
-                i += 1;
+    while let Some(k) = memchr::memchr3(b'\n', b'\r', b'"', &bytes[i..]) {
+        let at = i + k;
+        if bytes[at] == b'"' {
+            let opens = at == 0 || matches!(bytes[at - 1], b',' | b'\n' | b'\r');
+            i = at + 1;
+            if opens {
+                // To the quote that closes the cell; an unclosed one runs to the end.
+                loop {
+                    let Some(q) = memchr::memchr(b'"', &bytes[i..]) else {
+                        return starts;
+                    };
+                    i += q + 1;
+                    if bytes.get(i) != Some(&b'"') {
+                        break;
+                    }
+                    i += 1;
+                }
             }
-            if i < bytes.len() {
-                starts.push(i);
-            }
-            st = St::FieldStart;
             continue;
         }
-        st = match (st, b) {
-            (St::FieldStart, b'"') => St::Quoted,
-            (St::FieldStart | St::Unquoted | St::QuoteInQuoted, b',') => St::FieldStart,
-            (St::FieldStart | St::Unquoted, _) => St::Unquoted,
-            (St::Quoted, b'"') => St::QuoteInQuoted,
-            (St::Quoted, _) => St::Quoted,
-            (St::QuoteInQuoted, b'"') => St::Quoted,
-            (St::QuoteInQuoted, _) => St::Unquoted,
-        };
-        i += 1;
+        i = at + 1;
+        if bytes[at] == b'\r' && bytes.get(i) == Some(&b'\n') {
+            i += 1;
+        }
+        if i < bytes.len() {
+            starts.push(i);
+        }
     }
     starts
 }
@@ -508,7 +507,7 @@ impl CsvRoster {
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(self.text.as_bytes()),
-            record: csv::StringRecord::new(),
+            record: csv::ByteRecord::new(),
             header: None,
         }
     }
@@ -549,16 +548,33 @@ impl CsvRoster {
     }
 }
 
-fn cells_of(rec: &csv::StringRecord) -> Vec<Cell> {
+fn cells_of(rec: &csv::ByteRecord) -> Vec<Cell> {
     rec.iter()
-        .map(|s| {
+        .map(|field| {
+            let s = field_text(field);
             if s.trim().is_empty() {
                 Cell::Empty
             } else {
-                Cell::Text(s.to_string())
+                Cell::Text(s.into_owned())
             }
         })
         .collect()
+}
+
+/// A cell of the roster's text. Cells are read as bytes, so that the pass that only counts
+/// rows does not check each one's UTF-8 again; they are cut from valid UTF-8 at ASCII commas,
+/// quotes and line ends, so they are valid UTF-8 themselves.
+fn field_text(field: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(field)
+}
+
+/// Whether a cell holds nothing but white space (also full-width), as `str::trim` sees it.
+fn blank(field: &[u8]) -> bool {
+    match field.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => field_text(field).trim().is_empty(),
+    }
 }
 
 /// One pass over CSV text: finds the header (the first line with more than one filled cell)
@@ -568,7 +584,7 @@ struct CsvScan<'a> {
     starts: &'a [usize],
     path: &'a str,
     reader: csv::Reader<&'a [u8]>,
-    record: csv::StringRecord,
+    record: csv::ByteRecord,
     header: Option<(usize, Vec<String>)>,
 }
 
@@ -576,13 +592,13 @@ impl CsvScan<'_> {
     /// The next data row's number, its cells left in `self.record`; `None` at the end.
     fn next_row(&mut self) -> Result<Option<usize>, TableError> {
         loop {
-            let more =
-                self.reader
-                    .read_record(&mut self.record)
-                    .map_err(|e| TableError::Unreadable {
-                        path: self.path.into(),
-                        reason: e.to_string(),
-                    })?;
+            let more = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|e| TableError::Unreadable {
+                    path: self.path.into(),
+                    reason: e.to_string(),
+                })?;
             if !more {
                 return Ok(None);
             }
@@ -597,7 +613,6 @@ impl CsvScan<'_> {
                 Ok(i) => i + 1,
                 Err(i) => i.max(1),
             };
-            let blank = |s: &str| s.trim().is_empty();
             if rec.len() > MAX_COLUMNS
                 && let Some(col) = (0..rec.len()).rev().find(|&i| !blank(&rec[i]))
                 && col >= MAX_COLUMNS
@@ -615,7 +630,13 @@ impl CsvScan<'_> {
                 }
                 let headers = rec
                     .iter()
-                    .map(|c| if blank(c) { String::new() } else { c.into() })
+                    .map(|c| {
+                        if blank(c) {
+                            String::new()
+                        } else {
+                            field_text(c).into_owned()
+                        }
+                    })
                     .collect();
                 self.header = Some((row, headers));
                 continue;
@@ -810,6 +831,27 @@ mod tests {
         match read(&path) {
             Err(TableError::TooLarge { max, .. }) => assert_eq!(max, MAX_UNPACKED_BYTES),
             other => panic!("expected TooLarge, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_line_ends_a_row_only_outside_a_quoted_cell() {
+        let cases: [(&str, &[usize]); 9] = [
+            ("a,b\nc,d\n", &[0, 4]),
+            ("a\r\nb\rc\n\nd", &[0, 3, 5, 7, 8]),
+            ("\"x\ny\",1\nz", &[0, 8]),
+            // An escaped quote does not close the cell; the line end inside it is no row's.
+            ("\"a\"\"\nb\",1\nc", &[0, 10]),
+            // A quote inside a plain cell is text, and so is what follows it.
+            ("ab\"c\nd", &[0, 5]),
+            ("a,\"\"\nb", &[0, 5]),
+            // After a closed quoted cell, a quote in the same cell is text again.
+            ("\"a\"b\"\nc", &[0, 6]),
+            ("a,\"open\nnever closed", &[0]),
+            ("\n\r\n", &[0, 1]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(row_starts(text), want, "{text:?}");
         }
     }
 
