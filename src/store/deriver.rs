@@ -127,14 +127,22 @@ pub(crate) fn set_due_in(
     tx: &Transaction,
     due: impl IntoIterator<Item = (i64, Option<DateTime<Utc>>)>,
 ) -> Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO alert_due (patient_id, due_at) VALUES (?1, ?2)
-         ON CONFLICT(patient_id) DO UPDATE SET due_at = excluded.due_at",
-    )?;
-    for (id, at) in due {
-        stmt.execute(params![id, at.map(millis)])?;
-    }
-    Ok(())
+    // An import sets a hundred thousand at once: many to a statement.
+    let due: Vec<(i64, Option<i64>)> = due
+        .into_iter()
+        .map(|(id, at)| (id, at.map(millis)))
+        .collect();
+    super::many::insert_then(
+        tx,
+        "alert_due (patient_id, due_at)",
+        2,
+        &due,
+        "ON CONFLICT(patient_id) DO UPDATE SET due_at = excluded.due_at",
+        |stmt, i, (id, at)| {
+            stmt.raw_bind_parameter(i, id)?;
+            stmt.raw_bind_parameter(i + 1, at)
+        },
+    )
 }
 
 /// The due instants of `patients` as derived at `now`, for `set_due_in`.

@@ -14,8 +14,8 @@ const PARAMETERS: usize = 1024;
 /// fit. `bind` binds one row's values starting at the 1-based parameter index it is given.
 ///
 /// `OR FAIL`: a statement that fails keeps the rows it wrote before, so SQLite keeps no
-/// statement journal for it (a copy of every page it touches; with foreign keys deferred, as
-/// a bulk write sets them, nothing else asks for one). Any error rolls the caller's whole
+/// statement journal for it (a copy of every page it touches; with foreign keys unenforced,
+/// as a bulk import has them, nothing else asks for one). Any error rolls the caller's whole
 /// transaction back.
 pub(crate) fn insert<T>(
     tx: &Transaction,
@@ -24,13 +24,25 @@ pub(crate) fn insert<T>(
     rows: &[T],
     bind: impl Fn(&mut Statement, usize, &T) -> rusqlite::Result<()>,
 ) -> Result<()> {
+    insert_then(tx, into, columns, rows, "", bind)
+}
+
+/// `insert` with a clause after the values (`ON CONFLICT … DO UPDATE …`, an upsert).
+pub(crate) fn insert_then<T>(
+    tx: &Transaction,
+    into: &str,
+    columns: usize,
+    rows: &[T],
+    then: &str,
+    bind: impl Fn(&mut Statement, usize, &T) -> rusqlite::Result<()>,
+) -> Result<()> {
     let per = (PARAMETERS / columns).max(1);
     let placeholders = format!("({})", vec!["?"; columns].join(", "));
     for group in rows.chunks(per) {
         // The full group's statement is cached across calls; so is a batch's shorter last one
         // (a roster's batches share their size, so it is the same one).
         let values = vec![placeholders.as_str(); group.len()].join(", ");
-        let sql = format!("INSERT OR FAIL INTO {into} VALUES {values}");
+        let sql = format!("INSERT OR FAIL INTO {into} VALUES {values} {then}");
         let mut stmt = tx.prepare_cached(&sql)?;
         for (i, row) in group.iter().enumerate() {
             bind(&mut stmt, i * columns + 1, row)?;
