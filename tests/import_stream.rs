@@ -85,6 +85,9 @@ fn a_roster_of_many_batches_imports_every_row_in_one_commit() {
     assert!(alerts.opened >= MANY as usize / 7, "{alerts:?}");
     let chain = store.verify_audit_chain(None).unwrap();
     assert_eq!(chain.first_break, None);
+    // The bulk write did without SQLite's parent look-ups; the connection enforces them
+    // again for whatever it writes next.
+    assert!(store.enforces_foreign_keys().unwrap());
 }
 
 #[test]
@@ -109,6 +112,7 @@ fn an_error_in_the_last_batch_writes_nothing_and_is_reported_by_its_row() {
         triggers,
         "the bookkeeping set aside is back"
     );
+    assert!(store.enforces_foreign_keys().unwrap());
 }
 
 #[test]
@@ -145,6 +149,7 @@ fn a_dry_run_over_many_batches_counts_and_writes_nothing() {
         triggers,
         "the bookkeeping set aside is back"
     );
+    assert!(store.enforces_foreign_keys().unwrap());
 }
 
 /// The added patient's own audit entry, read as the console and `audit list --patient` do.

@@ -184,6 +184,23 @@ impl<'a> Desk<'a> {
     }
 }
 
+impl<'a> Desk<'a> {
+    /// `act_or_roll_back` for a bulk import, whose transaction does not have SQLite look up
+    /// the parent of every row it writes (a patient and a person for each of half a million
+    /// seats): foreign keys are not enforced for it, and enforced again afterwards whatever
+    /// happens. Every reference such a write makes is to a row it wrote itself or read
+    /// inside the same transaction, which holds the only write lock; the writer checks that
+    /// every id it handed out was written before it commits (`RosterWriter::check_written`).
+    pub(crate) fn act_bulk<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.store.enforce_foreign_keys(false)?;
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        let restored = self.store.enforce_foreign_keys(true);
+        let out = out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        restored?;
+        Ok(out)
+    }
+}
+
 /// One action's transaction, with the operator as it stands inside it.
 pub struct Act<'t> {
     pub(crate) tx: &'t Transaction<'t>,

@@ -9,10 +9,10 @@
 //! the batch, not the roster; added patients and persons are written many to a statement.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rusqlite::Transaction;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use super::followups::diff;
@@ -71,6 +71,10 @@ pub struct ImportReport {
 /// checking, few enough that a batch's parsed cells stay a few megabytes whatever the file.
 const BATCH: usize = 4096;
 
+/// How many rows of the first batch are checked and sent on their own, so that the writer
+/// starts after a few milliseconds rather than after a whole batch.
+const FIRST: usize = 256;
+
 /// How many checked batches may wait for the writer: enough that it never waits for the
 /// checker, few enough that memory still follows the batch.
 const AHEAD: usize = 2;
@@ -117,95 +121,123 @@ impl Desk<'_> {
             let name = roster.name();
             let text = (!dry_run).then(|| roster.as_read());
             let found = std::mem::take(&mut problems);
-            let ((counts, more, refreshed, found), committed) = std::thread::scope(|threads| {
-                // The roster is compressed for keeping on the other core while rows are
-                // checked and written.
-                let keeping = text
-                    .as_deref()
-                    .map(|text| threads.spawn(|| KeptRoster::new(&name, text)));
-                // Rows are parsed and checked on the other core a batch ahead of the writer,
-                // which holds the transaction: at most `AHEAD` checked batches wait for it.
-                // After the first error nothing more is sent, but the rest is still checked,
-                // so that the report lists every problem.
-                let (send, checked) = std::sync::mpsc::sync_channel::<Vec<RosterRow>>(AHEAD);
-                let checking = threads.spawn(move || {
-                    let mut problems = found;
-                    let mut sending = true;
-                    let read = roster.each_batch(BATCH, &mut |batch| {
-                        let (rows, found) = checker.batch(batch);
-                        problems.append(found);
-                        sending &= !problems.has_errors();
-                        // The writer stopped (it failed): nothing more to check for it.
-                        if sending && send.send(rows).is_err() {
-                            return ControlFlow::Break(());
-                        }
-                        ControlFlow::Continue(())
+            let bulk = roster.row_count() > HOLD_CHANGES_OVER;
+            let import = |desk: &mut Self| {
+                std::thread::scope(|threads| {
+                    // The roster is compressed for keeping on the other core while rows are
+                    // checked and written.
+                    let keeping = text
+                        .as_deref()
+                        .map(|text| threads.spawn(|| KeptRoster::new(&name, text)));
+                    // Rows are parsed and checked on the other core a batch ahead of the writer,
+                    // which holds the transaction: at most `AHEAD` checked batches wait for it.
+                    // After the first error nothing more is sent, but the rest is still checked,
+                    // so that the report lists every problem.
+                    let (send, checked) = std::sync::mpsc::sync_channel::<Vec<RosterRow>>(AHEAD);
+                    let checking = threads.spawn(move || {
+                        let mut problems = found;
+                        let mut sending = true;
+                        let mut first = true;
+                        let read = roster.each_batch(BATCH, &mut |batch| {
+                            // The writer waits for the first rows: a few are sent on their own.
+                            let (head, rest) = if std::mem::take(&mut first) {
+                                batch.split_at(batch.len().min(FIRST))
+                            } else {
+                                (batch, &[][..])
+                            };
+                            for part in [head, rest].into_iter().filter(|p| !p.is_empty()) {
+                                let (rows, found) = checker.batch(part);
+                                problems.append(found);
+                                sending &= !problems.has_errors();
+                                // The writer stopped (it failed): nothing more to check for it.
+                                if sending && send.send(rows).is_err() {
+                                    return ControlFlow::Break(());
+                                }
+                            }
+                            ControlFlow::Continue(())
+                        });
+                        (problems, read)
                     });
-                    (problems, read)
-                });
-                let file = name.clone();
-                self.act_or_roll_back(Need::Center, move |act| {
-                    let (tx, now, config) = (act.tx, act.now, act.config);
-                    let held = (roster.row_count() > HOLD_CHANGES_OVER)
-                        .then(|| changes::hold_in(tx))
-                        .transpose()?;
-                    let mut writer = RosterWriter::open(act, today, file)?;
-                    let mut summary = ReconcileSummary::default();
-                    let mut touched: Vec<(Patient, RoleSet)> = Vec::new();
-                    let mut refresh = |touched: &mut Vec<(Patient, RoleSet)>| -> Result<()> {
-                        if !dry_run && !touched.is_empty() {
-                            let s = alerts::refresh_patients_in(tx, touched, now, config)?;
-                            summary.opened += s.opened;
-                            summary.closed += s.closed;
-                            summary.updated += s.updated;
+                    // What the writer is done with (a batch's rows, a refresh's patients) is freed
+                    // on the other core: the writer only ever waits for SQLite.
+                    let (spent, bin) = std::sync::mpsc::channel::<Box<dyn Send>>();
+                    threads.spawn(move || bin.into_iter().for_each(drop));
+                    let file = name.clone();
+                    desk.act_or_roll_back(Need::Center, move |act| {
+                        let (tx, now, config) = (act.tx, act.now, act.config);
+                        let held = bulk.then(|| changes::hold_in(tx)).transpose()?;
+                        let mut writer = RosterWriter::open(act, today, file)?;
+                        let mut summary = ReconcileSummary::default();
+                        let mut touched: Vec<(Patient, RoleSet)> =
+                            Vec::with_capacity(REFRESH_AT + BATCH);
+                        let mut refresh = |touched: &mut Vec<(Patient, RoleSet)>| -> Result<()> {
+                            if !dry_run && !touched.is_empty() {
+                                let s = alerts::refresh_patients_in(tx, touched, now, config)?;
+                                summary.opened += s.opened;
+                                summary.closed += s.closed;
+                                summary.updated += s.updated;
+                            }
+                            let done =
+                                std::mem::replace(touched, Vec::with_capacity(REFRESH_AT + BATCH));
+                            let _ = spent.send(Box::new(done));
+                            Ok(())
+                        };
+                        for rows in checked.iter() {
+                            touched.extend(writer.apply(&rows)?);
+                            let _ = spent.send(Box::new(rows));
+                            if touched.len() >= REFRESH_AT {
+                                refresh(&mut touched)?;
+                            }
                         }
-                        touched.clear();
-                        Ok(())
-                    };
-                    for rows in checked.iter() {
-                        touched.extend(writer.apply(&rows)?);
-                        if touched.len() >= REFRESH_AT {
+                        // Checking rows does not panic; if it did, that is a bug to surface whole.
+                        let (problems, read) = checking
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                        read.map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
+                        if !problems.has_errors() {
                             refresh(&mut touched)?;
                         }
-                    }
-                    // Checking rows does not panic; if it did, that is a bug to surface whole.
-                    let (problems, read) = checking
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    read.map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
-                    if !problems.has_errors() {
-                        refresh(&mut touched)?;
-                    }
-                    if let Some(held) = held {
-                        let wrote = writer.counts.wrote() || !summary.is_empty();
-                        changes::release_in(tx, held, wrote)?;
-                    }
-                    // A file with errors reports them alone, as if nothing had been tried.
-                    let (counts, more) = if problems.has_errors() {
-                        (RosterCounts::default(), Vec::new())
-                    } else {
-                        (writer.counts, writer.problems)
-                    };
-                    let keep = !dry_run && !problems.has_errors() && !has_errors(&more);
-                    if keep && let Some(keeping) = keeping {
-                        let kept = keeping
-                            .join()
-                            .unwrap_or_else(|_| Err(std::io::Error::other("compressing failed")))
-                            .map_err(StoreError::Io)?;
-                        let mut links = std::mem::take(&mut writer.links);
-                        let rows = roster.row_count();
-                        import_audit::write(
-                            tx,
-                            act.audit_at(),
-                            act.author(),
-                            &kept,
-                            import_summary(rows, &counts),
-                            &mut links,
-                        )?;
-                    }
-                    Ok(((counts, more, keep.then_some(summary), problems), keep))
+                        if bulk {
+                            writer.check_written()?;
+                        }
+                        if let Some(held) = held {
+                            let wrote = writer.counts.wrote() || !summary.is_empty();
+                            changes::release_in(tx, held, wrote)?;
+                        }
+                        // A file with errors reports them alone, as if nothing had been tried.
+                        let (counts, more) = if problems.has_errors() {
+                            (RosterCounts::default(), Vec::new())
+                        } else {
+                            (writer.counts, writer.problems)
+                        };
+                        let keep = !dry_run && !problems.has_errors() && !has_errors(&more);
+                        if keep && let Some(keeping) = keeping {
+                            let kept = keeping
+                                .join()
+                                .unwrap_or_else(|_| {
+                                    Err(std::io::Error::other("compressing failed"))
+                                })
+                                .map_err(StoreError::Io)?;
+                            let mut links = std::mem::take(&mut writer.links);
+                            let rows = roster.row_count();
+                            import_audit::write(
+                                tx,
+                                act.audit_at(),
+                                act.author(),
+                                &kept,
+                                import_summary(rows, &counts),
+                                &mut links,
+                            )?;
+                        }
+                        Ok(((counts, more, keep.then_some(summary), problems), keep))
+                    })
                 })
-            })?;
+            };
+            let ((counts, more, refreshed, found), committed) = if bulk {
+                self.act_bulk(import)?
+            } else {
+                import(self)?
+            };
             problems = found;
             report.counts = counts;
             report.committed = committed;
@@ -267,8 +299,10 @@ struct RosterWriter<'a> {
     links: Vec<Link>,
     /// The roster's file name, which an updated patient's audit row names with its row.
     file: String,
-    /// The ids the next added patient and person take.
+    /// The ids the first and the next added patient and person take.
+    first_patient: i64,
     next_patient: i64,
+    first_person: i64,
     next_person: i64,
     /// This batch's patients as stored, with the roles their team fills, for alert
     /// derivation; those added are written at `flush`.
@@ -283,6 +317,8 @@ struct RosterWriter<'a> {
 impl<'a> RosterWriter<'a> {
     fn open(act: &Act<'a>, today: NaiveDate, file: String) -> Result<RosterWriter<'a>> {
         let tx = act.tx;
+        // Hashed with foldhash: a roster's cells are the operator's own file, not input an
+        // attacker shapes to collide, and the writer hashes several keys for every row.
         let mut people: HashMap<String, HashMap<String, Person>> = HashMap::new();
         for p in persons::all_in(tx)? {
             people
@@ -290,6 +326,8 @@ impl<'a> RosterWriter<'a> {
                 .or_default()
                 .insert(p.phone.clone(), p);
         }
+        let next_patient = many::next_id(tx, "patients")?;
+        let next_person = many::next_id(tx, "persons")?;
         Ok(RosterWriter {
             tx,
             now: act.now,
@@ -306,8 +344,10 @@ impl<'a> RosterWriter<'a> {
             problems: Vec::new(),
             links: Vec::new(),
             file,
-            next_patient: many::next_id(tx, "patients")?,
-            next_person: many::next_id(tx, "persons")?,
+            first_patient: next_patient,
+            next_patient,
+            first_person: next_person,
+            next_person,
             touched: Vec::new(),
             new_persons: Vec::new(),
             new_patients: Vec::new(),
@@ -320,6 +360,7 @@ impl<'a> RosterWriter<'a> {
     fn apply(&mut self, rows: &[RosterRow]) -> Result<Vec<(Patient, RoleSet)>> {
         // Refreshing the last batch's alerts appended rows of its own: continue after them.
         self.log = AuditLog::open(self.tx)?;
+        self.touched.reserve(rows.len());
         for row in rows {
             self.apply_row(row)?;
         }
@@ -342,6 +383,29 @@ impl<'a> RosterWriter<'a> {
         self.new_persons.clear();
         self.new_patients.clear();
         self.new_seats.clear();
+        Ok(())
+    }
+
+    /// Refuses the import unless every patient and person id this writer handed out was
+    /// written: what a bulk import's seats, history and alerts refer to without SQLite
+    /// enforcing it (`Desk::act_bulk`).
+    fn check_written(&self) -> Result<()> {
+        let written = |table: &str, from: i64| -> Result<i64> {
+            let sql = format!("SELECT count(*) FROM {table} WHERE id >= ?1");
+            Ok(self.tx.query_row(&sql, [from], |r| r.get(0))?)
+        };
+        let patients = written("patients", self.first_patient)?;
+        let persons = written("persons", self.first_person)?;
+        if patients != self.next_patient - self.first_patient
+            || persons != self.next_person - self.first_person
+        {
+            return Err(StoreError::Refused(format!(
+                "import wrote {patients} of {} patients and {persons} of {} persons it added",
+                self.next_patient - self.first_patient,
+                self.next_person - self.first_person
+            ))
+            .into());
+        }
         Ok(())
     }
 

@@ -99,10 +99,6 @@ pub(crate) fn hold_in(tx: &Transaction) -> Result<Held> {
         .prepare(HELD_TRIGGERS)?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    // Foreign keys are checked at the commit instead of by each statement, which then needs
-    // no statement journal (`many::insert`); the commit still refuses a broken reference.
-    // SQLite turns this off again at the commit or rollback.
-    tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
     let mut triggers = Vec::with_capacity(found.len());
     for (name, sql) in found {
         tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;

@@ -101,9 +101,28 @@ pub struct Store {
     path: Option<PathBuf>,
 }
 
+/// Process-wide SQLite settings, made once before the first connection (SQLite refuses them
+/// after it has started, which leaves its defaults: no harm). Without memory statistics every
+/// allocation SQLite makes skips a global mutex; nothing here reads those statistics or sets
+/// a heap limit, which are what they serve.
+fn tune_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any connection of this process is opened,
+        // with the integer argument SQLITE_CONFIG_MEMSTATUS takes.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            );
+        }
+    });
+}
+
 impl Store {
     /// Opens (creating with mode 0600 where absent) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
+        tune_sqlite();
         let open_err = |e: &dyn std::fmt::Display| StoreError::Open {
             path: path.to_path_buf(),
             reason: e.to_string(),
@@ -128,6 +147,7 @@ impl Store {
 
     /// A private database in memory, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
+        tune_sqlite();
         let conn = Connection::open_in_memory()?;
         let mut store = Store { conn, path: None };
         store.configure(false)?;
@@ -158,6 +178,21 @@ impl Store {
              PRAGMA temp_store=MEMORY;",
         )?;
         Ok(())
+    }
+
+    /// Whether this connection enforces foreign keys (on unless a bulk import turned them off
+    /// for its own transaction: `Desk::act_bulk`). SQLite changes this only between
+    /// transactions.
+    pub(crate) fn enforce_foreign_keys(&self, on: bool) -> Result<()> {
+        self.conn.pragma_update(None, "foreign_keys", on)?;
+        Ok(())
+    }
+
+    /// Whether this connection enforces foreign keys now.
+    pub fn enforces_foreign_keys(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)
     }
 
     /// Sets this connection's page cache to `kib` KiB. The console reads the register once

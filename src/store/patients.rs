@@ -157,9 +157,7 @@ pub fn load(tx: &Transaction, id: i64) -> Result<Patient> {
 }
 
 /// Every registered ID number (an import's first read).
-pub(crate) fn id_numbers_in(
-    conn: &rusqlite::Connection,
-) -> Result<std::collections::HashSet<String>> {
+pub(crate) fn id_numbers_in(conn: &rusqlite::Connection) -> Result<foldhash::HashSet<String>> {
     Ok(conn
         .prepare("SELECT id_number FROM patients")?
         .query_map([], |r| r.get(0))?
