@@ -6,6 +6,7 @@
 //!
 //! Reads for an operator go through `Desk::reader`, whose station filter is part of the SQL.
 
+mod added;
 pub mod admin;
 pub mod alerts;
 pub mod control;

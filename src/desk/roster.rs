@@ -14,7 +14,10 @@ use rusqlite::Transaction;
 use serde::Serialize;
 use serde_json::json;
 use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
 
+use super::added::{Added, Ground};
 use super::followups::diff;
 use super::{Act, Desk, Need, Result};
 use crate::domain::alert::RoleSet;
@@ -26,11 +29,11 @@ use crate::import::columns::Field;
 use crate::import::rows::{self, Level, MemberCell, Problem, Reason, RosterRow};
 use crate::import::table::RosterRows;
 use crate::store::StoreError;
-use crate::store::alerts::{self, ReconcileSummary};
+use crate::store::alerts::{self, Derived, ReconcileSummary};
 use crate::store::audit::{AuditEvent, AuditLog, Author};
 use crate::store::import_audit::{self, KeptRoster, Link, role_bits};
 use crate::store::persons;
-use crate::store::{changes, many, patients, places};
+use crate::store::{changes, control, history, many, patients, places};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RosterCounts {
@@ -90,6 +93,9 @@ const REFRESH_AT: usize = 10_000;
 /// refreshes the alerts and due instants of every patient it wrote itself.
 const HOLD_CHANGES_OVER: usize = 500;
 
+/// A batch of checked rows, each with what its patient's row writes if it is new.
+type Checked = (Vec<RosterRow>, Vec<Option<Added>>);
+
 impl Desk<'_> {
     /// Checks and writes a roster; any error writes nothing, and so does a dry run. Rows are
     /// checked and written a batch at a time in one transaction, so a CSV's rows are never
@@ -133,11 +139,16 @@ impl Desk<'_> {
                     // which holds the transaction: at most `AHEAD` checked batches wait for it.
                     // After the first error nothing more is sent, but the rest is still checked,
                     // so that the report lists every problem.
-                    let (send, checked) = std::sync::mpsc::sync_channel::<Vec<RosterRow>>(AHEAD);
+                    let (send, checked) = std::sync::mpsc::sync_channel::<Checked>(AHEAD);
+                    // What an added patient's row writes is worked out there too, against what
+                    // the writer read in its transaction, which it sends once it has begun.
+                    let (give_ground, ground) = std::sync::mpsc::sync_channel::<Arc<Ground>>(1);
                     let checking = threads.spawn(move || {
                         let mut problems = found;
                         let mut sending = true;
                         let mut first = true;
+                        let mut grounds = ground.iter();
+                        let mut ground: Option<Arc<Ground>> = None;
                         let read = roster.each_batch(BATCH, &mut |batch| {
                             // The writer waits for the first rows: a few are sent on their own.
                             let (head, rest) = if std::mem::take(&mut first) {
@@ -149,8 +160,18 @@ impl Desk<'_> {
                                 let (rows, found) = checker.batch(part);
                                 problems.append(found);
                                 sending &= !problems.has_errors();
+                                if !sending {
+                                    continue;
+                                }
+                                if ground.is_none() {
+                                    ground = grounds.next();
+                                }
                                 // The writer stopped (it failed): nothing more to check for it.
-                                if sending && send.send(rows).is_err() {
+                                let Some(g) = &ground else {
+                                    return ControlFlow::Break(());
+                                };
+                                let added = g.added(&rows);
+                                if send.send((rows, added)).is_err() {
                                     return ControlFlow::Break(());
                                 }
                             }
@@ -163,30 +184,27 @@ impl Desk<'_> {
                     let (spent, bin) = std::sync::mpsc::channel::<Box<dyn Send>>();
                     threads.spawn(move || bin.into_iter().for_each(drop));
                     let file = name.clone();
+                    let config = desk.config;
                     desk.act_or_roll_back(Need::Center, move |act| {
-                        let (tx, now, config) = (act.tx, act.now, act.config);
+                        let tx = act.tx;
                         let held = bulk.then(|| changes::hold_in(tx)).transpose()?;
-                        let mut writer = RosterWriter::open(act, today, file)?;
+                        let ground = Arc::new(Ground {
+                            registered: patients::id_numbers_in(tx)?,
+                            orders: control::orders_in(tx)?,
+                            now: act.now,
+                            today,
+                            config,
+                            alerts: !dry_run,
+                        });
+                        let _ = give_ground.send(ground.clone());
+                        drop(give_ground);
+                        let mut writer = RosterWriter::open(act, ground, file, spent)?;
                         let mut summary = ReconcileSummary::default();
-                        let mut touched: Vec<(Patient, RoleSet)> =
-                            Vec::with_capacity(REFRESH_AT + BATCH);
-                        let mut refresh = |touched: &mut Vec<(Patient, RoleSet)>| -> Result<()> {
-                            if !dry_run && !touched.is_empty() {
-                                let s = alerts::refresh_patients_in(tx, touched, now, config)?;
-                                summary.opened += s.opened;
-                                summary.closed += s.closed;
-                                summary.updated += s.updated;
-                            }
-                            let done =
-                                std::mem::replace(touched, Vec::with_capacity(REFRESH_AT + BATCH));
-                            let _ = spent.send(Box::new(done));
-                            Ok(())
-                        };
-                        for rows in checked.iter() {
-                            touched.extend(writer.apply(&rows)?);
-                            let _ = spent.send(Box::new(rows));
-                            if touched.len() >= REFRESH_AT {
-                                refresh(&mut touched)?;
+                        for (rows, added) in checked.iter() {
+                            writer.apply(&rows, added)?;
+                            let _ = writer.spent.send(Box::new(rows));
+                            if writer.derived.len() >= REFRESH_AT {
+                                writer.refresh(&mut summary)?;
                             }
                         }
                         // Checking rows does not panic; if it did, that is a bug to surface whole.
@@ -195,7 +213,7 @@ impl Desk<'_> {
                             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                         read.map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
                         if !problems.has_errors() {
-                            refresh(&mut touched)?;
+                            writer.refresh(&mut summary)?;
                         }
                         if bulk {
                             writer.check_written()?;
@@ -279,12 +297,13 @@ fn has_errors(p: &[Problem]) -> bool {
 struct RosterWriter<'a> {
     tx: &'a Transaction<'a>,
     now: DateTime<Utc>,
-    today: NaiveDate,
     login: String,
     author: Author,
     audit_at: DateTime<Utc>,
     log: AuditLog,
-    registered: HashSet<String>,
+    /// The registered ID numbers and what alerts are derived against, shared with the
+    /// checking core.
+    ground: Arc<Ground<'a>>,
     /// Every person by name, then phone (the matching rule for team members): looked up
     /// without building a key for each of the roster's half a million members, and in
     /// constant time however many persons share a name.
@@ -304,18 +323,25 @@ struct RosterWriter<'a> {
     next_patient: i64,
     first_person: i64,
     next_person: i64,
-    /// This batch's patients as stored, with the roles their team fills, for alert
-    /// derivation; those added are written at `flush`.
-    touched: Vec<(Patient, RoleSet)>,
-    /// Not yet written: persons registered, patients added (their place in `touched` and
-    /// first high-risk day), and the added patients' seats.
+    /// The alerts and due instants of the patients written since the last `refresh`.
+    derived: Derived,
+    /// Not yet written: persons registered, patients added (with their first high-risk day),
+    /// their first history rows and their seats.
     new_persons: Vec<Person>,
-    new_patients: Vec<(usize, NaiveDate)>,
+    new_patients: Vec<(Patient, NaiveDate)>,
+    new_history: Vec<(i64, [Option<String>; 9])>,
     new_seats: Vec<(i64, Role, i64)>,
+    /// What the writer is done with, freed on another thread.
+    spent: Sender<Box<dyn Send>>,
 }
 
 impl<'a> RosterWriter<'a> {
-    fn open(act: &Act<'a>, today: NaiveDate, file: String) -> Result<RosterWriter<'a>> {
+    fn open(
+        act: &Act<'a>,
+        ground: Arc<Ground<'a>>,
+        file: String,
+        spent: Sender<Box<dyn Send>>,
+    ) -> Result<RosterWriter<'a>> {
         let tx = act.tx;
         // Hashed with foldhash: a roster's cells are the operator's own file, not input an
         // attacker shapes to collide, and the writer hashes several keys for every row.
@@ -331,12 +357,11 @@ impl<'a> RosterWriter<'a> {
         Ok(RosterWriter {
             tx,
             now: act.now,
-            today,
             login: act.operator.login.clone(),
             author: act.author().clone(),
             audit_at: act.audit_at(),
             log: act.audit_log()?,
-            registered: patients::id_numbers_in(tx)?,
+            ground,
             people,
             names: None,
             places: HashSet::new(),
@@ -348,24 +373,25 @@ impl<'a> RosterWriter<'a> {
             next_patient,
             first_person: next_person,
             next_person,
-            touched: Vec::new(),
+            derived: Derived::with_capacity(REFRESH_AT + BATCH),
             new_persons: Vec::new(),
             new_patients: Vec::new(),
+            new_history: Vec::new(),
             new_seats: Vec::new(),
+            spent,
         })
     }
 
-    /// Writes `rows`; returns every patient it added or changed (as stored, with the roles
-    /// its team now fills) for alert derivation.
-    fn apply(&mut self, rows: &[RosterRow]) -> Result<Vec<(Patient, RoleSet)>> {
+    /// Writes `rows`, each with what the checking core worked out for it if it is new; keeps
+    /// the alerts derived for every patient it adds or changes for `refresh`.
+    fn apply(&mut self, rows: &[RosterRow], added: Vec<Option<Added>>) -> Result<()> {
         // Refreshing the last batch's alerts appended rows of its own: continue after them.
         self.log = AuditLog::open(self.tx)?;
-        self.touched.reserve(rows.len());
+        let mut added = added.into_iter();
         for row in rows {
-            self.apply_row(row)?;
+            self.apply_row(row, added.next().flatten())?;
         }
-        self.flush()?;
-        Ok(std::mem::take(&mut self.touched))
+        self.flush()
     }
 
     /// Writes the persons, patients (with their first history) and seats added since the
@@ -373,16 +399,33 @@ impl<'a> RosterWriter<'a> {
     fn flush(&mut self) -> Result<()> {
         let (tx, now) = (self.tx, self.now);
         persons::insert_new(tx, &self.new_persons, now)?;
-        let added: Vec<(&Patient, NaiveDate)> = self
-            .new_patients
-            .iter()
-            .map(|(at, high_risk_on)| (&self.touched[*at].0, *high_risk_on))
-            .collect();
+        let added: Vec<(&Patient, NaiveDate)> =
+            self.new_patients.iter().map(|(p, on)| (p, *on)).collect();
         patients::insert_new(tx, &added, now)?;
+        history::record_new(tx, &self.new_history, now)?;
         persons::seat_new_patients(tx, &self.new_seats, now, &self.login)?;
-        self.new_persons.clear();
-        self.new_patients.clear();
+        // The next batch's rows fill vectors made to their size, not grown row by row.
+        let written = (
+            std::mem::take(&mut self.new_persons),
+            std::mem::replace(&mut self.new_patients, Vec::with_capacity(BATCH)),
+            std::mem::replace(&mut self.new_history, Vec::with_capacity(BATCH)),
+        );
+        let _ = self.spent.send(Box::new(written));
         self.new_seats.clear();
+        Ok(())
+    }
+
+    /// Writes the alerts and due instants derived since the last refresh, adding what it did
+    /// to `summary`.
+    fn refresh(&mut self, summary: &mut ReconcileSummary) -> Result<()> {
+        if !self.derived.is_empty() {
+            let s = alerts::refresh_derived_in(self.tx, &self.derived, self.now)?;
+            summary.opened += s.opened;
+            summary.closed += s.closed;
+            summary.updated += s.updated;
+        }
+        let done = std::mem::replace(&mut self.derived, Derived::with_capacity(REFRESH_AT + BATCH));
+        let _ = self.spent.send(Box::new(done));
         Ok(())
     }
 
@@ -438,19 +481,30 @@ impl<'a> RosterWriter<'a> {
         (by_phone.entry(m.phone.clone()).or_insert(person), true)
     }
 
-    fn apply_row(&mut self, row: &RosterRow) -> Result<()> {
-        let (tx, now, today) = (self.tx, self.now, self.today);
+    fn apply_row(&mut self, row: &RosterRow, added: Option<Added>) -> Result<()> {
+        let (tx, now) = (self.tx, self.now);
         if !self.places.contains(&row.jurisdiction) {
             self.counts.places_added +=
                 places::register_jurisdiction(tx, &row.jurisdiction, now, &self.login)?;
             self.places.insert(row.jurisdiction.clone());
         }
-        let existing: Option<Patient> = if self.registered.contains(row.id_number.as_str()) {
+        let found = if self.ground.registered.contains(row.id_number.as_str()) {
             patients::by_id_number_in(tx, row.id_number.as_str())?
         } else {
             None
         };
-        let patient = row.merge_into(existing.as_ref(), today);
+        let found = match found {
+            Some(existing) => {
+                let merged = row.merge_into(Some(&existing), self.ground.today);
+                Found::Registered(existing, merged)
+            }
+            // Worked out on the checking core, unless a source it did not see gave the row.
+            None => Found::New(added.unwrap_or_else(|| Added::of(row, &self.ground))),
+        };
+        let patient = match &found {
+            Found::Registered(_, merged) => merged,
+            Found::New(added) => &added.patient,
+        };
         let mut team: Vec<(Role, i64)> = Vec::new();
         let mut created_persons: Vec<Role> = Vec::new();
         for m in &row.members {
@@ -472,30 +526,9 @@ impl<'a> RosterWriter<'a> {
                 }),
             }
         }
-        let roles = |team: &[(Role, i64)]| -> RoleSet { team.iter().map(|(r, _)| *r).collect() };
-        let Some(existing) = existing else {
-            // An added patient is the file's row, which the import's audit row keeps; it is
-            // written with the batch.
-            let id = self.next_patient;
-            self.next_patient += 1;
-            self.new_seats
-                .extend(team.iter().map(|(role, person)| (id, *role, *person)));
-            self.links.push(Link {
-                patient_id: id,
-                line: row.line,
-                registered: role_bits(&created_persons),
-            });
-            // A roster says when the level was last assessed, not when it first reached 3:
-            // the last follow-up date (else registration) is the earliest day the store can
-            // vouch for.
-            let high_risk_on = patient.last_followup.unwrap_or(patient.registered_on);
-            let mut stored = patient;
-            stored.id = id;
-            let filled = roles(&team);
-            self.new_patients.push((self.touched.len(), high_risk_on));
-            self.touched.push((stored, filled));
-            self.counts.added += 1;
-            return Ok(());
+        let (existing, patient) = match found {
+            Found::Registered(existing, merged) => (existing, merged),
+            Found::New(added) => return self.add(row, added, &team, &created_persons),
         };
         // A registered patient's writes read persons and seats back: what was added before
         // is written first.
@@ -568,10 +601,65 @@ impl<'a> RosterWriter<'a> {
         let changed = (&before_team[..], &stored, &after_team[..]);
         self.audit_update(&existing, changed, &created_persons, row.line)?;
         self.counts.updated += 1;
-        let filled = roles(&after_team);
-        self.touched.push((stored, filled));
+        if self.ground.alerts {
+            let filled: RoleSet = after_team.iter().map(|(r, _)| *r).collect();
+            self.derived.add(stored.id, self.ground.derive(&stored, filled));
+        }
+        let _ = self.spent.send(Box::new((existing, stored)));
         Ok(())
     }
+
+    /// A patient new to the register: it takes the next id and is written with the batch
+    /// (`flush`); its row is the file's, which the import's audit row keeps.
+    fn add(
+        &mut self,
+        row: &RosterRow,
+        added: Added,
+        team: &[(Role, i64)],
+        created_persons: &[Role],
+    ) -> Result<()> {
+        let id = self.next_patient;
+        self.next_patient += 1;
+        self.new_seats
+            .extend(team.iter().map(|(role, person)| (id, *role, *person)));
+        self.links.push(Link {
+            patient_id: id,
+            line: row.line,
+            registered: role_bits(created_persons),
+        });
+        let Added {
+            mut patient,
+            high_risk_on,
+            team: named,
+            history,
+            alerts,
+            due,
+        } = added;
+        patient.id = id;
+        if self.ground.alerts {
+            // Derived for the team the row names; if a member was refused (the import then
+            // fails), for the team it has.
+            let filled: RoleSet = team.iter().map(|(r, _)| *r).collect();
+            let derived = if filled == named {
+                (alerts, due)
+            } else {
+                self.ground.derive(&patient, filled)
+            };
+            self.derived.add(id, derived);
+        }
+        if let Some(history) = history {
+            self.new_history.push((id, history));
+        }
+        self.new_patients.push((patient, high_risk_on));
+        self.counts.added += 1;
+        Ok(())
+    }
+}
+
+/// A row's patient: registered (as stored, and with the row merged in) or new.
+enum Found {
+    Registered(Patient, Patient),
+    New(Added),
 }
 
 /// A team as roles and the ids of the persons holding them.

@@ -5,12 +5,27 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::alert::AlertKind;
+use super::alert::{AlertKind, DerivedAlert, RoleSet, derive};
 use super::clock::{beijing_date, beijing_midnight};
 use super::control::{ControlOrder, in_force_for};
 use super::patient::{Patient, Status};
 use super::policy::Rules;
 use super::schedule::{followup_due, visit_due};
+
+/// What a refresh writes for one patient: the alerts `p` raises at `now` with the roles its
+/// team fills (under the strictest control order that reaches it), and the instant they may
+/// next change with time alone.
+pub fn derive_with_due(
+    p: &Patient,
+    team: RoleSet,
+    now: DateTime<Utc>,
+    orders: &[ControlOrder],
+    config: &dyn Rules,
+) -> (Vec<DerivedAlert>, Option<DateTime<Utc>>) {
+    let control = in_force_for(orders, &p.jurisdiction, now);
+    let alerts = derive(p, team, now, control.as_ref(), config);
+    (alerts, next_change(p, now, orders, config))
+}
 
 /// The first instant after `now` at which `derive` may give another answer for `p` (another
 /// kind, severity or due date), or `None` when only a change to the data can. `orders` are

@@ -514,28 +514,55 @@ pub fn refresh_in(
     Ok(summary)
 }
 
-/// Derives the alerts of `patients` (as given, with their teams) and reconciles only their
-/// stored alerts: for a write that knows exactly whom it changed.
-pub fn refresh_patients_in(
+/// The alerts and due instants worked out for some patients (`alert_due::derive_with_due`),
+/// for `refresh_derived_in` to write.
+#[derive(Debug, Default)]
+pub struct Derived {
+    pub patients: Vec<i64>,
+    pub alerts: Vec<DerivedAlert>,
+    pub due: Vec<(i64, Option<DateTime<Utc>>)>,
+}
+
+impl Derived {
+    /// Room for `patients` patients and about two alerts each.
+    pub fn with_capacity(patients: usize) -> Derived {
+        Derived {
+            patients: Vec::with_capacity(patients),
+            alerts: Vec::with_capacity(2 * patients),
+            due: Vec::with_capacity(patients),
+        }
+    }
+
+    /// Adds what was derived for the patient `id` (alerts derived before it had its id take
+    /// it now).
+    pub fn add(&mut self, id: i64, (alerts, due): (Vec<DerivedAlert>, Option<DateTime<Utc>>)) {
+        self.patients.push(id);
+        self.alerts.extend(alerts.into_iter().map(|a| DerivedAlert {
+            patient_id: id,
+            ..a
+        }));
+        self.due.push((id, due));
+    }
+
+    pub fn len(&self) -> usize {
+        self.patients.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patients.is_empty()
+    }
+}
+
+/// Reconciles only `derived.patients`' stored alerts with what was derived for them, and sets
+/// their due instants: for a write that knows exactly whom it changed and has derived their
+/// alerts already (an import works them out on its checking core).
+pub fn refresh_derived_in(
     tx: &Transaction,
-    patients: &[(Patient, RoleSet)],
+    derived: &Derived,
     now: DateTime<Utc>,
-    config: &Config,
 ) -> Result<ReconcileSummary> {
-    let orders = super::control::orders_in(tx)?;
-    let derived: Vec<DerivedAlert> = patients
-        .iter()
-        .flat_map(|(p, team)| {
-            let control = in_force_for(&orders, &p.jurisdiction, now);
-            derive(p, *team, now, control.as_ref(), config)
-        })
-        .collect();
-    let ids: Vec<i64> = patients.iter().map(|(p, _)| p.id).collect();
-    let summary = reconcile(tx, &derived, Some(&ids), now)?;
-    deriver::set_due_in(
-        tx,
-        deriver::due_of(patients.iter().map(|(p, _)| p), now, &orders, config),
-    )?;
+    let summary = reconcile(tx, &derived.alerts, Some(&derived.patients), now)?;
+    deriver::set_due_in(tx, derived.due.iter().copied())?;
     Ok(summary)
 }
 

@@ -89,7 +89,7 @@ const HELD_TRIGGERS: &str = "SELECT name, sql FROM sqlite_master WHERE type = 't
 /// Sets aside, until `release_in`, the per-row bookkeeping of a bulk write (a large import)
 /// in `tx`: the change rows of patients, alerts, teams and persons (a console would reload
 /// whole after so many changes anyway) and the alert-due marks (the caller refreshes the
-/// alerts and due instants of every patient it writes, `alerts::refresh_patients_in`).
+/// alerts and due instants of every patient it writes, `alerts::refresh_derived_in`).
 /// The triggers are dropped and made again from their own SQL inside the transaction, so no
 /// other writer ever runs without them and a failed write rolls back to them: even a trigger
 /// that does nothing made each of the million rows of a 100k import a statement with a

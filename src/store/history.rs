@@ -45,22 +45,24 @@ fn event_of(before: Option<&Patient>, after: &Patient) -> Option<[Option<String>
     any.then_some(values)
 }
 
-/// The first history rows of patients added in bulk (`patients::insert_new`): what `record`
-/// writes for each with nothing before, many to a statement.
-pub(crate) fn record_new<'a>(
+/// A new patient's first history row: every field, as `record` writes it with nothing
+/// before (`None` if there is nothing to record).
+pub(crate) fn first_of(p: &Patient) -> Option<[Option<String>; 9]> {
+    event_of(None, p)
+}
+
+/// The first history rows (`first_of`) of patients added in bulk, many to a statement.
+pub(crate) fn record_new(
     tx: &Transaction,
-    added: impl Iterator<Item = &'a Patient>,
+    rows: &[(i64, [Option<String>; 9])],
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let rows: Vec<(i64, [Option<String>; 9])> = added
-        .filter_map(|p| Some((p.id, event_of(None, p)?)))
-        .collect();
     let began_at = millis(at);
     super::many::insert(
         tx,
         &format!("patient_history (patient_id, began_at, {FIELD_COLUMNS})"),
         11,
-        &rows,
+        rows,
         |stmt, i, (patient_id, values)| {
             stmt.raw_bind_parameter(i, patient_id)?;
             stmt.raw_bind_parameter(i + 1, began_at)?;

@@ -124,9 +124,9 @@ pub fn save(
 }
 
 /// Inserts patients added in bulk (an import) with the ids the caller gave them (past every
-/// id in use: the caller holds the write transaction), many to a statement, and their first
-/// history rows: what `save` does for each, at a fraction of its cost. Each is the patient
-/// and its first high-risk day (see `save`).
+/// id in use: the caller holds the write transaction), many to a statement: what `save` does
+/// for each, at a fraction of its cost; the caller writes their first history rows
+/// (`history::record_new`). Each is the patient and its first high-risk day (see `save`).
 pub(crate) fn insert_new(
     tx: &Transaction,
     added: &[(&Patient, NaiveDate)],
@@ -141,8 +141,7 @@ pub(crate) fn insert_new(
             bind(stmt, at, p, now, *high_risk_on)?;
             stmt.raw_bind_parameter(at + WRITTEN, p.id)
         },
-    )?;
-    super::history::record_new(tx, added.iter().map(|(p, _)| *p), now)
+    )
 }
 
 /// Reads one patient inside a transaction (for read-modify-write).
