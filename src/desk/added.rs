@@ -38,7 +38,9 @@ impl Ground<'_> {
     /// Each row's writes if its patient is new to the register, in the rows' order.
     pub fn added(&self, rows: &[RosterRow]) -> Vec<Option<Added>> {
         rows.iter()
-            .map(|row| (!self.registered.contains(row.id_number.as_str())).then(|| Added::of(row, self)))
+            .map(|row| {
+                (!self.registered.contains(row.id_number.as_str())).then(|| Added::of(row, self))
+            })
             .collect()
     }
 }

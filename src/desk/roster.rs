@@ -130,11 +130,8 @@ impl Desk<'_> {
             let bulk = roster.row_count() > HOLD_CHANGES_OVER;
             let import = |desk: &mut Self| {
                 std::thread::scope(|threads| {
-                    // The roster is compressed for keeping on the other core while rows are
-                    // checked and written.
-                    let keeping = text
-                        .as_deref()
-                        .map(|text| threads.spawn(|| KeptRoster::new(&name, text)));
+                    let keep_text = text.as_deref();
+                    let keep_name = name.as_str();
                     // Rows are parsed and checked on the other core a batch ahead of the writer,
                     // which holds the transaction: at most `AHEAD` checked batches wait for it.
                     // After the first error nothing more is sent, but the rest is still checked,
@@ -177,7 +174,13 @@ impl Desk<'_> {
                             }
                             ControlFlow::Continue(())
                         });
-                        (problems, read)
+                        // The roster is compressed for keeping once every row is checked, while
+                        // the writer works through the last batches: earlier, it would slow the
+                        // checking the writer waits for.
+                        let kept = keep_text
+                            .filter(|_| !problems.has_errors())
+                            .map(|text| KeptRoster::new(keep_name, text));
+                        (problems, read, kept)
                     });
                     // What the writer is done with (a batch's rows, a refresh's patients) is freed
                     // on the other core: the writer only ever waits for SQLite.
@@ -208,7 +211,7 @@ impl Desk<'_> {
                             }
                         }
                         // Checking rows does not panic; if it did, that is a bug to surface whole.
-                        let (problems, read) = checking
+                        let (problems, read, kept) = checking
                             .join()
                             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                         read.map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
@@ -229,13 +232,8 @@ impl Desk<'_> {
                             (writer.counts, writer.problems)
                         };
                         let keep = !dry_run && !problems.has_errors() && !has_errors(&more);
-                        if keep && let Some(keeping) = keeping {
-                            let kept = keeping
-                                .join()
-                                .unwrap_or_else(|_| {
-                                    Err(std::io::Error::other("compressing failed"))
-                                })
-                                .map_err(StoreError::Io)?;
+                        if keep && let Some(kept) = kept {
+                            let kept = kept.map_err(StoreError::Io)?;
                             let mut links = std::mem::take(&mut writer.links);
                             let rows = roster.row_count();
                             import_audit::write(
@@ -424,7 +422,10 @@ impl<'a> RosterWriter<'a> {
             summary.closed += s.closed;
             summary.updated += s.updated;
         }
-        let done = std::mem::replace(&mut self.derived, Derived::with_capacity(REFRESH_AT + BATCH));
+        let done = std::mem::replace(
+            &mut self.derived,
+            Derived::with_capacity(REFRESH_AT + BATCH),
+        );
         let _ = self.spent.send(Box::new(done));
         Ok(())
     }
@@ -603,7 +604,8 @@ impl<'a> RosterWriter<'a> {
         self.counts.updated += 1;
         if self.ground.alerts {
             let filled: RoleSet = after_team.iter().map(|(r, _)| *r).collect();
-            self.derived.add(stored.id, self.ground.derive(&stored, filled));
+            self.derived
+                .add(stored.id, self.ground.derive(&stored, filled));
         }
         let _ = self.spent.send(Box::new((existing, stored)));
         Ok(())

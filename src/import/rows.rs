@@ -572,24 +572,25 @@ impl RowChecker<'_> {
         let Some(cell) = self.cell(f) else {
             return Some(None);
         };
-        let v = cell.text();
+        // The cell as written, for a problem's report (most dates have none).
+        let v = || cell.text();
         match values::date_checked(cell) {
             Ok(d) if d > self.today => {
-                self.error(f, v, Reason::FutureDate);
+                self.error(f, v(), Reason::FutureDate);
                 None
             }
             Ok(d) if self.birth.is_some_and(|b| d < b) => {
                 let birth = self.birth.unwrap_or(d);
-                self.error(f, v, Reason::DateBeforeBirth { birth });
+                self.error(f, v(), Reason::DateBeforeBirth { birth });
                 None
             }
             Ok(d) => Some(Some(d)),
             Err(DateProblem::SerialNumber(as_date)) => {
-                self.error(f, v, Reason::SerialNumberDate { as_date });
+                self.error(f, v(), Reason::SerialNumberDate { as_date });
                 None
             }
             Err(DateProblem::Unreadable) => {
-                self.error(f, v, Reason::BadDate);
+                self.error(f, v(), Reason::BadDate);
                 None
             }
         }

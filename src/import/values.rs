@@ -2,12 +2,20 @@
 //! `2025/3/5`, `2025年3月5日`, Excel date cells, full-width digits, `三级`, 是/否.
 
 use chrono::NaiveDate;
+use std::borrow::Cow;
 
 use super::table::Cell;
 
 /// Full-width ASCII (as Chinese input methods type it) to ASCII, ideographic space to space,
 /// then trimmed.
 pub fn normalize(s: &str) -> String {
+    // Most cells hold neither (a roster has millions of them): trimmed without a second copy.
+    if !s
+        .chars()
+        .any(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}'))
+    {
+        return s.trim().to_string();
+    }
     s.chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -136,7 +144,7 @@ pub fn visible(s: &str) -> String {
 
 /// 是/否 and the other ways a yes/no is written; `None` for anything else.
 pub fn flag(cell: &Cell) -> Option<bool> {
-    match normalize(&cell.text()).to_ascii_lowercase().as_str() {
+    match normalize(&cell_text(cell)).to_ascii_lowercase().as_str() {
         "是" | "有" | "y" | "yes" | "true" | "1" | "√" | "✓" => Some(true),
         "否" | "无" | "n" | "no" | "false" | "0" | "×" | "" => Some(false),
         _ => None,
@@ -145,7 +153,15 @@ pub fn flag(cell: &Cell) -> Option<bool> {
 
 /// Text as stored: normalized, with Excel's `13800000000.0` turned back into digits.
 pub fn text(cell: &Cell) -> String {
-    normalize(&cell.text())
+    normalize(&cell_text(cell))
+}
+
+/// A cell's text, borrowed when it is text already.
+fn cell_text(cell: &Cell) -> Cow<'_, str> {
+    match cell {
+        Cell::Text(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.text()),
+    }
 }
 
 #[cfg(test)]
