@@ -67,6 +67,33 @@ fn a_csv_roster_is_read_a_batch_at_a_time_with_its_own_row_numbers() {
 }
 
 #[test]
+fn rows_are_checked_alike_on_one_thread_and_on_several() {
+    let mut rows = many_rows();
+    rows[10][1] = "990101199001011234".into(); // a wrong check digit
+    rows[8_000][1] = rows[3][1].clone(); // a duplicate, across the threads' parts
+    let roster = CsvRoster::from_text(csv(&rows), "r.csv").unwrap();
+    let mut cells = Vec::new();
+    roster
+        .each_batch(usize::MAX, &mut |b| {
+            cells.extend_from_slice(b);
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    let today = now().date_naive();
+    let check = |threads: usize| {
+        let (checker, _) =
+            dutydesk::import::rows::Checker::new(roster.headers(), roster.header_row(), today);
+        checker.unwrap().batch_on(&cells, threads)
+    };
+    let (one, found_one) = check(1);
+    let (three, found_three) = check(3);
+    assert_eq!(one.len(), MANY as usize - 2);
+    assert_eq!(found_one.errors, 2, "{:?}", found_one.listed);
+    assert!(one == three, "the same rows in the same order");
+    assert_eq!(found_one, found_three);
+}
+
+#[test]
 fn a_roster_of_many_batches_imports_every_row_in_one_commit() {
     let db = TempDb::new();
     let mut store = db.open();

@@ -70,9 +70,10 @@ pub struct ImportReport {
     pub problems: Vec<Problem>,
 }
 
-/// How many rows are checked and written at a time: enough to keep both cores busy
-/// checking, few enough that a batch's parsed cells stay a few megabytes whatever the file.
-const BATCH: usize = 4096;
+/// How many rows are checked and written at a time: enough that a batch's statements are
+/// few, few enough that the batches in flight (parsed cells, checked rows, the patients they
+/// add) stay a few megabytes whatever the file.
+const BATCH: usize = 2048;
 
 /// How many rows of the first batch are checked and sent on their own, so that the writer
 /// starts after a few milliseconds rather than after a whole batch.

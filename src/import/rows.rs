@@ -363,52 +363,67 @@ impl Checker {
         (Some(checker), problems)
     }
 
-    /// Checks one batch of rows; returns those that passed and the problems found.
+    /// Checks one batch of rows; returns those that passed and the problems found. Rows are
+    /// checked independently, so the work is spread over the cores but one: the import's
+    /// writer holds that one (on two cores the batch is checked here, with no thread to start
+    /// and end for it).
     pub fn batch(&mut self, batch: &[(usize, Vec<Cell>)]) -> (Vec<RosterRow>, Problems) {
-        let mut problems = Problems::default();
-        // Rows are checked independently, so the work is spread over the cores; duplicates
-        // are found afterwards, in file order.
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
-            .min(8);
+            .saturating_sub(1)
+            .clamp(1, 8);
+        self.batch_on(batch, threads)
+    }
+
+    /// `batch` on up to `threads` threads (batches of a thousand rows or fewer on one): the
+    /// same rows and problems on any number. Duplicates are found afterwards, in file order.
+    pub fn batch_on(
+        &mut self,
+        batch: &[(usize, Vec<Cell>)],
+        threads: usize,
+    ) -> (Vec<RosterRow>, Problems) {
+        let mut problems = Problems::default();
         let chunk = batch.len().div_ceil(threads).max(1000);
         let today = self.today;
         let map = &self.map;
-        let checked: Vec<(Vec<RosterRow>, Problems)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = batch
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        let mut ok = Vec::with_capacity(part.len());
-                        let mut found = Problems::default();
-                        for (line, cells) in part {
-                            let mut c = RowChecker {
-                                map,
-                                cells,
-                                line: *line,
-                                problems: Vec::new(),
-                                tainted: Vec::new(),
-                                birth: None,
-                                today,
-                            };
-                            let row = c.row();
-                            for p in c.problems {
-                                found.push(p);
-                            }
-                            if let Some(row) = row {
-                                ok.push(row);
-                            }
-                        }
-                        (ok, found)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("row checking does not panic"))
-                .collect()
-        });
+        let check = |part: &[(usize, Vec<Cell>)]| {
+            let mut ok = Vec::with_capacity(part.len());
+            let mut found = Problems::default();
+            for (line, cells) in part {
+                let mut c = RowChecker {
+                    map,
+                    cells,
+                    line: *line,
+                    problems: Vec::new(),
+                    tainted: Vec::new(),
+                    birth: None,
+                    today,
+                };
+                let row = c.row();
+                for p in c.problems {
+                    found.push(p);
+                }
+                if let Some(row) = row {
+                    ok.push(row);
+                }
+            }
+            (ok, found)
+        };
+        let checked: Vec<(Vec<RosterRow>, Problems)> = if batch.len() <= chunk {
+            vec![check(batch)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || check(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("row checking does not panic"))
+                    .collect()
+            })
+        };
         let mut rows = Vec::with_capacity(batch.len());
         for (ok, found) in checked {
             problems.append(found);

@@ -240,6 +240,10 @@ mod tests {
     #[test]
     fn full_width_text_is_normalized() {
         assert_eq!(normalize("　１３８０００００００１ "), "13800000001");
+        // Text with no full-width character is only trimmed; with one, it is read as ASCII.
+        assert_eq!(normalize(" 王五\t"), "王五");
+        assert_eq!(normalize("王五"), "王五");
+        assert_eq!(normalize("张\u{3000}三（１）"), "张 三(1)");
         assert_eq!(text(&Cell::Number(13800000001.0)), "13800000001");
     }
 }

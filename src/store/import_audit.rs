@@ -20,8 +20,8 @@ use crate::domain::team::Role;
 /// about 5 MB in a tenth of a second.
 const LEVEL: i32 = 3;
 
-/// The roster as read, compressed for keeping (made before the import writes anything, so
-/// that it can be made beside the row checks).
+/// The roster as read, compressed for keeping (made on the import's checking core once every
+/// row is checked).
 #[derive(Debug, Clone)]
 pub struct KeptRoster {
     pub name: String,

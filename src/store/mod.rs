@@ -171,10 +171,11 @@ impl Store {
                 )));
             }
         }
-        // A 32 MB page cache (SQLite's default is 2 MB) keeps the ID-number and person
-        // indexes in memory through a large import; it is only taken as pages are used.
+        // A 16 MB page cache (SQLite's default is 2 MB) keeps the pages a large import keeps
+        // going back to (the ends of its tables, the ID-number and person indexes); it is only
+        // taken as pages are used. 32 and 48 MB imported 100k patients no faster.
         self.conn.execute_batch(
-            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;
              PRAGMA temp_store=MEMORY;",
         )?;
         Ok(())
