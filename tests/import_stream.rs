@@ -97,6 +97,9 @@ fn rows_are_checked_alike_on_one_thread_and_on_several() {
 fn a_roster_of_many_batches_imports_every_row_in_one_commit() {
     let db = TempDb::new();
     let mut store = db.open();
+    // A console's connection keeps a small cache of its own.
+    store.set_page_cache_kib(2048).unwrap();
+    let cache = store.page_cache().unwrap();
     let path = roster_file(&db, &many_rows());
     let r = import_file_at(&mut store, &path, now());
     assert!(r.committed, "{:?}", r.problems);
@@ -112,9 +115,10 @@ fn a_roster_of_many_batches_imports_every_row_in_one_commit() {
     assert!(alerts.opened >= MANY as usize / 7, "{alerts:?}");
     let chain = store.verify_audit_chain(None).unwrap();
     assert_eq!(chain.first_break, None);
-    // The bulk write did without SQLite's parent look-ups; the connection enforces them
-    // again for whatever it writes next.
+    // The bulk write did without SQLite's parent look-ups and with a page cache for its
+    // size; the connection enforces them again, with its own cache, for what it writes next.
     assert!(store.enforces_foreign_keys().unwrap());
+    assert_eq!(store.page_cache().unwrap(), cache);
 }
 
 #[test]

@@ -251,7 +251,7 @@ impl Desk<'_> {
                 })
             };
             let ((counts, more, refreshed, found), committed) = if bulk {
-                self.act_bulk(import)?
+                self.act_bulk(roster.row_count(), import)?
             } else {
                 import(self)?
             };

@@ -196,6 +196,27 @@ impl Store {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)
     }
 
+    /// This connection's page cache setting as SQLite gives it (negative: KiB; positive:
+    /// pages), for `set_page_cache`.
+    pub fn page_cache(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn set_page_cache(&self, setting: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", setting)?;
+        Ok(())
+    }
+
+    /// The database's size in bytes, as its pages count it.
+    pub fn bytes(&self) -> Result<u64> {
+        let (pages, size): (i64, i64) = self.conn.query_row(
+            "SELECT page_count, page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((pages * size).max(0) as u64)
+    }
+
     /// Sets this connection's page cache to `kib` KiB. The console reads the register once
     /// in a scan and then single rows by index, which a small cache serves as well as a large
     /// one; the 32 MB an import wants would be held for the whole session.
