@@ -115,7 +115,7 @@ fn a_whole_log_verifies_and_every_handover_and_report_pins_its_head() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("哈希链完整"), "{}", text(&o));
     // The demo's roster import: its kept file and links were checked too, and it says so.
-    assert!(text(&o).contains("含导入所存的 1 份名册"), "{}", text(&o));
+    assert!(text(&o).contains("含 1 次导入所存的名册"), "{}", text(&o));
     let out = db.dir.path().join("stats.xlsx");
     let o = cli(
         &db,

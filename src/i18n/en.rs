@@ -262,8 +262,8 @@ pub fn text(m: &Msg) -> String {
             format!("The audit log's hash chain is whole ({rows} rows checked).")
         }
         Msg::AuditChainOk { rows, rosters } => format!(
-            "The audit log's hash chain is whole ({rows} rows checked, with the {rosters} \
-             rosters imports kept and the rows each new patient came from)."
+            "The audit log's hash chain is whole ({rows} rows checked, with the rosters \
+             {rosters} imports kept and the rows each new patient came from)."
         ),
         Msg::AuditHead { row, hash } => format!("Audit log head: row #{row}, hash {hash}"),
         Msg::ConfirmReplace {

@@ -237,7 +237,7 @@ pub fn text(m: &Msg) -> String {
         } => format!("{rows} 行：新增 {added}，更新 {updated}，未变 {unchanged}"),
         Msg::AuditChainOk { rows, rosters: 0 } => format!("审计日志哈希链完整（核验 {rows} 行）。"),
         Msg::AuditChainOk { rows, rosters } => format!(
-            "审计日志哈希链完整（核验 {rows} 行，含导入所存的 {rosters} 份名册及每位新增患者所出自的行）。"
+            "审计日志哈希链完整（核验 {rows} 行，含 {rosters} 次导入所存的名册及每位新增患者所出自的行）。"
         ),
         Msg::AuditHead { row, hash } => format!("审计日志末行 #{row}，哈希 {hash}"),
         Msg::ConfirmReplace {
