@@ -23,6 +23,16 @@ const NOTE: &str = "群众来电：有人持刀在村口";
 const LAST_NOTE: &str = "上一班说明：望江村张某某凌晨情绪激动，监护人来电，已通知社区民警和精防医生上门，现已平稳；\
                          桃源村李某某外出务工未归，已联系村干部核实去向；两条失访预警已签收待跟进。末尾标记甲乙丙。";
 
+/// The incident `id` as the database holds it now.
+fn stored_incident(db: &TempDb, id: i64) -> dutydesk::store::incidents::IncidentRow {
+    db.open()
+        .incidents(&Scope::All)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.id == id)
+        .unwrap()
+}
+
 #[test]
 fn a_night_shift_at_80x24() {
     let db = TempDb::new();
@@ -142,14 +152,7 @@ fn a_night_shift_at_80x24() {
         screen.press("\r");
         screen.wait_for(actor);
     }
-    let steps = db
-        .open()
-        .incidents(&Scope::All)
-        .unwrap()
-        .into_iter()
-        .find(|i| i.id == inc.id)
-        .unwrap()
-        .steps;
+    let steps = stored_incident(&db, inc.id).steps;
     assert!(steps[0].done_at.is_some() && steps[1].done_at.is_some());
 
     // Close it: outcome with →, 三同步 with 1 2 3, the counts typed, reported upward with Space; Enter on the
@@ -178,13 +181,7 @@ fn a_night_shift_at_80x24() {
     // The console saves on its worker: the dialog may close a moment before the commit.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let closing = loop {
-        let closed = db
-            .open()
-            .incidents(&Scope::All)
-            .unwrap()
-            .into_iter()
-            .find(|i| i.id == inc.id)
-            .unwrap();
+        let closed = stored_incident(&db, inc.id);
         match closed.closing {
             Some(closing) => break closing,
             None if std::time::Instant::now() < deadline => {

@@ -10,21 +10,19 @@ use super::table::Cell;
 /// then trimmed.
 pub fn normalize(s: &str) -> String {
     // Most cells hold neither (a roster has millions of them): trimmed without a second copy.
-    if !s
-        .chars()
-        .any(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}'))
-    {
+    if s.chars().all(|c| narrow(c) == c) {
         return s.trim().to_string();
     }
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            other => other,
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
+    s.chars().map(narrow).collect::<String>().trim().to_string()
+}
+
+/// A full-width ASCII character as ASCII, the ideographic space as a space, any other as is.
+fn narrow(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        other => other,
+    }
 }
 
 /// Excel's day zero for serial dates (1900 system, after its leap-year bug).
@@ -78,8 +76,8 @@ fn date_text(raw: &str) -> Result<NaiveDate, DateProblem> {
     date_words(&s).ok_or(DateProblem::Unreadable)
 }
 
-fn date_words(raw: &str) -> Option<NaiveDate> {
-    let s = normalize(raw);
+/// The date `s` (normalized) writes in words or digits.
+fn date_words(s: &str) -> Option<NaiveDate> {
     // A time part after the date ("2025-03-05 00:00:00", "2025-03-05T08:00") is dropped.
     let s = s.split([' ', 'T']).next().unwrap_or("");
     let s = s.trim_end_matches('日');

@@ -181,9 +181,9 @@ impl Store {
         Ok(())
     }
 
-    /// Whether this connection enforces foreign keys (on unless a bulk import turned them off
-    /// for its own transaction: `Desk::act_bulk`). SQLite changes this only between
-    /// transactions.
+    /// Makes this connection enforce foreign keys or not (they are on, unless a bulk import
+    /// turned them off for its own transaction: `Desk::act_bulk`). SQLite changes this only
+    /// between transactions.
     pub(crate) fn enforce_foreign_keys(&self, on: bool) -> Result<()> {
         self.conn.pragma_update(None, "foreign_keys", on)?;
         Ok(())
@@ -208,7 +208,7 @@ impl Store {
     }
 
     /// The database's size in bytes, as its pages count it.
-    pub fn bytes(&self) -> Result<u64> {
+    pub(crate) fn bytes(&self) -> Result<u64> {
         let (pages, size): (i64, i64) = self.conn.query_row(
             "SELECT page_count, page_size FROM pragma_page_count(), pragma_page_size()",
             [],
@@ -219,11 +219,9 @@ impl Store {
 
     /// Sets this connection's page cache to `kib` KiB. The console reads the register once
     /// in a scan and then single rows by index, which a small cache serves as well as a large
-    /// one; the 32 MB an import wants would be held for the whole session.
+    /// one; the 16 MB a command's connection takes would be held for the whole session.
     pub fn set_page_cache_kib(&self, kib: u32) -> Result<()> {
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size=-{kib};"))?;
-        Ok(())
+        self.set_page_cache(-i64::from(kib))
     }
 
     fn migrate(&mut self) -> Result<()> {
